@@ -1,0 +1,88 @@
+// Package channels holds the channel-neutral shapes of a message coming in
+// from a lead and going out to one, and the Sender that delivers outbound
+// text. The Twilio specifics live in channels/twilio; a fake Twilio for demos
+// and tests in channels/sandbox.
+package channels
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Channel is how a lead reached the business.
+type Channel string
+
+const (
+	SMS   Channel = "sms"
+	Voice Channel = "voice"
+	Web   Channel = "web"
+)
+
+// Media is one attachment of an MMS.
+type Media struct {
+	URL         string `json:"url"`
+	ContentType string `json:"content_type"`
+}
+
+// Inbound is one message from a lead, as the provider delivered it.
+type Inbound struct {
+	Channel     Channel
+	ProviderSID string // Twilio MessageSid: the idempotency key
+	From        string // as sent; crm normalises it
+	To          string
+	Body        string
+	Media       []Media
+	// Fields is every parameter the provider sent, kept for the timeline.
+	Fields     map[string]string
+	ReceivedAt time.Time
+}
+
+// Outbound is one message to a lead.
+type Outbound struct {
+	To   string
+	Body string
+	// StatusCallback is where the provider reports delivery; empty for none.
+	StatusCallback string
+}
+
+// SendResult is what the provider said when it accepted a message.
+type SendResult struct {
+	ProviderSID string
+	Status      string
+}
+
+// Sender delivers outbound messages.
+type Sender interface {
+	Send(ctx context.Context, msg Outbound) (SendResult, error)
+}
+
+// SendError is a refusal or failure reported by the provider.
+type SendError struct {
+	HTTPStatus int
+	Code       int // provider error code, e.g. Twilio's 21610
+	Message    string
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("provider answered %d (code %d): %s", e.HTTPStatus, e.Code, e.Message)
+}
+
+// Retryable reports whether sending again later may succeed: rate limits,
+// server errors and transport failures are; other 4xx refusals are not.
+func (e *SendError) Retryable() bool {
+	return e.HTTPStatus == 429 || e.HTTPStatus >= 500 || e.HTTPStatus == 0
+}
+
+// Twilio error codes the product acts on.
+const (
+	CodeUnsubscribed = 21610 // the recipient replied STOP: never send again
+)
+
+// IsPermanent reports whether err is a provider refusal that retrying will
+// not fix.
+func IsPermanent(err error) bool {
+	var se *SendError
+	return errors.As(err, &se) && !se.Retryable()
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Sandbox credentials: used when no Twilio account is configured, so that
+// make run, the simulator and tests all talk to the built-in fake Twilio.
+const (
+	sandboxAccountSID = "AC00000000000000000000000000sandbox"
+	sandboxAuthToken  = "sandbox-auth-token"
+	sandboxFromNumber = "+15005550006"
+)
+
+// Config is the environment, read once at start. Secrets are kept in
+// secret-typed fields that print as "[redacted]".
+type Config struct {
+	DatabaseURL string
+	ListenAddr  string
+	PublicURL   string
+
+	TwilioAccountSID          string
+	TwilioAuthToken           secret
+	TwilioFromNumber          string
+	TwilioMessagingServiceSID string
+	TwilioAPIBase             string
+	// Sandbox is true when no Twilio account is configured: the server then
+	// mounts the fake Twilio REST API under /sandbox and sends to it.
+	Sandbox bool
+
+	LLMProvider       string
+	OpenAIAPIKey      secret
+	OpenAIBaseURL     string
+	LLMModel          string
+	EmbeddingProvider string
+	EmbeddingModel    string
+
+	BusinessName     string
+	BusinessPhone    string
+	BusinessTimezone string
+	BusinessHours    string
+	DefaultRegion    string
+
+	APIKeys []secret
+}
+
+// secret is a string that never prints.
+type secret string
+
+func (s secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString keeps %#v from printing the value either.
+func (s secret) GoString() string { return s.String() }
+
+// Reveal returns the value, for the one place that needs it.
+func (s secret) Reveal() string { return string(s) }
+
+// LoadConfig reads the environment through getenv.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DatabaseURL:               get("DATABASE_URL", ""),
+		ListenAddr:                get("LISTEN_ADDR", ":8080"),
+		PublicURL:                 strings.TrimRight(get("PUBLIC_URL", ""), "/"),
+		TwilioAccountSID:          get("TWILIO_ACCOUNT_SID", ""),
+		TwilioAuthToken:           secret(get("TWILIO_AUTH_TOKEN", "")),
+		TwilioFromNumber:          get("TWILIO_FROM_NUMBER", ""),
+		TwilioMessagingServiceSID: get("TWILIO_MESSAGING_SERVICE_SID", ""),
+		TwilioAPIBase:             strings.TrimRight(get("TWILIO_API_BASE", ""), "/"),
+		OpenAIAPIKey:              secret(get("OPENAI_API_KEY", "")),
+		OpenAIBaseURL:             get("OPENAI_BASE_URL", ""),
+		LLMModel:                  get("LLM_MODEL", "gpt-4o-mini"),
+		EmbeddingModel:            get("EMBEDDING_MODEL", "text-embedding-3-small"),
+		BusinessName:              get("BUSINESS_NAME", "Summit Home Services"),
+		BusinessPhone:             get("BUSINESS_PHONE", "(970) 555-0100"),
+		BusinessTimezone:          get("BUSINESS_TIMEZONE", "UTC"),
+		BusinessHours:             get("BUSINESS_HOURS", "Mon-Fri 09:00-17:00"),
+		DefaultRegion:             strings.ToUpper(get("DEFAULT_REGION", "US")),
+	}
+	if c.TwilioAccountSID == "" {
+		if c.TwilioAuthToken != "" {
+			return c, fmt.Errorf("TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not")
+		}
+		c.Sandbox = true
+		c.TwilioAccountSID = sandboxAccountSID
+		c.TwilioAuthToken = sandboxAuthToken
+		if c.TwilioFromNumber == "" && c.TwilioMessagingServiceSID == "" {
+			c.TwilioFromNumber = sandboxFromNumber
+		}
+	} else if c.TwilioAuthToken == "" {
+		return c, fmt.Errorf("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not")
+	}
+	if c.TwilioFromNumber == "" && c.TwilioMessagingServiceSID == "" {
+		return c, fmt.Errorf("set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID to send SMS")
+	}
+	if c.TwilioAPIBase == "" && !c.Sandbox {
+		c.TwilioAPIBase = "https://api.twilio.com"
+	}
+	if c.TwilioAPIBase != "" {
+		if u, err := url.Parse(c.TwilioAPIBase); err != nil || u.Scheme == "" || u.Host == "" {
+			return c, fmt.Errorf("TWILIO_API_BASE %q is not an absolute URL", c.TwilioAPIBase)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
+			return c, fmt.Errorf("PUBLIC_URL %q is not an absolute URL", c.PublicURL)
+		}
+	}
+
+	c.LLMProvider = get("LLM_PROVIDER", "")
+	if c.LLMProvider == "" {
+		c.LLMProvider = "offline"
+		if c.OpenAIAPIKey != "" {
+			c.LLMProvider = "openai"
+		}
+	}
+	if c.LLMProvider != "openai" && c.LLMProvider != "offline" {
+		return c, fmt.Errorf("LLM_PROVIDER %q: want openai or offline", c.LLMProvider)
+	}
+	c.EmbeddingProvider = get("EMBEDDING_PROVIDER", "")
+	if c.EmbeddingProvider == "" {
+		c.EmbeddingProvider = "local"
+		if c.LLMProvider == "openai" && c.OpenAIAPIKey != "" {
+			c.EmbeddingProvider = "openai"
+		}
+	}
+	if c.EmbeddingProvider != "openai" && c.EmbeddingProvider != "local" {
+		return c, fmt.Errorf("EMBEDDING_PROVIDER %q: want openai or local", c.EmbeddingProvider)
+	}
+	if c.EmbeddingProvider == "openai" && c.OpenAIAPIKey == "" {
+		return c, fmt.Errorf("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY")
+	}
+	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.APIKeys = append(c.APIKeys, secret(k))
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,5 @@
+-- +goose Up
+CREATE EXTENSION IF NOT EXISTS vector;
+
+-- +goose Down
+DROP EXTENSION IF EXISTS vector;
