@@ -86,3 +86,23 @@ func IsPermanent(err error) bool {
 	var se *SendError
 	return errors.As(err, &se) && !se.Retryable()
 }
+
+// ErrUnavailable means the message could not be recorded because a
+// dependency (the database) is down; nothing was written, and the provider
+// should retry. Webhooks answer it with 503.
+var ErrUnavailable = errors.New("temporarily unavailable")
+
+// DeliveryReport is a provider's status callback for an outbound message.
+type DeliveryReport struct {
+	ProviderSID  string
+	Status       string
+	ErrorCode    int
+	ErrorMessage string
+	To           string
+}
+
+// Receiver is what the webhooks hand their messages to (the inbox).
+type Receiver interface {
+	Receive(ctx context.Context, in Inbound) error
+	DeliveryStatus(ctx context.Context, r DeliveryReport) error
+}

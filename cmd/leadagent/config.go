@@ -10,7 +10,7 @@ import (
 // make run, the simulator and tests all talk to the built-in fake Twilio.
 const (
 	sandboxAccountSID = "AC00000000000000000000000000sandbox"
-	sandboxAuthToken  = "sandbox-auth-token"
+	sandboxAuthToken  = "5a4db0c0ffee5a4db0c0ffee5a4db0c0"
 	sandboxFromNumber = "+15005550006"
 )
 

@@ -37,13 +37,13 @@ func (e exitError) Error() string { return e.err.Error() }
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"serve the console, API and webhooks, and run the workers", runServe},
-		"worker":  {"run the background workers only", runWorker},
-		"migrate": {"apply database migrations", runMigrate},
-		"ingest":  {"load files or folders into the knowledge base", runIngest},
-		"search":  {"show what retrieval returns for a query", runSearch},
+		"serve":    {"serve the console, API and webhooks, and run the workers", runServe},
+		"worker":   {"run the background workers only", runWorker},
+		"migrate":  {"apply database migrations", runMigrate},
+		"ingest":   {"load files or folders into the knowledge base", runIngest},
+		"search":   {"show what retrieval returns for a query", runSearch},
 		"simulate": {"text the running server as a lead from the terminal", runSimulate},
-		"demo":    {"load the demo business's knowledge (used by make run)", runDemo},
+		"demo":     {"load the demo business's knowledge (used by make run)", runDemo},
 	}
 }
 

@@ -64,7 +64,21 @@ CREATE TABLE timeline_events (
 );
 CREATE INDEX timeline_events_conversation ON timeline_events (conversation_id, id);
 
+-- Every delivery status callback as received. A callback can arrive
+-- before the send job has recorded the message's SID; MarkSent then applies
+-- the newest one kept here, so no status is lost to that race.
+CREATE TABLE delivery_reports (
+    id            bigserial PRIMARY KEY,
+    provider_sid  text NOT NULL,
+    status        text NOT NULL,
+    error_code    integer,
+    error_message text NOT NULL DEFAULT '',
+    received_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX delivery_reports_sid ON delivery_reports (provider_sid);
+
 -- +goose Down
+DROP TABLE delivery_reports;
 DROP TABLE timeline_events;
 DROP TABLE messages;
 DROP TABLE conversations;

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/channels/sandbox"
+	"github.com/leadagent/leadagent/channels/twilio"
+	"github.com/leadagent/leadagent/inbox"
+	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/web"
+)
+
+// app is the wired product: everything serve and worker run.
+type app struct {
+	cfg     Config
+	db      *pgxpool.Pool
+	inbox   *inbox.Inbox
+	sandbox *sandbox.Server // nil with a real Twilio account
+	handler http.Handler
+	logger  *slog.Logger
+}
+
+// retriever adapts the knowledge base to what the agent asks of it.
+type retriever struct{ kb *knowledge.Base }
+
+func (r retriever) Search(ctx context.Context, query string, k int) ([]knowledge.Result, error) {
+	return r.kb.Search(ctx, query, knowledge.SearchOptions{K: k})
+}
+
+func newLogger() *slog.Logger {
+	level := slog.LevelInfo
+	if os.Getenv("LOG_LEVEL") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// loopbackURL is the server's own base URL as seen from this machine.
+func loopbackURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// buildApp wires the product from cfg. workers says whether this process
+// works River jobs.
+func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, logger *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, db: db, logger: logger}
+	kb, err := newKnowledgeBase(cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	business := agent.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone, Hours: cfg.BusinessHours}
+	responder := agent.NewOffline(retriever{kb}, business)
+
+	self := loopbackURL(cfg.ListenAddr)
+	apiBase := cfg.TwilioAPIBase
+	if cfg.Sandbox {
+		a.sandbox = sandbox.New(sandbox.Config{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken.Reveal(),
+			PoolNumber: cfg.TwilioFromNumber, StepDelay: 200 * time.Millisecond, Logger: logger,
+		})
+		if apiBase == "" {
+			apiBase = self + "/sandbox"
+		}
+	}
+	sender, err := twilio.NewSender(twilio.SenderConfig{
+		AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken.Reveal(),
+		FromNumber: cfg.TwilioFromNumber, MessagingServiceSID: cfg.TwilioMessagingServiceSID, APIBase: apiBase,
+	})
+	if err != nil {
+		return nil, err
+	}
+	publicBase := cfg.PublicURL
+	if publicBase == "" && cfg.Sandbox {
+		publicBase = self
+	}
+	statusCallback := ""
+	if publicBase != "" {
+		statusCallback = publicBase + "/twilio/sms/status"
+	} else {
+		logger.Warn("PUBLIC_URL is not set: delivery status callbacks are off")
+	}
+	a.inbox, err = inbox.New(inbox.Config{
+		DB: db, Agent: responder, Sender: sender,
+		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
+		Region:         cfg.DefaultRegion,
+		StatusCallback: statusCallback, Workers: workers, Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	webCfg := web.Config{
+		DB: db,
+		Webhooks: &twilio.Webhooks{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
+			Logger: logger},
+		APIKeys:      reveal(cfg.APIKeys),
+		OpenConsole:  cfg.Sandbox,
+		BusinessName: cfg.BusinessName,
+		Region:       cfg.DefaultRegion,
+		Logger:       logger,
+	}
+	if a.sandbox != nil {
+		webCfg.Sandbox = a.sandbox
+		webCfg.Simulate = func(ctx context.Context, baseURL, from, body string) error {
+			lead := sandbox.Lead{ServerURL: baseURL, PublicURL: cfg.PublicURL, AuthToken: cfg.TwilioAuthToken.Reveal(),
+				AccountSID: cfg.TwilioAccountSID, From: from, To: cfg.TwilioFromNumber}
+			_, err := lead.Text(ctx, body)
+			return err
+		}
+	}
+	if a.handler, err = web.New(webCfg); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func reveal(keys []secret) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.Reveal()
+	}
+	return out
+}
+
+// close releases what buildApp started.
+func (a *app) close() {
+	if a.sandbox != nil {
+		a.sandbox.Close()
+	}
+}
+
+func describe(cfg Config) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "llm=%s embeddings=%s", cfg.LLMProvider, cfg.EmbeddingProvider)
+	if cfg.Sandbox {
+		b.WriteString(" twilio=sandbox")
+	} else {
+		fmt.Fprintf(&b, " twilio=%s", cfg.TwilioAPIBase)
+	}
+	return b.String()
+}

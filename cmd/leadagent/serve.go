@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/leadagent/leadagent/store"
+)
+
+// runServe serves the console, the API and the webhooks, and (unless
+// --workers=false) works the reply and send jobs.
+func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	workers := fs.Bool("workers", true, "also run the background workers (false for web-only replicas)")
+	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start")
+	if _, err := parseFlagsAnywhere(fs, args); err != nil {
+		return err
+	}
+	logger := newLogger()
+	db, err := openPool(ctx, cfg, !*noMigrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := buildApp(ctx, cfg, db, *workers, logger)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	if *workers {
+		if err := a.inbox.Start(ctx); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "leadagent is serving (%s)\n  console: %s/\n", describe(cfg), loopbackURL(cfg.ListenAddr))
+	if cfg.Sandbox {
+		fmt.Fprintf(stdout, "  Twilio sandbox: %s/sandbox (try: leadagent simulate)\n", loopbackURL(cfg.ListenAddr))
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		logger.Warn("http shutdown", "err", err)
+	}
+	if *workers {
+		return a.inbox.Stop(shutdown)
+	}
+	return nil
+}
+
+// openPool connects and, when migrate is set, brings the schema up to date.
+func openPool(ctx context.Context, cfg Config, migrate bool) (*pgxpool.Pool, error) {
+	if migrate {
+		return openDB(ctx, cfg)
+	}
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	return store.Open(ctx, cfg.DatabaseURL)
+}

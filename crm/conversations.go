@@ -1,0 +1,145 @@
+package crm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const conversationColumns = `v.id::text, v.contact_id::text, v.channel, v.mode, v.created_at, v.updated_at, v.last_message_at`
+
+func scanConversation(row interface{ Scan(...any) error }, v *Conversation, extra ...any) error {
+	return row.Scan(append([]any{&v.ID, &v.ContactID, &v.Channel, &v.Mode, &v.CreatedAt, &v.UpdatedAt, &v.LastMessageAt}, extra...)...)
+}
+
+// OpenConversation returns the contact's open conversation on channel,
+// starting one when there is none. Concurrent callers get the same one.
+func OpenConversation(ctx context.Context, db DB, contactID, channel string) (Conversation, error) {
+	var v Conversation
+	err := insertOrSelect(ctx, func() error {
+		return scanConversation(db.QueryRow(ctx, `
+		WITH ins AS (
+			INSERT INTO conversations (contact_id, channel) VALUES ($1, $2)
+			ON CONFLICT (contact_id, channel) WHERE mode <> 'closed' DO NOTHING
+			RETURNING *)
+		SELECT `+conversationColumns+` FROM ins v
+		UNION ALL
+		SELECT `+conversationColumns+` FROM conversations v
+		WHERE v.contact_id = $1 AND v.channel = $2 AND v.mode <> 'closed'
+		LIMIT 1`, contactID, channel), &v)
+	})
+	if err != nil {
+		return Conversation{}, fmt.Errorf("open conversation for %s: %w", contactID, err)
+	}
+	return v, nil
+}
+
+// GetConversation returns a conversation with its contact, messages and timeline.
+func GetConversation(ctx context.Context, db DB, id string) (Conversation, error) {
+	v, err := conversationWithContact(ctx, db, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if v.Messages, err = Messages(ctx, db, id); err != nil {
+		return Conversation{}, err
+	}
+	if v.Timeline, err = Timeline(ctx, db, id); err != nil {
+		return Conversation{}, err
+	}
+	return v, nil
+}
+
+func conversationWithContact(ctx context.Context, db DB, id string) (Conversation, error) {
+	if !isUUID(id) {
+		return Conversation{}, fmt.Errorf("get conversation %q: %w", id, ErrNotFound)
+	}
+	var v Conversation
+	err := scanConversation(db.QueryRow(ctx, `
+		SELECT `+conversationColumns+`, `+contactColumns+`
+		FROM conversations v JOIN contacts c ON c.id = v.contact_id
+		WHERE v.id = $1`, id), &v, contactDest(&v.Contact)...)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("get conversation %s: %w", id, notFound(err))
+	}
+	return v, nil
+}
+
+func contactDest(c *Contact) []any {
+	return []any{&c.ID, &c.Phone, &c.PhoneValid, &c.Name, &c.Email, &c.Source, &c.Stage, &c.Notes,
+		&c.OptedOut, &c.OptedOutAt, &c.OptOutKeyword, &c.CreatedAt}
+}
+
+// Filter narrows ListConversations.
+type Filter struct {
+	Mode  Mode   // "" for every mode
+	Phone string // exact E.164 (or as stored)
+	Limit int    // default 50, at most 500
+}
+
+// ListConversations returns conversations newest first, with their contact
+// and last message, without the messages themselves.
+func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	if f.Limit > 500 {
+		f.Limit = 500
+	}
+	var where []string
+	args := []any{f.Limit}
+	if f.Mode != "" {
+		args = append(args, string(f.Mode))
+		where = append(where, fmt.Sprintf("v.mode = $%d", len(args)))
+	}
+	if f.Phone != "" {
+		args = append(args, f.Phone)
+		where = append(where, fmt.Sprintf("c.phone = $%d", len(args)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := db.Query(ctx, `
+		SELECT `+conversationColumns+`, `+contactColumns+`,
+			COALESCE((SELECT m.body FROM messages m WHERE m.conversation_id = v.id
+				ORDER BY m.created_at DESC, m.id DESC LIMIT 1), '')
+		FROM conversations v JOIN contacts c ON c.id = v.contact_id
+		`+cond+`
+		ORDER BY v.last_message_at DESC, v.id DESC
+		LIMIT $1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Conversation, error) {
+		var v Conversation
+		err := scanConversation(row, &v, append(contactDest(&v.Contact), &v.LastMessage)...)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	return list, nil
+}
+
+// isUUID keeps a malformed id from becoming a database error: an id that
+// cannot exist is simply not found.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,125 @@
+package crm
+
+import (
+	"time"
+)
+
+// Mode says who answers a conversation.
+type Mode string
+
+const (
+	ModeAI             Mode = "ai"
+	ModeHandoffPending Mode = "handoff_pending"
+	ModeHuman          Mode = "human"
+	ModeClosed         Mode = "closed"
+)
+
+// Valid reports whether m is one of the four modes.
+func (m Mode) Valid() bool {
+	switch m {
+	case ModeAI, ModeHandoffPending, ModeHuman, ModeClosed:
+		return true
+	}
+	return false
+}
+
+// Message directions and authors.
+const (
+	Inbound  = "inbound"
+	Outbound = "outbound"
+
+	AuthorLead   = "lead"
+	AuthorAI     = "ai"
+	AuthorRep    = "rep"
+	AuthorSystem = "system"
+)
+
+// Outbound message statuses of our own, before and besides Twilio's
+// (queued, sending, sent, delivered, undelivered, failed).
+const (
+	StatusPending    = "pending"    // recorded, waiting for the send job
+	StatusSuppressed = "suppressed" // not sent: the lead opted out
+	StatusReceived   = "received"   // inbound
+)
+
+// Contact is a lead or customer.
+type Contact struct {
+	ID            string     `json:"id"`
+	Phone         string     `json:"phone"`
+	PhoneValid    bool       `json:"phone_valid"`
+	Name          string     `json:"name"`
+	Email         string     `json:"email"`
+	Source        string     `json:"source"`
+	Stage         string     `json:"stage"`
+	Notes         string     `json:"notes,omitempty"`
+	OptedOut      bool       `json:"opted_out"`
+	OptedOutAt    *time.Time `json:"opted_out_at,omitempty"`
+	OptOutKeyword string     `json:"opt_out_keyword,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+}
+
+// Conversation is one thread with a contact on one channel.
+type Conversation struct {
+	ID            string    `json:"id"`
+	ContactID     string    `json:"-"`
+	Channel       string    `json:"channel"`
+	Mode          Mode      `json:"mode"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	LastMessageAt time.Time `json:"last_message_at"`
+	Contact       Contact   `json:"contact"`
+	// LastMessage is the newest message's body, filled by List.
+	LastMessage string    `json:"last_message,omitempty"`
+	Messages    []Message `json:"messages,omitempty"`
+	Timeline    []Event   `json:"timeline,omitempty"`
+}
+
+// Media is one MMS attachment.
+type Media struct {
+	URL         string `json:"url"`
+	ContentType string `json:"content_type"`
+}
+
+// Message is one text in or out.
+type Message struct {
+	ID             string     `json:"id"`
+	ConversationID string     `json:"-"`
+	Direction      string     `json:"direction"`
+	Author         string     `json:"author"`
+	Body           string     `json:"body"`
+	ProviderSID    string     `json:"provider_sid,omitempty"`
+	ReplyTo        string     `json:"reply_to,omitempty"`
+	Outcome        string     `json:"outcome,omitempty"`
+	Status         string     `json:"status"`
+	ErrorCode      int        `json:"error_code,omitempty"`
+	ErrorMessage   string     `json:"error_message,omitempty"`
+	Citations      []int64    `json:"citations,omitempty"`
+	Media          []Media    `json:"media,omitempty"`
+	Segments       int        `json:"segments,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	SentAt         *time.Time `json:"sent_at,omitempty"`
+}
+
+// Event is one entry of a conversation's timeline.
+type Event struct {
+	ID             int64          `json:"id"`
+	ConversationID string         `json:"-"`
+	ContactID      string         `json:"-"`
+	Kind           string         `json:"kind"`
+	Detail         map[string]any `json:"detail,omitempty"`
+	CreatedAt      time.Time      `json:"created_at"`
+}
+
+// Timeline event kinds.
+const (
+	EventMessageReceived = "message_received"
+	EventReplyQueued     = "reply_queued"
+	EventMessageSent     = "message_sent"
+	EventMessageFailed   = "message_failed"
+	EventDeliveryStatus  = "delivery_status"
+	EventOptedOut        = "opted_out"
+	EventOptedIn         = "opted_in"
+	EventSuppressed      = "send_suppressed"
+	EventMediaReceived   = "media_received"
+	EventPhoneUnparsed   = "phone_unparsed"
+)

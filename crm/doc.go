@@ -1,0 +1,54 @@
+// Package crm owns what the business knows about its leads: contacts keyed
+// by E.164 phone number, their conversations and each conversation's mode
+// (ai, handoff_pending, human, closed), every message in and out with its
+// delivery status and outcome, the timeline of events a rep reads, and SMS
+// consent. It owns the contacts, conversations, messages and
+// timeline_events tables.
+//
+// Functions take a DB, which is a pool or a transaction, so a caller can
+// record a message and enqueue the job it causes in one transaction. The
+// package knows nothing of HTTP, Twilio or the agent.
+package crm
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// DB is what crm needs of PostgreSQL: a *pgxpool.Pool or a pgx.Tx.
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// ErrNotFound is returned when a contact, conversation or message does not exist.
+var ErrNotFound = errors.New("not found")
+
+// notFound turns pgx's "no rows" into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// insertOrSelect runs an INSERT ... ON CONFLICT DO NOTHING ... UNION ALL
+// SELECT statement. When a concurrent transaction inserted the row after
+// this statement's snapshot was taken, neither half returns it; a second
+// run, with a new snapshot, sees it.
+func insertOrSelect(ctx context.Context, run func() error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = run(); !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return err
+}

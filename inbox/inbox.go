@@ -1,0 +1,184 @@
+// Package inbox is the orchestration between a lead's message and the
+// reply: it records inbound messages (contact, conversation, consent) and,
+// in the same transaction, enqueues the River job that answers; it runs the
+// workers that call the agent and send through the channel's Sender, and it
+// applies delivery reports. It decides who answers a message; it does not
+// know how the agent thinks or how Twilio speaks.
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/store"
+)
+
+// Business is what the inbox says on the business's behalf without the
+// agent: the HELP answer and the note about pictures.
+type Business struct {
+	Name  string
+	Phone string // how to reach a person
+}
+
+// Config wires an Inbox.
+type Config struct {
+	DB       *pgxpool.Pool
+	Agent    agent.Responder
+	Sender   channels.Sender
+	Business Business
+	// Region reads phone numbers without a country code ("US").
+	Region string
+	// StatusCallback is the URL the provider reports delivery to.
+	StatusCallback string
+	// Workers runs the reply and send jobs in this process; false makes an
+	// insert-only client for web-only replicas.
+	Workers bool
+	// MaxWorkers bounds concurrent jobs (default 20).
+	MaxWorkers int
+	// RetryBackoff gives the wait before retry attempt n (1-based) of a
+	// failed job; default: exponential from 1 s, capped at 5 minutes.
+	RetryBackoff func(attempt int) time.Duration
+	// RescueStuckJobsAfter requeues jobs whose worker died (default 2 min).
+	RescueStuckJobsAfter time.Duration
+	Logger               *slog.Logger
+	Now                  func() time.Time
+}
+
+// Inbox records lead messages and answers them through River jobs.
+type Inbox struct {
+	db       *pgxpool.Pool
+	agent    agent.Responder
+	sender   channels.Sender
+	business Business
+	region   string
+	callback string
+	jobs     *river.Client[pgx.Tx]
+	logger   *slog.Logger
+	now      func() time.Time
+	backoff  func(int) time.Duration
+}
+
+// New builds an Inbox and its River client. Call Start to work jobs.
+func New(cfg Config) (*Inbox, error) {
+	ib := &Inbox{
+		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, business: cfg.Business,
+		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
+		backoff: cfg.RetryBackoff,
+	}
+	if ib.logger == nil {
+		ib.logger = slog.Default()
+	}
+	if ib.now == nil {
+		ib.now = time.Now
+	}
+	if ib.region == "" {
+		ib.region = "US"
+	}
+	if ib.backoff == nil {
+		ib.backoff = defaultBackoff
+	}
+	rc := &river.Config{
+		Logger:               ib.logger,
+		JobTimeout:           time.Minute,
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		FetchCooldown:        20 * time.Millisecond,
+		RetryPolicy:          retryPolicy{ib.backoff},
+	}
+	if rc.RescueStuckJobsAfter == 0 {
+		rc.RescueStuckJobsAfter = 2 * time.Minute
+	}
+	if cfg.Workers {
+		if cfg.Agent == nil || cfg.Sender == nil {
+			return nil, errors.New("inbox: workers need an agent and a sender")
+		}
+		max := cfg.MaxWorkers
+		if max <= 0 {
+			max = 20
+		}
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &respondWorker{ib: ib})
+		river.AddWorker(workers, &sendWorker{ib: ib})
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}}
+	}
+	client, err := river.NewClient(riverpgxv5.New(cfg.DB), rc)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: river client: %w", err)
+	}
+	ib.jobs = client
+	return ib, nil
+}
+
+// Start works jobs until ctx ends or Stop is called.
+func (ib *Inbox) Start(ctx context.Context) error {
+	if err := ib.jobs.Start(ctx); err != nil {
+		return fmt.Errorf("inbox: start workers: %w", err)
+	}
+	return nil
+}
+
+// Stop finishes the jobs in hand and stops working new ones.
+func (ib *Inbox) Stop(ctx context.Context) error {
+	if err := ib.jobs.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("inbox: stop workers: %w", err)
+	}
+	return nil
+}
+
+// Jobs exposes the River client, for tests and for subscribing to events.
+func (ib *Inbox) Jobs() *river.Client[pgx.Tx] { return ib.jobs }
+
+func defaultBackoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 9)
+	return min(d, 5*time.Minute)
+}
+
+type retryPolicy struct{ backoff func(int) time.Duration }
+
+func (p retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(p.backoff(job.Attempt))
+}
+
+// unavailable marks err so webhooks answer 503 when the database could not
+// be reached.
+func unavailable(err error) error {
+	if store.IsUnavailable(err) {
+		return fmt.Errorf("%w: %w", channels.ErrUnavailable, err)
+	}
+	return err
+}
+
+// inTx runs fn in a transaction and commits it.
+func (ib *Inbox) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := ib.db.Begin(ctx)
+	if err != nil {
+		return unavailable(fmt.Errorf("begin: %w", err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return unavailable(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return unavailable(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+func (ib *Inbox) helpText() string {
+	s := ib.business.Name + ": this is our automated assistant."
+	if ib.business.Phone != "" {
+		s += " To reach a person call " + ib.business.Phone + "."
+	}
+	return s + " Reply STOP to opt out."
+}

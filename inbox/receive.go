@@ -1,0 +1,149 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/crm"
+)
+
+// Receive records a lead's message and decides who answers it, all in one
+// transaction: a provider retry of the same message changes nothing, and a
+// failure leaves nothing half-written.
+func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
+	if in.ProviderSID == "" || strings.TrimSpace(in.From) == "" {
+		return fmt.Errorf("receive: message without sid or sender")
+	}
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = ib.now()
+	}
+	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		contact, err := crm.ContactByPhone(ctx, tx, in.From, ib.region)
+		if err != nil {
+			return err
+		}
+		conv, err := crm.OpenConversation(ctx, tx, contact.ID, string(in.Channel))
+		if err != nil {
+			return err
+		}
+		media := make([]crm.Media, len(in.Media))
+		for i, m := range in.Media {
+			media[i] = crm.Media{URL: m.URL, ContentType: m.ContentType}
+		}
+		msg, inserted, err := crm.RecordInbound(ctx, tx, crm.NewInbound{
+			ConversationID: conv.ID, Body: in.Body, ProviderSID: in.ProviderSID, Media: media, ReceivedAt: in.ReceivedAt,
+		})
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return nil // a retry: everything below happened the first time
+		}
+		event := func(kind string, detail map[string]any) error {
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
+		}
+		if err := event(crm.EventMessageReceived, map[string]any{"message_id": msg.ID, "sid": in.ProviderSID, "media": len(media)}); err != nil {
+			return err
+		}
+		if !contact.PhoneValid {
+			ib.logger.Warn("inbound from a number that does not parse", "from", in.From, "sid", in.ProviderSID)
+			if err := event(crm.EventPhoneUnparsed, map[string]any{"from": in.From}); err != nil {
+				return err
+			}
+		}
+		return ib.decide(ctx, tx, contact, conv, msg, event)
+	})
+}
+
+// decide answers consent keywords itself and hands everything else to the
+// agent's reply job, unless the lead opted out or a person has the
+// conversation.
+func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
+	event func(string, map[string]any) error) error {
+	keyword, word := crm.ParseKeyword(msg.Body)
+	switch keyword {
+	case crm.KeywordOptOut:
+		// Twilio confirms the opt-out itself; we send nothing, ever, until START.
+		if err := crm.OptOut(ctx, tx, contact.ID, word, msg.CreatedAt); err != nil {
+			return err
+		}
+		return event(crm.EventOptedOut, map[string]any{"keyword": word})
+	case crm.KeywordOptIn:
+		if contact.OptedOut {
+			if err := crm.OptIn(ctx, tx, contact.ID); err != nil {
+				return err
+			}
+			// Twilio confirms START too; the agent speaks when the lead next asks something.
+			return event(crm.EventOptedIn, map[string]any{"keyword": word})
+		}
+	case crm.KeywordHelp:
+		return ib.queueReply(ctx, tx, crm.NewOutbound{
+			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: ib.helpText(), ReplyTo: msg.ID, Outcome: "answered",
+		}, event)
+	}
+	if contact.OptedOut {
+		return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
+	}
+	if conv.Mode != crm.ModeAI {
+		return nil // a person has it; handoff notifies them (issue #5)
+	}
+	if strings.TrimSpace(msg.Body) == "" && len(msg.Media) > 0 {
+		return ib.queueReply(ctx, tx, crm.NewOutbound{
+			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: mediaOnlyText, ReplyTo: msg.ID, Outcome: "asked",
+		}, event)
+	}
+	if strings.TrimSpace(msg.Body) == "" {
+		return nil // nothing to answer
+	}
+	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, nil); err != nil {
+		return fmt.Errorf("enqueue reply to %s: %w", msg.ID, err)
+	}
+	return nil
+}
+
+const (
+	mediaOnlyText = "Thanks for sending that! I can only read text messages, not pictures or files. Could you tell me in words what you need?"
+	mediaNote     = "I can only read text, not pictures. "
+)
+
+// queueReply records an outbound message and its send job together.
+func (ib *Inbox) queueReply(ctx context.Context, tx pgx.Tx, out crm.NewOutbound, event func(string, map[string]any) error) error {
+	msg, inserted, err := crm.RecordOutbound(ctx, tx, out)
+	if err != nil {
+		return err
+	}
+	if !inserted {
+		return nil
+	}
+	if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
+		return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
+	}
+	return event(crm.EventReplyQueued, map[string]any{"message_id": msg.ID, "author": out.Author, "outcome": out.Outcome})
+}
+
+// RespondArgs is the job that asks the agent for a reply to one inbound message.
+type RespondArgs struct {
+	MessageID string `json:"message_id"`
+}
+
+func (RespondArgs) Kind() string { return "respond" }
+
+func (RespondArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// SendArgs is the job that delivers one outbound message.
+type SendArgs struct {
+	MessageID string `json:"message_id"`
+}
+
+func (SendArgs) Kind() string { return "send" }
+
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

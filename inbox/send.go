@@ -1,0 +1,128 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/crm"
+)
+
+type sendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	ib *Inbox
+}
+
+// Work delivers one outbound message. The message row stays locked while
+// the provider is called, so two attempts never both send; a message that
+// already has a provider SID is never sent again. Rate limits and server
+// errors are retried with backoff; other refusals are final.
+func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	ib := w.ib
+	var sendErr error
+	var contact crm.Contact
+	err := ib.inTx(ctx, func(tx pgx.Tx) error {
+		msg, err := crm.LockMessage(ctx, tx, job.Args.MessageID)
+		if err != nil {
+			return err
+		}
+		if msg.ProviderSID != "" || msg.Status != crm.StatusPending {
+			return nil // sent, suppressed or failed already
+		}
+		conv, err := crm.GetConversation(ctx, tx, msg.ConversationID)
+		if err != nil {
+			return err
+		}
+		contact = conv.Contact
+		event := func(kind string, detail map[string]any) error {
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
+		}
+		if contact.OptedOut {
+			if err := crm.MarkUnsent(ctx, tx, msg.ID, crm.StatusSuppressed, 0, "lead opted out"); err != nil {
+				return err
+			}
+			return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
+		}
+		res, err := ib.sender.Send(ctx, channels.Outbound{To: contact.Phone, Body: msg.Body, StatusCallback: ib.callback})
+		if err != nil {
+			sendErr = err
+			return ib.refused(ctx, tx, msg, contact, err, event)
+		}
+		if _, err := crm.MarkSent(ctx, tx, msg.ID, res.ProviderSID, res.Status, ib.now()); err != nil {
+			return err
+		}
+		return event(crm.EventMessageSent, map[string]any{"message_id": msg.ID, "sid": res.ProviderSID})
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if sendErr != nil && !channels.IsPermanent(sendErr) {
+		ib.logger.Warn("send failed, will retry", "message_id", job.Args.MessageID, "attempt", job.Attempt, "err", sendErr)
+		return fmt.Errorf("send %s: %w", job.Args.MessageID, sendErr)
+	}
+	return nil
+}
+
+// refused records a provider refusal. Permanent ones mark the message
+// failed (and, for "unsubscribed", the lead opted out); retryable ones
+// leave it pending for the next attempt.
+func (ib *Inbox) refused(ctx context.Context, tx pgx.Tx, msg crm.Message, contact crm.Contact, err error,
+	event func(string, map[string]any) error) error {
+	var se *channels.SendError
+	if !errors.As(err, &se) || se.Retryable() {
+		return nil
+	}
+	if err := crm.MarkUnsent(ctx, tx, msg.ID, "failed", se.Code, se.Message); err != nil {
+		return err
+	}
+	if se.Code == channels.CodeUnsubscribed {
+		if _, err := crm.OptOutByPhone(ctx, tx, contact.Phone, strconv.Itoa(se.Code), time.Now()); err != nil {
+			return err
+		}
+		if err := event(crm.EventOptedOut, map[string]any{"reason": "carrier reports unsubscribed", "code": se.Code}); err != nil {
+			return err
+		}
+	}
+	return event(crm.EventMessageFailed, map[string]any{"message_id": msg.ID, "code": se.Code, "error": se.Message})
+}
+
+// DeliveryStatus applies a provider status callback. An unsubscribed error
+// (21610) also opts the lead out.
+func (ib *Inbox) DeliveryStatus(ctx context.Context, r channels.DeliveryReport) error {
+	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		m, found, changed, err := crm.RecordDeliveryReport(ctx, tx, crm.DeliveryReport{
+			ProviderSID: r.ProviderSID, Status: r.Status, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage,
+		})
+		if err != nil || !found || !changed {
+			return err
+		}
+		conv, err := crm.GetConversation(ctx, tx, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"message_id": m.ID, "status": r.Status}
+		if r.ErrorCode != 0 {
+			detail["error_code"] = r.ErrorCode
+		}
+		if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventDeliveryStatus, Detail: detail}); err != nil {
+			return err
+		}
+		if r.ErrorCode == channels.CodeUnsubscribed && !conv.Contact.OptedOut {
+			if _, err := crm.OptOutByPhone(ctx, tx, conv.Contact.Phone, strconv.Itoa(r.ErrorCode), ib.now()); err != nil {
+				return err
+			}
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventOptedOut,
+				Detail: map[string]any{"reason": "carrier reports unsubscribed", "code": r.ErrorCode}})
+		}
+		return nil
+	})
+}
