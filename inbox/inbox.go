@@ -98,6 +98,8 @@ func New(cfg Config) (*Inbox, error) {
 	if rc.RescueStuckJobsAfter == 0 {
 		rc.RescueStuckJobsAfter = 2 * time.Minute
 	}
+	// A job may not outlive the time after which it counts as stuck.
+	rc.JobTimeout = min(rc.JobTimeout, rc.RescueStuckJobsAfter)
 	if cfg.Workers {
 		if cfg.Agent == nil || cfg.Sender == nil {
 			return nil, errors.New("inbox: workers need an agent and a sender")

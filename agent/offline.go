@@ -1,0 +1,180 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Thresholds tune when the offline responder answers and how much it says.
+type Thresholds struct {
+	// K is how many chunks each search asks for.
+	K int
+	// MinScore drops chunks the retriever scored below it. The scale is the
+	// retriever's own (reciprocal rank fusion gives about 1/61 for a first
+	// place in one list), so the default 0 keeps every chunk returned and
+	// leaves the decision to MinCoverage.
+	MinScore float64
+	// MinCoverage is the share, weighted, of what the question asks for
+	// (its content words, and the kind of fact: a price, a time) that the
+	// chosen sentences must cover for the responder to answer rather than
+	// say it does not know.
+	MinCoverage float64
+	// MaxSegments bounds an SMS reply.
+	MaxSegments int
+	// MaxSentences bounds how many knowledge sentences one answer quotes.
+	MaxSentences int
+}
+
+// DefaultThresholds are tuned on the demo business's knowledge and the
+// lead questions in the tests.
+func DefaultThresholds() Thresholds {
+	return Thresholds{K: 8, MinScore: 0, MinCoverage: 0.55, MaxSegments: 2, MaxSentences: 3}
+}
+
+// Offline answers leads from the business's knowledge without a language
+// model: it quotes the sentences of the best retrieved chunks that answer
+// the question. It is safe for concurrent use.
+type Offline struct {
+	retriever  Retriever
+	business   Business
+	thresholds Thresholds
+}
+
+var _ Responder = (*Offline)(nil)
+
+// NewOffline returns the offline responder for business b, searching r.
+func NewOffline(r Retriever, b Business) *Offline {
+	return &Offline{retriever: r, business: b, thresholds: DefaultThresholds()}
+}
+
+// WithThresholds returns a copy of o that uses t; zero fields keep their
+// defaults.
+func (o *Offline) WithThresholds(t Thresholds) *Offline {
+	d := DefaultThresholds()
+	if t.K <= 0 {
+		t.K = d.K
+	}
+	if t.MinCoverage <= 0 {
+		t.MinCoverage = d.MinCoverage
+	}
+	if t.MaxSegments <= 0 {
+		t.MaxSegments = d.MaxSegments
+	}
+	if t.MaxSentences <= 0 {
+		t.MaxSentences = d.MaxSentences
+	}
+	c := *o
+	c.thresholds = t
+	return &c
+}
+
+// Turn answers the lead's new message.
+func (o *Offline) Turn(ctx context.Context, in TurnInput) (Reply, error) {
+	text := strings.TrimSpace(in.Text)
+	switch classify(text, in.Lead) {
+	case intentEmpty, intentGreeting:
+		return o.finish(o.greeting(in.Lead), OutcomeAsked, nil), nil
+	case intentThanks:
+		return o.finish(o.thanks(), OutcomeAsked, nil), nil
+	case intentIdentity:
+		return o.finish(o.identity(), OutcomeAsked, nil), nil
+	}
+	if answersOurQuestion(text, in.History) {
+		return o.finish(o.acknowledge(), OutcomeAsked, nil), nil
+	}
+
+	// Intent signals (buying intent, a request for a person, a complaint)
+	// and the handoff rules belong here, before the knowledge is searched:
+	// a turn that hands off returns OutcomeHandoff with a HandoffReason and
+	// the holding message. They come with the handoff issue.
+
+	queries := queriesFor(text, in.History)
+	if len(topicNeeds(queries[0].needs)) == 0 {
+		// "How much is it?" with nothing named before: ask what about.
+		return o.finish(clarify(queries[0].needs), OutcomeAsked, nil), nil
+	}
+	for _, q := range queries {
+		results, err := o.retriever.Search(ctx, q.text, o.thresholds.K)
+		if err != nil {
+			return Reply{}, fmt.Errorf("offline turn: search knowledge: %w", err)
+		}
+		if a, ok := o.choose(results, q, in.Channel); ok {
+			reply := o.withQuestion(in, a)
+			return o.finish(reply, OutcomeAnswered, a.citations), nil
+		}
+	}
+	return o.finish(o.unknown(), OutcomeUnknown, nil), nil
+}
+
+// finish fits the text to the channel and fills in the reply.
+func (o *Offline) finish(text string, outcome Outcome, citations []int64) Reply {
+	text = TrimToSegments(text, o.thresholds.MaxSegments)
+	if text == "" {
+		// Only a single word longer than the budget trims to nothing.
+		text, outcome, citations = TrimToSegments(o.unknown(), o.thresholds.MaxSegments), OutcomeUnknown, nil
+	}
+	n, _ := Segments(text)
+	return Reply{Text: text, Outcome: outcome, Citations: citations, Segments: n}
+}
+
+func (o *Offline) businessName() string {
+	if o.business.Name != "" {
+		return o.business.Name
+	}
+	return "this business"
+}
+
+func (o *Offline) greeting(lead Lead) string {
+	hello := "Hi there!"
+	if first := firstName(lead.Name); first != "" {
+		hello = "Hi " + first + "!"
+	}
+	return hello + " I'm the AI assistant for " + o.businessName() + ". How can I help you today?"
+}
+
+func (o *Offline) thanks() string {
+	return "You're welcome! I'm the AI assistant for " + o.businessName() + ". Is there anything else I can help with?"
+}
+
+func (o *Offline) identity() string {
+	return "I'm the AI assistant for " + o.businessName() + ", not a person. I can answer questions about our services, and someone from our team can follow up with you. How can I help?"
+}
+
+// acknowledge thanks the lead for answering a qualifying question: what
+// they said is for the person who follows up, not for the knowledge base.
+func (o *Offline) acknowledge() string {
+	return "Thanks, that helps. Someone from " + o.businessName() + " will follow up with you about next steps. Is there anything else I can help with in the meantime?"
+}
+
+// clarify asks what a message without a topic is about.
+func clarify(needs []need) string {
+	for _, n := range needs {
+		switch n.alts[0] {
+		case cuePrice:
+			return "Happy to help with pricing. Which service are you asking about?"
+		case cueTime, cueDuration:
+			return "Happy to help. Which service or appointment are you asking about?"
+		}
+	}
+	return "Happy to help! What do you need help with at your home?"
+}
+
+// unknown says plainly that the knowledge has no answer and offers a person.
+func (o *Offline) unknown() string {
+	s := "Sorry, I don't have that information and I don't want to guess. Someone from " + o.businessName() + " will follow up with you."
+	if o.business.Phone != "" {
+		s += " If it's urgent, call " + o.business.Phone + "."
+	}
+	return s
+}
+
+// firstName returns the first word of a lead's name when it looks like a
+// name, so a greeting never says "Hi +19705550123!".
+func firstName(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 || !hasLetterOrDigit(f[0]) || strings.ContainsAny(f[0], "0123456789@+") {
+		return ""
+	}
+	return FoldGSM(f[0])
+}

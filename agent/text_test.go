@@ -1,0 +1,194 @@
+package agent
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSplitSentences(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"One sentence", []string{"One sentence"}},
+		{"Open today. Closed tomorrow.", []string{"Open today.", "Closed tomorrow."}},
+		{"Really? Yes! Good.", []string{"Really?", "Yes!", "Good."}},
+		{"We open at 7:00 a.m. and close at 6:00 p.m. Call us.", []string{"We open at 7:00 a.m. and close at 6:00 p.m.", "Call us."}},
+		{"Open until 2 p.m. Saturday for repairs.", []string{"Open until 2 p.m. Saturday for repairs."}},
+		{"A tune-up is $129.00 per system. Members pay $0.", []string{"A tune-up is $129.00 per system.", "Members pay $0."}},
+		{"Call Dr. Smith at 3320 Timberline Ct. in Fort Collins.", []string{"Call Dr. Smith at 3320 Timberline Ct. in Fort Collins."}},
+		{"Ask for J. Reyes. She knows.", []string{"Ask for J. Reyes.", "She knows."}},
+		{"Prices vary, e.g. by size. Ask us.", []string{"Prices vary, e.g. by size.", "Ask us."}},
+		{"Lowercase after a period. then no split", []string{"Lowercase after a period. then no split"}},
+		{"He said \"Done.\" Then left.", []string{"He said \"Done.\"", "Then left."}},
+		{"Wait... What?", []string{"Wait...", "What?"}},
+		{"  spaces   collapse\n\nacross lines.  ", []string{"spaces collapse across lines."}},
+	}
+	for _, tt := range tests {
+		if got := SplitSentences(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("SplitSentences(%q)\n got  %q\n want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCleanInline(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"**Drain clearing**: $179", "Drain clearing: $179"},
+		{"Call __now__ or *today*", "Call now or today"},
+		{"***Very*** important", "Very important"},
+		{"Book at [our site](https://summit.example/book).", "Book at our site."},
+		{"See ![a van](van.png) outside", "See a van outside"},
+		{"Use `code` and ~~old~~ new", "Use code and old new"},
+		{"A snake_case_word stays", "A snake_case_word stays"},
+		{"2 * 3 * 4 is math", "2 * 3 * 4 is math"},
+		{"Escaped \\*stars\\* stay", "Escaped *stars* stay"},
+		{"<b>bold</b> tag", "bold tag"},
+		{"spaced , comma", "spaced, comma"},
+		{"<https://summit.example>", "https://summit.example"},
+	}
+	for _, tt := range tests {
+		if got := CleanInline(tt.in); got != tt.want {
+			t.Errorf("CleanInline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParsePassages(t *testing.T) {
+	t.Parallel()
+	type p struct{ text, heading, context string }
+	tests := []struct {
+		name string
+		in   string
+		want []p
+	}{
+		{
+			name: "markdown headings, lists and intros",
+			in: "# Plumbing\n\nOur plumbers handle **leaks** and drains. Common jobs:\n\n" +
+				"- Drain clearing: $179\n- Toilet repair: from $165\n\n## Water heaters\n\n1. 40-gallon gas tank: $1,895",
+			want: []p{
+				{"Our plumbers handle leaks and drains.", "Plumbing", ""},
+				{"Drain clearing: $179.", "Plumbing", "Common jobs"},
+				{"Toilet repair: from $165.", "Plumbing", "Common jobs"},
+				{"40-gallon gas tank: $1,895.", "Water heaters", ""},
+			},
+		},
+		{
+			name: "FAQ labels: the question is context, never a sentence",
+			in:   "question: Do you charge for estimates?\nanswer: Estimates are free. Repairs start with an $89 diagnostic.",
+			want: []p{
+				{"Estimates are free.", "", "Do you charge for estimates?"},
+				{"Repairs start with an $89 diagnostic.", "", "Do you charge for estimates?"},
+			},
+		},
+		{
+			name: "Q: and A: on one line",
+			in:   "Q: Do you pull permits? A: Yes. We pull every permit.",
+			want: []p{{"Yes. We pull every permit.", "", "Do you pull permits?"}},
+		},
+		{
+			name: "a question in prose is context for what follows",
+			in:   "Can you come out today? Usually, yes. Same-day visits are common.",
+			want: []p{
+				{"Usually, yes. Same-day visits are common.", "", "Can you come out today?"},
+			},
+		},
+		{
+			name: "tables become label: value sentences, header and rule dropped",
+			in:   "| Job | Price |\n|-----|------:|\n| Tune-up | $129 |\n| Flush | $149 |",
+			want: []p{{"Tune-up: $129.", "", ""}, {"Flush: $149.", "", ""}},
+		},
+		{
+			name: "html",
+			in:   "<h2>Reviews</h2><p>Rated 4.9 &amp; loved.</p><ul><li>Clean vans</li><li>On time</li></ul><script>x()</script>",
+			want: []p{
+				{"Rated 4.9 & loved.", "Reviews", ""},
+				{"Clean vans.", "Reviews", ""},
+				{"On time.", "Reviews", ""},
+			},
+		},
+		{
+			name: "fences, rules and quotes",
+			in:   "> Quoted line here.\n\n---\n\n```\ncode here\n```\nAfter code.",
+			want: []p{{"Quoted line here.", "", ""}, {"After code.", "", ""}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []p
+			for _, x := range parsePassages(tt.in) {
+				got = append(got, p{x.text, x.heading, x.context})
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("\n got  %q\n want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+var (
+	reLeftLink = regexp.MustCompile(`\[[^\]]*\]\([^)]*\)`)
+	reLeftTag  = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
+	// A heading, list or quote mark at the start of a sentence.
+	reLeftLineMark = regexp.MustCompile(`^(?:#{1,6}|[-*+>])(?:\s|$)`)
+)
+
+// hasMarkup reports Markdown or HTML that must never reach a lead's phone.
+func hasMarkup(s string) bool {
+	for _, m := range []string{"**", "__", "`"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return reLeftLink.MatchString(s) || reLeftTag.MatchString(s) || reLeftLineMark.MatchString(s)
+}
+
+func FuzzSplitSentences(f *testing.F) {
+	for _, s := range []string{"One. Two? Three!", "7 a.m. Monday. Call Dr. Who.", "$1.50. Next", "“Quote.” Next.", "...", "a.m. P.M. E.g. I.e."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := SplitSentences(s)
+		// Nothing is lost or invented: the sentences joined by single
+		// spaces are the text with its whitespace collapsed.
+		if joined, want := strings.Join(got, " "), strings.Join(strings.Fields(s), " "); joined != want {
+			t.Fatalf("joined sentences differ\n got  %q\n want %q", joined, want)
+		}
+		for _, sentence := range got {
+			if sentence == "" || sentence != strings.TrimSpace(sentence) {
+				t.Fatalf("empty or untrimmed sentence %q", sentence)
+			}
+		}
+	})
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{
+		"# Title\n\n**Bold** and [link](http://x). - item\n- list item\n1. one",
+		"question: Q?\nanswer: A.",
+		"<h1>T</h1><p>P &amp; <b>b</b></p>",
+		"| a | b |\n|---|---|\n| c | d |",
+		"***x*** __y__ `z` ~~w~~ ![i](j)",
+		"*\n*\n**\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, sentence := range PlainText(s) {
+			if sentence == "" || strings.ContainsAny(sentence, "\n\r") {
+				t.Fatalf("bad sentence %q from %q", sentence, s)
+			}
+			if hasMarkup(sentence) {
+				t.Fatalf("markup left in %q from %q", sentence, s)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(sentence) {
+				t.Fatalf("invalid UTF-8 %q from valid input", sentence)
+			}
+		}
+	})
+}
