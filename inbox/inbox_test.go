@@ -103,7 +103,7 @@ func (b *testBundle) newInbox(t *testing.T, workers bool, db *pgxpool.Pool) *inb
 		DB: db, Agent: b.agent, Sender: b.sender, Workers: workers,
 		Business:       inbox.Business{Name: "Summit Home Services", Phone: "(970) 555-0100"},
 		StatusCallback: b.status, Logger: quiet(),
-		RetryBackoff:   func(int) time.Duration { return 50 * time.Millisecond },
+		RetryBackoff: func(int) time.Duration { return 50 * time.Millisecond },
 	})
 	if err != nil {
 		t.Fatal(err)
