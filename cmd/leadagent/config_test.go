@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+		check   func(Config) string
+	}{
+		{"defaults are the sandbox and the offline model", map[string]string{}, "", func(c Config) string {
+			if !c.Sandbox || c.LLMProvider != "offline" || c.EmbeddingProvider != "local" || c.ListenAddr != ":8080" || c.TwilioFromNumber == "" {
+				return fmt.Sprintf("%+v", c)
+			}
+			return ""
+		}},
+		{"a key picks openai", map[string]string{"OPENAI_API_KEY": "sk-x"}, "", func(c Config) string {
+			if c.LLMProvider != "openai" || c.EmbeddingProvider != "openai" {
+				return c.LLMProvider + "/" + c.EmbeddingProvider
+			}
+			return ""
+		}},
+		{"real twilio", map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM_NUMBER": "+19705550100"}, "", func(c Config) string {
+			if c.Sandbox || c.TwilioAPIBase != "https://api.twilio.com" {
+				return fmt.Sprintf("%+v", c)
+			}
+			return ""
+		}},
+		{"api keys", map[string]string{"API_KEYS": " a, b ,,"}, "", func(c Config) string {
+			if len(c.APIKeys) != 2 || c.APIKeys[1].Reveal() != "b" {
+				return fmt.Sprint(len(c.APIKeys))
+			}
+			return ""
+		}},
+		{"token without sid", map[string]string{"TWILIO_AUTH_TOKEN": "t"}, "TWILIO_ACCOUNT_SID", nil},
+		{"sid without token", map[string]string{"TWILIO_ACCOUNT_SID": "AC1"}, "TWILIO_AUTH_TOKEN", nil},
+		{"no sender", map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_FROM_NUMBER", nil},
+		{"bad provider", map[string]string{"LLM_PROVIDER": "magic"}, "LLM_PROVIDER", nil},
+		{"bad api base", map[string]string{"TWILIO_API_BASE": "nope"}, "TWILIO_API_BASE", nil},
+		{"openai embeddings need a key", map[string]string{"EMBEDDING_PROVIDER": "openai"}, "OPENAI_API_KEY", nil},
+	}
+	for _, tt := range tests {
+		c, err := LoadConfig(envOf(tt.env))
+		switch {
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%s: err = %v, want one naming %s", tt.name, err, tt.wantErr)
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.check != nil:
+			if msg := tt.check(c); msg != "" {
+				t.Errorf("%s: %s", tt.name, msg)
+			}
+		}
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	t.Parallel()
+	c, err := LoadConfig(envOf(map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tok-very-secret",
+		"TWILIO_FROM_NUMBER": "+19705550100", "OPENAI_API_KEY": "sk-very-secret", "API_KEYS": "key-very-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		if s := fmt.Sprintf(format, c); strings.Contains(s, "very-secret") {
+			t.Errorf("%s prints a secret: %s", format, s)
+		}
+	}
+}

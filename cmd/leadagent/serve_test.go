@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadagent/leadagent/channels/sandbox"
+	"github.com/leadagent/leadagent/store/storetest"
+)
+
+// freeAddr returns a loopback address nobody listens on right now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestServeAnswersATextEndToEnd runs the product as make run does, against
+// a fresh database: demo knowledge, serve with the sandbox, a signed text
+// in, and the reply read back from the sandbox's REST API.
+func TestServeAnswersATextEndToEnd(t *testing.T) {
+	addr := freeAddr(t)
+	t.Setenv("DATABASE_URL", storetest.NewDatabaseURL(t))
+	t.Setenv("LISTEN_ADDR", addr)
+	t.Setenv("API_KEYS", "k1")
+	for _, k := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE", "PUBLIC_URL", "OPENAI_API_KEY", "LLM_PROVIDER", "EMBEDDING_PROVIDER"} {
+		t.Setenv(k, "")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	var out, errOut bytes.Buffer
+	if code := run(ctx, []string{"demo", "--dir", "../../demo/knowledge"}, &out, &errOut); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "chunks written") {
+		t.Fatalf("demo printed %q", out.String())
+	}
+
+	serveCtx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	var serveOut, serveErr bytes.Buffer
+	go func() { done <- run(serveCtx, []string{"serve"}, &serveOut, &serveErr) }()
+	t.Cleanup(func() {
+		stop()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d: %s", code, serveErr.String())
+		}
+	})
+	base := "http://" + addr
+	waitHealthy(t, base)
+
+	lead := sandbox.Lead{ServerURL: base, AuthToken: sandboxAuthToken, AccountSID: sandboxAccountSID,
+		From: "+19705553001", To: sandboxFromNumber}
+	if _, err := lead.Text(ctx, "what are your office hours?"); err != nil {
+		t.Fatalf("text: %v", err)
+	}
+	reply := waitReply(t, base, "+19705553001")
+	if !strings.Contains(reply, "7:00") {
+		t.Fatalf("reply %q lacks the office hours from the demo knowledge", reply)
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/conversations?phone=%2B19705553001", nil)
+	req.Header.Set("Authorization", "Bearer k1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Conversations []struct{ ID, Mode string } `json:"conversations"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || len(list.Conversations) != 1 || list.Conversations[0].Mode != "ai" {
+		t.Fatalf("api list: %+v %v", list, err)
+	}
+}
+
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("server never became ready")
+}
+
+// waitReply polls the sandbox's Messages list, as the simulator does.
+func waitReply(t *testing.T, base, to string) string {
+	t.Helper()
+	url := fmt.Sprintf("%s/sandbox/2010-04-01/Accounts/%s/Messages.json?To=%s", base, sandboxAccountSID, "%2B"+to[1:])
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.SetBasicAuth(sandboxAccountSID, sandboxAuthToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Messages []struct{ Body string } `json:"messages"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Messages) > 0 {
+			return page.Messages[0].Body
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no reply at the sandbox")
+	return ""
+}
