@@ -59,7 +59,7 @@ type options struct {
 	db      *pgxpool.Pool   // nil: a fresh database
 }
 
-func setup(t *testing.T, opts options) *testBundle {
+func setup(t testing.TB, opts options) *testBundle {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
@@ -97,7 +97,7 @@ func setup(t *testing.T, opts options) *testBundle {
 	return b
 }
 
-func (b *testBundle) newInbox(t *testing.T, workers bool, db *pgxpool.Pool) *inbox.Inbox {
+func (b *testBundle) newInbox(t testing.TB, workers bool, db *pgxpool.Pool) *inbox.Inbox {
 	t.Helper()
 	ib, err := inbox.New(inbox.Config{
 		DB: db, Agent: b.agent, Sender: b.sender, Workers: workers,
@@ -126,7 +126,7 @@ func (b *testBundle) lead(phone string) sandbox.Lead {
 }
 
 // text sends a signed inbound SMS and fails the test unless it is accepted.
-func (b *testBundle) text(t *testing.T, phone, body string) string {
+func (b *testBundle) text(t testing.TB, phone, body string) string {
 	t.Helper()
 	sid, err := b.lead(phone).Text(b.ctx, body)
 	if err != nil {
@@ -136,7 +136,7 @@ func (b *testBundle) text(t *testing.T, phone, body string) string {
 }
 
 // replies waits for n messages to phone at the sandbox.
-func (b *testBundle) replies(t *testing.T, phone string, n int) []sandbox.Message {
+func (b *testBundle) replies(t testing.TB, phone string, n int) []sandbox.Message {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
