@@ -46,9 +46,14 @@ func (s *Server) consoleHome(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	// ?phone= opens that lead's thread in the simulator (the list links
+	// there); otherwise a new made-up lead.
+	simPhone, ok := crm.NormalizePhone(c.Query("phone"), s.cfg.Region)
+	if !ok {
+		simPhone = fmt.Sprintf("+1970555%04d", rand.IntN(10000))
+	}
 	s.render(c, "home.html", homePage{
-		Business: s.cfg.BusinessName, Conversations: list, Simulator: s.cfg.Simulate != nil,
-		SimPhone: fmt.Sprintf("+1970555%04d", rand.IntN(10000)),
+		Business: s.cfg.BusinessName, Conversations: list, Simulator: s.cfg.Simulate != nil, SimPhone: simPhone,
 	})
 }
 
