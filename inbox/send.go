@@ -54,10 +54,18 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 			sendErr = err
 			return ib.refused(ctx, tx, msg, contact, err, event)
 		}
-		if _, err := crm.MarkSent(ctx, tx, msg.ID, res.ProviderSID, res.Status, ib.now()); err != nil {
+		sent, err := crm.MarkSent(ctx, tx, msg.ID, res.ProviderSID, res.Status, ib.now())
+		if err != nil {
 			return err
 		}
-		return event(crm.EventMessageSent, map[string]any{"message_id": msg.ID, "sid": res.ProviderSID})
+		if err := event(crm.EventMessageSent, map[string]any{"message_id": msg.ID, "sid": res.ProviderSID}); err != nil {
+			return err
+		}
+		if sent.Status != res.Status {
+			// Delivery reports overtook the send; act on them now.
+			return ib.delivered(ctx, tx, conv, sent)
+		}
+		return nil
 	})
 	if errors.Is(err, crm.ErrNotFound) {
 		return river.JobCancel(err)
@@ -109,20 +117,26 @@ func (ib *Inbox) DeliveryStatus(ctx context.Context, r channels.DeliveryReport) 
 		if err != nil {
 			return err
 		}
-		detail := map[string]any{"message_id": m.ID, "status": r.Status}
-		if r.ErrorCode != 0 {
-			detail["error_code"] = r.ErrorCode
-		}
-		if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventDeliveryStatus, Detail: detail}); err != nil {
+		return ib.delivered(ctx, tx, conv, m)
+	})
+}
+
+// delivered puts a message's new delivery status on the timeline; an
+// unsubscribed error (21610) also opts the lead out.
+func (ib *Inbox) delivered(ctx context.Context, tx pgx.Tx, conv crm.Conversation, m crm.Message) error {
+	detail := map[string]any{"message_id": m.ID, "status": m.Status}
+	if m.ErrorCode != 0 {
+		detail["error_code"] = m.ErrorCode
+	}
+	if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventDeliveryStatus, Detail: detail}); err != nil {
+		return err
+	}
+	if m.ErrorCode == channels.CodeUnsubscribed && !conv.Contact.OptedOut {
+		if _, err := crm.OptOutByPhone(ctx, tx, conv.Contact.Phone, strconv.Itoa(m.ErrorCode), ib.now()); err != nil {
 			return err
 		}
-		if r.ErrorCode == channels.CodeUnsubscribed && !conv.Contact.OptedOut {
-			if _, err := crm.OptOutByPhone(ctx, tx, conv.Contact.Phone, strconv.Itoa(r.ErrorCode), ib.now()); err != nil {
-				return err
-			}
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventOptedOut,
-				Detail: map[string]any{"reason": "carrier reports unsubscribed", "code": r.ErrorCode}})
-		}
-		return nil
-	})
+		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventOptedOut,
+			Detail: map[string]any{"reason": "carrier reports unsubscribed", "code": m.ErrorCode}})
+	}
+	return nil
 }
