@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"time"
 
 	"github.com/leadagent/leadagent/knowledge"
 )
@@ -78,6 +79,11 @@ type Business struct {
 // Lead is the person the agent is talking to, as the CRM knows them.
 type Lead struct {
 	Name, Source, Stage, Notes string
+	Owner                      string // the rep who owns the lead, if any
+	// Background is the lead's CRM history in a compact form, one line
+	// each, oldest first: earlier conversations, calls, stage changes
+	// ("2026-10-02 sms: asked about financing a furnace").
+	Background []string
 }
 
 // Message is one earlier turn of the conversation.
@@ -92,6 +98,9 @@ type TurnInput struct {
 	Lead    Lead
 	History []Message // earlier turns, oldest first
 	Text    string    // the lead's new message(s), joined
+	// FirstTurn is true when the agent has not spoken in this conversation
+	// yet (the place to say it is an AI assistant, where the business asks).
+	FirstTurn bool
 }
 
 // Reply is the agent's answer to one turn.
@@ -101,7 +110,70 @@ type Reply struct {
 	HandoffReason string  // set when Outcome is OutcomeHandoff
 	Citations     []int64 // ids of the knowledge chunks the reply used
 	Segments      int     // SMS segments Text takes
+
+	// Signals is what the turn read in the lead's message, for the
+	// escalation rules.
+	Signals Signals
+	// Path says who answered: PathLLM, PathOffline (no model configured)
+	// or PathFallback (the model failed and the offline responder answered).
+	Path string
+	// Model is the model that wrote Text ("offline" for the offline responder).
+	Model string
+	// PromptVersion is the prompt version that produced Text ("" offline).
+	PromptVersion string
+	Usage         Usage
+	// Latency is the turn's own time, the model's included.
+	Latency time.Duration
+	// Guardrails lists the guardrails that replaced or changed the reply
+	// ("no_human_claim", "unsupported_price", ...), for the timeline.
+	Guardrails []string
+	// FallbackReason says why the model's answer was not used, when Path is
+	// PathFallback ("timeout", "http 429", "malformed tool call").
+	FallbackReason string
 }
+
+// Who answered a turn.
+const (
+	PathLLM      = "llm"
+	PathOffline  = "offline"
+	PathFallback = "fallback"
+)
+
+// Usage is what a turn cost in model tokens.
+type Usage struct {
+	PromptTokens     int `json:"prompt"`
+	CompletionTokens int `json:"completion"`
+}
+
+// Signals are one turn's intent signals. Scores are 0..1 confidences;
+// Sentiment runs from -1 (angry) to 1 (delighted).
+type Signals struct {
+	BuyingIntent float64 `json:"buying_intent"`
+	HumanRequest float64 `json:"human_request"`
+	Complaint    float64 `json:"complaint"`
+	Sentiment    float64 `json:"sentiment"`
+	// Coverage is how well the knowledge covered the question, 0..1
+	// (0: nothing found; the reply said it does not know).
+	Coverage float64 `json:"coverage"`
+	// Intent is the single most likely class: "buying_intent",
+	// "human_request", "complaint", "faq" or "other".
+	Intent string `json:"intent"`
+}
+
+// Classifier reads intent signals from a lead's message and the turns
+// before it, without a model.
+type Classifier interface {
+	Classify(text string, history []Message) Signals
+}
+
+// Prompt is the rendered system prompt a model turn runs with.
+type Prompt struct {
+	Version string // the stored version's id, e.g. "v3"
+	System  string
+}
+
+// PromptSource returns the active prompt, rendered for the business.
+type PromptSource func(ctx context.Context) (Prompt, error)
 
 // Responder answers one turn. Implementations must be safe for concurrent
 // use: the workers call one Responder from many goroutines.
