@@ -1,0 +1,72 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	pgxvec "github.com/pgvector/pgvector-go/pgx"
+)
+
+// DefaultNamespace holds the business's own knowledge. Other namespaces
+// (an eval suite's, for one run) are invisible to it and to each other.
+const DefaultNamespace = "default"
+
+// Base is the knowledge base in one PostgreSQL database, embedded with one
+// embedder. It is safe for concurrent use.
+type Base struct {
+	pool     *pgxpool.Pool
+	embedder Embedder
+	split    splitter
+	workers  int
+	// candidates is how deep each of the two searches goes before fusion.
+	candidates int
+	// vectorWeight and textWeight scale each ranking's share of the fused
+	// score.
+	vectorWeight, textWeight float64
+	// efSearch is pgvector's HNSW search breadth (hnsw.ef_search).
+	efSearch int
+}
+
+// New returns the knowledge base stored in pool, embedding with embedder.
+func New(pool *pgxpool.Pool, embedder Embedder) *Base {
+	return &Base{
+		pool:       pool,
+		embedder:   embedder,
+		split:      splitter{size: defaultChunkSize, overlap: defaultChunkOverlap},
+		workers:    max(2, runtime.GOMAXPROCS(0)),
+		candidates: 50,
+		efSearch:   100,
+
+		vectorWeight: 1,
+		textWeight:   1,
+	}
+}
+
+// Embedder returns the embedder the base embeds with.
+func (b *Base) Embedder() Embedder { return b.embedder }
+
+func namespaceOrDefault(ns string) string {
+	if ns == "" {
+		return DefaultNamespace
+	}
+	return ns
+}
+
+// acquire takes a connection from the pool that knows pgvector's types,
+// which binary COPY and vector parameters need. Registration happens once
+// per connection: the type map remembers it.
+func (b *Base) acquire(ctx context.Context) (*pgxpool.Conn, error) {
+	conn, err := b.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("acquire connection: %w", err)
+	}
+	if _, ok := conn.Conn().TypeMap().TypeForName("vector"); !ok {
+		if err := pgxvec.RegisterTypes(ctx, conn.Conn()); err != nil {
+			conn.Release()
+			return nil, fmt.Errorf("register pgvector types: %w", err)
+		}
+	}
+	return conn, nil
+}
