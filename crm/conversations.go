@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -142,4 +143,58 @@ func isUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// Background returns a contact's history outside one conversation in a
+// compact form for the agent, one line per earlier conversation, oldest
+// first: when, channel, mode, the lead's first words and the last outcome.
+func Background(ctx context.Context, db DB, contactID, exceptConversation string, limit int) ([]string, error) {
+	if limit <= 0 {
+		limit = 5
+	}
+	rows, err := db.Query(ctx, `
+		SELECT v.created_at, v.channel, v.mode,
+			COALESCE((SELECT m.body FROM messages m WHERE m.conversation_id = v.id AND m.direction = 'inbound'
+				ORDER BY m.created_at LIMIT 1), ''),
+			COALESCE((SELECT m.outcome FROM messages m WHERE m.conversation_id = v.id AND m.outcome <> ''
+				ORDER BY m.created_at DESC LIMIT 1), '')
+		FROM conversations v
+		WHERE v.contact_id = $1 AND v.id <> $2
+		ORDER BY v.created_at DESC LIMIT $3`, contactID, exceptConversation, limit)
+	if err != nil {
+		return nil, fmt.Errorf("background of %s: %w", contactID, err)
+	}
+	lines, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (string, error) {
+		var at time.Time
+		var channel, mode, first, outcome string
+		if err := row.Scan(&at, &channel, &mode, &first, &outcome); err != nil {
+			return "", err
+		}
+		line := fmt.Sprintf("%s %s (%s): %q", at.Format("2006-01-02"), channel, mode, clip(first, 120))
+		if outcome != "" {
+			line += ", last outcome " + outcome
+		}
+		return line, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("background of %s: %w", contactID, err)
+	}
+	for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
+		lines[i], lines[j] = lines[j], lines[i]
+	}
+	return lines, nil
+}
+
+// clip shortens s to at most n runes, on a word boundary when it can.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }

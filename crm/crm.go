@@ -98,6 +98,18 @@ type Message struct {
 	Segments       int        `json:"segments,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	SentAt         *time.Time `json:"sent_at,omitempty"`
+	Turn           *Turn      `json:"turn,omitempty"`
+}
+
+// Turn is how an automatic reply was produced.
+type Turn struct {
+	AnsweredBy       string         `json:"answered_by"` // llm, offline or fallback
+	Model            string         `json:"model"`
+	PromptVersion    string         `json:"prompt_version,omitempty"`
+	PromptTokens     int            `json:"prompt_tokens"`
+	CompletionTokens int            `json:"completion_tokens"`
+	LatencyMS        float64        `json:"latency_ms"`
+	Signals          map[string]any `json:"signals,omitempty"`
 }
 
 // Event is one entry of a conversation's timeline.
@@ -122,4 +134,6 @@ const (
 	EventSuppressed      = "send_suppressed"
 	EventMediaReceived   = "media_received"
 	EventPhoneUnparsed   = "phone_unparsed"
+	EventAgentFallback   = "agent_fallback"
+	EventGuardrail       = "guardrail"
 )

@@ -11,14 +11,23 @@ import (
 
 const messageColumns = `m.id::text, m.conversation_id::text, m.direction, m.author, m.body,
 	COALESCE(m.provider_sid, ''), COALESCE(m.reply_to::text, ''), m.outcome, m.status,
-	COALESCE(m.error_code, 0), m.error_message, m.citations, m.media, m.segments, m.created_at, m.sent_at`
+	COALESCE(m.error_code, 0), m.error_message, m.citations, m.media, m.segments, m.created_at, m.sent_at,
+	m.answered_by, m.model, m.prompt_version, m.prompt_tokens, m.completion_tokens, m.latency_ms, m.signals`
 
 func scanMessage(row interface{ Scan(...any) error }, m *Message) error {
-	var citations, media []byte
+	var citations, media, signals []byte
+	var t Turn
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Author, &m.Body,
 		&m.ProviderSID, &m.ReplyTo, &m.Outcome, &m.Status,
-		&m.ErrorCode, &m.ErrorMessage, &citations, &media, &m.Segments, &m.CreatedAt, &m.SentAt); err != nil {
+		&m.ErrorCode, &m.ErrorMessage, &citations, &media, &m.Segments, &m.CreatedAt, &m.SentAt,
+		&t.AnsweredBy, &t.Model, &t.PromptVersion, &t.PromptTokens, &t.CompletionTokens, &t.LatencyMS, &signals); err != nil {
 		return err
+	}
+	if t.AnsweredBy != "" {
+		if err := json.Unmarshal(signals, &t.Signals); err != nil {
+			return fmt.Errorf("message %s signals: %w", m.ID, err)
+		}
+		m.Turn = &t
 	}
 	if err := json.Unmarshal(citations, &m.Citations); err != nil {
 		return fmt.Errorf("message %s citations: %w", m.ID, err)
@@ -82,6 +91,8 @@ type NewOutbound struct {
 	Outcome   string
 	Citations []int64
 	Segments  int
+	// Turn says how an agent reply was produced; nil for other messages.
+	Turn *Turn
 }
 
 // RecordOutbound stores an outbound message in status pending, for the send
@@ -100,11 +111,21 @@ func RecordOutbound(ctx context.Context, db DB, out NewOutbound) (m Message, ins
 	if out.ReplyTo != "" {
 		replyTo = &out.ReplyTo
 	}
+	t := Turn{}
+	if out.Turn != nil {
+		t = *out.Turn
+	}
+	signals, err := json.Marshal(t.Signals)
+	if err != nil || t.Signals == nil {
+		signals = []byte("{}")
+	}
 	err = scanMessage(db.QueryRow(ctx, `
-		INSERT INTO messages AS m (conversation_id, direction, author, body, reply_to, status, outcome, citations, segments)
-		VALUES ($1, 'outbound', $2, $3, $4, 'pending', $5, $6, $7)
+		INSERT INTO messages AS m (conversation_id, direction, author, body, reply_to, status, outcome, citations, segments,
+			answered_by, model, prompt_version, prompt_tokens, completion_tokens, latency_ms, signals)
+		VALUES ($1, 'outbound', $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (reply_to) DO NOTHING
-		RETURNING `+messageColumns, out.ConversationID, out.Author, out.Body, replyTo, out.Outcome, citJSON, out.Segments), &m)
+		RETURNING `+messageColumns, out.ConversationID, out.Author, out.Body, replyTo, out.Outcome, citJSON, out.Segments,
+		t.AnsweredBy, t.Model, t.PromptVersion, t.PromptTokens, t.CompletionTokens, t.LatencyMS, signals), &m)
 	if err == nil {
 		return m, true, touchConversation(ctx, db, out.ConversationID, m.CreatedAt)
 	}

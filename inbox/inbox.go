@@ -49,6 +49,13 @@ type Config struct {
 	// RetryBackoff gives the wait before retry attempt n (1-based) of a
 	// failed job; default: exponential from 1 s, capped at 5 minutes.
 	RetryBackoff func(attempt int) time.Duration
+	// Debounce waits this long after a lead's message before answering, so
+	// a lead who sends several messages in a few seconds gets one reply to
+	// all of them. Zero answers at once.
+	Debounce time.Duration
+	// Redact removes card numbers and secrets from a lead's text before it
+	// is stored; nil stores it as sent.
+	Redact func(string) (string, bool)
 	// RescueStuckJobsAfter requeues jobs whose worker died (default 2 min).
 	RescueStuckJobsAfter time.Duration
 	Logger               *slog.Logger
@@ -67,6 +74,8 @@ type Inbox struct {
 	logger   *slog.Logger
 	now      func() time.Time
 	backoff  func(int) time.Duration
+	debounce time.Duration
+	redact   func(string) (string, bool)
 }
 
 // New builds an Inbox and its River client. Call Start to work jobs.
@@ -74,7 +83,7 @@ func New(cfg Config) (*Inbox, error) {
 	ib := &Inbox{
 		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, business: cfg.Business,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
-		backoff: cfg.RetryBackoff,
+		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact,
 	}
 	if ib.logger == nil {
 		ib.logger = slog.Default()

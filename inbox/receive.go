@@ -22,6 +22,10 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = ib.now()
 	}
+	redacted := false
+	if ib.redact != nil {
+		in.Body, redacted = ib.redact(in.Body)
+	}
 	return ib.inTx(ctx, func(tx pgx.Tx) error {
 		contact, err := crm.ContactByPhone(ctx, tx, in.From, ib.region)
 		if err != nil {
@@ -47,7 +51,8 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 		event := func(kind string, detail map[string]any) error {
 			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
 		}
-		if err := event(crm.EventMessageReceived, map[string]any{"message_id": msg.ID, "sid": in.ProviderSID, "media": len(media)}); err != nil {
+		if err := event(crm.EventMessageReceived, map[string]any{"message_id": msg.ID, "sid": in.ProviderSID, "media": len(media),
+			"redacted": redacted}); err != nil {
 			return err
 		}
 		if !contact.PhoneValid {
@@ -100,7 +105,11 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 	if strings.TrimSpace(msg.Body) == "" {
 		return nil // nothing to answer
 	}
-	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, nil); err != nil {
+	opts := &river.InsertOpts{}
+	if ib.debounce > 0 {
+		opts.ScheduledAt = ib.now().Add(ib.debounce)
+	}
+	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, opts); err != nil {
 		return fmt.Errorf("enqueue reply to %s: %w", msg.ID, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -20,9 +21,10 @@ type respondWorker struct {
 	ib *Inbox
 }
 
-// Work asks the agent for a reply to one inbound message and records it
-// with its send job. A retried job finds the reply recorded and stops: at
-// most one reply per inbound message.
+// Work asks the agent for one reply to a lead's unanswered messages and
+// records it with its send job. When the lead has written again since, the
+// newer message's job answers them all (debounce). A retried job finds the
+// reply recorded and stops: at most one reply per inbound message.
 func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) error {
 	ib := w.ib
 	in, err := crm.GetMessage(ctx, ib.db, job.Args.MessageID)
@@ -39,48 +41,127 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 	if conv.Mode != crm.ModeAI || conv.Contact.OptedOut {
 		return nil // a person took over, or the lead opted out, since the message came in
 	}
-	for _, m := range conv.Messages {
-		if m.ReplyTo == in.ID {
-			return nil // answered by an earlier attempt
-		}
+	pending, before, ok := unanswered(conv.Messages, in.ID)
+	if !ok {
+		return nil // answered already, or a newer message's job will answer
 	}
-
+	background, err := crm.Background(ctx, ib.db, conv.Contact.ID, conv.ID, 5)
+	if err != nil {
+		return err
+	}
+	texts := make([]string, 0, len(pending))
+	media := false
+	for _, m := range pending {
+		if k, _ := crm.ParseKeyword(m.Body); k == crm.KeywordNone && strings.TrimSpace(m.Body) != "" {
+			texts = append(texts, m.Body)
+		}
+		media = media || len(m.Media) > 0
+	}
 	turn := agent.TurnInput{
 		Channel: conv.Channel,
 		Lead: agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage,
-			Notes: conv.Contact.Notes},
-		History: history(conv.Messages, in.ID),
-		Text:    in.Body,
+			Notes: conv.Contact.Notes, Background: background},
+		History:   history(before),
+		Text:      strings.Join(texts, "\n"),
+		FirstTurn: !spoke(before),
 	}
+	started := ib.now()
 	reply, err := ib.agent.Turn(ctx, turn)
 	if err != nil {
 		return fmt.Errorf("agent turn for %s: %w", in.ID, err)
 	}
+	if reply.Latency == 0 {
+		reply.Latency = ib.now().Sub(started)
+	}
 	body := reply.Text
-	if len(in.Media) > 0 {
+	if media {
 		if n, _ := agent.Segments(mediaNote + body); n <= 2 {
 			body = mediaNote + body
 		}
 	}
 	segments, _ := agent.Segments(body)
 	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		event := func(kind string, detail map[string]any) error {
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+		}
+		if reply.Path == agent.PathFallback {
+			if err := event(crm.EventAgentFallback, map[string]any{"reason": reply.FallbackReason}); err != nil {
+				return err
+			}
+		}
+		if len(reply.Guardrails) > 0 {
+			if err := event(crm.EventGuardrail, map[string]any{"rules": reply.Guardrails}); err != nil {
+				return err
+			}
+		}
 		return ib.queueReply(ctx, tx, crm.NewOutbound{
 			ConversationID: conv.ID, Author: crm.AuthorAI, Body: body, ReplyTo: in.ID,
-			Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments,
-		}, func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
-		})
+			Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply),
+		}, event)
 	})
 }
 
-// history returns the conversation before the message being answered, in
-// the agent's terms, at most historyTurns long.
-func history(msgs []crm.Message, upTo string) []agent.Message {
+// unanswered splits a conversation around the message being answered: the
+// lead's messages since our last reply (the ones this reply answers) and
+// everything before them. ok is false when the message has a reply, or
+// when the lead wrote again after it (that message's job answers).
+func unanswered(msgs []crm.Message, id string) (pending, before []crm.Message, ok bool) {
+	at := -1
+	for i, m := range msgs {
+		if m.ReplyTo == id {
+			return nil, nil, false
+		}
+		if m.ID == id {
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, nil, false
+	}
+	for _, m := range msgs[at+1:] {
+		if m.Direction == crm.Inbound && strings.TrimSpace(m.Body) != "" {
+			if k, _ := crm.ParseKeyword(m.Body); k == crm.KeywordNone {
+				return nil, nil, false
+			}
+		}
+	}
+	start := at
+	for start > 0 && msgs[start-1].Direction == crm.Inbound {
+		start--
+	}
+	return msgs[start : at+1], msgs[:start], true
+}
+
+// spoke reports whether the agent has already written in the conversation.
+func spoke(msgs []crm.Message) bool {
+	for _, m := range msgs {
+		if m.Direction == crm.Outbound && m.Author == crm.AuthorAI {
+			return true
+		}
+	}
+	return false
+}
+
+func turnOf(r agent.Reply) *crm.Turn {
+	path := r.Path
+	if path == "" {
+		path = agent.PathOffline
+	}
+	return &crm.Turn{
+		AnsweredBy: path, Model: r.Model, PromptVersion: r.PromptVersion,
+		PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens,
+		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
+		Signals: map[string]any{
+			"intent": r.Signals.Intent, "buying_intent": r.Signals.BuyingIntent, "human_request": r.Signals.HumanRequest,
+			"complaint": r.Signals.Complaint, "sentiment": r.Signals.Sentiment, "coverage": r.Signals.Coverage,
+		},
+	}
+}
+
+// history returns messages in the agent's terms, at most historyTurns long.
+func history(msgs []crm.Message) []agent.Message {
 	var out []agent.Message
 	for _, m := range msgs {
-		if m.ID == upTo {
-			break
-		}
 		if m.Body == "" {
 			continue
 		}
