@@ -100,7 +100,7 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		DB: db, Agent: responder, Sender: sender,
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Region:         cfg.DefaultRegion,
-		StatusCallback: statusCallback, Workers: workers, Logger: logger,
+		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Sandbox credentials: used when no Twilio account is configured, so that
@@ -44,6 +45,10 @@ type Config struct {
 	DefaultRegion    string
 
 	APIKeys []secret
+
+	// ReplyDebounce is how long the agent waits for more fragments of a
+	// lead's message before it answers.
+	ReplyDebounce time.Duration
 }
 
 // secret is a string that never prints.
@@ -142,6 +147,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.EmbeddingProvider == "openai" && c.OpenAIAPIKey == "" {
 		return c, fmt.Errorf("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY")
 	}
+	debounce, err := time.ParseDuration(get("REPLY_DEBOUNCE", "2s"))
+	if err != nil || debounce < 0 || debounce > time.Minute {
+		return c, fmt.Errorf("REPLY_DEBOUNCE %q: want a duration from 0s to 1m, e.g. 2s", get("REPLY_DEBOUNCE", ""))
+	}
+	c.ReplyDebounce = debounce
 	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.APIKeys = append(c.APIKeys, secret(k))

@@ -46,6 +46,7 @@ func TestLoadConfig(t *testing.T) {
 		{"sid without token", map[string]string{"TWILIO_ACCOUNT_SID": "AC1"}, "TWILIO_AUTH_TOKEN", nil},
 		{"no sender", map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_FROM_NUMBER", nil},
 		{"bad provider", map[string]string{"LLM_PROVIDER": "magic"}, "LLM_PROVIDER", nil},
+		{"bad debounce", map[string]string{"REPLY_DEBOUNCE": "soon"}, "REPLY_DEBOUNCE", nil},
 		{"bad api base", map[string]string{"TWILIO_API_BASE": "nope"}, "TWILIO_API_BASE", nil},
 		{"openai embeddings need a key", map[string]string{"EMBEDDING_PROVIDER": "openai"}, "OPENAI_API_KEY", nil},
 	}
