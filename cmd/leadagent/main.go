@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"ingest":   {"load files or folders into the knowledge base", runIngest},
 		"search":   {"show what retrieval returns for a query", runSearch},
 		"simulate": {"text the running server as a lead from the terminal", runSimulate},
+		"prompts":  {"list, show, create, diff and activate prompt versions", runPrompts},
 		"demo":     {"load the demo business's knowledge (used by make run)", runDemo},
 	}
 }
