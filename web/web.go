@@ -92,11 +92,14 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, fmt.Errorf("static assets: %w", err)
 	}
 	r.StaticFS("/static", http.FS(static))
-	console := r.Group("/", s.requireConsole)
+	console := r.Group("/", s.requireConsole, s.sameOrigin)
 	console.GET("/", s.consoleHome)
 	console.GET("/console/conversations", s.consoleConversations)
 	console.GET("/console/thread", s.consoleThread)
 	console.POST("/console/simulate", s.consoleSimulate)
+	console.GET("/console/prompts", s.consolePrompts)
+	console.POST("/console/prompts", s.consoleCreatePrompt)
+	console.POST("/console/prompts/activate", s.consoleActivatePrompt)
 	r.NoRoute(func(c *gin.Context) { abortError(c, http.StatusNotFound, "no such endpoint") })
 	return r, nil
 }

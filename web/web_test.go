@@ -175,26 +175,80 @@ func TestConsole(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), "do you service furnaces?") || !strings.Contains(string(body), "Lead simulator") {
 		t.Fatalf("console home: %d %s", status, body)
 	}
-	resp, err := http.PostForm(b.srv.URL+"/console/simulate", url.Values{"from": {"(970) 555-2004"}, "body": {"hi there"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := b.postForm(t, "/console/simulate", url.Values{"from": {"(970) 555-2004"}, "body": {"hi there"}}, b.srv.URL)
 	if resp.StatusCode != http.StatusNoContent || len(b.simulated) != 1 || b.simulated[0] != "+19705552004: hi there" {
 		t.Fatalf("simulate: %d %v", resp.StatusCode, b.simulated)
 	}
-	resp, err = http.PostForm(b.srv.URL+"/console/simulate", url.Values{"from": {"nope"}, "body": {"hi"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
+	if resp := b.postForm(t, "/console/simulate", url.Values{"from": {"nope"}, "body": {"hi"}}, b.srv.URL); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("simulate with a bad phone: %d", resp.StatusCode)
 	}
 	status, body = b.get(t, "/console/thread?phone=%2B19705552003", "")
 	if status != 200 || !strings.Contains(string(body), "do you service furnaces?") {
 		t.Fatalf("thread: %d %s", status, body)
 	}
+}
+
+func TestConsoleRefusesCrossSitePosts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	form := url.Values{"from": {"+19705552005"}, "body": {"hi"}}
+	for _, origin := range []string{"", "https://evil.example", "null"} {
+		if resp := b.postForm(t, "/console/simulate", form, origin); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("origin %q: %d, want 403", origin, resp.StatusCode)
+		}
+	}
+	if len(b.simulated) != 0 {
+		t.Fatalf("a cross-site post went through: %v", b.simulated)
+	}
+}
+
+func TestConsolePrompts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	status, body := b.get(t, "/console/prompts?name=sms", "")
+	if status != 200 || !strings.Contains(string(body), "sms@default") {
+		t.Fatalf("prompts page: %d %s", status, body)
+	}
+	bad := b.postForm(t, "/console/prompts", url.Values{"name": {"sms"}, "body": {"Hello {{.Nope}}"}}, b.srv.URL)
+	if bad.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid template: %d", bad.StatusCode)
+	}
+	ok := b.postForm(t, "/console/prompts", url.Values{"name": {"sms"}, "body": {"You answer for {{.BusinessName}}. Be brief."}, "note": {"shorter"}}, b.srv.URL)
+	if ok.StatusCode != http.StatusOK || !strings.Contains(ok.Request.URL.RawQuery, "show=v1") {
+		t.Fatalf("create: %d %s", ok.StatusCode, ok.Request.URL)
+	}
+	status, body = b.get(t, "/console/prompts?name=sms&show=v1", "")
+	if status != 200 || !strings.Contains(string(body), `<span class="add">&#43;You answer for {{.BusinessName}}. Be brief.`) {
+		t.Fatalf("diff of v1 against the default: %s", body)
+	}
+	act := b.postForm(t, "/console/prompts/activate", url.Values{"name": {"sms"}, "version": {"v1"}}, b.srv.URL)
+	if act.StatusCode != http.StatusOK || !strings.Contains(act.Request.URL.RawQuery, "active") {
+		t.Fatalf("activate: %d %s", act.StatusCode, act.Request.URL)
+	}
+	if resp := b.postForm(t, "/console/prompts/activate", url.Values{"name": {"sms"}, "version": {"v9"}}, b.srv.URL); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("activate unknown: %d", resp.StatusCode)
+	}
+}
+
+// postForm posts a form as a browser would, with origin as its Origin
+// header ("" sends none). Redirects are followed.
+func (b *testBundle) postForm(t *testing.T, path string, form url.Values, origin string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
 }
 
 func TestConsoleNeedsAKeyOutsideTheSandbox(t *testing.T) {

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/leadagent/leadagent/prompts"
+)
+
+type promptsPage struct {
+	Business string
+	Names    []string
+	Name     string
+	Versions []prompts.Version
+	Active   prompts.Version
+	Shown    prompts.Version // the version whose diff against the active one is shown
+	Diff     []diffLine
+	Draft    string
+	Error    string
+	Notice   string
+}
+
+type diffLine struct {
+	Kind string // add, del, hunk, same
+	Text string
+}
+
+// consolePrompts shows a prompt's versions, the diff of one against the
+// active version, and a form for a new version.
+func (s *Server) consolePrompts(c *gin.Context) {
+	s.renderPrompts(c, c.Query("name"), c.Query("show"), "", "", http.StatusOK)
+}
+
+func (s *Server) renderPrompts(c *gin.Context, name, show, draft, problem string, status int) {
+	ctx := c.Request.Context()
+	if name == "" {
+		name = prompts.SMS
+	}
+	p := promptsPage{Business: s.cfg.BusinessName, Names: prompts.Names(), Name: name, Error: problem, Notice: c.Query("notice")}
+	var err error
+	if p.Versions, err = prompts.List(ctx, s.cfg.DB, name); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if p.Active, err = prompts.Active(ctx, s.cfg.DB, name); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p.Shown = p.Active
+	if show != "" {
+		if p.Shown, err = prompts.Get(ctx, s.cfg.DB, name, show); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
+	p.Diff = diffLines(prompts.Diff(p.Active.Body, p.Shown.Body))
+	p.Draft = draft
+	if p.Draft == "" {
+		p.Draft = p.Active.Body
+	}
+	var b strings.Builder
+	if err := s.pages.ExecuteTemplate(&b, "prompts.html", p); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+}
+
+func diffLines(diff string) []diffLine {
+	var out []diffLine
+	for _, l := range strings.Split(strings.TrimRight(diff, "\n"), "\n") {
+		if l == "" && diff == "" {
+			break
+		}
+		kind := "same"
+		switch {
+		case strings.HasPrefix(l, "@@"):
+			kind = "hunk"
+		case strings.HasPrefix(l, "+"):
+			kind = "add"
+		case strings.HasPrefix(l, "-"):
+			kind = "del"
+		}
+		out = append(out, diffLine{Kind: kind, Text: l})
+	}
+	return out
+}
+
+// consoleCreatePrompt stores a new version; an invalid template is shown
+// back with the reason and nothing is stored.
+func (s *Server) consoleCreatePrompt(c *gin.Context) {
+	name, body, note := c.PostForm("name"), c.PostForm("body"), c.PostForm("note")
+	v, err := prompts.Create(c.Request.Context(), s.cfg.DB, name, body, s.consoleUser(c), note)
+	if errors.Is(err, prompts.ErrInvalid) || errors.Is(err, prompts.ErrNotFound) {
+		s.renderPrompts(c, name, "", body, err.Error(), http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/prompts?"+url.Values{"name": {name}, "show": {v.Label()},
+		"notice": {"Saved " + v.Ref() + ". Review the diff, then activate it."}}.Encode())
+}
+
+// consoleActivatePrompt makes a version the one every turn uses from now on.
+func (s *Server) consoleActivatePrompt(c *gin.Context) {
+	name, version := c.PostForm("name"), c.PostForm("version")
+	v, err := prompts.Activate(c.Request.Context(), s.cfg.DB, name, version)
+	if errors.Is(err, prompts.ErrNotFound) {
+		abortError(c, http.StatusNotFound, "no such prompt version")
+		return
+	}
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/prompts?"+url.Values{"name": {name}, "notice": {v.Ref() + " is active."}}.Encode())
+}
+
+// consoleUser names who acts in the console, for authorship. Until rep
+// logins exist it is the Basic auth user, or "console".
+func (s *Server) consoleUser(c *gin.Context) string {
+	if u, _, ok := c.Request.BasicAuth(); ok && u != "" {
+		return u
+	}
+	return "console"
+}
+
+// sameOrigin refuses a state-changing console request that another site's
+// page made the browser send (CSRF): its Origin, or failing that its
+// Referer, must be this host.
+func (s *Server) sameOrigin(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	from := c.GetHeader("Origin")
+	if from == "" {
+		from = c.GetHeader("Referer")
+	}
+	u, err := url.Parse(from)
+	if from == "" || err != nil || u.Host != c.Request.Host {
+		abortError(c, http.StatusForbidden, "cross-site request refused")
+		return
+	}
+	c.Next()
+}
