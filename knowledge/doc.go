@@ -35,10 +35,17 @@
 //
 // # Search
 //
-// [Base.Search] runs, in one statement, an HNSW cosine search and a full-text
-// search whose query ORs the question's words (a natural question must
-// match partially), ranks each list, and fuses them by reciprocal rank
-// fusion with k = 60. Results carry the fused score, the cosine similarity
-// and the full-text rank. Namespaces keep an eval suite's knowledge apart
-// from the business's ("" is [DefaultNamespace]).
+// [Base.Search] weighs the question's words first: by how rare each is in
+// the knowledge base (IDF from PostgreSQL's statistics of the full-text
+// column, cached), less for the words that frame a question ("is it
+// possible to"), and adds the synonyms of a hand-written general-English
+// lexicon ("where does it come from" also looks for "source", "origin").
+// It then runs, in one statement, an HNSW cosine search with the weighted
+// query vector and a full-text search whose query ORs the question's words
+// (a natural question must match partially), and takes the best of both by
+// reciprocal rank fusion; those candidates are scored again in Go by a
+// field-weighted BM25 over title, heading and text, and the three
+// rankings are fused (k = 60). Results carry the fused score, the cosine
+// similarity and the full-text rank. Namespaces keep an eval suite's
+// knowledge apart from the business's ("" is [DefaultNamespace]).
 package knowledge

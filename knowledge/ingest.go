@@ -104,6 +104,7 @@ func (b *Base) analyze(ctx context.Context) error {
 	if _, err := b.pool.Exec(ctx, "ANALYZE chunks"); err != nil {
 		return fmt.Errorf("refresh search statistics: %w", err)
 	}
+	b.stats.invalidate()
 	return nil
 }
 

@@ -22,11 +22,18 @@ type Base struct {
 	workers  int
 	// candidates is how deep each of the two searches goes before fusion.
 	candidates int
-	// vectorWeight and textWeight scale each ranking's share of the fused
-	// score.
-	vectorWeight, textWeight float64
+	// rerankPool is how many of the fused candidates BM25F scores again.
+	rerankPool int
+	// vectorWeight, textWeight and bm25Weight scale each ranking's share
+	// of the fused score: the vector search's, the full-text index's
+	// (ts_rank_cd) and BM25F's over the pool. BM25F weighs words by
+	// rarity and knows the lexicon, so it counts most; ts_rank_cd, which
+	// weighs every word alike, mostly finds candidates.
+	vectorWeight, textWeight, bm25Weight float64
 	// efSearch is pgvector's HNSW search breadth (hnsw.ef_search).
 	efSearch int
+	// stats are the term statistics search weighs words by.
+	stats *termStatsCache
 }
 
 // New returns the knowledge base stored in pool, embedding with embedder.
@@ -38,9 +45,13 @@ func New(pool *pgxpool.Pool, embedder Embedder) *Base {
 		workers:    max(2, runtime.GOMAXPROCS(0)),
 		candidates: 50,
 		efSearch:   100,
+		stats:      &termStatsCache{},
+
+		rerankPool: 40,
 
 		vectorWeight: 1,
-		textWeight:   1,
+		textWeight:   0.5,
+		bm25Weight:   1.5,
 	}
 }
 

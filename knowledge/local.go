@@ -142,13 +142,23 @@ func (h *featureHasher) vector(text string) []float32 {
 			}
 		}
 	}
+	return h.finish(func(_ int, _ uint64, n int) float64 {
+		return 1 + math.Log(float64(n))
+	})
+}
+
+// finish turns the counted features into the vector: value(family, key,
+// count) is each feature's damped count, signed and summed into its
+// bucket; each family is normalised and weighted, and the sum scaled to
+// unit length.
+func (h *featureHasher) finish(value func(fam int, key uint64, n int) float64) []float32 {
 	weights := [3]float64{h.w.word, h.w.pair, h.w.char}
 	v := make([]float32, Dimensions)
 	for f := range h.counts {
 		acc := &h.acc[f]
 		*acc = [Dimensions]float64{}
 		for key, n := range h.counts[f] {
-			tf := 1 + math.Log(float64(n))
+			tf := value(f, key, n)
 			if key>>63 == 1 {
 				tf = -tf
 			}
@@ -240,4 +250,62 @@ func mix(h uint64) uint64 {
 	h *= 0x94d049bb133111eb
 	h ^= h >> 31
 	return h
+}
+
+// weightedQuery embeds a question for search with each word's features
+// scaled by how much the word says (its queryTerm weight), so that the
+// cosine with a passage counts the rare words of the question more than
+// the common ones: in a base where every chunk says "furnace", a question
+// about furnace noise is about "noise". Passages are embedded as before;
+// only the question side is weighted, so the stored vectors serve both.
+// The lexicon's expansions add their word features (not their character
+// n-grams: a synonym is a meaning, not a spelling).
+func (e *LocalEmbedder) weightedQuery(question string, plan queryPlan) []float32 {
+	weight := make(map[string]float64, len(plan.terms))
+	for _, t := range plan.terms {
+		if !t.expansion {
+			weight[t.stem] = t.weight()
+		}
+	}
+	h := newFeatureHasher(e.weights)
+	var sums [3]map[uint64]float64
+	for i := range sums {
+		sums[i] = make(map[uint64]float64, 64)
+	}
+	add := func(fam int, key uint64, w float64) {
+		h.counts[fam][key]++
+		sums[fam][key] += w
+	}
+	prev, prevW := "", 0.0
+	buf := make([]byte, 0, 32)
+	for _, w := range words(question) {
+		if isStopword(w) {
+			continue
+		}
+		s := stem(w)
+		wt, ok := weight[s]
+		if !ok {
+			// Beyond maxQueryTerms: as little as a common word.
+			wt = 0
+		}
+		add(famWord, hashString(famWord, s), wt)
+		if prev != "" {
+			add(famPair, hashPair(prev, s), math.Sqrt(prevW*wt))
+		}
+		prev, prevW = s, wt
+		buf = append(append(append(buf[:0], '<'), w...), '>')
+		for n := e.weights.minN; n <= e.weights.maxN; n++ {
+			for i := 0; i+n <= len(buf); i++ {
+				add(famChar, hashBytes(famChar, buf[i:i+n]), wt)
+			}
+		}
+	}
+	for _, t := range plan.terms {
+		if t.expansion {
+			add(famWord, hashString(famWord, t.stem), t.weight())
+		}
+	}
+	return h.finish(func(fam int, key uint64, n int) float64 {
+		return sums[fam][key] / float64(n) * (1 + math.Log(float64(n)))
+	})
 }

@@ -167,23 +167,35 @@ func BenchmarkRetrievalQuality(b *testing.B) {
 	}
 }
 
-// TestRetrievalQuality guards the covid-faq figure against regressions,
-// when the shared data is there. The product's goal is hit@5 of 0.80 with
-// the local embedder; the lexical local embedder reaches about 0.69 (an
-// exact BM25F over the same words reaches about 0.74: the rest are
-// paraphrases that share no words with their answer), so the floor here
-// is what it does today, not the goal.
+// TestRetrievalQuality guards the figures of both shared sets against
+// regressions, when the shared data is there. The product's goal is hit@5
+// of 0.80 on covid-faq with the local embedder. Plain hybrid search
+// reached 0.69 there (0.86 on stackfaq); weighting the question's words
+// by rarity, the general lexicon's synonyms and the BM25F rerank reach
+// about 0.81 (0.92 on stackfaq). The floors leave a query or two of
+// slack: HNSW graphs are built with random levels.
 func TestRetrievalQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
 	t.Parallel()
-	set := loadQualitySet(t, "covid-faq-retrieval")
-	tb := setup(t)
-	dir := ingestQualitySet(t, tb, set)
-	m := evaluate(t, tb, set, dir)
-	t.Logf("%s: hit@1 %.3f hit@5 %.3f MRR@10 %.3f over %d queries", set.name, m.hitAt1, m.hitAt5, m.mrrAt10, len(set.queries))
-	if m.hitAt5 < 0.67 || m.mrrAt10 < 0.57 {
-		t.Errorf("hit@5 = %.3f and MRR@10 = %.3f, want at least 0.67 and 0.57", m.hitAt5, m.mrrAt10)
+	for _, tt := range []struct {
+		set           string
+		hitAt5, mrr10 float64
+	}{
+		{"covid-faq-retrieval", 0.79, 0.67},
+		{"stackfaq-retrieval", 0.90, 0.84},
+	} {
+		t.Run(tt.set, func(t *testing.T) {
+			t.Parallel()
+			set := loadQualitySet(t, tt.set)
+			tb := setup(t)
+			dir := ingestQualitySet(t, tb, set)
+			m := evaluate(t, tb, set, dir)
+			t.Logf("%s: hit@1 %.3f hit@5 %.3f MRR@10 %.3f over %d queries", set.name, m.hitAt1, m.hitAt5, m.mrrAt10, len(set.queries))
+			if m.hitAt5 < tt.hitAt5 || m.mrrAt10 < tt.mrr10 {
+				t.Errorf("hit@5 = %.3f and MRR@10 = %.3f, want at least %.2f and %.2f", m.hitAt5, m.mrrAt10, tt.hitAt5, tt.mrr10)
+			}
+		})
 	}
 }

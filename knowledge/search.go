@@ -25,13 +25,18 @@ type SearchOptions struct {
 const rrfK = 60
 
 // Search returns the chunks of the namespace that best answer query, best
-// first. Two searches run in one statement: the nearest chunks to the
-// query's vector (pgvector's HNSW index, cosine distance) and the best
-// full-text matches of the query's words (GIN index, ts_rank_cd, any word
-// may match). Their rankings are fused by reciprocal rank fusion, so a
-// chunk that both find rises above one that only one finds. Only chunks
-// embedded by the base's embedder are searched. An empty query returns no
-// results and no error.
+// first. The question is analysed first (analyzeQuery: its words weighted
+// by rarity and role, plus the lexicon's synonyms). Two searches run in
+// one statement: the nearest chunks to the query's vector (pgvector's
+// HNSW index, cosine distance; the local embedder's query vector is
+// weighted like the words) and the best full-text matches of the query's
+// words (GIN index, ts_rank_cd, any word may match). Their rankings are
+// fused by reciprocal rank fusion and the best rerankPool candidates come
+// back; BM25F scores them again in Go and the three rankings are fused
+// (see fuse), so a chunk that all find rises above one that only one
+// finds. Only chunks embedded by the base's embedder are searched. A
+// query without words (empty, stopwords, symbols) returns no results and
+// no error.
 func (b *Base) Search(ctx context.Context, query string, opts SearchOptions) ([]Result, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
@@ -44,22 +49,10 @@ func (b *Base) Search(ctx context.Context, query string, opts SearchOptions) ([]
 	depth := max(b.candidates, k)
 	ns := namespaceOrDefault(opts.Namespace)
 
-	vec, err := embedQuery(ctx, b.embedder, query)
-	if err != nil {
-		return nil, err
-	}
-	vecDepth := depth
-	if isZero(vec) {
-		// Nothing to compare (a query of stopwords or symbols): cosine
-		// distance to a zero vector is undefined.
-		vecDepth = 0
-	}
-	tsq := orQuery(query)
-	txtDepth := depth
-	if tsq == "" {
-		txtDepth = 0
-	}
-	if vecDepth == 0 && txtDepth == 0 {
+	query = spellAcronyms(query)
+	plan := analyzeQuery(query)
+	if plan.empty() {
+		// Only stopwords or symbols: nothing says what it is about.
 		return nil, nil
 	}
 
@@ -69,6 +62,22 @@ func (b *Base) Search(ctx context.Context, query string, opts SearchOptions) ([]
 	}
 	defer conn.Release()
 
+	if err := b.stats.setIDF(ctx, conn.Conn(), &plan); err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	vec, err := b.queryVector(ctx, query, plan)
+	if err != nil {
+		return nil, err
+	}
+	vecDepth := depth
+	if isZero(vec) {
+		// Nothing to compare: cosine distance to a zero vector is
+		// undefined.
+		vecDepth = 0
+	}
+	tsq := plan.tsquery()
+	pool := max(k, b.rerankPool)
+
 	// One round trip: the settings and the search run in the batch's
 	// implicit transaction, so is_local settings end with it.
 	var q pgx.Batch
@@ -77,20 +86,35 @@ func (b *Base) Search(ctx context.Context, query string, opts SearchOptions) ([]
 	// drop candidates; JIT compilation costs more than these queries take.
 	q.Queue(`SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('jit', 'off', true)`,
 		strconv.Itoa(max(b.efSearch, vecDepth)))
-	var results []Result
-	q.Queue(searchSQL, pgvector.NewVector(vec), ns, b.embedder.Name(), vecDepth, tsq, txtDepth, k, rrfK, b.vectorWeight, b.textWeight, textRankCap, minSimilarity).Query(func(rows pgx.Rows) error {
+	var cands []candidate
+	q.Queue(searchSQL, pgvector.NewVector(vec), ns, b.embedder.Name(), vecDepth, tsq, depth, pool, rrfK, b.vectorWeight, b.textWeight, textRankCap, minSimilarity).Query(func(rows pgx.Rows) error {
 		var err error
-		results, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Result, error) {
-			var r Result
-			err := row.Scan(&r.ChunkID, &r.DocumentPath, &r.Title, &r.Heading, &r.Content, &r.Score, &r.VectorScore, &r.TextRank)
-			return r, err
+		cands, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (candidate, error) {
+			var c candidate
+			err := row.Scan(&c.ChunkID, &c.DocumentPath, &c.Title, &c.Heading, &c.Content, &c.Score, &c.VectorScore, &c.TextRank, &c.vecRank, &c.txtRank)
+			return c, err
 		})
 		return err
 	})
 	if err := conn.SendBatch(ctx, &q).Close(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
+	fuse(cands, plan, fusionWeights{vector: b.vectorWeight, text: b.textWeight, bm25: b.bm25Weight})
+	results := make([]Result, 0, min(k, len(cands)))
+	for _, c := range cands[:min(k, len(cands))] {
+		results = append(results, c.Result)
+	}
 	return results, nil
+}
+
+// queryVector embeds the question for the vector search: the local
+// embedder weighs its words as the plan does (see weightedQuery); another
+// embedder gets the question as it is.
+func (b *Base) queryVector(ctx context.Context, query string, plan queryPlan) ([]float32, error) {
+	if le, ok := b.embedder.(*LocalEmbedder); ok {
+		return le.weightedQuery(query, plan), nil
+	}
+	return embedQuery(ctx, b.embedder, query)
 }
 
 // searchSQL is the hybrid search. $1 query vector, $2 namespace, $3
@@ -159,13 +183,14 @@ WITH vec AS MATERIALIZED (
 	SELECT coalesce(v.id, t.id) AS id,
 	       coalesce($9::float8 / ($8::float8 + v.rank), 0) + coalesce($10::float8 / ($8::float8 + t.rank), 0) AS score,
 	       coalesce(v.similarity, 0) AS similarity,
-	       coalesce(t.rank_cd, 0) AS rank_cd
+	       coalesce(t.rank_cd, 0) AS rank_cd,
+	       coalesce(v.rank, 0) AS vec_rank, coalesce(t.rank, 0) AS txt_rank
 	FROM vec_ranked v FULL JOIN txt_ranked t ON t.id = v.id
 	ORDER BY score DESC, similarity + rank_cd DESC, id
 	LIMIT $7
 )
 SELECT c.id, d.path, c.title, c.heading, c.content,
-       f.score::float8, f.similarity::float8, f.rank_cd::float8
+       f.score::float8, f.similarity::float8, f.rank_cd::float8, f.vec_rank::int, f.txt_rank::int
 FROM fused f
 JOIN chunks c ON c.id = f.id
 JOIN documents d ON d.id = c.document_id

@@ -66,13 +66,16 @@ func TestSearchResultFields(t *testing.T) {
 	if !sort.SliceIsSorted(res, func(i, j int) bool { return res[i].Score > res[j].Score }) {
 		t.Error("results are not best first")
 	}
-	// A fused score is a sum of 1/(60+rank) over the lists that found
-	// the chunk: at most 2/61, and more than 0.
+	// A fused score is a sum of weight/(60+rank) over the rankings that
+	// found the chunk: more than 0 and at most the sum of the weights over
+	// 61.
+	b := tb.base
+	best := (b.vectorWeight + b.textWeight + b.bm25Weight) / 61
 	for _, r := range res {
 		if r.ChunkID == 0 || r.DocumentPath == "" || r.Title == "" || r.Content == "" {
 			t.Errorf("missing fields: %+v", r)
 		}
-		if r.Score <= 0 || r.Score > 2.0/61+1e-12 {
+		if r.Score <= 0 || r.Score > best+1e-12 {
 			t.Errorf("score %v out of range", r.Score)
 		}
 		if r.VectorScore < -1 || r.VectorScore > 1 || r.TextRank < 0 {
@@ -83,8 +86,8 @@ func TestSearchResultFields(t *testing.T) {
 		}
 	}
 	top := res[0]
-	if math.Abs(top.Score-2.0/61) > 1e-9 {
-		t.Errorf("top score %v, want 2/61: the furnace chunk is first in both lists", top.Score)
+	if math.Abs(top.Score-best) > 1e-9 {
+		t.Errorf("top score %v, want %v: the furnace chunk is first in every ranking", top.Score, best)
 	}
 	if top.Heading != "Furnace repair" || top.TextRank == 0 || top.VectorScore < 0.2 {
 		t.Errorf("top %+v", top)
@@ -167,7 +170,17 @@ func TestSmallNamespaceBesideALargeOne(t *testing.T) {
 	}
 	// Every chunk of the small namespace close enough to the query must
 	// come back, as an exact scan finds them.
-	q, err := embedQuery(tb.ctx, tb.base.embedder, query)
+	conn, err := tb.base.acquire(tb.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := analyzeQuery(query)
+	err = tb.base.stats.setIDF(tb.ctx, conn.Conn(), &plan)
+	conn.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := tb.base.queryVector(tb.ctx, query, plan)
 	if err != nil {
 		t.Fatal(err)
 	}

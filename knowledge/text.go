@@ -31,6 +31,19 @@ func words(text string) []string {
 	// marks are dropped below.
 	it := norm.NFD.String(text)
 	for i := 0; i < len(it); {
+		if c := it[i]; c < utf8.RuneSelf && c != '\'' {
+			// ASCII, the common case, without the tables.
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				b.WriteByte(c)
+			case 'A' <= c && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+			default:
+				flush()
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(it[i:])
 		i += size
 		switch {
