@@ -467,3 +467,108 @@ func TestRetrieverFunc(t *testing.T) {
 		t.Errorf("got %s %v %q", rep.Outcome, rep.Citations, rep.Text)
 	}
 }
+
+// TestOfflineSignals: every reply carries the message's signals, who
+// answered, and how well the knowledge covered the question.
+func TestOfflineSignals(t *testing.T) {
+	t.Parallel()
+	b := setup(t, byParagraph)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		text           string
+		intent         string
+		outcome        Outcome
+		coverageAtLow  float64 // Signals.Coverage at least
+		coverageAtMost float64
+	}{
+		{text: "How much is an AC tune-up?", intent: IntentFAQ, outcome: OutcomeAnswered, coverageAtLow: DefaultThresholds().MinCoverage, coverageAtMost: 1},
+		{text: "do you install swimming pools?", intent: IntentFAQ, outcome: OutcomeUnknown, coverageAtLow: 0, coverageAtMost: 0},
+		{text: "hi", intent: IntentOther, outcome: OutcomeAsked, coverageAtLow: 1, coverageAtMost: 1},
+		{text: "I'd like to book a furnace tune-up for Saturday", intent: IntentBuying},
+		{text: "can I talk to a real person?", intent: IntentHuman, outcome: OutcomeAsked, coverageAtLow: 1, coverageAtMost: 1},
+	} {
+		r, err := b.offline.Turn(ctx, TurnInput{Channel: ChannelSMS, Text: tc.text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Path != PathOffline || r.Model != "offline" || r.PromptVersion != "" {
+			t.Errorf("%q: path %q model %q prompt %q", tc.text, r.Path, r.Model, r.PromptVersion)
+		}
+		if r.Signals.Intent != tc.intent {
+			t.Errorf("%q: intent %s, want %s (%+v)", tc.text, r.Signals.Intent, tc.intent, r.Signals)
+		}
+		if tc.outcome == "" {
+			continue
+		}
+		if r.Outcome != tc.outcome {
+			t.Errorf("%q: outcome %s, want %s: %q", tc.text, r.Outcome, tc.outcome, r.Text)
+		}
+		if c := r.Signals.Coverage; c < tc.coverageAtLow || c > tc.coverageAtMost {
+			t.Errorf("%q: coverage %.2f, want %.2f..%.2f", tc.text, c, tc.coverageAtLow, tc.coverageAtMost)
+		}
+	}
+}
+
+// TestOfflineDoesNotQuoteKnowledgeToAPersonRequestOrComplaint: a lead who
+// asks for a person or complains is told a person will follow up, never
+// handed a knowledge snippet that shares their words.
+func TestOfflineDoesNotQuoteKnowledgeToAPersonRequestOrComplaint(t *testing.T) {
+	t.Parallel()
+	b := setup(t, byParagraph)
+	person := []string{"someone from Summit Home Services", "reach out"}
+	sorry := []string{"sorry", "someone from Summit Home Services", "follows up"}
+	runTurnCases(t, b, []turnCase{
+		{name: "lone agent", text: "agent", outcome: OutcomeAsked, contains: person},
+		{name: "person about financing", text: "can I talk to a real person about financing?", outcome: OutcomeAsked, contains: person, notContains: []string{"APR"}},
+		{name: "call me", text: "please just call me about the water heater", outcome: OutcomeAsked, contains: person, notContains: []string{"gallon", "$"}},
+		{name: "identity then a person", text: "are you a bot? I want a human", outcome: OutcomeAsked, contains: person},
+		{name: "no show", text: "your tech never showed up for my tune-up", outcome: OutcomeAsked, contains: sorry, notContains: []string{"$129"}},
+		{name: "still broken", text: "the AC you installed is still not working and I want a refund", outcome: OutcomeAsked, contains: sorry, notContains: []string{"warranty"}},
+		// A broken appliance is not a complaint about the business.
+		{name: "broken furnace", text: "my furnace stopped working and it's freezing, can someone come tonight?", outcome: OutcomeAnswered, containsAny: []string{"24 hours", "24/7", "$189"}},
+	})
+}
+
+func TestOfflineYesToOurOffer(t *testing.T) {
+	t.Parallel()
+	b := setup(t, byParagraph)
+	history := []Message{lead("how much is a furnace tune-up?"), ai("A furnace tune-up is $129. Would you like me to have someone book you in?")}
+	in := TurnInput{Channel: ChannelSMS, History: history, Text: "yes please"}
+	r, err := b.offline.Turn(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReply(t, b.kb, in, r)
+	if r.Signals.Intent != IntentBuying || r.Outcome != OutcomeAsked || strings.Contains(r.Text, "Hi Dana") || !strings.Contains(r.Text, "reach out") {
+		t.Errorf("got %s %s %q", r.Signals.Intent, r.Outcome, r.Text)
+	}
+}
+
+// constSignals is a Classifier that reads the same signals from any message.
+type constSignals Signals
+
+func (f constSignals) Classify(string, []Message) Signals { return Signals(f) }
+
+func TestOfflineWithClassifier(t *testing.T) {
+	t.Parallel()
+	b := setup(t, byParagraph)
+	fixed := constSignals{BuyingIntent: 0.9, Intent: IntentBuying, Coverage: 0.3}
+	o := b.offline.WithClassifier(fixed)
+	r, err := o.Turn(context.Background(), TurnInput{Channel: ChannelSMS, Text: "What are your hours?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Signals.BuyingIntent != 0.9 || r.Signals.Intent != IntentBuying || r.Outcome != OutcomeAnswered {
+		t.Errorf("got %+v %s", r.Signals, r.Outcome)
+	}
+	if r.Signals.Coverage == 0.3 || r.Signals.Coverage == 0 {
+		t.Errorf("coverage %.2f: the responder sets it, not the classifier", r.Signals.Coverage)
+	}
+	// The original keeps its own classifier; nil restores the built-in one.
+	if r, _ := b.offline.Turn(context.Background(), TurnInput{Channel: ChannelSMS, Text: "What are your hours?"}); r.Signals.Intent != IntentFAQ {
+		t.Errorf("WithClassifier changed the original: %+v", r.Signals)
+	}
+	if r, _ := o.WithClassifier(nil).Turn(context.Background(), TurnInput{Channel: ChannelSMS, Text: "agent"}); r.Signals.Intent != IntentHuman {
+		t.Errorf("WithClassifier(nil): %+v", r.Signals)
+	}
+}
