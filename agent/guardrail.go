@@ -1,0 +1,332 @@
+package agent
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/leadagent/leadagent/knowledge"
+)
+
+// Guardrail names, as Reply.Guardrails lists them for the timeline.
+const (
+	// GuardAIDisclosure: the first reply of a conversation was made to say
+	// it comes from the business's AI assistant (Guardrails.DiscloseAI).
+	GuardAIDisclosure = "ai_disclosure"
+	// GuardAIIdentity: the lead asked whether they talk to a bot or a
+	// person, and the reply was made to say it is an AI assistant.
+	GuardAIIdentity = "ai_identity"
+	// GuardNoHumanClaim: the reply claimed to be a person or gave itself a
+	// human name; those sentences were removed.
+	GuardNoHumanClaim = "no_human_claim"
+	// GuardUnsupportedPrice: a dollar amount, or "free", that no evidence
+	// states; the reply was replaced.
+	GuardUnsupportedPrice = "unsupported_price"
+	// GuardUnsupportedDiscount: a percentage, discount, coupon, promotion
+	// or rebate that no evidence states; the reply was replaced.
+	GuardUnsupportedDiscount = "unsupported_discount"
+	// GuardUnsupportedGuarantee: a guarantee, warranty or promise that no
+	// evidence states; the reply was replaced.
+	GuardUnsupportedGuarantee = "unsupported_guarantee"
+	// GuardUnsupportedAppointment: an appointment day, date, time or
+	// arrival promise that no evidence states; the reply was replaced.
+	GuardUnsupportedAppointment = "unsupported_appointment"
+	// GuardPromptLeak: the reply repeated the system prompt or talked
+	// about the agent's own tools; it was replaced.
+	GuardPromptLeak = "prompt_leak"
+	// GuardPromptInjection: the lead's message or a retrieved passage
+	// carried instructions to the model; they were passed as data with a
+	// warning, and the reply was checked as always.
+	GuardPromptInjection = "prompt_injection"
+)
+
+// Guardrails are the rules every reply obeys, whoever wrote it, enforced
+// in code rather than only asked of a model. The zero value is usable; set
+// Business so that replies name it.
+type Guardrails struct {
+	Business Business
+	// DiscloseAI makes the first reply of every conversation say that it
+	// comes from the business's AI assistant.
+	DiscloseAI bool
+	// MaxSegments bounds an SMS reply; 0 is 2.
+	MaxSegments int
+}
+
+// Evidence is what a reply may state facts from.
+type Evidence struct {
+	// Texts are the knowledge chunks retrieved and the tool results of the
+	// turn. The business's own details, the lead's CRM record and what
+	// the business said earlier in the conversation count too, without
+	// being listed here; the lead's own words do not.
+	Texts []string
+	// SystemPrompts are the prompts the reply ran with, which it must not
+	// repeat. They are not evidence: a prompt's rules name the very things
+	// a reply may not promise ("never state a guarantee"), and facts
+	// belong in the knowledge, where they are retrieved and cited.
+	SystemPrompts []string
+}
+
+// Apply returns reply made safe to send for turn in:
+//
+//   - plain text for the channel: no Markdown; SMS within MaxSegments,
+//     voice short and speakable (no URLs or symbols);
+//   - a reply that repeats the system prompt is replaced;
+//   - a reply stating a price, discount, guarantee or appointment time
+//     that ev does not state is replaced by one that promises a person
+//     will confirm (a handoff keeps its outcome with a plain holding
+//     message);
+//   - sentences claiming to be a person are removed, and the reply says
+//     it is an AI assistant when the lead asked, or on the first turn
+//     when DiscloseAI is set.
+//
+// Each rule that changed the reply is added to reply.Guardrails, and
+// Segments is set. Apply is idempotent: applying it to its own result
+// with the same input changes nothing.
+func (g Guardrails) Apply(reply Reply, in TurnInput, ev Evidence) Reply {
+	var fired []string
+	// Beyond what any channel sends, a reply is only cost to check.
+	text := plainReply(clipText(reply.Text, maxGuardInput))
+	facts := g.evidenceTexts(in, ev)
+	idx := newEvidenceIndex(facts)
+
+	if leaksPrompt(text, ev.SystemPrompts, facts, g.ownPhrases()) {
+		fired = append(fired, GuardPromptLeak)
+		reply.Citations = nil
+		if reply.Outcome == OutcomeHandoff {
+			text = g.holding()
+		} else {
+			text, reply.Outcome = g.leakSafe(), OutcomeAsked
+		}
+	}
+	if rules := idx.unsupported(text); len(rules) > 0 {
+		fired = append(fired, rules...)
+		if reply.Outcome == OutcomeHandoff {
+			text = g.holding()
+		} else {
+			text = g.confirmLater(slices.Contains(rules, GuardUnsupportedAppointment) && len(rules) == 1)
+			reply.Outcome, reply.Citations = OutcomeUnknown, nil
+		}
+	}
+	kept, removed := dropHumanClaims(text, g.Business)
+	if answersAsHuman(in.Text, kept) {
+		kept = strings.Join(SplitSentences(kept)[1:], " ")
+		removed = true
+	}
+	if removed {
+		fired = append(fired, GuardNoHumanClaim)
+		text = kept
+		if !disclosesAI(text) {
+			text = insertAfterGreeting(text, g.identity())
+		}
+	}
+	switch {
+	case askedIdentity(in.Text) && !disclosesAI(text):
+		fired = append(fired, GuardAIIdentity)
+		text = insertAfterGreeting(text, g.identity())
+	case in.FirstTurn && g.DiscloseAI && !disclosesAI(text):
+		fired = append(fired, GuardAIDisclosure)
+		text = insertAfterGreeting(text, g.disclosure())
+	}
+	if strings.TrimSpace(text) == "" {
+		text = g.confirmLater(false)
+		reply.Outcome, reply.Citations = OutcomeUnknown, nil
+	}
+
+	text = g.fit(text, in.Channel)
+	reply.Text = text
+	reply.Segments, _ = Segments(text)
+	for _, name := range fired {
+		if !slices.Contains(reply.Guardrails, name) {
+			reply.Guardrails = append(reply.Guardrails, name)
+		}
+	}
+	return reply
+}
+
+// maxGuardInput bounds the bytes of a reply the guardrails read: ten times
+// what two SMS segments hold.
+const maxGuardInput = 4000
+
+// fit makes text plain and short enough for the channel.
+func (g Guardrails) fit(text, channel string) string {
+	if channel == ChannelVoice {
+		if t := trimVoice(speakable(text)); t != "" {
+			return t
+		}
+		// Only one word longer than the budget trims to nothing.
+		return trimVoice(speakable(g.confirmLater(false)))
+	}
+	max := g.MaxSegments
+	if max <= 0 {
+		max = DefaultThresholds().MaxSegments
+	}
+	if t := TrimToSegments(text, max); t != "" {
+		return t
+	}
+	return TrimToSegments(g.confirmLater(false), max)
+}
+
+// evidenceTexts is everything a reply may take facts from: ev, the
+// business's details, the lead's CRM record, and what the business (the
+// assistant or a rep) said earlier in this conversation. Earlier
+// assistant replies were checked when they were sent.
+func (g Guardrails) evidenceTexts(in TurnInput, ev Evidence) []string {
+	b := g.Business
+	out := append([]string(nil), ev.Texts...)
+	out = append(out, b.Name, b.Phone, b.Hours, b.ServiceArea)
+	l := in.Lead
+	out = append(out, l.Name, l.Source, l.Stage, l.Notes, l.Owner)
+	out = append(out, l.Background...)
+	for _, m := range in.History {
+		if m.From == FromAI || m.From == FromRep {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func (g Guardrails) businessName() string {
+	if g.Business.Name != "" {
+		return g.Business.Name
+	}
+	return "this business"
+}
+
+// identity answers "are you a bot?".
+func (g Guardrails) identity() string {
+	return "I'm the AI assistant for " + g.businessName() + ", not a person."
+}
+
+// disclosure opens a conversation where the business asks for it.
+func (g Guardrails) disclosure() string {
+	return "I'm the AI assistant for " + g.businessName() + "."
+}
+
+// confirmLater replaces a reply that stated what it could not know.
+func (g Guardrails) confirmLater(appointment bool) string {
+	s := "I don't want to give you wrong information on that, so someone from " + g.businessName() + " will confirm the details with you."
+	if appointment {
+		s = "I can't confirm times myself, but someone from " + g.businessName() + " will reach out to set up a time that works for you."
+	}
+	if g.Business.Phone != "" {
+		s += " If it's urgent, call " + g.Business.Phone + "."
+	}
+	return s
+}
+
+// holding is a handoff's reply when the model's was replaced.
+func (g Guardrails) holding() string {
+	return "Thanks! I've passed this to the team at " + g.businessName() + ", and someone will follow up with you."
+}
+
+// leakSafe replaces a reply that gave away the system prompt.
+func (g Guardrails) leakSafe() string {
+	return "I can't share how I'm set up, but I'm happy to help with questions about " + g.businessName() + ". What can I help you with?"
+}
+
+// ownPhrases are the sentences the guardrails themselves write, which a
+// reply may share with a system prompt without leaking it.
+func (g Guardrails) ownPhrases() []string {
+	return []string{g.identity(), g.disclosure(), g.confirmLater(false), g.confirmLater(true), g.holding(), g.leakSafe()}
+}
+
+// joinText joins two parts of a reply with a space.
+func joinText(a, b string) string {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}
+
+// WithGuardrails wraps r so that every reply it gives passes g.Apply. The
+// evidence is what r retrieved through a RecordEvidence retriever during
+// the turn (and what an LLM responder inside reports itself):
+//
+//	offline := agent.NewOffline(agent.RecordEvidence(retriever), business)
+//	responder := agent.WithGuardrails(offline, agent.Guardrails{Business: business, DiscloseAI: true})
+func WithGuardrails(r Responder, g Guardrails) Responder {
+	return &guarded{next: r, rails: g}
+}
+
+type guarded struct {
+	next  Responder
+	rails Guardrails
+}
+
+func (gr *guarded) Turn(ctx context.Context, in TurnInput) (Reply, error) {
+	ctx, log := withEvidenceLog(ctx)
+	reply, err := gr.next.Turn(ctx, in)
+	if err != nil {
+		return reply, err
+	}
+	return gr.rails.Apply(reply, in, log.evidence()), nil
+}
+
+// RecordEvidence wraps r so that the chunks it returns during a turn
+// count as evidence for the guardrails (WithGuardrails, and the LLM
+// responder checking its fallback's reply). Outside such a turn it only
+// searches.
+func RecordEvidence(r Retriever) Retriever {
+	return evidenceRetriever{r}
+}
+
+type evidenceRetriever struct{ next Retriever }
+
+func (e evidenceRetriever) Search(ctx context.Context, query string, k int) ([]knowledge.Result, error) {
+	results, err := e.next.Search(ctx, query, k)
+	if log := evidenceLogFrom(ctx); log != nil {
+		for _, r := range results {
+			log.add(sourceText(r))
+		}
+	}
+	return results, err
+}
+
+// evidenceLog collects one turn's evidence. A log made inside another
+// turn's (an LLM's own, inside WithGuardrails) passes what it gets to the
+// outer one too.
+type evidenceLog struct {
+	parent  *evidenceLog
+	mu      sync.Mutex
+	texts   []string
+	prompts []string
+}
+
+type evidenceKey struct{}
+
+func withEvidenceLog(ctx context.Context) (context.Context, *evidenceLog) {
+	log := &evidenceLog{parent: evidenceLogFrom(ctx)}
+	return context.WithValue(ctx, evidenceKey{}, log), log
+}
+
+func evidenceLogFrom(ctx context.Context) *evidenceLog {
+	log, _ := ctx.Value(evidenceKey{}).(*evidenceLog)
+	return log
+}
+
+func (l *evidenceLog) add(texts ...string) {
+	for ; l != nil; l = l.parent {
+		l.mu.Lock()
+		l.texts = append(l.texts, texts...)
+		l.mu.Unlock()
+	}
+}
+
+func (l *evidenceLog) addPrompt(p string) {
+	for ; l != nil; l = l.parent {
+		l.mu.Lock()
+		l.prompts = append(l.prompts, p)
+		l.mu.Unlock()
+	}
+}
+
+func (l *evidenceLog) evidence() Evidence {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return Evidence{Texts: slices.Clone(l.texts), SystemPrompts: slices.Clone(l.prompts)}
+}
