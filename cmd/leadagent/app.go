@@ -65,8 +65,10 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	if err != nil {
 		return nil, err
 	}
-	business := agent.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone, Hours: cfg.BusinessHours}
-	responder := agent.NewOffline(retriever{kb}, business)
+	responder, err := newResponder(cfg, db, retriever{kb}, logger)
+	if err != nil {
+		return nil, err
+	}
 
 	self := loopbackURL(cfg.ListenAddr)
 	apiBase := cfg.TwilioAPIBase
@@ -101,6 +103,7 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Region:         cfg.DefaultRegion,
 		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
+		Redact: agent.Redact,
 	})
 	if err != nil {
 		return nil, err

@@ -38,11 +38,14 @@ type Config struct {
 	EmbeddingProvider string
 	EmbeddingModel    string
 
-	BusinessName     string
-	BusinessPhone    string
-	BusinessTimezone string
-	BusinessHours    string
-	DefaultRegion    string
+	BusinessName        string
+	BusinessPhone       string
+	BusinessServiceArea string
+	BusinessTone        string
+	EscalationPolicy    string
+	BusinessTimezone    string
+	BusinessHours       string
+	DefaultRegion       string
 
 	APIKeys []secret
 
@@ -90,6 +93,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		EmbeddingModel:            get("EMBEDDING_MODEL", "text-embedding-3-small"),
 		BusinessName:              get("BUSINESS_NAME", "Summit Home Services"),
 		BusinessPhone:             get("BUSINESS_PHONE", "(970) 555-0100"),
+		BusinessServiceArea:       get("BUSINESS_SERVICE_AREA", ""),
+		BusinessTone:              get("BUSINESS_TONE", ""),
+		EscalationPolicy:          get("ESCALATION_POLICY", ""),
 		BusinessTimezone:          get("BUSINESS_TIMEZONE", "UTC"),
 		BusinessHours:             get("BUSINESS_HOURS", "Mon-Fri 09:00-17:00"),
 		DefaultRegion:             strings.ToUpper(get("DEFAULT_REGION", "US")),

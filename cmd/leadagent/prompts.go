@@ -32,7 +32,8 @@ func runPrompts(ctx context.Context, cfg Config, args []string, stdout io.Writer
 // ServiceArea, Tone and EscalationPolicy have no configuration yet; the
 // default prompts read well without them.
 func promptsVars(cfg Config) prompts.Vars {
-	return prompts.Vars{BusinessName: cfg.BusinessName, Hours: cfg.BusinessHours}
+	return prompts.Vars{BusinessName: cfg.BusinessName, Hours: cfg.BusinessHours, ServiceArea: cfg.BusinessServiceArea,
+		Tone: cfg.BusinessTone, EscalationPolicy: cfg.EscalationPolicy}
 }
 
 // promptsCommand is runPrompts with its standard input, for tests.

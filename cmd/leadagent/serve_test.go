@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadagent/leadagent/agent/openaitest"
 	"github.com/leadagent/leadagent/channels/sandbox"
 	"github.com/leadagent/leadagent/store/storetest"
 )
@@ -31,15 +32,66 @@ func freeAddr(t *testing.T) string {
 // a fresh database: demo knowledge, serve with the sandbox, a signed text
 // in, and the reply read back from the sandbox's REST API.
 func TestServeAnswersATextEndToEnd(t *testing.T) {
+	serveAndText(t, nil)
+}
+
+// TestServeFallsBackWhenTheModelFails wires the model-backed agent to a
+// scripted OpenAI-compatible server that fails: the lead is still answered,
+// by the offline responder, and the reply says so.
+func TestServeFallsBackWhenTheModelFails(t *testing.T) {
+	model := openaitest.New(t)
+	model.SetDefault(openaitest.ServerError())
+	base, phone := serveAndText(t, map[string]string{"LLM_PROVIDER": "openai", "OPENAI_API_KEY": "sk-test",
+		"OPENAI_BASE_URL": model.URL, "EMBEDDING_PROVIDER": "local", "REPLY_DEBOUNCE": "0s"})
+	if len(model.ChatRequests()) == 0 {
+		t.Fatal("the model was never asked")
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/conversations?phone=%2B"+phone[1:], nil)
+	req.Header.Set("Authorization", "Bearer k1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Conversations []struct{ ID string } `json:"conversations"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || len(list.Conversations) != 1 {
+		t.Fatalf("list: %v", err)
+	}
+	req, _ = http.NewRequest(http.MethodGet, base+"/api/v1/conversations/"+list.Conversations[0].ID, nil)
+	req.Header.Set("Authorization", "Bearer k1")
+	resp2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	var conv struct {
+		Messages []struct {
+			Turn *struct {
+				AnsweredBy string `json:"answered_by"`
+			} `json:"turn"`
+		} `json:"messages"`
+	}
+	if err := json.NewDecoder(resp2.Body).Decode(&conv); err != nil || len(conv.Messages) != 2 || conv.Messages[1].Turn == nil ||
+		conv.Messages[1].Turn.AnsweredBy != "fallback" {
+		t.Fatalf("reply turn: %+v %v", conv, err)
+	}
+}
+
+// serveAndText runs demo and serve with env on top of the sandbox
+// defaults, texts the office-hours question and checks the answer.
+func serveAndText(t *testing.T, env map[string]string) (base, phone string) {
 	addr := freeAddr(t)
 	t.Setenv("DATABASE_URL", storetest.NewDatabaseURL(t))
 	t.Setenv("LISTEN_ADDR", addr)
 	t.Setenv("API_KEYS", "k1")
-	for _, k := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE", "PUBLIC_URL", "OPENAI_API_KEY", "LLM_PROVIDER", "EMBEDDING_PROVIDER"} {
-		t.Setenv(k, "")
+	for _, k := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE", "PUBLIC_URL", "OPENAI_API_KEY",
+		"OPENAI_BASE_URL", "LLM_PROVIDER", "EMBEDDING_PROVIDER", "REPLY_DEBOUNCE"} {
+		t.Setenv(k, env[k])
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel) // the server outlives this function, until the test ends
 
 	var out, errOut bytes.Buffer
 	if code := run(ctx, []string{"demo", "--dir", "../../demo/knowledge"}, &out, &errOut); code != 0 {
@@ -59,7 +111,7 @@ func TestServeAnswersATextEndToEnd(t *testing.T) {
 			t.Errorf("serve exited %d: %s", code, serveErr.String())
 		}
 	})
-	base := "http://" + addr
+	base = "http://" + addr
 	waitHealthy(t, base)
 
 	lead := sandbox.Lead{ServerURL: base, AuthToken: sandboxAuthToken, AccountSID: sandboxAccountSID,
@@ -85,6 +137,7 @@ func TestServeAnswersATextEndToEnd(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || len(list.Conversations) != 1 || list.Conversations[0].Mode != "ai" {
 		t.Fatalf("api list: %+v %v", list, err)
 	}
+	return base, "+19705553001"
 }
 
 func waitHealthy(t *testing.T, base string) {
