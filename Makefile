@@ -26,7 +26,7 @@ lint: ## gofmt and go vet
 	$(GO) vet ./...
 
 bench: ## print the measured figures: latency, throughput, retrieval quality
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./... | grep -vE '^(goos|goarch|pkg|cpu|PASS|ok )'
+	$(GO) test -run '^$$' -bench . -timeout 40m ./... | grep -vE '^(goos|goarch|pkg|cpu|PASS|ok )'
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')
