@@ -19,23 +19,13 @@ import (
 // --workers=false) works the reply and send jobs.
 func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	workers := fs.Bool("workers", true, "also run the background workers (false for web-only replicas)")
-	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start")
-	if _, err := parseFlagsAnywhere(fs, args); err != nil {
-		return err
-	}
-	logger := newLogger()
-	db, err := openPool(ctx, cfg, !*noMigrate)
+	a, cleanup, err := startApp(ctx, cfg, fs, args, workers)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := buildApp(ctx, cfg, db, *workers, logger)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+	defer cleanup()
+	logger := a.logger
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -71,6 +61,27 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return a.inbox.Stop(shutdown)
 	}
 	return nil
+}
+
+// startApp parses the flags serve and worker share (plus those already on
+// fs), connects, migrates unless --no-migrate, and wires the app; cleanup
+// releases it all.
+func startApp(ctx context.Context, cfg Config, fs *flag.FlagSet, args []string, workers *bool) (*app, func(), error) {
+	fs.SetOutput(io.Discard)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start")
+	if _, err := parseFlagsAnywhere(fs, args); err != nil {
+		return nil, nil, err
+	}
+	db, err := openPool(ctx, cfg, !*noMigrate)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := buildApp(ctx, cfg, db, *workers, newLogger())
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return a, func() { a.close(); db.Close() }, nil
 }
 
 // openPool connects and, when migrate is set, brings the schema up to date.
