@@ -130,6 +130,12 @@ type Reply struct {
 	// FallbackReason says why the model's answer was not used, when Path is
 	// PathFallback ("timeout", "http 429", "malformed tool call").
 	FallbackReason string
+	// HandoffSummary is the model's note for the rep when it requested a
+	// handoff: what the lead wants, in a sentence or two.
+	HandoffSummary string
+	// Callback is when the lead asked to be called back, in their words
+	// ("tomorrow after 3"), when they asked; redacted.
+	Callback string
 }
 
 // Who answered a turn.

@@ -239,8 +239,11 @@ func (l *LLM) Turn(ctx context.Context, in TurnInput) (Reply, error) {
 		reply.Guardrails = append(reply.Guardrails, GuardPromptInjection)
 	}
 	if st.callback != "" {
-		when, _ := Redact(st.callback)
-		l.logger.InfoContext(ctx, "lead asked for a callback", "when", when)
+		reply.Callback, _ = Redact(st.callback)
+		l.logger.InfoContext(ctx, "lead asked for a callback", "when", reply.Callback)
+	}
+	if st.handoff != nil && reply.Outcome == OutcomeHandoff {
+		reply.HandoffSummary, _ = Redact(st.handoff.Summary)
 	}
 	reply.Usage = st.usage
 	reply.Latency = time.Since(start)

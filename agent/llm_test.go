@@ -190,6 +190,9 @@ func TestLLMHandoff(t *testing.T) {
 	if !strings.Contains(r.Text, "someone will follow up") {
 		t.Errorf("holding message %q", r.Text)
 	}
+	if r.HandoffSummary != "Wants a new furnace installed next week; asked for a quote." {
+		t.Errorf("handoff summary %q", r.HandoffSummary)
+	}
 	want := Signals{BuyingIntent: 0.95, HumanRequest: 0.1, Sentiment: 0.6, Coverage: 0.5, Intent: "buying_intent"}
 	if r.Signals != want {
 		t.Errorf("signals %+v, want the model's %+v", r.Signals, want)
@@ -617,6 +620,9 @@ func TestLLMScheduleCallbackIsNotConfirmedByTheAgent(t *testing.T) {
 	// not repeat it as if it were arranged.
 	if strings.Contains(r.Text, "3pm") || !slices.Contains(r.Guardrails, GuardUnsupportedAppointment) {
 		t.Errorf("reply %q guardrails %v", r.Text, r.Guardrails)
+	}
+	if r.Callback != "tomorrow after 3pm" {
+		t.Errorf("callback %q, want the lead's words for the rep", r.Callback)
 	}
 }
 

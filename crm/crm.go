@@ -136,4 +136,7 @@ const (
 	EventPhoneUnparsed   = "phone_unparsed"
 	EventAgentFallback   = "agent_fallback"
 	EventGuardrail       = "guardrail"
+	// The agent's requests, for the handoff rules and the rep.
+	EventHandoffRequested  = "handoff_requested"
+	EventCallbackRequested = "callback_requested"
 )

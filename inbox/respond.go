@@ -89,6 +89,16 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 				return err
 			}
 		}
+		if reply.Outcome == agent.OutcomeHandoff {
+			if err := event(crm.EventHandoffRequested, map[string]any{"reason": reply.HandoffReason, "summary": reply.HandoffSummary}); err != nil {
+				return err
+			}
+		}
+		if reply.Callback != "" {
+			if err := event(crm.EventCallbackRequested, map[string]any{"when": reply.Callback}); err != nil {
+				return err
+			}
+		}
 		if len(reply.Guardrails) > 0 {
 			if err := event(crm.EventGuardrail, map[string]any{"rules": reply.Guardrails}); err != nil {
 				return err

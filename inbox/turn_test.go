@@ -101,3 +101,40 @@ func TestTurnMetadataAndBackground(t *testing.T) {
 		t.Fatalf("reply without turn metadata: %+v", out.Turn)
 	}
 }
+
+// scriptedAgent answers every turn with one reply, to test what the inbox
+// records of the agent's requests.
+type scriptedAgent struct{ reply agent.Reply }
+
+func (s scriptedAgent) Turn(context.Context, agent.TurnInput) (agent.Reply, error) { return s.reply, nil }
+
+func TestAgentRequestsGoOnTheTimeline(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	b.agent = scriptedAgent{agent.Reply{
+		Text: "Thanks! Someone from our team will follow up about your quote.", Outcome: agent.OutcomeHandoff,
+		HandoffReason: agent.ReasonBuyingIntent, HandoffSummary: "Wants a quote for a new furnace.",
+		Callback: "tomorrow after 3", Path: agent.PathLLM, Model: "scripted",
+	}}
+	b.swapReceiver(b.newInboxWith(t, func(*inboxConfig) {}))
+	phone := "+19705551203"
+	b.text(t, phone, "I want a quote for a new furnace, call me tomorrow after 3")
+	b.replies(t, phone, 1)
+	b.settle(t)
+	v := b.conversation(t, phone)
+	var handoff, callback map[string]any
+	for _, e := range v.Timeline {
+		switch e.Kind {
+		case crm.EventHandoffRequested:
+			handoff = e.Detail
+		case crm.EventCallbackRequested:
+			callback = e.Detail
+		}
+	}
+	if handoff["reason"] != "buying_intent" || handoff["summary"] != "Wants a quote for a new furnace." || callback["when"] != "tomorrow after 3" {
+		t.Fatalf("timeline: handoff %v callback %v", handoff, callback)
+	}
+	if out := v.Messages[1]; out.Outcome != "handoff" || out.Turn == nil || out.Turn.Model != "scripted" || out.Turn.AnsweredBy != "llm" {
+		t.Fatalf("reply recorded as %+v %+v", out, out.Turn)
+	}
+}
