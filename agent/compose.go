@@ -124,7 +124,8 @@ func (o *Offline) candidates(results []knowledge.Result, needs []need, total flo
 			head, faq = "", r.Title+" / "+r.Heading
 		}
 		var prev *candidate
-		passages := parsePassages(r.Content)
+		a := o.chunks.analyze(r, head, faq)
+		passages := a.passages
 		for i, p := range passages {
 			if i == 0 && startsMidSentence(p.text) {
 				// Chunks overlap: the first words may be the tail of a
@@ -135,10 +136,10 @@ func (o *Offline) candidates(results []knowledge.Result, needs []need, total flo
 				passage:   p,
 				rank:      rank,
 				chunkID:   r.ChunkID,
-				terms:     passageTerms(p.text),
-				ctxTerms:  passageTerms(faq + " / " + p.context),
-				headTerms: passageTerms(head + " / " + p.heading),
-				quote:     isQuotation(p.text),
+				terms:     a.terms[i],
+				ctxTerms:  a.ctxTerms[i],
+				headTerms: a.headTerms[i],
+				quote:     a.quote[i],
 
 				chunkSentences: len(passages),
 			}

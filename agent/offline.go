@@ -42,6 +42,7 @@ type Offline struct {
 	business   Business
 	thresholds Thresholds
 	classifier Classifier
+	chunks     *chunkCache
 }
 
 var _ Responder = (*Offline)(nil)
@@ -52,7 +53,8 @@ const offlineModel = "offline"
 // NewOffline returns the offline responder for business b, searching r,
 // reading intent with NewIntentClassifier.
 func NewOffline(r Retriever, b Business) *Offline {
-	return &Offline{retriever: r, business: b, thresholds: DefaultThresholds(), classifier: NewIntentClassifier()}
+	return &Offline{retriever: r, business: b, thresholds: DefaultThresholds(), classifier: NewIntentClassifier(),
+		chunks: newChunkCache(4096)}
 }
 
 // WithClassifier returns a copy of o that reads intent signals with c;
