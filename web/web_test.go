@@ -170,7 +170,7 @@ func TestHealth(t *testing.T) {
 func TestConsole(t *testing.T) {
 	t.Parallel()
 	b := setup(t, true)
-	b.conversation(t, "+19705552003", "do you service furnaces?")
+	conv := b.conversation(t, "+19705552003", "do you service furnaces?")
 	status, body := b.get(t, "/", "")
 	if status != 200 || !strings.Contains(string(body), "do you service furnaces?") || !strings.Contains(string(body), "Lead simulator") {
 		t.Fatalf("console home: %d %s", status, body)
@@ -182,8 +182,12 @@ func TestConsole(t *testing.T) {
 	if resp := b.postForm(t, "/console/simulate", url.Values{"from": {"nope"}, "body": {"hi"}}, b.srv.URL); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("simulate with a bad phone: %d", resp.StatusCode)
 	}
+	if _, _, err := crm.RecordOutbound(b.ctx, b.db, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: "Yes, we do.",
+		Outcome: "answered", Turn: &crm.Turn{AnsweredBy: "fallback", Model: "offline"}}); err != nil {
+		t.Fatal(err)
+	}
 	status, body = b.get(t, "/console/thread?phone=%2B19705552003", "")
-	if status != 200 || !strings.Contains(string(body), "do you service furnaces?") {
+	if status != 200 || !strings.Contains(string(body), "do you service furnaces?") || !strings.Contains(string(body), "answered · fallback") {
 		t.Fatalf("thread: %d %s", status, body)
 	}
 }
