@@ -106,7 +106,9 @@ func TestTurnMetadataAndBackground(t *testing.T) {
 // records of the agent's requests.
 type scriptedAgent struct{ reply agent.Reply }
 
-func (s scriptedAgent) Turn(context.Context, agent.TurnInput) (agent.Reply, error) { return s.reply, nil }
+func (s scriptedAgent) Turn(context.Context, agent.TurnInput) (agent.Reply, error) {
+	return s.reply, nil
+}
 
 func TestAgentRequestsGoOnTheTimeline(t *testing.T) {
 	t.Parallel()
