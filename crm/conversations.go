@@ -39,11 +39,8 @@ func OpenConversation(ctx context.Context, db DB, contactID, channel string) (Co
 
 // GetConversation returns a conversation with its contact, messages and timeline.
 func GetConversation(ctx context.Context, db DB, id string) (Conversation, error) {
-	v, err := conversationWithContact(ctx, db, id)
+	v, err := ConversationWithMessages(ctx, db, id)
 	if err != nil {
-		return Conversation{}, err
-	}
-	if v.Messages, err = Messages(ctx, db, id); err != nil {
 		return Conversation{}, err
 	}
 	if v.Timeline, err = Timeline(ctx, db, id); err != nil {
@@ -52,7 +49,23 @@ func GetConversation(ctx context.Context, db DB, id string) (Conversation, error
 	return v, nil
 }
 
-func conversationWithContact(ctx context.Context, db DB, id string) (Conversation, error) {
+// ConversationWithMessages returns a conversation with its contact and
+// messages, without the timeline: what the agent's turn reads.
+func ConversationWithMessages(ctx context.Context, db DB, id string) (Conversation, error) {
+	v, err := ConversationWithContact(ctx, db, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if v.Messages, err = Messages(ctx, db, id); err != nil {
+		return Conversation{}, err
+	}
+	return v, nil
+}
+
+// ConversationWithContact returns a conversation and its contact only,
+// for work that needs neither messages nor timeline (sending, delivery
+// reports).
+func ConversationWithContact(ctx context.Context, db DB, id string) (Conversation, error) {
 	if !isUUID(id) {
 		return Conversation{}, fmt.Errorf("get conversation %q: %w", id, ErrNotFound)
 	}

@@ -34,7 +34,7 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 	if err != nil {
 		return err
 	}
-	conv, err := crm.GetConversation(ctx, ib.db, in.ConversationID)
+	conv, err := crm.ConversationWithMessages(ctx, ib.db, in.ConversationID)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		if msg.ProviderSID != "" || msg.Status != crm.StatusPending {
 			return nil // sent, suppressed or failed already
 		}
-		conv, err := crm.GetConversation(ctx, tx, msg.ConversationID)
+		conv, err := crm.ConversationWithContact(ctx, tx, msg.ConversationID)
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (ib *Inbox) DeliveryStatus(ctx context.Context, r channels.DeliveryReport) 
 		if err != nil || !found || !changed {
 			return err
 		}
-		conv, err := crm.GetConversation(ctx, tx, m.ConversationID)
+		conv, err := crm.ConversationWithContact(ctx, tx, m.ConversationID)
 		if err != nil {
 			return err
 		}
