@@ -21,13 +21,3 @@ func NormalizePhone(raw, region string) (e164 string, ok bool) {
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), true
 }
-
-// PhoneRegion returns the ISO region of an E.164 number ("US", "GB"), or ""
-// when it cannot tell.
-func PhoneRegion(e164 string) string {
-	num, err := phonenumbers.Parse(e164, "")
-	if err != nil {
-		return ""
-	}
-	return phonenumbers.GetRegionCodeForNumber(num)
-}

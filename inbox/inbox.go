@@ -147,9 +147,6 @@ func (ib *Inbox) Stop(ctx context.Context) error {
 	return nil
 }
 
-// Jobs exposes the River client, for tests and for subscribing to events.
-func (ib *Inbox) Jobs() *river.Client[pgx.Tx] { return ib.jobs }
-
 func defaultBackoff(attempt int) time.Duration {
 	d := time.Second << min(attempt-1, 9)
 	return min(d, 5*time.Minute)

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/puddle/v2"
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
@@ -117,9 +118,5 @@ func IsUnavailable(err error) bool {
 	if errors.As(err, &connectErr) {
 		return true
 	}
-	return pgconn.SafeToRetry(err) || errors.Is(err, pgx.ErrTxClosed) || isClosedPool(err)
-}
-
-func isClosedPool(err error) bool {
-	return err != nil && err.Error() == "closed pool"
+	return pgconn.SafeToRetry(err) || errors.Is(err, pgx.ErrTxClosed) || errors.Is(err, puddle.ErrClosedPool)
 }
