@@ -7,11 +7,16 @@ import (
 )
 
 const contactColumns = `c.id::text, c.phone, c.phone_valid, c.name, c.email, c.source, c.stage, c.notes,
-	c.opted_out, c.opted_out_at, c.opt_out_keyword, c.created_at`
+	c.opted_out, c.opted_out_at, c.opt_out_keyword, c.created_at, COALESCE(c.owner_rep_id::text, '')`
 
 func scanContact(row interface{ Scan(...any) error }, c *Contact) error {
-	return row.Scan(&c.ID, &c.Phone, &c.PhoneValid, &c.Name, &c.Email, &c.Source, &c.Stage, &c.Notes,
-		&c.OptedOut, &c.OptedOutAt, &c.OptOutKeyword, &c.CreatedAt)
+	return row.Scan(contactDest(c)...)
+}
+
+// contactDest is where contactColumns scan to.
+func contactDest(c *Contact) []any {
+	return []any{&c.ID, &c.Phone, &c.PhoneValid, &c.Name, &c.Email, &c.Source, &c.Stage, &c.Notes,
+		&c.OptedOut, &c.OptedOutAt, &c.OptOutKeyword, &c.CreatedAt, &c.OwnerRepID}
 }
 
 // ContactByPhone upserts the contact for a phone number as a carrier sent
@@ -92,4 +97,20 @@ func OptOutByPhone(ctx context.Context, db DB, phone, reason string, at time.Tim
 		return Contact{}, fmt.Errorf("opt out %s: %w", phone, notFound(err))
 	}
 	return c, nil
+}
+
+// SetOwner makes a rep the lead's owner ("" for nobody).
+func SetOwner(ctx context.Context, db DB, contactID, repID string) error {
+	var rep *string
+	if repID != "" {
+		rep = &repID
+	}
+	tag, err := db.Exec(ctx, `UPDATE contacts SET owner_rep_id = $2, updated_at = now() WHERE id = $1`, contactID, rep)
+	if err != nil {
+		return fmt.Errorf("set owner of contact %s: %w", contactID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("set owner of contact %s: %w", contactID, ErrNotFound)
+	}
+	return nil
 }

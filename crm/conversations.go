@@ -9,10 +9,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const conversationColumns = `v.id::text, v.contact_id::text, v.channel, v.mode, v.created_at, v.updated_at, v.last_message_at`
+const conversationColumns = `v.id::text, v.contact_id::text, v.channel, v.mode, v.created_at, v.updated_at, v.last_message_at,
+	COALESCE(v.assigned_rep_id::text, ''), v.closed_outcome, v.closed_at`
 
 func scanConversation(row interface{ Scan(...any) error }, v *Conversation, extra ...any) error {
-	return row.Scan(append([]any{&v.ID, &v.ContactID, &v.Channel, &v.Mode, &v.CreatedAt, &v.UpdatedAt, &v.LastMessageAt}, extra...)...)
+	return row.Scan(append([]any{&v.ID, &v.ContactID, &v.Channel, &v.Mode, &v.CreatedAt, &v.UpdatedAt, &v.LastMessageAt,
+		&v.AssignedRepID, &v.ClosedOutcome, &v.ClosedAt}, extra...)...)
 }
 
 // OpenConversation returns the contact's open conversation on channel,
@@ -80,16 +82,13 @@ func ConversationWithContact(ctx context.Context, db DB, id string) (Conversatio
 	return v, nil
 }
 
-func contactDest(c *Contact) []any {
-	return []any{&c.ID, &c.Phone, &c.PhoneValid, &c.Name, &c.Email, &c.Source, &c.Stage, &c.Notes,
-		&c.OptedOut, &c.OptedOutAt, &c.OptOutKeyword, &c.CreatedAt}
-}
-
 // Filter narrows ListConversations.
 type Filter struct {
 	Mode  Mode   // "" for every mode
 	Phone string // exact E.164 (or as stored)
-	Limit int    // default 50, at most 500
+	// AssignedRepID keeps the conversations with (or offered to) one rep.
+	AssignedRepID string
+	Limit         int // default 50, at most 500
 }
 
 // ListConversations returns conversations newest first, with their contact
@@ -110,6 +109,10 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 	if f.Phone != "" {
 		args = append(args, f.Phone)
 		where = append(where, fmt.Sprintf("c.phone = $%d", len(args)))
+	}
+	if f.AssignedRepID != "" {
+		args = append(args, f.AssignedRepID)
+		where = append(where, fmt.Sprintf("v.assigned_rep_id::text = $%d", len(args)))
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -135,6 +138,27 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
 	return list, nil
+}
+
+// CountByMode counts conversations in each mode, of one rep when
+// assignedRepID is set.
+func CountByMode(ctx context.Context, db DB, assignedRepID string) (map[Mode]int, error) {
+	rows, err := db.Query(ctx, `SELECT mode, count(*) FROM conversations
+		WHERE $1 = '' OR assigned_rep_id::text = $1 GROUP BY mode`, assignedRepID)
+	if err != nil {
+		return nil, fmt.Errorf("count conversations: %w", err)
+	}
+	out := map[Mode]int{}
+	var mode Mode
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&mode, &n}, func() error {
+		out[mode] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count conversations: %w", err)
+	}
+	return out, nil
 }
 
 // isUUID keeps a malformed id from becoming a database error: an id that
@@ -211,3 +235,61 @@ func clip(s string, n int) string {
 	}
 	return cut + "…"
 }
+
+// LockConversation returns a conversation and its contact and holds the
+// conversation's row lock until the transaction ends, so a rep's takeover
+// and the agent's reply cannot both act on the mode they read.
+func LockConversation(ctx context.Context, tx pgx.Tx, id string) (Conversation, error) {
+	if !isUUID(id) {
+		return Conversation{}, fmt.Errorf("lock conversation %q: %w", id, ErrNotFound)
+	}
+	var v Conversation
+	err := scanConversation(tx.QueryRow(ctx, `
+		SELECT `+conversationColumns+`, `+contactColumns+`
+		FROM conversations v JOIN contacts c ON c.id = v.contact_id
+		WHERE v.id = $1 FOR UPDATE OF v`, id), &v, contactDest(&v.Contact)...)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("lock conversation %s: %w", id, notFound(err))
+	}
+	return v, nil
+}
+
+// ModeChange moves a conversation to another mode.
+type ModeChange struct {
+	Mode Mode
+	// AssignedRepID is who has it now; "" keeps whoever had it.
+	AssignedRepID string
+	// Outcome is how a rep closed it, with Mode closed.
+	Outcome string
+	At      time.Time
+}
+
+// SetMode changes a conversation's mode (and, with it, who has it).
+func SetMode(ctx context.Context, db DB, id string, c ModeChange) error {
+	if !c.Mode.Valid() {
+		return fmt.Errorf("set mode of %s: %q is not a mode", id, c.Mode)
+	}
+	var rep *string
+	if c.AssignedRepID != "" {
+		rep = &c.AssignedRepID
+	}
+	var closedAt *time.Time
+	if c.Mode == ModeClosed {
+		closedAt = &c.At
+	}
+	tag, err := db.Exec(ctx, `UPDATE conversations SET mode = $2, assigned_rep_id = COALESCE($3, assigned_rep_id),
+			closed_outcome = $4, closed_at = $5, updated_at = $6
+		WHERE id = $1`, id, string(c.Mode), rep, c.Outcome, closedAt, c.At)
+	if err != nil {
+		return fmt.Errorf("set mode of %s: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("set mode of %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// ChangedChannel is the PostgreSQL NOTIFY channel on which every change to
+// a conversation is announced (the payload is its id), so consoles served
+// by any process update live. AddEvent announces.
+const ChangedChannel = "leadagent_conversation"

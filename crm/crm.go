@@ -56,6 +56,9 @@ type Contact struct {
 	OptedOutAt    *time.Time `json:"opted_out_at,omitempty"`
 	OptOutKeyword string     `json:"opt_out_keyword,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`
+	// OwnerRepID is the rep who owns the lead ("" for none): their
+	// handoffs go to that rep first.
+	OwnerRepID string `json:"owner_rep_id,omitempty"`
 }
 
 // Conversation is one thread with a contact on one channel.
@@ -67,7 +70,13 @@ type Conversation struct {
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 	LastMessageAt time.Time `json:"last_message_at"`
-	Contact       Contact   `json:"contact"`
+	// AssignedRepID is the rep the conversation is with or was offered to
+	// ("" for none).
+	AssignedRepID string `json:"-"`
+	// ClosedOutcome is how a rep closed it: booked, not_interested, ...
+	ClosedOutcome string     `json:"closed_outcome,omitempty"`
+	ClosedAt      *time.Time `json:"closed_at,omitempty"`
+	Contact       Contact    `json:"contact"`
 	// LastMessage is the newest message's body, filled by List.
 	LastMessage string    `json:"last_message,omitempty"`
 	Messages    []Message `json:"messages,omitempty"`

@@ -9,7 +9,8 @@ import (
 )
 
 // AddEvent appends an event to a contact's (and, when set, a
-// conversation's) timeline.
+// conversation's) timeline, and announces the conversation's change on
+// ChangedChannel.
 func AddEvent(ctx context.Context, db DB, e Event) error {
 	detail := e.Detail
 	if detail == nil {
@@ -23,8 +24,14 @@ func AddEvent(ctx context.Context, db DB, e Event) error {
 	if e.ConversationID != "" {
 		conv = &e.ConversationID
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO timeline_events (conversation_id, contact_id, kind, detail) VALUES ($1, $2, $3, $4)`,
-		conv, e.ContactID, e.Kind, b); err != nil {
+	// Every event is a change a console showing the conversation should
+	// see: the notice goes out when the transaction commits, once however
+	// many events it wrote.
+	if _, err := db.Exec(ctx, `WITH e AS (
+			INSERT INTO timeline_events (conversation_id, contact_id, kind, detail) VALUES ($1, $2, $3, $4)
+			RETURNING conversation_id)
+		SELECT pg_notify($5, e.conversation_id::text) FROM e WHERE e.conversation_id IS NOT NULL`,
+		conv, e.ContactID, e.Kind, b, ChangedChannel); err != nil {
 		return fmt.Errorf("add %s event: %w", e.Kind, err)
 	}
 	return nil
