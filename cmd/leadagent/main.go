@@ -44,6 +44,8 @@ func commands() map[string]command {
 		"search":   {"show what retrieval returns for a query", runSearch},
 		"simulate": {"text the running server as a lead from the terminal", runSimulate},
 		"prompts":  {"list, show, create, diff and activate prompt versions", runPrompts},
+		"reps":     {"add and list the reps who take over, and set who is on call", runReps},
+		"users":    {"add and list console logins, and change their passwords", runUsers},
 		"demo":     {"load the demo business's knowledge (used by make run)", runDemo},
 	}
 }

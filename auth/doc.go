@@ -1,0 +1,69 @@
+// Package auth owns console logins: users (an email, a bcrypt hash of the
+// password, a role of admin or rep, and for a rep's login the rep it acts
+// as), their sessions, and each session's CSRF token. It owns the users and
+// sessions tables.
+//
+// A session is a random 32-byte token that lives in the browser's cookie;
+// only its SHA-256 is stored, so a copy of the database does not hand out
+// live sessions. The package knows nothing of HTTP: the web package sets and
+// reads the cookie and checks the CSRF token with ValidCSRF.
+//
+// Functions take ctx first and a DB, which is a pool or a transaction.
+// Reps themselves belong to package crm; auth only points at them.
+package auth
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// DB is what auth needs of PostgreSQL: a *pgxpool.Pool or a pgx.Tx.
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+var (
+	// ErrNotFound is returned when a user or session does not exist, or
+	// the session has expired.
+	ErrNotFound = errors.New("not found")
+	// ErrBadCredentials is returned by Authenticate for an unknown email
+	// and for a wrong password alike, so a caller cannot tell which.
+	ErrBadCredentials = errors.New("wrong email or password")
+	// ErrConflict is returned when a write would break a uniqueness rule:
+	// a second login with the same email, or for the same rep.
+	ErrConflict = errors.New("conflict")
+)
+
+// notFound turns pgx's "no rows" into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// isUUID keeps a malformed id from becoming a database error: an id that
+// cannot exist is simply not found.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
