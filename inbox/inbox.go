@@ -21,6 +21,8 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/store"
 )
 
@@ -33,9 +35,12 @@ type Business struct {
 
 // Config wires an Inbox.
 type Config struct {
-	DB       *pgxpool.Pool
-	Agent    agent.Responder
-	Sender   channels.Sender
+	DB     *pgxpool.Pool
+	Agent  agent.Responder
+	Sender channels.Sender
+	// Desk decides and records handoffs to reps; nil for one with the
+	// default business hours and no console link.
+	Desk     *handoff.Desk
 	Business Business
 	// Region reads phone numbers without a country code ("US").
 	Region string
@@ -67,6 +72,7 @@ type Inbox struct {
 	db       *pgxpool.Pool
 	agent    agent.Responder
 	sender   channels.Sender
+	desk     *handoff.Desk
 	business Business
 	region   string
 	callback string
@@ -81,7 +87,7 @@ type Inbox struct {
 // New builds an Inbox and its River client. Call Start to work jobs.
 func New(cfg Config) (*Inbox, error) {
 	ib := &Inbox{
-		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, business: cfg.Business,
+		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, desk: cfg.Desk, business: cfg.Business,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
 		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact,
 	}
@@ -96,6 +102,10 @@ func New(cfg Config) (*Inbox, error) {
 	}
 	if ib.backoff == nil {
 		ib.backoff = defaultBackoff
+	}
+	if ib.desk == nil {
+		ib.desk = handoff.NewDesk(handoff.DeskConfig{Hours: hours.MustParse("Mon-Fri 09:00-17:00", "UTC"),
+			BusinessName: cfg.Business.Name, Now: ib.now})
 	}
 	rc := &river.Config{
 		Logger:               ib.logger,
@@ -120,6 +130,9 @@ func New(cfg Config) (*Inbox, error) {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &respondWorker{ib: ib})
 		river.AddWorker(workers, &sendWorker{ib: ib})
+		river.AddWorker(workers, &notifyWorker{ib: ib})
+		river.AddWorker(workers, &slaWorker{ib: ib})
+		river.AddWorker(workers, &assignWorker{ib: ib})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}}
 	}

@@ -61,6 +61,7 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 				return err
 			}
 		}
+		conv.Contact = contact
 		return ib.decide(ctx, tx, contact, conv, msg, event)
 	})
 }
@@ -95,7 +96,12 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 		return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
 	}
 	if conv.Mode != crm.ModeAI {
-		return nil // a person has it; handoff notifies them (issue #5)
+		// A person has it: the agent stays silent and the rep hears of it.
+		w, err := ib.desk.LeadWrote(ctx, tx, conv, msg)
+		if err != nil {
+			return err
+		}
+		return ib.enqueue(ctx, tx, w)
 	}
 	if strings.TrimSpace(msg.Body) == "" && len(msg.Media) > 0 {
 		return ib.queueReply(ctx, tx, crm.NewOutbound{

@@ -73,14 +73,15 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 	if reply.Latency == 0 {
 		reply.Latency = ib.now().Sub(started)
 	}
-	body := reply.Text
-	if media {
-		if n, _ := agent.Segments(mediaNote + body); n <= 2 {
-			body = mediaNote + body
-		}
-	}
-	segments, _ := agent.Segments(body)
 	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		locked, err := crm.LockConversation(ctx, tx, conv.ID)
+		if err != nil {
+			return err
+		}
+		if locked.Mode != crm.ModeAI || locked.Contact.OptedOut {
+			return nil // a rep took over, or the lead opted out, while the agent was thinking
+		}
+		locked.Messages = conv.Messages
 		event := func(kind string, detail map[string]any) error {
 			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
 		}
@@ -104,6 +105,16 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 				return err
 			}
 		}
+		if _, err := ib.escalate(ctx, tx, locked, in, before, turn.Text, &reply); err != nil {
+			return err
+		}
+		body := reply.Text
+		if media {
+			if n, _ := agent.Segments(mediaNote + body); n <= 2 {
+				body = mediaNote + body
+			}
+		}
+		segments, _ := agent.Segments(body)
 		return ib.queueReply(ctx, tx, crm.NewOutbound{
 			ConversationID: conv.ID, Author: crm.AuthorAI, Body: body, ReplyTo: in.ID,
 			Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply),
@@ -164,6 +175,7 @@ func turnOf(r agent.Reply) *crm.Turn {
 		Signals: map[string]any{
 			"intent": r.Signals.Intent, "buying_intent": r.Signals.BuyingIntent, "human_request": r.Signals.HumanRequest,
 			"complaint": r.Signals.Complaint, "sentiment": r.Signals.Sentiment, "coverage": r.Signals.Coverage,
+			"handoff_reason": r.HandoffReason,
 		},
 	}
 }

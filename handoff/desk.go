@@ -1,0 +1,552 @@
+package handoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/hours"
+)
+
+// Errors of the reps' actions, for the web layer to answer 403 or 409.
+var (
+	// ErrClaimed: another rep has the conversation.
+	ErrClaimed = errors.New("another rep has taken this conversation over")
+	// ErrForbidden: the rep may not act on a conversation another rep has.
+	ErrForbidden = errors.New("this conversation is with another rep")
+	// ErrNotClaimed: replying needs the conversation taken over first.
+	ErrNotClaimed = errors.New("take the conversation over first")
+	// ErrClosed: the conversation is closed.
+	ErrClosed = errors.New("the conversation is closed")
+	// ErrNotWithAgent: a handoff needs a conversation the agent has.
+	ErrNotWithAgent = errors.New("the conversation is not with the agent")
+)
+
+// Timeline event kinds the desk writes.
+const (
+	EventHandoff      = "handoff"
+	EventRepNotified  = "rep_notified"
+	EventNoRepOnDuty  = "no_rep_on_duty"
+	EventSLANextRep   = "sla_next_rep"
+	EventSLAAdmins    = "sla_admins"
+	EventTakenOver    = "taken_over"
+	EventHandedBack   = "handed_back"
+	EventClosed       = "closed"
+	EventNote         = "note"
+	EventRepAssigned  = "rep_assigned"
+	EventRepReplied   = "rep_replied"
+	EventLeadWhileRep = "lead_wrote_to_rep"
+)
+
+// CloseOutcomes are the ways a rep can close a conversation.
+var CloseOutcomes = []string{"booked", "quoted", "not_interested", "no_response", "wrong_number", "spam", "other"}
+
+// DeskConfig wires a Desk.
+type DeskConfig struct {
+	// Hours are the business hours until an admin sets them in the console.
+	Hours        hours.Schedule
+	BusinessName string
+	// ConsoleURL is the console's base URL, for the link in reps' texts.
+	ConsoleURL string
+	// Admins returns the reps who stand for the admins (admin logins tied
+	// to a rep), texted at the last SLA step; nil for none.
+	Admins func(ctx context.Context, db crm.DB) ([]crm.Rep, error)
+	// LeadMessageQuiet is the shortest time between two "wrote again"
+	// texts to a rep about one conversation (default 5 minutes), so a lead
+	// who sends five texts does not buzz the rep five times.
+	LeadMessageQuiet time.Duration
+	Now              func() time.Time
+}
+
+// Desk opens handoffs, chooses and texts reps, runs SLA steps, and
+// records the reps' takeovers, replies, notes, hand-backs and closes.
+// Every method works inside the caller's transaction and returns the Work
+// (texts to send, steps to schedule) for the caller to enqueue in it.
+type Desk struct {
+	cfg DeskConfig
+}
+
+// NewDesk returns a Desk.
+func NewDesk(cfg DeskConfig) *Desk {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.LeadMessageQuiet == 0 {
+		cfg.LeadMessageQuiet = 5 * time.Minute
+	}
+	if cfg.BusinessName == "" {
+		cfg.BusinessName = "the business"
+	}
+	cfg.ConsoleURL = strings.TrimRight(cfg.ConsoleURL, "/")
+	return &Desk{cfg: cfg}
+}
+
+// Now is the desk's clock.
+func (d *Desk) Now() time.Time { return d.cfg.Now() }
+
+// Work is what a desk decision asks the caller to do, in the same
+// transaction: send texts, and schedule the next step.
+type Work struct {
+	// Notify are notification ids to send now.
+	Notify []string
+	// SLA is the next SLA step to schedule, if any.
+	SLA *Step
+	// Assign is when to look for a rep on duty again, if nobody was.
+	Assign *Step
+}
+
+// Step is one scheduled step of a handoff.
+type Step struct {
+	HandoffID int64
+	Step      int
+	At        time.Time
+}
+
+func (w *Work) add(o Work) {
+	w.Notify = append(w.Notify, o.Notify...)
+	if o.SLA != nil {
+		w.SLA = o.SLA
+	}
+	if o.Assign != nil {
+		w.Assign = o.Assign
+	}
+}
+
+// OpenRequest is a turn the rules decided to hand off.
+type OpenRequest struct {
+	// Conversation is the conversation, locked by the caller, with its contact.
+	Conversation crm.Conversation
+	Decision     Decision
+	Summary      Summary
+	// MessageID is the lead's message that caused it.
+	MessageID    string
+	RulesVersion int
+	SLAMinutes   int
+}
+
+// Opened is a new handoff.
+type Opened struct {
+	Handoff Handoff
+	// Rep is who was texted; nil when nobody is on duty until NextOnDuty.
+	Rep        *crm.Rep
+	NextOnDuty time.Time
+	// Holding is the one message the lead gets: a person will follow up,
+	// and when.
+	Holding string
+	Work    Work
+}
+
+// Open hands a conversation the agent has to a person: the conversation
+// becomes handoff_pending, a rep is chosen (the lead's owner when on duty,
+// else the next on duty in turn) and texted with the summary, the SLA's
+// first step is due, and the lead's holding message is written.
+func (d *Desk) Open(ctx context.Context, db crm.DB, req OpenRequest) (Opened, error) {
+	conv := req.Conversation
+	if conv.Mode != crm.ModeAI {
+		return Opened{}, fmt.Errorf("hand off %s: %w", conv.ID, ErrNotWithAgent)
+	}
+	now := d.cfg.Now()
+	bh, err := LoadBusinessHours(ctx, db, d.cfg.Hours)
+	if err != nil {
+		return Opened{}, err
+	}
+	rep, onDuty, err := d.Route(ctx, db, conv.Contact.OwnerRepID, bh.Schedule, now, nil)
+	if err != nil {
+		return Opened{}, err
+	}
+	h := Handoff{ConversationID: conv.ID, Reason: req.Decision.Reason, Detail: req.Decision.Detail,
+		Summary: req.Summary.String(), MessageID: req.MessageID, RulesVersion: req.RulesVersion, CreatedAt: now}
+	out := Opened{}
+	if onDuty {
+		due := now.Add(slaWait(req.SLAMinutes))
+		h.RepID, h.DueAt = rep.ID, &due
+		out.Rep = &rep
+	} else {
+		out.NextOnDuty = bh.Schedule.NextOpen(now)
+	}
+	if out.Handoff, err = insertHandoff(ctx, db, h); err != nil {
+		return Opened{}, err
+	}
+	if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeHandoffPending, AssignedRepID: h.RepID, At: now}); err != nil {
+		return Opened{}, err
+	}
+	detail := map[string]any{"handoff_id": out.Handoff.ID, "reason": h.Reason, "detail": h.Detail, "summary": h.Summary,
+		"rules_version": h.RulesVersion}
+	if err := d.event(ctx, db, conv, EventHandoff, detail); err != nil {
+		return Opened{}, err
+	}
+	if onDuty {
+		n, err := d.notify(ctx, db, conv, out.Handoff, rep, NotifyHandoff, "")
+		if err != nil {
+			return Opened{}, err
+		}
+		out.Work = Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: out.Handoff.ID, Step: 1, At: *h.DueAt}}
+	} else {
+		nd := map[string]any{"handoff_id": out.Handoff.ID}
+		if !out.NextOnDuty.IsZero() {
+			nd["next_on_duty"] = out.NextOnDuty
+			out.Work.Assign = &Step{HandoffID: out.Handoff.ID, At: out.NextOnDuty}
+		}
+		if err := d.event(ctx, db, conv, EventNoRepOnDuty, nd); err != nil {
+			return Opened{}, err
+		}
+	}
+	out.Holding = HoldingMessage(h.Reason, conv.Contact.Name, onDuty, out.NextOnDuty, bh.Schedule, now)
+	return out, nil
+}
+
+// Route chooses the rep for a handoff at now: the lead's owner when on
+// duty; otherwise the next rep in turn among those on duty (every active
+// rep inside business hours, the on-call reps outside them), never one of
+// exclude. ok is false when nobody is on duty.
+func (d *Desk) Route(ctx context.Context, db crm.DB, owner string, sched hours.Schedule, now time.Time, exclude []string) (rep crm.Rep, ok bool, err error) {
+	pick := crm.RepPick{OnCallOnly: !sched.Open(now), Exclude: exclude, At: now}
+	if owner != "" && !slices.Contains(exclude, owner) {
+		p := pick
+		p.Only = owner
+		rep, err = crm.NextRep(ctx, db, p)
+		if err == nil {
+			return rep, true, nil
+		}
+		if !errors.Is(err, crm.ErrNotFound) {
+			return crm.Rep{}, false, err
+		}
+	}
+	rep, err = crm.NextRep(ctx, db, pick)
+	if errors.Is(err, crm.ErrNotFound) {
+		return crm.Rep{}, false, nil
+	}
+	if err != nil {
+		return crm.Rep{}, false, err
+	}
+	return rep, true, nil
+}
+
+// Assign looks again for a rep for a handoff that found nobody on duty;
+// when it finds one it texts them and starts the SLA, otherwise it asks to
+// be run again at the next opening.
+func (d *Desk) Assign(ctx context.Context, db crm.DB, handoffID int64, slaMinutes int) (Work, error) {
+	h, err := lockHandoff(ctx, db, handoffID)
+	if err != nil {
+		return Work{}, err
+	}
+	if !h.Open() || h.ClaimedAt != nil || h.RepID != "" {
+		return Work{}, nil
+	}
+	conv, err := crm.ConversationWithContact(ctx, db, h.ConversationID)
+	if err != nil {
+		return Work{}, err
+	}
+	now := d.cfg.Now()
+	bh, err := LoadBusinessHours(ctx, db, d.cfg.Hours)
+	if err != nil {
+		return Work{}, err
+	}
+	rep, ok, err := d.Route(ctx, db, conv.Contact.OwnerRepID, bh.Schedule, now, nil)
+	if err != nil {
+		return Work{}, err
+	}
+	if !ok {
+		// Still nobody (the hours changed, or every rep is away): try at
+		// the next opening after this one.
+		next := bh.Schedule.NextOpen(now.Add(time.Minute))
+		if next.IsZero() {
+			return Work{}, nil
+		}
+		return Work{Assign: &Step{HandoffID: h.ID, At: next}}, nil
+	}
+	due := now.Add(slaWait(slaMinutes))
+	if err := setSLA(ctx, db, h.ID, rep.ID, 0, &due); err != nil {
+		return Work{}, err
+	}
+	if conv.Mode == crm.ModeHandoffPending {
+		if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeHandoffPending, AssignedRepID: rep.ID, At: now}); err != nil {
+			return Work{}, err
+		}
+	}
+	if err := d.event(ctx, db, conv, EventRepAssigned, map[string]any{"handoff_id": h.ID, "rep": rep.Name, "rep_id": rep.ID}); err != nil {
+		return Work{}, err
+	}
+	n, err := d.notify(ctx, db, conv, h, rep, NotifyHandoff, "")
+	if err != nil {
+		return Work{}, err
+	}
+	return Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: h.ID, Step: 1, At: due}}, nil
+}
+
+// SLA runs step of a handoff's SLA when it is still unclaimed: step 1
+// texts the next rep on duty, step 2 (or step 1 with nobody else on
+// duty) the admins. A claimed, ended or already-run step does nothing.
+func (d *Desk) SLA(ctx context.Context, db crm.DB, handoffID int64, step, slaMinutes int) (Work, error) {
+	h, err := lockHandoff(ctx, db, handoffID)
+	if err != nil {
+		return Work{}, err
+	}
+	if !h.Open() || h.ClaimedAt != nil || h.SLAStep >= step {
+		return Work{}, nil
+	}
+	conv, err := crm.ConversationWithContact(ctx, db, h.ConversationID)
+	if err != nil {
+		return Work{}, err
+	}
+	now := d.cfg.Now()
+	// The step is due at step × the SLA; a late job says how long it
+	// really was.
+	waited := max(int(now.Sub(h.CreatedAt).Round(time.Minute).Minutes()), step*int(slaWait(slaMinutes).Minutes()))
+	if step == 1 {
+		bh, err := LoadBusinessHours(ctx, db, d.cfg.Hours)
+		if err != nil {
+			return Work{}, err
+		}
+		asked, err := notifiedReps(ctx, db, h.ID)
+		if err != nil {
+			return Work{}, err
+		}
+		rep, ok, err := d.Route(ctx, db, "", bh.Schedule, now, asked)
+		if err != nil {
+			return Work{}, err
+		}
+		if ok {
+			n, err := d.notify(ctx, db, conv, h, rep, NotifyNextRep, fmt.Sprintf("Unclaimed for %d min. ", waited))
+			if err != nil {
+				return Work{}, err
+			}
+			due := now.Add(slaWait(slaMinutes))
+			if err := setSLA(ctx, db, h.ID, "", 1, &due); err != nil {
+				return Work{}, err
+			}
+			err = d.event(ctx, db, conv, EventSLANextRep, map[string]any{"handoff_id": h.ID, "rep": rep.Name, "rep_id": rep.ID,
+				"waited_minutes": waited})
+			return Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: h.ID, Step: 2, At: due}}, err
+		}
+		// Nobody else is on duty: go straight to the admins.
+	}
+	var admins []crm.Rep
+	if d.cfg.Admins != nil {
+		if admins, err = d.cfg.Admins(ctx, db); err != nil {
+			return Work{}, fmt.Errorf("admins for handoff %d: %w", h.ID, err)
+		}
+	}
+	var w Work
+	names := []string{}
+	for _, a := range admins {
+		n, err := d.notify(ctx, db, conv, h, a, NotifyAdmin, fmt.Sprintf("SLA missed: unclaimed for %d min. ", waited))
+		if err != nil {
+			return Work{}, err
+		}
+		w.Notify = append(w.Notify, n.ID)
+		names = append(names, a.Name)
+	}
+	if err := setSLA(ctx, db, h.ID, "", 2, nil); err != nil {
+		return Work{}, err
+	}
+	return w, d.event(ctx, db, conv, EventSLAAdmins, map[string]any{"handoff_id": h.ID, "admins": names, "waited_minutes": waited})
+}
+
+// LeadWrote tells the rep who has a conversation that the lead wrote
+// again; the agent stays silent. At most one such text per rep and
+// conversation in LeadMessageQuiet.
+func (d *Desk) LeadWrote(ctx context.Context, db crm.DB, conv crm.Conversation, msg crm.Message) (Work, error) {
+	if conv.AssignedRepID == "" || (conv.Mode != crm.ModeHandoffPending && conv.Mode != crm.ModeHuman) {
+		return Work{}, nil
+	}
+	now := d.cfg.Now()
+	recent, err := recentlyNotified(ctx, db, conv.ID, conv.AssignedRepID, NotifyLeadMessage, now.Add(-d.cfg.LeadMessageQuiet))
+	if err != nil || recent {
+		return Work{}, err
+	}
+	rep, err := crm.GetRep(ctx, db, conv.AssignedRepID)
+	if err != nil {
+		return Work{}, err
+	}
+	h, _, err := openHandoff(ctx, db, conv.ID)
+	if err != nil {
+		return Work{}, err
+	}
+	n, err := insertNotification(ctx, db, Notification{ConversationID: conv.ID, HandoffID: h.ID, RepID: rep.ID,
+		Kind: NotifyLeadMessage, To: rep.Phone, Body: leadWroteText(d.cfg.BusinessName, conv.Contact, msg.Body, d.link(conv.ID)), CreatedAt: now})
+	if err != nil {
+		return Work{}, err
+	}
+	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv, EventRepNotified,
+		map[string]any{"rep": rep.Name, "rep_id": rep.ID, "kind": NotifyLeadMessage, "notification_id": n.ID})
+}
+
+// Actor is who performs a rep action: a rep (RepID), an admin, or an API
+// client acting for a rep (RepID) or for the business (Admin).
+type Actor struct {
+	RepID string
+	Admin bool
+	// Name is how the timeline names them ("Alex Rivera", "api").
+	Name string
+}
+
+// Takeover gives the conversation to the actor's rep: the rep answers from
+// now on and the agent stays silent. Taking over a conversation one
+// already has changes nothing (changed is false); one another rep has is
+// ErrClaimed, a closed one ErrClosed.
+func (d *Desk) Takeover(ctx context.Context, db crm.DB, conv crm.Conversation, actor Actor) (changed bool, err error) {
+	if actor.RepID == "" {
+		return false, &crm.InvalidError{Field: "rep_id", Reason: "is required: say which rep takes the conversation over"}
+	}
+	switch {
+	case conv.Mode == crm.ModeClosed:
+		return false, fmt.Errorf("take over %s: %w", conv.ID, ErrClosed)
+	case conv.Mode == crm.ModeHuman && conv.AssignedRepID == actor.RepID:
+		return false, nil
+	case conv.Mode == crm.ModeHuman:
+		return false, fmt.Errorf("take over %s: %w", conv.ID, ErrClaimed)
+	}
+	rep, err := crm.GetRep(ctx, db, actor.RepID)
+	if errors.Is(err, crm.ErrNotFound) {
+		return false, &crm.InvalidError{Field: "rep_id", Reason: fmt.Sprintf("no rep has id %q", actor.RepID)}
+	}
+	if err != nil {
+		return false, err
+	}
+	now := d.cfg.Now()
+	if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeHuman, AssignedRepID: rep.ID, At: now}); err != nil {
+		return false, err
+	}
+	detail := map[string]any{"rep": rep.Name, "rep_id": rep.ID, "from": string(conv.Mode)}
+	h, open, err := openHandoff(ctx, db, conv.ID)
+	if err != nil {
+		return false, err
+	}
+	if open {
+		if err := claimHandoff(ctx, db, h.ID, rep.ID, now); err != nil {
+			return false, err
+		}
+		detail["handoff_id"] = h.ID
+		detail["waited_seconds"] = int(now.Sub(h.CreatedAt).Seconds())
+	}
+	return true, d.event(ctx, db, conv, EventTakenOver, detail)
+}
+
+// CanReply checks that the actor may write to the lead: the conversation
+// is with a person, and that person is the actor's rep unless the actor is
+// an admin. It returns the rep the reply is from.
+func (d *Desk) CanReply(conv crm.Conversation, actor Actor) (repID string, err error) {
+	if conv.Mode == crm.ModeClosed {
+		return "", fmt.Errorf("reply in %s: %w", conv.ID, ErrClosed)
+	}
+	if conv.Mode != crm.ModeHuman {
+		return "", fmt.Errorf("reply in %s: %w", conv.ID, ErrNotClaimed)
+	}
+	if err := mayAct(conv, actor); err != nil {
+		return "", fmt.Errorf("reply in %s: %w", conv.ID, err)
+	}
+	return conv.AssignedRepID, nil
+}
+
+// mayAct refuses a rep acting on a conversation another rep has.
+func mayAct(conv crm.Conversation, actor Actor) error {
+	if conv.Mode == crm.ModeHuman && !actor.Admin && conv.AssignedRepID != actor.RepID {
+		return ErrForbidden
+	}
+	if conv.Mode == crm.ModeHuman && actor.Admin && actor.RepID != "" && conv.AssignedRepID != actor.RepID {
+		// An API client naming a rep acts as that rep.
+		return ErrForbidden
+	}
+	return nil
+}
+
+// Handback returns the conversation to the agent, which answers the lead's
+// next message. A conversation already with the agent is left as it is.
+func (d *Desk) Handback(ctx context.Context, db crm.DB, conv crm.Conversation, actor Actor) (changed bool, err error) {
+	switch conv.Mode {
+	case crm.ModeClosed:
+		return false, fmt.Errorf("hand back %s: %w", conv.ID, ErrClosed)
+	case crm.ModeAI:
+		return false, nil
+	}
+	if err := mayAct(conv, actor); err != nil {
+		return false, fmt.Errorf("hand back %s: %w", conv.ID, err)
+	}
+	now := d.cfg.Now()
+	if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeAI, At: now}); err != nil {
+		return false, err
+	}
+	if err := d.endOpen(ctx, db, conv.ID, "handed_back", now); err != nil {
+		return false, err
+	}
+	return true, d.event(ctx, db, conv, EventHandedBack, map[string]any{"by": actor.Name})
+}
+
+// Close ends the conversation with an outcome (one of CloseOutcomes). The
+// lead's next message starts a new conversation.
+func (d *Desk) Close(ctx context.Context, db crm.DB, conv crm.Conversation, actor Actor, outcome string) (changed bool, err error) {
+	outcome = strings.TrimSpace(strings.ToLower(outcome))
+	if !slices.Contains(CloseOutcomes, outcome) {
+		return false, &crm.InvalidError{Field: "outcome", Reason: fmt.Sprintf("%q is not one of %s", outcome, strings.Join(CloseOutcomes, ", "))}
+	}
+	if conv.Mode == crm.ModeClosed {
+		if conv.ClosedOutcome == outcome {
+			return false, nil
+		}
+		return false, fmt.Errorf("close %s: %w", conv.ID, ErrClosed)
+	}
+	if err := mayAct(conv, actor); err != nil {
+		return false, fmt.Errorf("close %s: %w", conv.ID, err)
+	}
+	now := d.cfg.Now()
+	if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeClosed, Outcome: outcome, At: now}); err != nil {
+		return false, err
+	}
+	if err := d.endOpen(ctx, db, conv.ID, "closed", now); err != nil {
+		return false, err
+	}
+	return true, d.event(ctx, db, conv, EventClosed, map[string]any{"outcome": outcome, "by": actor.Name})
+}
+
+// Note adds a rep's note to the timeline; any rep may add one.
+func (d *Desk) Note(ctx context.Context, db crm.DB, conv crm.Conversation, actor Actor, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return &crm.InvalidError{Field: "text", Reason: "is empty"}
+	}
+	if n := len([]rune(text)); n > 4000 {
+		return &crm.InvalidError{Field: "text", Reason: fmt.Sprintf("is %d characters; at most 4000", n)}
+	}
+	return d.event(ctx, db, conv, EventNote, map[string]any{"text": text, "by": actor.Name, "rep_id": actor.RepID})
+}
+
+func (d *Desk) endOpen(ctx context.Context, db crm.DB, conversationID, how string, at time.Time) error {
+	h, open, err := openHandoff(ctx, db, conversationID)
+	if err != nil || !open {
+		return err
+	}
+	return endHandoff(ctx, db, h.ID, how, at)
+}
+
+// notify records a text to rep about handoff h; lead is the prefix that
+// says why ("Unclaimed for 10 min. ").
+func (d *Desk) notify(ctx context.Context, db crm.DB, conv crm.Conversation, h Handoff, rep crm.Rep, kind, lead string) (Notification, error) {
+	body := handoffText(d.cfg.BusinessName, lead, conv.Contact, h.Reason, h.Summary, d.link(conv.ID))
+	n, err := insertNotification(ctx, db, Notification{ConversationID: conv.ID, HandoffID: h.ID, RepID: rep.ID, Kind: kind,
+		To: rep.Phone, Body: body, CreatedAt: d.cfg.Now()})
+	if err != nil {
+		return Notification{}, err
+	}
+	return n, d.event(ctx, db, conv, EventRepNotified, map[string]any{"handoff_id": h.ID, "rep": rep.Name, "rep_id": rep.ID,
+		"kind": kind, "notification_id": n.ID})
+}
+
+func (d *Desk) event(ctx context.Context, db crm.DB, conv crm.Conversation, kind string, detail map[string]any) error {
+	return crm.AddEvent(ctx, db, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+}
+
+func (d *Desk) link(conversationID string) string {
+	return d.cfg.ConsoleURL + "/console/c/" + conversationID
+}
+
+func slaWait(minutes int) time.Duration {
+	if minutes <= 0 {
+		minutes = DefaultRules().SLAMinutes
+	}
+	return time.Duration(minutes) * time.Minute
+}

@@ -1,0 +1,187 @@
+package handoff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/leadagent/leadagent/crm"
+)
+
+// Reasons a conversation is handed to a person, as DESIGN.md's turn
+// outcomes name them.
+const (
+	ReasonBuyingIntent  = "buying_intent"
+	ReasonHumanRequest  = "human_request"
+	ReasonComplaint     = "complaint"
+	ReasonUnknownAnswer = "unknown_answer"
+	ReasonSensitive     = "sensitive"
+)
+
+// Reasons lists every reason, in the order Decide prefers them when more
+// than one fires: a sensitive topic or a complaint tells the rep more
+// than a request for a person, which tells more than buying words.
+var Reasons = []string{ReasonSensitive, ReasonComplaint, ReasonHumanRequest, ReasonBuyingIntent, ReasonUnknownAnswer}
+
+// ReasonLabel is a reason in words, for texts and the console.
+func ReasonLabel(reason string) string {
+	switch reason {
+	case ReasonBuyingIntent:
+		return "buying intent"
+	case ReasonHumanRequest:
+		return "asked for a person"
+	case ReasonComplaint:
+		return "complaint"
+	case ReasonUnknownAnswer:
+		return "question the knowledge can't answer"
+	case ReasonSensitive:
+		return "sensitive topic"
+	}
+	return strings.ReplaceAll(reason, "_", " ")
+}
+
+// Rule is how one reason escalates.
+type Rule struct {
+	// Enabled reasons hand off; a disabled one never does, whatever the
+	// signals or keywords say.
+	Enabled bool `json:"enabled"`
+	// Threshold is the signal score (0..1) at or above which the reason
+	// fires; buying_intent, human_request and complaint have one.
+	Threshold float64 `json:"threshold,omitempty"`
+	// Keywords are words or phrases that fire the reason whatever the
+	// scores ("estimate", "speak to a manager"). For sensitive they are
+	// the only trigger: the topics the business wants a person for.
+	Keywords []string `json:"keywords"`
+}
+
+// Rules are the escalation rules an admin tunes in the console. Every
+// saved change is a new version; the active one applies from the next turn.
+type Rules struct {
+	BuyingIntent  Rule `json:"buying_intent"`
+	HumanRequest  Rule `json:"human_request"`
+	Complaint     Rule `json:"complaint"`
+	UnknownAnswer Rule `json:"unknown_answer"`
+	Sensitive     Rule `json:"sensitive"`
+	// NegativeSentiment fires complaint when the lead's sentiment is at or
+	// below it (-1 angry .. 1 delighted); 0 leaves sentiment out.
+	NegativeSentiment float64 `json:"negative_sentiment"`
+	// UnknownStreak is how many answers in a row the knowledge could not
+	// give before unknown_answer fires.
+	UnknownStreak int `json:"unknown_streak"`
+	// SLAMinutes is how long a handoff may wait unclaimed before the next
+	// rep is told, and as long again before the admins are.
+	SLAMinutes int `json:"sla_minutes"`
+}
+
+// DefaultRules apply until an admin saves rules of their own. The
+// thresholds come from the offline classifier measured on public intent
+// sets (see quality_test.go): they favour recall for a request for a
+// person, where a miss leaves a lead talking to a machine they asked to
+// stop talking to, and precision for buying words, which price questions
+// share.
+func DefaultRules() Rules {
+	return Rules{
+		BuyingIntent:  Rule{Enabled: true, Threshold: 0.6},
+		HumanRequest:  Rule{Enabled: true, Threshold: 0.5},
+		Complaint:     Rule{Enabled: true, Threshold: 0.6},
+		UnknownAnswer: Rule{Enabled: true},
+		Sensitive: Rule{Enabled: true, Keywords: []string{
+			"lawyer", "attorney", "lawsuit", "sue you", "legal action", "small claims",
+			"better business bureau", "bbb", "news station", "reporter",
+			"injured", "injury", "hospital", "carbon monoxide", "gas leak", "smell gas", "fire department",
+		}},
+		NegativeSentiment: -0.7,
+		UnknownStreak:     2,
+		SLAMinutes:        10,
+	}
+}
+
+// Rule returns the rule of a reason.
+func (r *Rules) Rule(reason string) *Rule {
+	switch reason {
+	case ReasonBuyingIntent:
+		return &r.BuyingIntent
+	case ReasonHumanRequest:
+		return &r.HumanRequest
+	case ReasonComplaint:
+		return &r.Complaint
+	case ReasonUnknownAnswer:
+		return &r.UnknownAnswer
+	case ReasonSensitive:
+		return &r.Sensitive
+	}
+	return nil
+}
+
+// scored reports whether a reason fires on a signal score.
+func scored(reason string) bool {
+	return reason == ReasonBuyingIntent || reason == ReasonHumanRequest || reason == ReasonComplaint
+}
+
+// Validate checks the rules and tidies keywords (trimmed, lower case,
+// deduplicated). The error names the field and what is wrong.
+func (r *Rules) Validate() error {
+	for _, reason := range Reasons {
+		rule := r.Rule(reason)
+		if scored(reason) && (rule.Threshold <= 0 || rule.Threshold > 1) {
+			return &crm.InvalidError{Field: reason + ".threshold", Reason: fmt.Sprintf("%g is not a score above 0 and at most 1", rule.Threshold)}
+		}
+		if !scored(reason) {
+			rule.Threshold = 0
+		}
+		var kws []string
+		for _, k := range rule.Keywords {
+			k = strings.Join(phraseWords(k), " ")
+			if k == "" || slices.Contains(kws, k) {
+				continue
+			}
+			if len(k) > 80 {
+				return &crm.InvalidError{Field: reason + ".keywords", Reason: fmt.Sprintf("%q is longer than 80 characters", k)}
+			}
+			kws = append(kws, k)
+		}
+		if len(kws) > 200 {
+			return &crm.InvalidError{Field: reason + ".keywords", Reason: "more than 200 keywords"}
+		}
+		if reason == ReasonUnknownAnswer && len(kws) > 0 {
+			return &crm.InvalidError{Field: reason + ".keywords", Reason: "unknown_answer fires on answers the knowledge could not give, not on keywords"}
+		}
+		rule.Keywords = kws
+	}
+	if r.NegativeSentiment < -1 || r.NegativeSentiment > 0 {
+		return &crm.InvalidError{Field: "negative_sentiment", Reason: fmt.Sprintf("%g is not from -1 to 0", r.NegativeSentiment)}
+	}
+	if r.UnknownStreak < 1 || r.UnknownStreak > 10 {
+		return &crm.InvalidError{Field: "unknown_streak", Reason: fmt.Sprintf("%d is not from 1 to 10", r.UnknownStreak)}
+	}
+	if r.SLAMinutes < 1 || r.SLAMinutes > 24*60 {
+		return &crm.InvalidError{Field: "sla_minutes", Reason: fmt.Sprintf("%d is not from 1 to 1440", r.SLAMinutes)}
+	}
+	return nil
+}
+
+// phraseWords splits text into lower-case words of letters and digits,
+// dropping apostrophes inside words ("don't" → "dont"), so keywords and
+// messages compare alike whatever their punctuation and case.
+func phraseWords(s string) []string {
+	s = strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(s))
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// findPhrase returns the first of phrases (each as phraseWords gave it,
+// joined by spaces) that occurs in words as whole words, or "".
+func findPhrase(words []string, phrases []string) string {
+	for _, p := range phrases {
+		pw := strings.Fields(p)
+		if len(pw) == 0 {
+			continue
+		}
+		for i := 0; i+len(pw) <= len(words); i++ {
+			if slices.Equal(words[i:i+len(pw)], pw) {
+				return p
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,224 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
+)
+
+// NotifyArgs is the job that texts one notification to a rep.
+type NotifyArgs struct {
+	NotificationID string `json:"notification_id"`
+}
+
+func (NotifyArgs) Kind() string { return "notify" }
+
+func (NotifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// SLAArgs is the job that runs one SLA step of a handoff when it is due.
+type SLAArgs struct {
+	HandoffID int64 `json:"handoff_id"`
+	Step      int   `json:"step"`
+}
+
+func (SLAArgs) Kind() string { return "sla" }
+
+func (SLAArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// AssignArgs is the job that looks for a rep on duty for a handoff that
+// found nobody, at the next opening. At is part of the args so the same
+// handoff can be looked at again at a later opening.
+type AssignArgs struct {
+	HandoffID int64 `json:"handoff_id"`
+	At        int64 `json:"at"` // unix seconds
+}
+
+func (AssignArgs) Kind() string { return "assign" }
+
+func (AssignArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// enqueue inserts the jobs a desk decision asked for, in the caller's
+// transaction.
+func (ib *Inbox) enqueue(ctx context.Context, tx pgx.Tx, w handoff.Work) error {
+	for _, id := range w.Notify {
+		if _, err := ib.jobs.InsertTx(ctx, tx, NotifyArgs{NotificationID: id}, nil); err != nil {
+			return fmt.Errorf("enqueue notification %s: %w", id, err)
+		}
+	}
+	if s := w.SLA; s != nil {
+		if _, err := ib.jobs.InsertTx(ctx, tx, SLAArgs{HandoffID: s.HandoffID, Step: s.Step}, &river.InsertOpts{ScheduledAt: s.At}); err != nil {
+			return fmt.Errorf("enqueue sla step %d of handoff %d: %w", s.Step, s.HandoffID, err)
+		}
+	}
+	if s := w.Assign; s != nil {
+		if _, err := ib.jobs.InsertTx(ctx, tx, AssignArgs{HandoffID: s.HandoffID, At: s.At.Unix()}, &river.InsertOpts{ScheduledAt: s.At}); err != nil {
+			return fmt.Errorf("enqueue rep search for handoff %d: %w", s.HandoffID, err)
+		}
+	}
+	return nil
+}
+
+// escalate applies the active escalation rules to a turn. When they hand
+// off, the conversation goes to a rep and the reply becomes the holding
+// message; handoff is the new handoff's reason ("" when none).
+func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation, in crm.Message, before []crm.Message,
+	text string, reply *agent.Reply) (reason string, err error) {
+	rules, err := handoff.ActiveRules(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	turn := handoff.Turn{
+		Text: text,
+		Signals: handoff.Signals{BuyingIntent: reply.Signals.BuyingIntent, HumanRequest: reply.Signals.HumanRequest,
+			Complaint: reply.Signals.Complaint, Sentiment: reply.Signals.Sentiment},
+		Unknown:       reply.Outcome == agent.OutcomeUnknown,
+		UnknownBefore: unknownStreak(before),
+	}
+	if reply.Outcome == agent.OutcomeHandoff {
+		turn.Requested = reply.HandoffReason
+	}
+	decision := handoff.Decide(rules.Rules, turn)
+	if !decision.Handoff {
+		if reply.Outcome == agent.OutcomeHandoff {
+			// The model asked for a person for a reason this business does
+			// not hand off: its reply stands, as a question to the lead.
+			reply.Outcome, reply.HandoffReason = agent.OutcomeAsked, ""
+		}
+		return "", nil
+	}
+	var leads []string
+	for _, m := range conv.Messages {
+		if m.Direction == crm.Inbound && m.Body != "" {
+			leads = append(leads, m.Body)
+		}
+	}
+	opened, err := ib.desk.Open(ctx, tx, handoff.OpenRequest{
+		Conversation: conv, Decision: decision, MessageID: in.ID, RulesVersion: rules.Version, SLAMinutes: rules.Rules.SLAMinutes,
+		Summary: handoff.Summarize(handoff.SummaryInput{Reason: decision.Reason, Lead: leads, ModelSummary: reply.HandoffSummary}),
+	})
+	if err != nil {
+		return "", err
+	}
+	reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = opened.Holding, agent.OutcomeHandoff, decision.Reason, nil
+	return decision.Reason, ib.enqueue(ctx, tx, opened.Work)
+}
+
+// unknownStreak counts the agent's replies at the end of msgs, in a row,
+// that said the knowledge has no answer.
+func unknownStreak(msgs []crm.Message) int {
+	n := 0
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if m.Direction != crm.Outbound || m.Author != crm.AuthorAI {
+			continue
+		}
+		if m.Outcome != string(agent.OutcomeUnknown) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+type notifyWorker struct {
+	river.WorkerDefaults[NotifyArgs]
+	ib *Inbox
+}
+
+// Work texts one notification to a rep, once: the row stays locked while
+// the provider is called, and a notification with a SID is never sent
+// again.
+func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) error {
+	ib := w.ib
+	var sendErr error
+	err := ib.inTx(ctx, func(tx pgx.Tx) error {
+		n, err := handoff.LockNotification(ctx, tx, job.Args.NotificationID)
+		if err != nil {
+			return err
+		}
+		if n.ProviderSID != "" || n.Status != crm.StatusPending {
+			return nil
+		}
+		res, err := ib.sender.Send(ctx, channels.Outbound{To: n.To, Body: n.Body})
+		if err != nil {
+			sendErr = err
+			var se *channels.SendError
+			if errors.As(err, &se) && !se.Retryable() {
+				return handoff.MarkNotificationFailed(ctx, tx, n.ID, se.Code, se.Message)
+			}
+			return nil
+		}
+		return handoff.MarkNotificationSent(ctx, tx, n.ID, res.ProviderSID, res.Status, ib.now())
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if sendErr != nil && !channels.IsPermanent(sendErr) {
+		return fmt.Errorf("notify %s: %w", job.Args.NotificationID, sendErr)
+	}
+	if sendErr != nil {
+		ib.logger.Warn("rep notification refused", "notification_id", job.Args.NotificationID, "err", sendErr)
+	}
+	return nil
+}
+
+type slaWorker struct {
+	river.WorkerDefaults[SLAArgs]
+	ib *Inbox
+}
+
+// Work runs an SLA step that came due; a claimed handoff makes it a no-op.
+func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAArgs]) error {
+	return w.ib.deskStep(ctx, job.Args.HandoffID, func(tx pgx.Tx, minutes int) (handoff.Work, error) {
+		return w.ib.desk.SLA(ctx, tx, job.Args.HandoffID, job.Args.Step, minutes)
+	})
+}
+
+type assignWorker struct {
+	river.WorkerDefaults[AssignArgs]
+	ib *Inbox
+}
+
+// Work looks for a rep on duty for a handoff that found nobody.
+func (w *assignWorker) Work(ctx context.Context, job *river.Job[AssignArgs]) error {
+	return w.ib.deskStep(ctx, job.Args.HandoffID, func(tx pgx.Tx, minutes int) (handoff.Work, error) {
+		return w.ib.desk.Assign(ctx, tx, job.Args.HandoffID, minutes)
+	})
+}
+
+// deskStep runs a scheduled desk step with the active rules' SLA and
+// enqueues what it asks for, in one transaction.
+func (ib *Inbox) deskStep(ctx context.Context, handoffID int64, step func(tx pgx.Tx, slaMinutes int) (handoff.Work, error)) error {
+	err := ib.inTx(ctx, func(tx pgx.Tx) error {
+		rules, err := handoff.ActiveRules(ctx, tx)
+		if err != nil {
+			return err
+		}
+		w, err := step(tx, rules.Rules.SLAMinutes)
+		if err != nil {
+			return err
+		}
+		return ib.enqueue(ctx, tx, w)
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(fmt.Errorf("handoff %d: %w", handoffID, err))
+	}
+	return err
+}

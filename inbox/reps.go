@@ -1,0 +1,102 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
+)
+
+// ErrOptedOut means a rep tried to text a lead who opted out.
+var ErrOptedOut = errors.New("the lead opted out of texts: nothing can be sent to them")
+
+// maxRepReply bounds a rep's reply: ten SMS segments.
+const maxRepReply = 1530
+
+// Takeover gives a conversation to the actor's rep; the agent stays silent
+// until a rep hands it back.
+func (ib *Inbox) Takeover(ctx context.Context, conversationID string, actor handoff.Actor) error {
+	return ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
+		_, err := ib.desk.Takeover(ctx, tx, conv, actor)
+		return err
+	})
+}
+
+// Reply sends a rep's text to the lead as the business number, recorded
+// with author rep, through the same send job as the agent's replies.
+func (ib *Inbox) Reply(ctx context.Context, conversationID string, actor handoff.Actor, text string) (crm.Message, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return crm.Message{}, &crm.InvalidError{Field: "text", Reason: "is empty"}
+	}
+	if n := utf8.RuneCountInString(text); n > maxRepReply {
+		return crm.Message{}, &crm.InvalidError{Field: "text", Reason: fmt.Sprintf("is %d characters; at most %d (ten texts)", n, maxRepReply)}
+	}
+	var msg crm.Message
+	err := ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
+		repID, err := ib.desk.CanReply(conv, actor)
+		if err != nil {
+			return err
+		}
+		if conv.Contact.OptedOut {
+			return fmt.Errorf("reply in %s: %w", conv.ID, ErrOptedOut)
+		}
+		segments, _ := agent.Segments(text)
+		var inserted bool
+		msg, inserted, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorRep, Body: text, Segments: segments})
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return fmt.Errorf("reply in %s: not recorded", conv.ID)
+		}
+		if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
+			return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
+		}
+		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: handoff.EventRepReplied,
+			Detail: map[string]any{"message_id": msg.ID, "rep_id": repID, "by": actor.Name}})
+	})
+	return msg, err
+}
+
+// Note adds a rep's note to the conversation's timeline.
+func (ib *Inbox) Note(ctx context.Context, conversationID string, actor handoff.Actor, text string) error {
+	return ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
+		return ib.desk.Note(ctx, tx, conv, actor, text)
+	})
+}
+
+// Handback returns a conversation to the agent.
+func (ib *Inbox) Handback(ctx context.Context, conversationID string, actor handoff.Actor) error {
+	return ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
+		_, err := ib.desk.Handback(ctx, tx, conv, actor)
+		return err
+	})
+}
+
+// Close ends a conversation with an outcome (handoff.CloseOutcomes).
+func (ib *Inbox) Close(ctx context.Context, conversationID string, actor handoff.Actor, outcome string) error {
+	return ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
+		_, err := ib.desk.Close(ctx, tx, conv, actor, outcome)
+		return err
+	})
+}
+
+// withConversation runs fn in a transaction holding the conversation's
+// row, so a rep's action and the agent's reply see one mode.
+func (ib *Inbox) withConversation(ctx context.Context, id string, fn func(tx pgx.Tx, conv crm.Conversation) error) error {
+	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		conv, err := crm.LockConversation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return fn(tx, conv)
+	})
+}
