@@ -1,71 +1,258 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
 )
 
 var templateFuncs = template.FuncMap{
-	"ago": func(t time.Time) string {
-		d := time.Since(t)
-		switch {
-		case d < time.Minute:
-			return "just now"
-		case d < time.Hour:
-			return fmt.Sprintf("%d min ago", int(d.Minutes()))
-		case d < 24*time.Hour:
-			return fmt.Sprintf("%d h ago", int(d.Hours()))
-		}
-		return t.Format("Jan 2")
-	},
-	"clock": func(t time.Time) string { return t.Format("15:04:05") },
+	"ago":      func(t time.Time) string { return ago(time.Since(t), t) },
+	"clock":    func(t time.Time) string { return t.Format("15:04:05") },
+	"stamp":    func(t time.Time) string { return t.Format("Jan 2 15:04") },
+	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"reason":   handoff.ReasonLabel,
+	"label":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"lines":    func(s string) []string { return strings.Split(s, "\n") },
+	"joinList": func(l []string) string { return strings.Join(l, "\n") },
 	"modeLabel": func(m crm.Mode) string {
 		return map[crm.Mode]string{crm.ModeAI: "AI", crm.ModeHandoffPending: "Needs a rep",
 			crm.ModeHuman: "Rep", crm.ModeClosed: "Closed"}[m]
 	},
 }
 
-type homePage struct {
-	Business      string
-	Conversations []crm.Conversation
-	Simulator     bool
-	SimPhone      string
+func ago(d time.Duration, t time.Time) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return t.Format("Jan 2")
 }
 
-func (s *Server) consoleHome(c *gin.Context) {
-	list, err := crm.ListConversations(c.Request.Context(), s.cfg.DB, crm.Filter{Limit: 100})
-	if err != nil {
-		s.renderError(c, err)
+// pageBase is what every console page's layout reads.
+type pageBase struct {
+	Title    string
+	Business string
+	User     auth.User
+	CSRF     string
+	Admin    bool
+	// Simulator links the lead simulator (the Twilio sandbox only).
+	Simulator bool
+	Path      string
+}
+
+func (s *Server) base(c *gin.Context, title string) pageBase {
+	sess := session(c)
+	return pageBase{Title: title, Business: s.cfg.BusinessName, User: sess.User, CSRF: sess.CSRF,
+		Admin: sess.User.Role == auth.RoleAdmin, Simulator: s.cfg.Simulate != nil, Path: c.Request.URL.Path}
+}
+
+type errorPage struct {
+	pageBase
+	Message string
+}
+
+// renderPage executes a page template into a buffer first, so a template
+// error becomes a 500, not half a page.
+func (s *Server) renderPage(c *gin.Context, status int, name string, data any) {
+	var b strings.Builder
+	if err := s.pages.ExecuteTemplate(&b, name, data); err != nil {
+		s.renderError(c, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	// ?phone= opens that lead's thread in the simulator (the list links
-	// there); otherwise a new made-up lead.
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+}
+
+// consoleFail answers a console request that went wrong: a fragment for
+// htmx, which shows it in place, or a page.
+func (s *Server) consoleFail(c *gin.Context, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.logger.Error("console request failed", "path", c.Request.URL.Path, "err", err)
+	}
+	msg := publicMessage(err, status)
+	if c.GetHeader("HX-Request") != "" {
+		c.Header("HX-Retarget", "#flash")
+		c.Header("HX-Reswap", "innerHTML")
+		c.Data(status, "text/html; charset=utf-8", []byte(`<p class="error" role="alert">`+template.HTMLEscapeString(msg)+`</p>`))
+		c.Abort()
+		return
+	}
+	p := errorPage{pageBase: s.base(c, "Something went wrong"), Message: msg}
+	s.renderPage(c, status, "error.html", p)
+	c.Abort()
+}
+
+// inboxItem is one conversation in the inbox, with its SLA in words.
+type inboxItem struct {
+	conversationView
+	Waiting  string // "12 min": how long the handoff has waited
+	SLA      string // "due in 4 min", "overdue 3 min"
+	SLAState string // ok, late, claimed
+}
+
+type inboxPage struct {
+	pageBase
+	Pending []inboxItem
+	Human   []inboxItem
+	AI      []inboxItem
+	Closed  []inboxItem
+	View    string // "" (open) or "closed"
+	Mine    bool
+	Query   string         // the filter, for the live refresh
+	Counts  map[string]int // by mode
+}
+
+// inboxLimit bounds each section of the inbox: flagged conversations are
+// few, and the agent's are a long tail a rep reads from the top.
+const inboxLimit = 50
+
+// consoleInbox serves GET /: flagged conversations first (oldest handoff
+// first, with the SLA), then those with a rep, then the agent's.
+func (s *Server) consoleInbox(c *gin.Context) {
+	p, err := s.inbox(c)
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "inbox.html", p)
+}
+
+// consoleInboxList serves the inbox's list alone, for live updates.
+func (s *Server) consoleInboxList(c *gin.Context) {
+	p, err := s.inbox(c)
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "inbox_list", p)
+}
+
+func (s *Server) inbox(c *gin.Context) (inboxPage, error) {
+	ctx := c.Request.Context()
+	p := inboxPage{pageBase: s.base(c, "Inbox"), View: c.Query("view"), Mine: c.Query("mine") == "1",
+		Query: c.Request.URL.RawQuery}
+	mine := ""
+	if p.Mine {
+		mine = session(c).User.RepID
+		if mine == "" {
+			mine = "none" // an admin without a rep has no conversations of their own
+		}
+	}
+	counts, err := crm.CountByMode(ctx, s.cfg.DB, mine)
+	if err != nil {
+		return p, err
+	}
+	p.Counts = map[string]int{}
+	for m, n := range counts {
+		p.Counts[string(m)] = n
+	}
+	now := time.Now()
+	section := func(mode crm.Mode) ([]inboxItem, error) {
+		views, err := s.conversationViews(ctx, crm.Filter{Mode: mode, AssignedRepID: mine, Limit: inboxLimit})
+		if err != nil {
+			return nil, err
+		}
+		items := make([]inboxItem, len(views))
+		for i, v := range views {
+			items[i] = slaOf(v, now)
+		}
+		return items, nil
+	}
+	if p.View == "closed" {
+		p.Closed, err = section(crm.ModeClosed)
+		return p, err
+	}
+	if p.Pending, err = section(crm.ModeHandoffPending); err != nil {
+		return p, err
+	}
+	// The handoff that has waited longest is the one to take first.
+	slices.SortStableFunc(p.Pending, func(a, b inboxItem) int {
+		return handoffAt(a).Compare(handoffAt(b))
+	})
+	if p.Human, err = section(crm.ModeHuman); err != nil {
+		return p, err
+	}
+	p.AI, err = section(crm.ModeAI)
+	return p, err
+}
+
+func handoffAt(i inboxItem) time.Time {
+	if i.Handoff != nil {
+		return i.Handoff.CreatedAt
+	}
+	return i.LastMessageAt
+}
+
+// slaOf says how a conversation's handoff stands against its SLA.
+func slaOf(v conversationView, now time.Time) inboxItem {
+	it := inboxItem{conversationView: v}
+	h := v.Handoff
+	if h == nil || !h.Open() {
+		return it
+	}
+	it.Waiting = minutes(now.Sub(h.CreatedAt))
+	switch {
+	case h.ClaimedAt != nil:
+		it.SLAState, it.SLA = "claimed", "claimed after "+minutes(h.ClaimedAt.Sub(h.CreatedAt))
+	case h.RepID == "" && h.DueAt == nil:
+		it.SLAState, it.SLA = "late", "nobody on duty yet"
+	case h.DueAt == nil:
+		it.SLAState, it.SLA = "late", "overdue, admins told"
+	case now.Before(*h.DueAt):
+		it.SLAState, it.SLA = "ok", "next alert in "+minutes(h.DueAt.Sub(now))
+	default:
+		it.SLAState, it.SLA = "late", "overdue "+minutes(now.Sub(*h.DueAt))
+	}
+	return it
+}
+
+func minutes(d time.Duration) string {
+	if d < time.Minute {
+		return "under a minute"
+	}
+	if d < 2*time.Hour {
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	}
+	if d < 48*time.Hour {
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+type simulatorPage struct {
+	pageBase
+	SimPhone string
+}
+
+// consoleSimulator serves the lead simulator (sandbox only): text the
+// business as a lead and read the replies.
+func (s *Server) consoleSimulator(c *gin.Context) {
+	if s.cfg.Simulate == nil {
+		s.consoleFail(c, fmt.Errorf("simulator: %w", crm.ErrNotFound))
+		return
+	}
+	// ?phone= opens that lead's thread; otherwise a new made-up lead.
 	simPhone, ok := crm.NormalizePhone(c.Query("phone"), s.cfg.Region)
 	if !ok {
 		simPhone = fmt.Sprintf("+1970555%04d", rand.IntN(10000))
 	}
-	s.render(c, "home.html", homePage{
-		Business: s.cfg.BusinessName, Conversations: list, Simulator: s.cfg.Simulate != nil, SimPhone: simPhone,
-	})
-}
-
-// consoleConversations renders the conversation list alone, for the page's
-// periodic refresh.
-func (s *Server) consoleConversations(c *gin.Context) {
-	list, err := crm.ListConversations(c.Request.Context(), s.cfg.DB, crm.Filter{Limit: 100})
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.render(c, "conversations.html", homePage{Conversations: list})
+	s.renderPage(c, http.StatusOK, "simulator.html", simulatorPage{pageBase: s.base(c, "Lead simulator"), SimPhone: simPhone})
 }
 
 // consoleThread renders the simulator's thread: the conversation of one
@@ -89,7 +276,7 @@ func (s *Server) consoleThread(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, "thread.html", msgs)
+	s.renderPage(c, http.StatusOK, "thread.html", msgs)
 }
 
 type simulateForm struct {
@@ -127,12 +314,15 @@ func (s *Server) consoleSimulate(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) render(c *gin.Context, name string, data any) {
-	var b strings.Builder
-	if err := s.pages.ExecuteTemplate(&b, name, data); err != nil {
-		s.renderError(c, fmt.Errorf("render %s: %w", name, err))
-		return
+// repsContext is what several pages need to name reps.
+func (s *Server) repNames(ctx context.Context) (map[string]string, error) {
+	reps, err := crm.ListReps(ctx, s.cfg.DB)
+	if err != nil {
+		return nil, err
 	}
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.String(http.StatusOK, b.String())
+	out := make(map[string]string, len(reps))
+	for _, r := range reps {
+		out[r.ID] = r.Name
+	}
+	return out, nil
 }

@@ -6,39 +6,78 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/store"
 )
 
 // statusOf maps a domain error to an HTTP status: the one place that does.
 func statusOf(err error) int {
+	var invalid *crm.InvalidError
+	var bad badRequest
 	switch {
-	case errors.Is(err, crm.ErrNotFound):
+	case errors.As(err, &bad):
+		return http.StatusBadRequest
+	case errors.As(err, &invalid):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, handoff.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, handoff.ErrClaimed), errors.Is(err, handoff.ErrNotClaimed), errors.Is(err, handoff.ErrClosed),
+		errors.Is(err, handoff.ErrNotWithAgent), errors.Is(err, inbox.ErrOptedOut),
+		errors.Is(err, crm.ErrConflict), errors.Is(err, auth.ErrConflict):
+		return http.StatusConflict
 	case errors.Is(err, channels.ErrUnavailable), store.IsUnavailable(err):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
-// renderError answers err as JSON. Internal errors are logged, and their
-// text, which may name tables or values, is not shown.
+// publicMessage is what a user may read of err: the domain's own words for
+// what went wrong, never the wrapped detail of an internal error (which
+// may name tables or values).
+func publicMessage(err error, status int) string {
+	var invalid *crm.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		return invalid.Error()
+	case status == http.StatusBadRequest:
+		return err.Error()
+	case status == http.StatusNotFound:
+		return "not found"
+	case status == http.StatusServiceUnavailable:
+		return "temporarily unavailable"
+	case status == http.StatusInternalServerError:
+		return "internal error"
+	}
+	for _, known := range []error{handoff.ErrForbidden, handoff.ErrClaimed, handoff.ErrNotClaimed, handoff.ErrClosed,
+		handoff.ErrNotWithAgent, inbox.ErrOptedOut} {
+		if errors.Is(err, known) {
+			return known.Error()
+		}
+	}
+	return err.Error()
+}
+
+// renderError answers err as JSON. Internal errors are logged.
 func (s *Server) renderError(c *gin.Context, err error) {
 	status := statusOf(err)
-	msg := err.Error()
-	switch status {
-	case http.StatusNotFound:
-		msg = "not found"
-	case http.StatusServiceUnavailable:
-		msg = "temporarily unavailable"
-	case http.StatusInternalServerError:
+	if status == http.StatusInternalServerError {
 		s.logger.Error("request failed", "path", c.Request.URL.Path, "err", err)
-		msg = "internal error"
 	}
-	abortError(c, status, msg)
+	abortError(c, status, publicMessage(err, status))
 }
 
 func abortError(c *gin.Context, status int, msg string) {
 	c.AbortWithStatusJSON(status, gin.H{"error": msg})
 }
+
+// badRequest is a request the server cannot read (malformed JSON, a bad
+// query parameter): 400 with its text.
+type badRequest string
+
+func (e badRequest) Error() string { return string(e) }

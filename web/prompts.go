@@ -12,7 +12,7 @@ import (
 )
 
 type promptsPage struct {
-	Business string
+	pageBase
 	Names    []string
 	Name     string
 	Versions []prompts.Version
@@ -40,20 +40,20 @@ func (s *Server) renderPrompts(c *gin.Context, name, show, draft, problem string
 	if name == "" {
 		name = prompts.SMS
 	}
-	p := promptsPage{Business: s.cfg.BusinessName, Names: prompts.Names(), Name: name, Error: problem, Notice: c.Query("notice")}
+	p := promptsPage{pageBase: s.base(c, "Prompts"), Names: prompts.Names(), Name: name, Error: problem, Notice: c.Query("notice")}
 	var err error
 	if p.Versions, err = prompts.List(ctx, s.cfg.DB, name); err != nil {
-		s.renderError(c, err)
+		s.consoleFail(c, err)
 		return
 	}
 	if p.Active, err = prompts.Active(ctx, s.cfg.DB, name); err != nil {
-		s.renderError(c, err)
+		s.consoleFail(c, err)
 		return
 	}
 	p.Shown = p.Active
 	if show != "" {
 		if p.Shown, err = prompts.Get(ctx, s.cfg.DB, name, show); err != nil {
-			s.renderError(c, err)
+			s.consoleFail(c, err)
 			return
 		}
 	}
@@ -62,12 +62,7 @@ func (s *Server) renderPrompts(c *gin.Context, name, show, draft, problem string
 	if p.Draft == "" {
 		p.Draft = p.Active.Body
 	}
-	var b strings.Builder
-	if err := s.pages.ExecuteTemplate(&b, "prompts.html", p); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+	s.renderPage(c, status, "prompts.html", p)
 }
 
 func diffLines(diff string) []diffLine {
@@ -94,13 +89,13 @@ func diffLines(diff string) []diffLine {
 // back with the reason and nothing is stored.
 func (s *Server) consoleCreatePrompt(c *gin.Context) {
 	name, body, note := c.PostForm("name"), c.PostForm("body"), c.PostForm("note")
-	v, err := prompts.Create(c.Request.Context(), s.cfg.DB, name, body, s.consoleUser(c), note)
+	v, err := prompts.Create(c.Request.Context(), s.cfg.DB, name, body, session(c).User.Email, note)
 	if errors.Is(err, prompts.ErrInvalid) || errors.Is(err, prompts.ErrNotFound) {
 		s.renderPrompts(c, name, "", body, err.Error(), http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {
-		s.renderError(c, err)
+		s.consoleFail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/console/prompts?"+url.Values{"name": {name}, "show": {v.Label()},
@@ -116,37 +111,8 @@ func (s *Server) consoleActivatePrompt(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		s.renderError(c, err)
+		s.consoleFail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/console/prompts?"+url.Values{"name": {name}, "notice": {v.Ref() + " is active."}}.Encode())
-}
-
-// consoleUser names who acts in the console, for authorship. Until rep
-// logins exist it is the Basic auth user, or "console".
-func (s *Server) consoleUser(c *gin.Context) string {
-	if u, _, ok := c.Request.BasicAuth(); ok && u != "" {
-		return u
-	}
-	return "console"
-}
-
-// sameOrigin refuses a state-changing console request that another site's
-// page made the browser send (CSRF): its Origin, or failing that its
-// Referer, must be this host.
-func (s *Server) sameOrigin(c *gin.Context) {
-	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
-		c.Next()
-		return
-	}
-	from := c.GetHeader("Origin")
-	if from == "" {
-		from = c.GetHeader("Referer")
-	}
-	u, err := url.Parse(from)
-	if from == "" || err != nil || u.Host != c.Request.Host {
-		abortError(c, http.StatusForbidden, "cross-site request refused")
-		return
-	}
-	c.Next()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/leadagent/leadagent/channels/twilio"
+	"github.com/leadagent/leadagent/hours"
 )
 
 //go:embed templates/*.html static/*
@@ -37,10 +38,18 @@ type Config struct {
 	Simulate func(ctx context.Context, baseURL, from, body string) error
 	// APIKeys are accepted as "Authorization: Bearer KEY" on /api/v1.
 	APIKeys []string
-	// OpenConsole serves the console without credentials (the sandbox
-	// demo). Otherwise the console asks for HTTP Basic auth with an API key
-	// as the password until rep logins exist.
-	OpenConsole  bool
+	// Reps carries out reps' actions (the inbox).
+	Reps RepDesk
+	// Live streams conversation changes to open consoles; nil turns live
+	// updates off.
+	Live *Live
+	// Hours are the business hours until an admin sets them.
+	Hours hours.Schedule
+	// SecureCookies marks session cookies Secure even when the request
+	// does not look like HTTPS (PUBLIC_URL is https).
+	SecureCookies bool
+	// DemoLogin, when set, is shown on the login page (the sandbox demo).
+	DemoLogin    string
 	BusinessName string
 	// Region reads phone numbers typed without a country code.
 	Region string
@@ -82,6 +91,11 @@ func New(cfg Config) (http.Handler, error) {
 	api := r.Group("/api/v1", s.requireAPIKey)
 	api.GET("/conversations", s.listConversations)
 	api.GET("/conversations/:id", s.getConversation)
+	api.POST("/conversations/:id/takeover", s.apiAction(doTakeover))
+	api.POST("/conversations/:id/reply", s.apiAction(doReply))
+	api.POST("/conversations/:id/note", s.apiAction(doNote))
+	api.POST("/conversations/:id/handback", s.apiAction(doHandback))
+	api.POST("/conversations/:id/close", s.apiAction(doClose))
 
 	if cfg.Sandbox != nil {
 		r.Any("/sandbox/*path", gin.WrapH(http.StripPrefix("/sandbox", cfg.Sandbox)))
@@ -92,14 +106,36 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, fmt.Errorf("static assets: %w", err)
 	}
 	r.StaticFS("/static", http.FS(static))
-	console := r.Group("/", s.requireConsole, s.sameOrigin)
-	console.GET("/", s.consoleHome)
-	console.GET("/console/conversations", s.consoleConversations)
+	r.GET("/login", s.consoleLogin)
+	r.POST("/login", s.consoleSignIn)
+	r.POST("/logout", s.consoleSignOut)
+
+	console := r.Group("/", s.requireLogin, s.requireCSRF)
+	console.GET("/", s.consoleInbox)
+	console.GET("/console/inbox", s.consoleInboxList)
+	console.GET("/console/events", s.consoleEvents)
+	console.GET("/console/c/:id", s.consoleConversation)
+	console.GET("/console/c/:id/live", s.consoleConversationPart("live"))
+	console.POST("/console/c/:id/takeover", s.consoleAction(consoleTakeover))
+	console.POST("/console/c/:id/reply", s.consoleAction(consoleReply))
+	console.POST("/console/c/:id/note", s.consoleAction(consoleNote))
+	console.POST("/console/c/:id/handback", s.consoleAction(consoleHandback))
+	console.POST("/console/c/:id/close", s.consoleAction(consoleClose))
+	console.GET("/console/reps", s.consoleReps)
+	console.POST("/console/reps/:id/duty", s.consoleRepDuty)
+	console.GET("/console/simulator", s.consoleSimulator)
 	console.GET("/console/thread", s.consoleThread)
 	console.POST("/console/simulate", s.consoleSimulate)
-	console.GET("/console/prompts", s.consolePrompts)
-	console.POST("/console/prompts", s.consoleCreatePrompt)
-	console.POST("/console/prompts/activate", s.consoleActivatePrompt)
+
+	admin := console.Group("/console", s.requireAdmin)
+	admin.POST("/reps", s.consoleAddRep)
+	admin.POST("/hours", s.consoleSaveHours)
+	admin.GET("/rules", s.consoleRules)
+	admin.POST("/rules", s.consoleSaveRules)
+	admin.POST("/rules/activate", s.consoleActivateRules)
+	admin.GET("/prompts", s.consolePrompts)
+	admin.POST("/prompts", s.consoleCreatePrompt)
+	admin.POST("/prompts/activate", s.consoleActivatePrompt)
 	r.NoRoute(func(c *gin.Context) { abortError(c, http.StatusNotFound, "no such endpoint") })
 	return r, nil
 }
@@ -121,20 +157,6 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 	if !ok || !s.validKey(strings.TrimSpace(key)) {
 		c.Header("WWW-Authenticate", `Bearer realm="leadagent"`)
 		abortError(c, http.StatusUnauthorized, "missing or unknown API key")
-		return
-	}
-	c.Next()
-}
-
-func (s *Server) requireConsole(c *gin.Context) {
-	if s.cfg.OpenConsole {
-		c.Next()
-		return
-	}
-	_, pass, ok := c.Request.BasicAuth()
-	if !ok || !s.validKey(pass) {
-		c.Header("WWW-Authenticate", `Basic realm="leadagent console"`)
-		abortError(c, http.StatusUnauthorized, "console needs an API key as the password")
 		return
 	}
 	c.Next()

@@ -13,8 +13,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/channels/sandbox"
 	"github.com/leadagent/leadagent/channels/twilio"
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/web"
@@ -27,7 +31,28 @@ type app struct {
 	inbox   *inbox.Inbox
 	sandbox *sandbox.Server // nil with a real Twilio account
 	handler http.Handler
-	logger  *slog.Logger
+	// live streams conversation changes to the consoles this process serves.
+	live   *web.Live
+	logger *slog.Logger
+}
+
+// adminReps are the reps admin logins act as, for the SLA's last step.
+func adminReps(ctx context.Context, db crm.DB) ([]crm.Rep, error) {
+	ids, err := auth.AdminRepIDs(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	reps := make([]crm.Rep, 0, len(ids))
+	for _, id := range ids {
+		r, err := crm.GetRep(ctx, db, id)
+		if err != nil {
+			return nil, err
+		}
+		if r.Active {
+			reps = append(reps, r)
+		}
+	}
+	return reps, nil
 }
 
 // retriever adapts the knowledge base to what the agent asks of it.
@@ -60,7 +85,7 @@ func loopbackURL(listen string) string {
 // buildApp wires the product from cfg. workers says whether this process
 // works River jobs.
 func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, db: db, logger: logger}
+	a := &app{cfg: cfg, db: db, logger: logger, live: web.NewLive(db, logger)}
 	kb, err := newKnowledgeBase(cfg, db)
 	if err != nil {
 		return nil, err
@@ -98,8 +123,17 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	} else {
 		logger.Warn("PUBLIC_URL is not set: delivery status callbacks are off")
 	}
+	sched := cfg.Hours
+	if sched.IsZero() && cfg.BusinessHours == "" {
+		sched = hours.MustParse("Mon-Fri 09:00-17:00", "UTC") // a Config built by hand, in tests
+	}
+	consoleURL := publicBase
+	if consoleURL == "" {
+		consoleURL = self
+	}
+	desk := handoff.NewDesk(handoff.DeskConfig{Hours: sched, BusinessName: cfg.BusinessName, ConsoleURL: consoleURL, Admins: adminReps})
 	a.inbox, err = inbox.New(inbox.Config{
-		DB: db, Agent: responder, Sender: sender,
+		DB: db, Agent: responder, Sender: sender, Desk: desk,
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Region:         cfg.DefaultRegion,
 		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
@@ -113,13 +147,17 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		DB: db,
 		Webhooks: &twilio.Webhooks{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
 			Logger: logger},
-		APIKeys:      reveal(cfg.APIKeys),
-		OpenConsole:  cfg.Sandbox,
-		BusinessName: cfg.BusinessName,
-		Region:       cfg.DefaultRegion,
-		Logger:       logger,
+		APIKeys:       reveal(cfg.APIKeys),
+		Reps:          a.inbox,
+		Live:          a.live,
+		Hours:         sched,
+		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
+		BusinessName:  cfg.BusinessName,
+		Region:        cfg.DefaultRegion,
+		Logger:        logger,
 	}
 	if a.sandbox != nil {
+		webCfg.DemoLogin = demoLoginHint
 		webCfg.Sandbox = a.sandbox
 		webCfg.Simulate = func(ctx context.Context, baseURL, from, body string) error {
 			lead := sandbox.Lead{ServerURL: baseURL, PublicURL: cfg.PublicURL, AuthToken: cfg.TwilioAuthToken.Reveal(),

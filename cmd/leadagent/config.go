@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/leadagent/leadagent/hours"
 )
 
 // Sandbox credentials: used when no Twilio account is configured, so that
@@ -45,7 +47,9 @@ type Config struct {
 	EscalationPolicy    string
 	BusinessTimezone    string
 	BusinessHours       string
-	DefaultRegion       string
+	// Hours is BusinessHours in BusinessTimezone, parsed.
+	Hours         hours.Schedule
+	DefaultRegion string
 
 	APIKeys []secret
 
@@ -153,6 +157,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.EmbeddingProvider == "openai" && c.OpenAIAPIKey == "" {
 		return c, fmt.Errorf("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY")
 	}
+	sched, err := hours.Parse(c.BusinessHours, c.BusinessTimezone)
+	if err != nil {
+		return c, fmt.Errorf("BUSINESS_HOURS %q in BUSINESS_TIMEZONE %q: %w", c.BusinessHours, c.BusinessTimezone, err)
+	}
+	c.Hours = sched
 	debounce, err := time.ParseDuration(get("REPLY_DEBOUNCE", "2s"))
 	if err != nil || debounce < 0 || debounce > time.Minute {
 		return c, fmt.Errorf("REPLY_DEBOUNCE %q: want a duration from 0s to 1m, e.g. 2s", get("REPLY_DEBOUNCE", ""))

@@ -32,6 +32,9 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second}
+	liveCtx, stopLive := context.WithCancel(ctx)
+	defer stopLive()
+	go a.live.Run(liveCtx)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -52,6 +55,7 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
+	stopLive() // ends the consoles' event streams, which Shutdown would wait for
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

@@ -1,15 +1,15 @@
-// The console's small amount of behaviour: refresh the conversation list,
-// and drive the lead simulator. No build step, no framework.
+// The console's own behaviour beyond htmx: the lead simulator, and
+// clearing a reply box once its text is sent. No build step, no framework.
 (function () {
   "use strict";
-  const list = document.getElementById("conversations");
-  async function refreshList() {
-    try {
-      const r = await fetch(list.dataset.refresh, { credentials: "same-origin" });
-      if (r.ok) list.innerHTML = await r.text();
-    } catch (_) { /* offline for a moment: try again next tick */ }
-  }
-  if (list) setInterval(refreshList, 3000);
+  document.addEventListener("htmx:afterRequest", (e) => {
+    // A failed action leaves what the rep typed in place; a sent one
+    // comes back as a fresh form.
+    if (e.detail.successful) {
+      const flash = document.getElementById("flash");
+      if (flash) flash.innerHTML = "";
+    }
+  });
 
   const form = document.getElementById("sim-form");
   if (!form) return;
@@ -17,6 +17,7 @@
   const body = document.getElementById("sim-body");
   const thread = document.getElementById("thread");
   const errorBox = document.getElementById("sim-error");
+  const csrf = (document.body.getAttribute("hx-headers") || "").match(/"X-CSRF-Token": "([^"]*)"/);
   let last = "";
   async function refreshThread() {
     try {
@@ -28,7 +29,7 @@
         thread.innerHTML = html;
         thread.scrollTop = thread.scrollHeight;
       }
-    } catch (_) {}
+    } catch (_) { /* offline for a moment: try again next tick */ }
   }
   setInterval(refreshThread, 1000);
   refreshThread();
@@ -39,8 +40,12 @@
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      const r = await fetch("/console/simulate", { method: "POST", credentials: "same-origin", body: new URLSearchParams({ from: from.value, body: body.value }) });
-      if (r.ok) { body.value = ""; refreshThread(); refreshList(); }
+      const r = await fetch("/console/simulate", {
+        method: "POST", credentials: "same-origin",
+        headers: csrf ? { "X-CSRF-Token": csrf[1] } : {},
+        body: new URLSearchParams({ from: from.value, body: body.value }),
+      });
+      if (r.ok) { body.value = ""; refreshThread(); }
       else { errorBox.textContent = (await r.json()).error || "could not send"; }
     } catch (err) { errorBox.textContent = String(err); }
     finally { button.disabled = false; body.focus(); }

@@ -1,0 +1,280 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/leadagent/leadagent/auth"
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
+)
+
+// repRow is a rep on the reps page, with whether they are on duty now.
+type repRow struct {
+	crm.Rep
+	OnDuty bool
+	Login  string
+}
+
+type repsPage struct {
+	pageBase
+	Reps     []repRow
+	Hours    handoff.BusinessHours
+	OpenNow  bool
+	NextOpen string
+	Notice   string
+	Error    string
+	Form     crm.NewRep
+}
+
+// consoleReps serves GET /console/reps: who takes over, who is on duty
+// now, and the on-call switches.
+func (s *Server) consoleReps(c *gin.Context) {
+	s.renderReps(c, http.StatusOK, crm.NewRep{}, "")
+}
+
+func (s *Server) renderReps(c *gin.Context, status int, form crm.NewRep, problem string) {
+	ctx := c.Request.Context()
+	p := repsPage{pageBase: s.base(c, "Reps"), Notice: c.Query("notice"), Error: problem, Form: form}
+	var err error
+	if p.Hours, err = handoff.LoadBusinessHours(ctx, s.cfg.DB, s.cfg.Hours); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	reps, err := crm.ListReps(ctx, s.cfg.DB)
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	users, err := auth.ListUsers(ctx, s.cfg.DB)
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	logins := map[string]string{}
+	for _, u := range users {
+		if u.RepID != "" {
+			logins[u.RepID] = u.Email
+		}
+	}
+	now := time.Now()
+	p.OpenNow = p.Hours.Schedule.Open(now)
+	if next := p.Hours.Schedule.NextOpen(now); !next.IsZero() && !p.OpenNow {
+		p.NextOpen = p.Hours.Schedule.Say(next, now)
+	}
+	for _, r := range reps {
+		p.Reps = append(p.Reps, repRow{Rep: r, OnDuty: r.Active && (p.OpenNow || r.OnCall), Login: logins[r.ID]})
+	}
+	s.renderPage(c, status, "reps.html", p)
+}
+
+// consoleAddRep serves POST /console/reps (admins).
+func (s *Server) consoleAddRep(c *gin.Context) {
+	form := crm.NewRep{Name: c.PostForm("name"), Phone: c.PostForm("phone"), Email: c.PostForm("email"), OnCall: c.PostForm("on_call") != ""}
+	r, err := crm.AddRep(c.Request.Context(), s.cfg.DB, form, s.cfg.Region)
+	var invalid *crm.InvalidError
+	if errors.As(err, &invalid) || errors.Is(err, crm.ErrConflict) {
+		s.renderReps(c, statusOf(err), form, publicMessage(err, statusOf(err)))
+		return
+	}
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/reps?"+url.Values{"notice": {"Added " + r.Name + "."}}.Encode())
+}
+
+// consoleRepDuty serves POST /console/reps/{id}/duty: an admin sets any
+// rep's on-call and active switches; a rep may set their own on-call.
+func (s *Server) consoleRepDuty(c *gin.Context) {
+	id := c.Param("id")
+	u := session(c).User
+	var d crm.RepDuty
+	if v, ok := c.GetPostForm("on_call"); ok {
+		b := v == "true"
+		d.OnCall = &b
+	}
+	if v, ok := c.GetPostForm("active"); ok {
+		if u.Role != auth.RoleAdmin {
+			s.consoleFail(c, fmt.Errorf("set rep %s active: %w", id, handoff.ErrForbidden))
+			return
+		}
+		b := v == "true"
+		d.Active = &b
+	}
+	if u.Role != auth.RoleAdmin && u.RepID != id {
+		s.consoleFail(c, fmt.Errorf("set duty of rep %s: %w", id, handoff.ErrForbidden))
+		return
+	}
+	r, err := crm.SetRepDuty(c.Request.Context(), s.cfg.DB, id, d)
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	state := "off call"
+	if r.OnCall {
+		state = "on call"
+	}
+	if !r.Active {
+		state += ", away"
+	}
+	c.Redirect(http.StatusSeeOther, "/console/reps?"+url.Values{"notice": {r.Name + " is " + state + "."}}.Encode())
+}
+
+// consoleSaveHours serves POST /console/hours (admins): the next routing
+// decision of every process uses them.
+func (s *Server) consoleSaveHours(c *gin.Context) {
+	_, err := handoff.SaveBusinessHours(c.Request.Context(), s.cfg.DB, c.PostForm("hours"), c.PostForm("timezone"), session(c).User.Email)
+	var invalid *crm.InvalidError
+	if errors.As(err, &invalid) {
+		s.renderReps(c, http.StatusUnprocessableEntity, crm.NewRep{}, invalid.Error())
+		return
+	}
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/reps?"+url.Values{"notice": {"Business hours saved."}}.Encode())
+}
+
+// ruleForm is one reason's row of the rules form.
+type ruleForm struct {
+	Reason   string
+	Label    string
+	Rule     handoff.Rule
+	Scored   bool
+	Keywords bool
+}
+
+type rulesPage struct {
+	pageBase
+	Active   handoff.RulesVersion
+	Rules    handoff.Rules
+	Forms    []ruleForm
+	Versions []handoff.RulesVersion
+	Notice   string
+	Error    string
+}
+
+// consoleRules serves GET /console/rules (admins): the escalation rules in
+// force, a form to change them, and every saved version.
+func (s *Server) consoleRules(c *gin.Context) {
+	s.renderRules(c, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderRules(c *gin.Context, status int, draft *handoff.Rules, problem string) {
+	ctx := c.Request.Context()
+	p := rulesPage{pageBase: s.base(c, "Escalation rules"), Notice: c.Query("notice"), Error: problem}
+	var err error
+	if p.Active, err = handoff.ActiveRules(ctx, s.cfg.DB); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	if p.Versions, err = handoff.RulesVersions(ctx, s.cfg.DB, 30); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	p.Rules = p.Active.Rules
+	if draft != nil {
+		p.Rules = *draft
+	}
+	for _, reason := range []string{handoff.ReasonBuyingIntent, handoff.ReasonHumanRequest, handoff.ReasonComplaint,
+		handoff.ReasonUnknownAnswer, handoff.ReasonSensitive} {
+		p.Forms = append(p.Forms, ruleForm{Reason: reason, Label: handoff.ReasonLabel(reason), Rule: *p.Rules.Rule(reason),
+			Scored:   reason != handoff.ReasonUnknownAnswer && reason != handoff.ReasonSensitive,
+			Keywords: reason != handoff.ReasonUnknownAnswer})
+	}
+	s.renderPage(c, status, "rules.html", p)
+}
+
+// consoleSaveRules serves POST /console/rules (admins): a new version,
+// active from the next turn.
+func (s *Server) consoleSaveRules(c *gin.Context) {
+	r, err := rulesFromForm(c)
+	if err == nil {
+		_, err = handoff.SaveRules(c.Request.Context(), s.cfg.DB, r, session(c).User.Email, c.PostForm("note"))
+	}
+	var invalid *crm.InvalidError
+	if errors.As(err, &invalid) {
+		s.renderRules(c, http.StatusUnprocessableEntity, &r, invalid.Error())
+		return
+	}
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/rules?"+url.Values{"notice": {"Saved. The new rules apply from the next message."}}.Encode())
+}
+
+// consoleActivateRules serves POST /console/rules/activate (admins): go
+// back to an earlier version.
+func (s *Server) consoleActivateRules(c *gin.Context) {
+	v, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil || v < 0 {
+		s.consoleFail(c, badRequest("version must be a number"))
+		return
+	}
+	if err := handoff.ActivateRules(c.Request.Context(), s.cfg.DB, v); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/rules?"+url.Values{"notice": {fmt.Sprintf("Version %d is active.", v)}}.Encode())
+}
+
+// rulesFromForm reads the rules form; numbers that do not parse are
+// named.
+func rulesFromForm(c *gin.Context) (handoff.Rules, error) {
+	r := handoff.DefaultRules()
+	num := func(field string, dst *float64) error {
+		v := strings.TrimSpace(c.PostForm(field))
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return &crm.InvalidError{Field: field, Reason: fmt.Sprintf("%q is not a number", v)}
+		}
+		*dst = f
+		return nil
+	}
+	integer := func(field string, dst *int) error {
+		v := strings.TrimSpace(c.PostForm(field))
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &crm.InvalidError{Field: field, Reason: fmt.Sprintf("%q is not a whole number", v)}
+		}
+		*dst = n
+		return nil
+	}
+	for _, reason := range handoff.Reasons {
+		rule := r.Rule(reason)
+		rule.Enabled = c.PostForm(reason+".enabled") != ""
+		if reason == handoff.ReasonBuyingIntent || reason == handoff.ReasonHumanRequest || reason == handoff.ReasonComplaint {
+			if err := num(reason+".threshold", &rule.Threshold); err != nil {
+				return r, err
+			}
+		}
+		if reason != handoff.ReasonUnknownAnswer {
+			rule.Keywords = nil
+			for _, line := range strings.FieldsFunc(c.PostForm(reason+".keywords"), func(r rune) bool { return r == '\n' || r == ',' }) {
+				if line = strings.TrimSpace(line); line != "" {
+					rule.Keywords = append(rule.Keywords, line)
+				}
+			}
+		}
+	}
+	if err := num("negative_sentiment", &r.NegativeSentiment); err != nil {
+		return r, err
+	}
+	if err := integer("unknown_streak", &r.UnknownStreak); err != nil {
+		return r, err
+	}
+	if err := integer("sla_minutes", &r.SLAMinutes); err != nil {
+		return r, err
+	}
+	return r, nil
+}
