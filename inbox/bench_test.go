@@ -1,12 +1,17 @@
 package inbox_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/leadagent/leadagent/channels/sandbox"
+	"github.com/leadagent/leadagent/hours"
 )
 
 // percentile returns the p-th percentile (0-100) of sorted durations in ms.
@@ -101,6 +106,65 @@ func BenchmarkInboundToOutbound(b *testing.B) {
 	for i := 0; i < n; i++ {
 		msgs := bundle.replies(b, phone(i), 1)
 		lat = append(lat, msgs[0].Created.Sub(sent[i]))
+	}
+	sortDurations(lat)
+	b.ReportMetric(percentile(lat, 50), "p50-ms")
+	b.ReportMetric(percentile(lat, 95), "p95-ms")
+}
+
+// BenchmarkHandoffNotification measures how long a rep waits to hear of a
+// lead who wants to buy: from the lead's signed webhook going out to the
+// rep's notification arriving at the Twilio sandbox, through River, the
+// offline agent, the escalation rules and routing, at 5 handoffs/s spread
+// over three reps on duty. The reply debounce is off here; a deployment
+// adds REPLY_DEBOUNCE (default 2 s) on purpose.
+func BenchmarkHandoffNotification(b *testing.B) {
+	bundle := setup(b, options{})
+	_, reps := bundle.withDesk(b, hours.MustParse("24/7", "UTC"), nil)
+	const n = 150
+	phones := make([]string, n)
+	sent := map[string]time.Time{}
+	asks := []string{"I'd like to get a quote for a new furnace", "can I talk to a real person please",
+		"ready to book the AC install, what's next", "your technician never showed up and nobody called"}
+	tick := time.NewTicker(200 * time.Millisecond)
+	for i := 0; i < n; i++ {
+		<-tick.C
+		phones[i] = fmt.Sprintf("+1970%07d", 3000000+i)
+		sent[phones[i]] = time.Now()
+		bundle.text(b, phones[i], asks[i%len(asks)])
+	}
+	tick.Stop()
+	ctx, cancel := context.WithTimeout(bundle.ctx, time.Minute)
+	defer cancel()
+	repPhones := map[string]bool{}
+	for _, r := range reps {
+		repPhones[r.Phone] = true
+	}
+	msgs, err := bundle.sandbox.WaitUntil(ctx, func(all []sandbox.Message) bool {
+		k := 0
+		for _, m := range all {
+			if repPhones[m.To] {
+				k++
+			}
+		}
+		return k >= n
+	})
+	if err != nil {
+		b.Fatalf("notifications: %v", err)
+	}
+	var lat []time.Duration
+	for _, m := range msgs {
+		if !repPhones[m.To] {
+			continue
+		}
+		for p, at := range sent {
+			if strings.Contains(m.Body, p) {
+				lat = append(lat, m.Created.Sub(at))
+			}
+		}
+	}
+	if len(lat) != n {
+		b.Fatalf("%d notifications matched of %d", len(lat), n)
 	}
 	sortDurations(lat)
 	b.ReportMetric(percentile(lat, 50), "p50-ms")

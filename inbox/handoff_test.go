@@ -17,7 +17,7 @@ import (
 
 // withDesk starts an inbox whose desk has the given hours and clock, with
 // reps Alex and Sam on duty and Jordan as the admin to tell last.
-func (b *testBundle) withDesk(t *testing.T, sched hours.Schedule, now func() time.Time) (*inbox.Inbox, map[string]crm.Rep) {
+func (b *testBundle) withDesk(t testing.TB, sched hours.Schedule, now func() time.Time) (*inbox.Inbox, map[string]crm.Rep) {
 	t.Helper()
 	reps := map[string]crm.Rep{}
 	for _, r := range []crm.NewRep{{Name: "Alex Rivera", Phone: "+19705550181"}, {Name: "Sam Ortiz", Phone: "+19705550182"},
