@@ -161,6 +161,11 @@ func (s *Server) consoleSignIn(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	// Sign-ins are rare enough to sweep expired sessions on, and frequent
+	// enough that the table stays small without a job of its own.
+	if _, err := auth.DeleteExpiredSessions(ctx, s.cfg.DB, time.Now()); err != nil {
+		s.logger.Warn("sweep expired sessions", "err", err)
+	}
 	sess, err := auth.NewSession(ctx, s.cfg.DB, user.ID, sessionTTL, time.Now())
 	if err != nil {
 		s.renderError(c, err)
