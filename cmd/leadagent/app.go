@@ -18,7 +18,6 @@ import (
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
-	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/web"
@@ -124,9 +123,6 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		logger.Warn("PUBLIC_URL is not set: delivery status callbacks are off")
 	}
 	sched := cfg.Hours
-	if sched.IsZero() && cfg.BusinessHours == "" {
-		sched = hours.MustParse("Mon-Fri 09:00-17:00", "UTC") // a Config built by hand, in tests
-	}
 	consoleURL := publicBase
 	if consoleURL == "" {
 		consoleURL = self
