@@ -73,8 +73,8 @@ func TestDecideRules(t *testing.T) {
 		turn  handoff.Turn
 		want  string
 	}{
-		{"below every threshold", def, handoff.Turn{Text: "ok", Signals: handoff.Signals{BuyingIntent: 0.59, HumanRequest: 0.49, Complaint: 0.59}}, ""},
-		{"buying at its threshold", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.6}}, handoff.ReasonBuyingIntent},
+		{"below every threshold", def, handoff.Turn{Text: "ok", Signals: handoff.Signals{BuyingIntent: 0.56, HumanRequest: 0.49, Complaint: 0.59}}, ""},
+		{"buying at its threshold", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.57}}, handoff.ReasonBuyingIntent},
 		{"person and buying: the person wins", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.9, HumanRequest: 0.9}}, handoff.ReasonHumanRequest},
 		{"complaint and person: the complaint wins", def, handoff.Turn{Signals: handoff.Signals{Complaint: 0.8, HumanRequest: 0.9}}, handoff.ReasonComplaint},
 		{"angry without complaint words", def, handoff.Turn{Signals: handoff.Signals{Sentiment: -0.8}}, handoff.ReasonComplaint},

@@ -1,6 +1,105 @@
 package handoff_test
 
-// FIGURES
+// The escalation rules measured on the offline classifier's signals
+// (agent.NewIntentClassifier) over the DEV parts of the public intent sets
+// in ../../shared/data. The sets are read at test time and never copied
+// here: their licences would bind the project. Each utterance is one
+// Turn{Text, Signals} through Decide; buying_intent, human_request and
+// complaint should hand off with that reason, faq and other should not.
+//
+//	go test -count=1 -run HandoffQuality -v ./handoff/                  # the tables below
+//	LEADAGENT_HANDOFF_ERRORS=complaint go test -count=1 -run HandoffQuality -v ./handoff/
+//	LEADAGENT_SWEEP=1 go test -count=1 -run HandoffThresholdSweep -v ./handoff/   # ~1 min
+//	go test -run '^$' -bench Decide -benchmem ./handoff/
+//
+// DefaultRules (buying 0.57, human 0.50, complaint 0.60, sentiment -0.7),
+// measured 2026-12-01 (classifier last changed in 705ef1a):
+//
+//	handoff (any reason)                  n      P     R    F1      tp     fp     fn     tn
+//	bitext-customer-service-intent     4753  0.822 0.822 0.822     443     96     96   4118
+//	natcs-dstc11-intent                1446  0.833 0.745 0.787     280     56     96   1014
+//	rasa-sara-nlu                      2846  0.658 0.746 0.699     100     52     34   2660
+//	clinc150-oos                      14215  0.552 0.554 0.553     349    283    281  13302
+//	banking77                          7846  0.000 0.000 0.000       0    504      0   7342
+//	overall                           31106  0.542 0.698 0.610    1172    991    507  28436
+//	banking77 (grievances=complaint)   7846  0.181 0.142 0.159      91    413    548   6794
+//
+//	per reason P/R (gold n)          buying_intent      human_request      complaint
+//	bitext-customer-service-intent   0.698/0.628 (180)  0.977/0.944 (180)  0.788/0.894 (179)
+//	natcs-dstc11-intent              0.815/0.688 (321)  0.630/1.000 (17)   0.838/0.816 (38)
+//	rasa-sara-nlu                    0.510/0.532 (94)   0.667/0.850 (40)   - (fp 3)
+//	clinc150-oos                     0.617/0.540 (630)  - (fp 48)          - (fp 20)
+//	banking77                        - (fp 133)         - (fp 8)           - (fp 363)
+//	overall                          0.596/0.591 (1225) 0.718/0.932 (237)  0.305/0.880 (217)
+//
+// (At buying 0.60, where the sweep below started: overall 0.536/0.678/0.599.)
+//
+// 14 handoffs are "sensitive" (a keyword such as "injury"); they count as
+// handoffs above and as misses for the gold reason per reason. BANKING77
+// has no handoff labels, so its row is all false alarms: 363 of them are
+// complaint, mostly account problems ("a direct debit I didn't authorise",
+// "I was charged twice", "I am not satisfied with your service. Close my
+// account") that its README maps to other while NatCS maps the same
+// thing (DisputeCharge) to complaint. The grievances row counts the five
+// grievance labels its README names as complaints, beside the sets, never
+// in overall.
+//
+// The sweep (one knob at a time, 0.3..0.9 step 0.05; then all four
+// together, 15,379 settings) says:
+//
+//   - human_request: 0.50..0.65 decide alike (recall 0.932, P 0.536-0.537);
+//     below 0.50 recall gains 0.009 for P 0.523 (0.45) .. 0.504 (0.30);
+//     above, recall falls to 0.907 at 0.70 and 0.831 at 0.75. The
+//     classifier's human scores jump from 0.451 (55 messages, 2 human) to
+//     0.699, so 0.50 sits in that gap, far from the cliff: keep it. The
+//     constraint human_request recall >= 0.9 never binds below 0.70.
+//   - buying_intent: 0.50 or 0.55 beats 0.60 (F1 0.608 vs 0.599, overall
+//     recall 0.703 vs 0.678, P flat); above 0.65 recall collapses (0.551 at
+//     0.70). The ladder of scores (printed by the sweep) explains it: the
+//     0.593 tier (40 messages, 34 buying: "where can I rent a car soon")
+//     sits under 0.60, the 0.551 tier (39 messages, 8 buying: "I'd like to
+//     take out a loan", the rest "can usa residents get a card?", "I would
+//     like to get a new insurance plan") under 0.55. A threshold between
+//     them, 0.57, takes the first and leaves the second: overall P/R/F1
+//     0.542/0.698/0.610, buying recall 0.563 -> 0.591, +34 handoffs for
+//     +6 false alarms, and only 2 more faq (price and eligibility
+//     questions) read as buying, where 0.55 adds 19.
+//   - complaint: F1 rises with the threshold to 0.638 at 0.85, but only by
+//     missing real complaints: complaint recall 0.880 -> 0.553 (NatCS
+//     0.816 -> 0.079). What it stops are the BANKING77 account problems
+//     above. 0.65 is free on the gold labels (the 0.632 tier, "I was charged
+//     an extra fee, why?", is 13 messages, none gold complaint) but those
+//     are billing disputes a rep should see; at 0.68 the 0.667 tier goes
+//     ("I ain't happy with your work", "not satisfied with your service").
+//     Keep 0.60.
+//   - negative_sentiment: -1 .. -0.7 and 0 (off) measure within 4 false
+//     alarms of each other; -0.6 and -0.5 add false alarms (P 0.531,
+//     0.517). At the defaults the floor alone fires on 4 of 31,106
+//     messages, all gold other ("change this song it sucks so bad"), and
+//     catches no complaint the scores miss: the classifier already turns
+//     sentiment below -0.6 into complaint evidence. The sets hold no angry
+//     lead without complaint words to show what the floor is for, and it
+//     costs 0.01% of messages: keep -0.7 as the safety net.
+//   - The best overall F1 with human_request recall >= 0.9 is buying 0.55,
+//     human 0.55, complaint 0.85, sentiment -1 or off: 0.643/0.659/0.651,
+//     at complaint recall 0.535. Keeping buying and complaint recall within
+//     0.02 of DefaultRules' it is buying 0.55, human 0.55, complaint 0.65,
+//     sentiment -1 or off: 0.542/0.702/0.612.
+//
+// Recommended DefaultRules: BuyingIntent 0.57, HumanRequest 0.50,
+// Complaint 0.60, NegativeSentiment -0.7 (only BuyingIntent changes), at
+// 0.542/0.698/0.610 overall, recall buying 0.591, human 0.932, complaint
+// 0.880. No set's recall falls (clinc150 0.500 -> 0.554); the cost is
+// two false alarms each on rasa (P 0.667 -> 0.658), clinc150 and
+// banking77. It is off the sweep's 0.05 grid because 0.57 sits between
+// two score tiers rather than on one (0.57 and 0.58 measure alike). These
+// are DEV sets, looked at to tune the lexicons too; the held-out 40% will
+// read a few points lower, which is why the floors in TestHandoffQuality
+// sit under these figures.
+//
+// BenchmarkDecide, a three-sentence lead message on a shared 2-core AMD
+// EPYC: Classify+Decide 55-70 µs/op, 10.5 kB, 166 allocs; Decide alone
+// 6-8 µs/op, 34 allocs, most of it the sensitive keyword scan.
 
 import (
 	"bufio"
@@ -255,7 +354,7 @@ func formatHandoffQuality(per map[string]outcomes, all outcomes) string {
 	fmt.Fprintf(&b, "\noverall, gold (rows) by decided reason (columns):\n%-14s", "")
 	cols := append(slices.Clone(handoffReasons), handoff.ReasonSensitive, "")
 	for _, c := range cols {
-		fmt.Fprintf(&b, " %13s", cmp(c, "none"))
+		fmt.Fprintf(&b, " %13s", reasonOrNone(c))
 	}
 	b.WriteString("\n")
 	for _, g := range goldLabels {
@@ -277,9 +376,10 @@ func trimLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-func cmp(s, empty string) string {
+// reasonOrNone names a decision that stays with the agent.
+func reasonOrNone(s string) string {
 	if s == "" {
-		return empty
+		return "none"
 	}
 	return s
 }
@@ -296,7 +396,7 @@ func TestHandoffQuality(t *testing.T) {
 		logErrors(t, handoff.DefaultRules(), sets, reason)
 	}
 
-	// Measured 0.678 / 0.536 / 0.932 (see the top of the file).
+	// Measured recall 0.698, precision 0.542, human_request recall 0.932 (see the top of the file).
 	h := all.handoff()
 	if h.r < 0.65 || h.p < 0.50 {
 		t.Errorf("overall handoff recall %.3f precision %.3f, below the floor (recall 0.65, precision 0.50)", h.r, h.p)
@@ -316,7 +416,7 @@ func logErrors(t *testing.T, r handoff.Rules, sets map[string][]labelledTurn, re
 			}
 			s := lt.turn.Signals
 			t.Logf("%-9s gold=%-13s (%s) got=%-13s b=%.2f h=%.2f c=%.2f s=%+.2f %q", strings.SplitN(name, "-", 2)[0],
-				lt.gold, lt.source, cmp(d.Reason, "none"), s.BuyingIntent, s.HumanRequest, s.Complaint, s.Sentiment, lt.turn.Text)
+				lt.gold, lt.source, reasonOrNone(d.Reason), s.BuyingIntent, s.HumanRequest, s.Complaint, s.Sentiment, lt.turn.Text)
 		}
 	}
 }
@@ -476,7 +576,7 @@ func formatLadder(sets map[string][]labelledTurn) string {
 		fmt.Fprintf(&b, "%s:\n", reason)
 		for i, k := range keys {
 			x := by[k]
-			fmt.Fprintf(&b, "  %s %5d (%d/%d)", k, x.n, x.same, x.any)
+			fmt.Fprintf(&b, "  %s %5d %-9s", k, x.n, fmt.Sprintf("(%d/%d)", x.same, x.any))
 			if i%5 == 4 || i == len(keys)-1 {
 				b.WriteString("\n")
 			}
