@@ -209,6 +209,7 @@ func slaOf(v conversationView, now time.Time) inboxItem {
 	it.Waiting = minutes(now.Sub(h.CreatedAt))
 	switch {
 	case h.ClaimedAt != nil:
+		it.Waiting = ""
 		it.SLAState, it.SLA = "claimed", "claimed after "+minutes(h.ClaimedAt.Sub(h.CreatedAt))
 	case h.RepID == "" && h.DueAt == nil:
 		it.SLAState, it.SLA = "late", "nobody on duty yet"

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 )
@@ -156,7 +158,7 @@ func describe(e crm.Event) string {
 	case crm.EventAgentFallback:
 		return "The model failed (" + str(d["reason"]) + "); the offline agent answered"
 	case crm.EventGuardrail:
-		return fmt.Sprintf("A guardrail changed the reply: %v", d["rules"])
+		return "A guardrail changed the reply: " + guardrails(d["rules"])
 	case crm.EventHandoffRequested:
 		return "The model asked for a person: " + str(d["summary"])
 	case crm.EventCallbackRequested:
@@ -167,6 +169,28 @@ func describe(e crm.Event) string {
 		return "The sender's number could not be read: " + str(d["from"])
 	}
 	return label(e.Kind)
+}
+
+// guardrailWords says what each guardrail did, for the timeline.
+var guardrailWords = map[string]string{
+	agent.GuardAIDisclosure: "said it is the AI assistant", agent.GuardAIIdentity: "said it is not a person",
+	agent.GuardNoHumanClaim: "removed a claim to be a person", agent.GuardUnsupportedPrice: "removed a price the knowledge does not give",
+	agent.GuardUnsupportedDiscount: "removed a discount the knowledge does not give", agent.GuardUnsupportedGuarantee: "removed a guarantee",
+	agent.GuardUnsupportedAppointment: "removed an appointment time", agent.GuardPromptLeak: "kept its instructions private",
+	agent.GuardPromptInjection: "ignored instructions hidden in the message",
+}
+
+func guardrails(v any) string {
+	list, _ := v.([]any)
+	var out []string
+	for _, g := range list {
+		if w, ok := guardrailWords[str(g)]; ok {
+			out = append(out, w)
+		} else {
+			out = append(out, label(str(g)))
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 func str(v any) string {
