@@ -6,7 +6,7 @@ BIN   := bin/leadagent
 .PHONY: help run build test lint bench fmt
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 build: ## build bin/leadagent
 	$(GO) build -o $(BIN) ./cmd/leadagent
@@ -27,6 +27,10 @@ lint: ## gofmt and go vet
 
 bench: ## print the measured figures: latency, throughput, retrieval quality
 	$(GO) test -run '^$$' -bench . -timeout 40m ./... | grep -vE '^(goos|goarch|pkg|cpu|PASS|ok )'
+
+.PHONY: screenshots
+screenshots: ## refresh the README's console screenshots
+	LEADAGENT_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestConsoleInBrowser ./cmd/leadagent/
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')

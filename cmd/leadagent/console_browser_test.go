@@ -1,0 +1,477 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/leadagent/leadagent/channels/sandbox"
+)
+
+// chromiumPath is Debian's chromium, which scripts/install-chromium.sh
+// installs (CI runs it).
+const chromiumPath = "/usr/bin/chromium"
+
+// The phone the console must work on.
+const phoneWidth, phoneHeight = 390, 844
+
+// TestConsoleInBrowser is a rep's evening in a real browser, on a phone:
+// Alex (the only rep at work) signs in and keeps the inbox open; a lead
+// asks for a quote; the conversation shows up under "Needs a rep" by
+// itself (the live update, no reload); Alex takes it over, replies, and
+// hands it back to the agent. The lead's phone, the API and the page
+// must agree at every step, and no page may scroll sideways at 390 px.
+//
+// With LEADAGENT_SCREENSHOTS=DIR it also writes the README's screenshots
+// to DIR (make screenshots).
+func TestConsoleInBrowser(t *testing.T) {
+	if os.Getenv("LEADAGENT_SKIP_BROWSER") == "1" {
+		t.Skip("LEADAGENT_SKIP_BROWSER=1")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("the console's browser test needs chromium at %s (%v): run scripts/install-chromium.sh, "+
+			"or set LEADAGENT_SKIP_BROWSER=1 to skip it", chromiumPath, err)
+	}
+	shots := os.Getenv("LEADAGENT_SCREENSHOTS")
+	if shots != "" {
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Around the clock every active rep is at work; with Jordan and Sam
+	// away, every handoff goes to Alex, the rep this test signs in as.
+	t.Setenv("BUSINESS_HOURS", "24/7")
+	base, _ := serveAndText(t, map[string]string{"REPLY_DEBOUNCE": "0s"}) // one lead already talks to the agent
+	for _, name := range []string{"Jordan Lee", "Sam Ortiz"} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), []string{"reps", "set", name, "--active=false"}, &out, &errOut); code != 0 {
+			t.Fatalf("reps set %s: exit %d: %s", name, code, errOut.String())
+		}
+	}
+	api := consoleAPI{t: t, base: base}
+
+	b := startBrowser(t)
+	b.do("sign in as Alex", 15*time.Second,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), "alex@summit.example"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), demoPassword),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#inbox section.flagged`)),
+	)
+	// The inbox is open and listening before the lead writes: what
+	// follows must reach this page over its event stream.
+	b.do("wait for the inbox's event stream", 10*time.Second,
+		chromedp.Poll[chromedp.Void](`window.__leadagentLive === true`, chromedp.WithPollingInterval(20*time.Millisecond)),
+		chromedp.Evaluate[chromedp.Void](`window.__leadagentSamePage = true`),
+	)
+	b.fitsPhone("the inbox")
+
+	const buyer = "+19705553002"
+	api.text(buyer, "I'd like to get a quote for a new AC next week, budget around $6k")
+	conv := api.waitMode(buyer, "handoff_pending")
+	if conv.AssignedRep == nil || conv.AssignedRep.Name != "Alex Rivera" {
+		t.Fatalf("the handoff went to %+v, want Alex Rivera, the only rep at work", conv.AssignedRep)
+	}
+	card := chromedp.CSS(`#inbox section.flagged a[href="/console/c/` + conv.ID + `"]`)
+	b.do(`wait for the lead under "Needs a rep" (the inbox's live update)`, 10*time.Second, chromedp.WaitVisible(card))
+	b.samePage("the inbox")
+
+	takeOver := chromedp.Search(`//div[@id="live"]//button[normalize-space()="Take over"]`)
+	b.do("open the conversation", 15*time.Second, chromedp.Click(card), chromedp.WaitVisible(takeOver))
+	b.fitsPhone("the conversation")
+	const reply = "Hi, this is Alex at Summit. I can come by Tuesday morning to measure for the new AC. Does 9:30 work?"
+	b.do("take over and reply", 15*time.Second,
+		chromedp.Click(takeOver),
+		chromedp.WaitVisible(chromedp.ID("reply-text")),
+		chromedp.SendKeys(chromedp.ID("reply-text"), reply),
+		chromedp.Click(chromedp.CSS(`form.composer button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.Search(`//ol[contains(@class,"timeline")]/li[contains(@class,"author-rep")]/div[@class="body"][normalize-space()="`+reply+`"]`)),
+	)
+	b.fitsPhone("the conversation with the reply box")
+
+	sent := api.waitSent(buyer, reply)
+	if len(sent) != 1 || sent[0].From != sandboxFromNumber {
+		t.Fatalf("the lead got %+v, want the reply once, from the business number %s", sent, sandboxFromNumber)
+	}
+	got := api.conversation(conv.ID)
+	if got.Mode != "human" {
+		t.Errorf("mode after the takeover and reply: %q, want human", got.Mode)
+	}
+	var byRep []string
+	for _, m := range got.Messages {
+		if m.Author == "rep" {
+			byRep = append(byRep, m.Body)
+		}
+	}
+	if len(byRep) != 1 || byRep[0] != reply {
+		t.Errorf("the rep's messages are %q, want just the reply", byRep)
+	}
+
+	b.everyState(api, conv.ID, shots)
+
+	b.do("hand back to the agent", 15*time.Second,
+		chromedp.Click(chromedp.Search(`//div[@id="live"]//button[normalize-space()="Hand back to the agent"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#live .lead .badge.mode-ai`)),
+	)
+	if got := api.conversation(conv.ID); got.Mode != "ai" {
+		t.Errorf("mode after the hand back: %q, want ai", got.Mode)
+	}
+	b.fitsPhone("the conversation handed back")
+}
+
+// everyState fills the inbox with a lead in each state besides the one
+// Alex has (two asking the agent ordinary questions, one complaining) and
+// opens it in a second tab, where it must fit the phone too. With shots
+// set, that tab also takes the README's screenshots: Alex's conversation
+// on the phone, once the reply is delivered, and the inbox on a desktop.
+func (b *repBrowser) everyState(api consoleAPI, convID, shots string) {
+	t := b.t
+	texts := []struct{ phone, body string }{
+		{"+19705553003", "do you do water heaters?"},
+		{"+19705553004", "do you work in Loveland?"},
+		{"+19705553005", "Your tech never showed up yesterday and nobody called. This is the second time and I'm really upset."},
+	}
+	for _, m := range texts {
+		api.text(m.phone, m.body)
+	}
+	for _, m := range texts[:2] {
+		waitReply(t, api.base, m.phone)
+	}
+	complaint := api.waitMode(texts[2].phone, "handoff_pending")
+
+	tab, closeTab := b.newTab()
+	defer closeTab()
+	if shots != "" {
+		api.waitDelivered(convID)
+		tab.do("open the conversation in a second tab", 15*time.Second,
+			chromedp.Navigate(api.base+"/console/c/"+convID),
+			chromedp.WaitVisible(chromedp.CSS(`#live .timeline .author-rep`)),
+		)
+		tab.screenshot(filepath.Join(shots, "console-phone.png"), phoneWidth, phoneHeight)
+	}
+	tab.do("open the inbox in a second tab", 15*time.Second,
+		chromedp.Navigate(api.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#inbox section.flagged a[href="/console/c/`+complaint.ID+`"]`)),
+	)
+	tab.fitsPhone("the inbox with a lead in every state")
+	if shots != "" {
+		tab.screenshot(filepath.Join(shots, "console.png"), 1200, 800)
+	}
+}
+
+// repBrowser is one tab of a headless chromium on the console.
+type repBrowser struct {
+	t       *testing.T
+	tab     context.Context
+	output  *lockedBuffer // what chromium printed
+	console *consoleLog   // what the pages logged
+}
+
+// liveProbe runs in every page before its own scripts. It records when
+// the page's event stream (htmx's SSE extension) is open, so the test
+// texts only once the inbox listens, and traces the live updates and the
+// refreshes they cause, for the message of a failure.
+const liveProbe = `window.__leadagentTrace = [];
+document.addEventListener("htmx:sseOpen", () => { window.__leadagentLive = true; });
+document.addEventListener("htmx:sseMessage", (e) => window.__leadagentTrace.push(Math.round(performance.now()) + " ms: event " + e.detail.type));
+document.addEventListener("htmx:beforeRequest", (e) => window.__leadagentTrace.push(Math.round(performance.now()) + " ms: GET " + e.detail.pathInfo.requestPath));`
+
+func startBrowser(t *testing.T) *repBrowser {
+	t.Helper()
+	b := &repBrowser{t: t, output: &lockedBuffer{}, console: &consoleLog{}}
+	// Without the background-networking flags chromium waits on the
+	// network for its updaters, and on a closed network it hangs. The
+	// allocator gives each run a fresh temporary profile and removes it.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(phoneWidth, phoneHeight),
+		chromedp.CombinedOutput(b.output),
+	)
+	// Each step has its own limit; this one bounds the browser as a whole.
+	limit, cancelLimit := context.WithTimeout(context.Background(), time.Minute)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(limit, opts...)
+	tab, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelLimit() }) // before the server stops: cleanups run last first
+	b.tab = tab
+	b.open()
+	return b
+}
+
+// newTab opens another tab in the same browser, signed in as the first.
+func (b *repBrowser) newTab() (*repBrowser, context.CancelFunc) {
+	tab, closeTab := chromedp.NewContext(b.tab)
+	other := &repBrowser{t: b.t, tab: tab, output: b.output, console: b.console}
+	other.open()
+	return other, closeTab
+}
+
+// open starts the tab under its own context (a tab started under a
+// step's shorter one closes when that step ends), follows its console,
+// and makes it a phone.
+func (b *repBrowser) open() {
+	b.t.Helper()
+	if err := chromedp.Do(b.tab); err != nil {
+		b.t.Fatalf("start chromium: %v\n%s", err, b.output.String())
+	}
+	b.console.follow(b.tab)
+	b.do("set up the tab", 10*time.Second,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: liveProbe})
+			return err
+		}),
+		chromedp.EmulateViewport(phoneWidth, phoneHeight),
+	)
+}
+
+// do runs the steps of what, giving up after limit (an upper bound for a
+// wait, never a measurement).
+func (b *repBrowser) do(what string, limit time.Duration, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, limit)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](b *repBrowser, what, expression string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expression))
+	if err != nil {
+		b.fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// samePage fails when the page was loaded again since the test marked it.
+func (b *repBrowser) samePage(what string) {
+	b.t.Helper()
+	if !eval[bool](b, "look for the mark", `window.__leadagentSamePage === true`) {
+		b.fatalf("%s was loaded again: the change must arrive by the live update", what)
+	}
+}
+
+// fitsPhone fails when the page scrolls sideways, naming what sticks out.
+func (b *repBrowser) fitsPhone(what string) {
+	b.t.Helper()
+	if eval[bool](b, "measure "+what, `document.documentElement.scrollWidth <= window.innerWidth`) {
+		return
+	}
+	wide := eval[[]string](b, "find what is too wide", `[...document.querySelectorAll("body *")]
+		.filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+		.slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).trim().replace(/\s+/g, ".") : "") +
+			" right=" + Math.round(e.getBoundingClientRect().right))`)
+	b.t.Errorf("%s scrolls sideways at %d px; too wide: %s", what, phoneWidth, strings.Join(wide, ", "))
+}
+
+// screenshot saves the whole page as a PNG, on a screen width by height
+// CSS pixels that grows to the page's height: the sticky reply box then
+// sits where it belongs, not over the middle of the timeline.
+func (b *repBrowser) screenshot(path string, width, height int64) {
+	b.t.Helper()
+	b.do("size the screen for "+path, 10*time.Second, chromedp.EmulateViewport(width, height))
+	height = eval[int64](b, "measure the page", `Math.ceil(document.documentElement.scrollHeight)`)
+	ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		b.fatalf("grow the screen for %s: %v", path, err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.fatalf("screenshot %s: %v", path, err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.do("back to the phone", 10*time.Second, chromedp.EmulateViewport(phoneWidth, phoneHeight))
+	b.t.Logf("wrote %s", path)
+}
+
+// fatalf ends the test with what the browser saw: where it was, the
+// page's text and live updates, its console and chromium's own output.
+func (b *repBrowser) fatalf(format string, args ...any) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, 3*time.Second)
+	defer cancel()
+	where, _ := chromedp.Run(ctx, chromedp.Location())
+	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	trace, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__leadagentTrace || []`))
+	b.t.Fatalf("%s\nat %s:\n%s\nlive updates since the page loaded:\n%s\nconsole:\n%s\nchromium:\n%s", fmt.Sprintf(format, args...),
+		where, text, strings.Join(trace, "\n"), b.console.String(), b.output.String())
+}
+
+// consoleLog keeps the pages' console messages and uncaught exceptions.
+type consoleLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (c *consoleLog) follow(tab context.Context) {
+	messages := chromedp.Console(tab)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			c.mu.Lock()
+			c.lines = append(c.lines, m.String()+" ("+m.URL+")")
+			c.mu.Unlock()
+		}
+	}()
+}
+
+func (c *consoleLog) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.lines, "\n")
+}
+
+// lockedBuffer is a buffer chromium's output goroutine writes while the
+// test may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// consoleAPI texts the business as leads, and reads what the browser did
+// back through /api/v1 and the sandbox's REST API, as another program
+// would.
+type consoleAPI struct {
+	t    *testing.T
+	base string
+}
+
+type apiConversation struct {
+	ID          string
+	Mode        string
+	AssignedRep *struct{ Name string } `json:"assigned_rep"`
+	Messages    []struct{ Author, Direction, Body, Status string }
+}
+
+type sandboxMessage struct{ From, To, Body string }
+
+// text sends body from the lead's phone.
+func (a consoleAPI) text(phone, body string) {
+	a.t.Helper()
+	lead := sandbox.Lead{ServerURL: a.base, AuthToken: sandboxAuthToken, AccountSID: sandboxAccountSID, From: phone, To: sandboxFromNumber}
+	if _, err := lead.Text(context.Background(), body); err != nil {
+		a.t.Fatalf("text from %s: %v", phone, err)
+	}
+}
+
+func (a consoleAPI) get(path string, v any) {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, a.base+path, nil)
+	if strings.HasPrefix(path, "/sandbox/") {
+		req.SetBasicAuth(sandboxAccountSID, sandboxAuthToken)
+	} else {
+		req.Header.Set("Authorization", "Bearer k1")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		a.t.Fatalf("GET %s: %s", path, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		a.t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+func (a consoleAPI) conversation(id string) apiConversation {
+	a.t.Helper()
+	var c apiConversation
+	a.get("/api/v1/conversations/"+id, &c)
+	return c
+}
+
+// waitMode waits until the lead's conversation is in mode.
+func (a consoleAPI) waitMode(phone, mode string) apiConversation {
+	a.t.Helper()
+	var list struct{ Conversations []apiConversation }
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		a.get("/api/v1/conversations?phone="+url.QueryEscape(phone), &list)
+		if len(list.Conversations) == 1 && list.Conversations[0].Mode == mode {
+			return list.Conversations[0]
+		}
+	}
+	a.t.Fatalf("the conversation of %s never became %s: %+v", phone, mode, list.Conversations)
+	return apiConversation{}
+}
+
+// waitDelivered waits until every outbound message of the conversation is
+// delivered.
+func (a consoleAPI) waitDelivered(id string) {
+	a.t.Helper()
+	var c apiConversation
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		c = a.conversation(id)
+		delivered := true
+		for _, m := range c.Messages {
+			delivered = delivered && (m.Direction != "outbound" || m.Status == "delivered")
+		}
+		if delivered {
+			return
+		}
+	}
+	a.t.Fatalf("the messages of %s were never all delivered: %+v", id, c.Messages)
+}
+
+// waitSent waits until the sandbox has sent body to phone, and returns
+// every message to phone with that body.
+func (a consoleAPI) waitSent(phone, body string) []sandboxMessage {
+	a.t.Helper()
+	var page struct{ Messages []sandboxMessage }
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		a.get(fmt.Sprintf("/sandbox/2010-04-01/Accounts/%s/Messages.json?To=%s", sandboxAccountSID, url.QueryEscape(phone)), &page)
+		var same []sandboxMessage
+		for _, m := range page.Messages {
+			if m.Body == body {
+				same = append(same, m)
+			}
+		}
+		if len(same) > 0 {
+			return same
+		}
+	}
+	a.t.Fatalf("%s never received %q; it got %+v", phone, body, page.Messages)
+	return nil
+}
