@@ -77,7 +77,7 @@ CREATE INDEX notifications_conversation ON notifications (conversation_id, creat
 -- none active, the defaults compiled into the binary apply.
 CREATE TABLE escalation_rules (
     version    integer PRIMARY KEY CHECK (version > 0),
-    rules      jsonb NOT NULL,
+    body       jsonb NOT NULL,
     author     text NOT NULL CHECK (author <> ''),
     note       text NOT NULL DEFAULT '',
     created_at timestamptz NOT NULL DEFAULT now(),
