@@ -101,7 +101,20 @@ type TurnInput struct {
 	// FirstTurn is true when the agent has not spoken in this conversation
 	// yet (the place to say it is an AI assistant, where the business asks).
 	FirstTurn bool
+	// Purpose is why the agent writes: an answer to the lead's message
+	// (PurposeReply, the zero value), the first message to a lead who filled
+	// in a form (PurposeFirstTouch; Text is the form's message, maybe
+	// empty), or a follow-up to a lead who has not answered (PurposeFollowUp;
+	// Text is empty).
+	Purpose string
 }
+
+// Purposes of a turn.
+const (
+	PurposeReply      = ""
+	PurposeFirstTouch = "first_touch"
+	PurposeFollowUp   = "follow_up"
+)
 
 // Reply is the agent's answer to one turn.
 type Reply struct {

@@ -97,7 +97,17 @@ func (o *Offline) WithThresholds(t Thresholds) *Offline {
 func (o *Offline) Turn(ctx context.Context, in TurnInput) (Reply, error) {
 	text := strings.TrimSpace(in.Text)
 	sig := o.classifier.Classify(text, in.History)
-	r, coverage, err := o.reply(ctx, in, text, sig)
+	var r Reply
+	var coverage float64
+	var err error
+	switch in.Purpose {
+	case PurposeFirstTouch:
+		r, coverage, err = o.firstTouch(ctx, in, sig)
+	case PurposeFollowUp:
+		r, coverage = o.followUp(in), 1
+	default:
+		r, coverage, err = o.reply(ctx, in, text, sig)
+	}
 	if err != nil {
 		return Reply{}, err
 	}

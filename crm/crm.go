@@ -59,6 +59,9 @@ type Contact struct {
 	// OwnerRepID is the rep who owns the lead ("" for none): their
 	// handoffs go to that rep first.
 	OwnerRepID string `json:"owner_rep_id,omitempty"`
+	// SMSConsentAt is when the lead last agreed to texts on a form (nil:
+	// they never did; a lead who texted first consents by texting).
+	SMSConsentAt *time.Time `json:"sms_consent_at,omitempty"`
 }
 
 // Conversation is one thread with a contact on one channel.
@@ -148,4 +151,7 @@ const (
 	// The agent's requests, for the handoff rules and the rep.
 	EventHandoffRequested  = "handoff_requested"
 	EventCallbackRequested = "callback_requested"
+	// Leads from forms, ad platforms and imports.
+	EventLeadCreated = "lead_created"
+	EventLeadMerged  = "lead_merged"
 )

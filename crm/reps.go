@@ -117,6 +117,17 @@ func RepByName(ctx context.Context, db DB, name string) (Rep, error) {
 	return r, nil
 }
 
+// RepByEmail returns the rep with this email (any case).
+func RepByEmail(ctx context.Context, db DB, email string) (Rep, error) {
+	var r Rep
+	email = strings.ToLower(strings.TrimSpace(email))
+	if err := scanRep(db.QueryRow(ctx, `SELECT `+repColumns+` FROM reps r WHERE lower(r.email) = $1 AND r.email <> ''
+		ORDER BY r.created_at LIMIT 1`, email), &r); err != nil {
+		return Rep{}, fmt.Errorf("rep with email %q: %w", email, notFound(err))
+	}
+	return r, nil
+}
+
 // ListReps returns every rep, by name.
 func ListReps(ctx context.Context, db DB) ([]Rep, error) {
 	rows, err := db.Query(ctx, `SELECT `+repColumns+` FROM reps r ORDER BY lower(r.name)`)

@@ -60,12 +60,12 @@ func (ib *Inbox) enqueue(ctx context.Context, tx pgx.Tx, w handoff.Work) error {
 		}
 	}
 	if s := w.SLA; s != nil {
-		if _, err := ib.jobs.InsertTx(ctx, tx, SLAArgs{HandoffID: s.HandoffID, Step: s.Step}, &river.InsertOpts{ScheduledAt: s.At}); err != nil {
+		if _, err := ib.jobs.InsertTx(ctx, tx, SLAArgs{HandoffID: s.HandoffID, Step: s.Step}, &river.InsertOpts{ScheduledAt: ib.onRiverClock(s.At)}); err != nil {
 			return fmt.Errorf("enqueue sla step %d of handoff %d: %w", s.Step, s.HandoffID, err)
 		}
 	}
 	if s := w.Assign; s != nil {
-		if _, err := ib.jobs.InsertTx(ctx, tx, AssignArgs{HandoffID: s.HandoffID, At: s.At.Unix()}, &river.InsertOpts{ScheduledAt: s.At}); err != nil {
+		if _, err := ib.jobs.InsertTx(ctx, tx, AssignArgs{HandoffID: s.HandoffID, At: s.At.Unix()}, &river.InsertOpts{ScheduledAt: ib.onRiverClock(s.At)}); err != nil {
 			return fmt.Errorf("enqueue rep search for handoff %d: %w", s.HandoffID, err)
 		}
 	}

@@ -119,27 +119,36 @@ func TestHandoffEndToEnd(t *testing.T) {
 	}
 }
 
-// TestSLAThroughRiver runs the SLA's steps as River jobs: with the desk's
-// clock 25 minutes behind, every step is due as soon as it is scheduled,
-// so the next rep and then the admin are texted while nobody claims it.
+// TestSLAThroughRiver runs the SLA's steps as River jobs: while nobody
+// claims the handoff, ten minutes on (the desk's clock moved, the job made
+// due) the next rep is texted, ten more and the admin is.
 func TestSLAThroughRiver(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{})
-	_, reps := b.withDesk(t, hours.MustParse("24/7", "UTC"), func() time.Time { return time.Now().Add(-25 * time.Minute) })
+	clock := &fakeClock{t: time.Now()}
+	_, reps := b.withDesk(t, hours.MustParse("24/7", "UTC"), clock.now)
 	phone := "+19705552102"
 	b.text(t, phone, "can I talk to a real person please")
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	if _, err := b.sandbox.WaitUntil(ctx, func([]sandbox.Message) bool {
-		return len(b.sandbox.MessagesTo(reps["Jordan"].Phone)) == 1
-	}); err != nil {
-		t.Fatalf("the admin was never told: %v", err)
-	}
+	b.replies(t, phone, 1)
 	b.settle(t)
-	first, second := b.sandbox.MessagesTo(reps["Alex"].Phone), b.sandbox.MessagesTo(reps["Sam"].Phone)
-	if len(first) != 1 || len(second) != 1 || !strings.Contains(second[0].Body, "Unclaimed for 10 min.") ||
-		!strings.Contains(b.sandbox.MessagesTo(reps["Jordan"].Phone)[0].Body, "SLA missed: unclaimed for 20 min.") {
-		t.Fatalf("texts: alex %v, sam %v", first, second)
+	wait := func(rep crm.Rep) []sandbox.Message {
+		t.Helper()
+		clock.set(clock.now().Add(10 * time.Minute))
+		b.runScheduled(t, "sla")
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		if _, err := b.sandbox.WaitUntil(ctx, func([]sandbox.Message) bool { return len(b.sandbox.MessagesTo(rep.Phone)) == 1 }); err != nil {
+			t.Fatalf("%s was never told: %v", rep.Name, err)
+		}
+		return b.sandbox.MessagesTo(rep.Phone)
+	}
+	first := b.sandbox.MessagesTo(reps["Alex"].Phone)
+	second := wait(reps["Sam"])
+	admin := wait(reps["Jordan"])
+	b.settle(t)
+	if len(first) != 1 || !strings.Contains(second[0].Body, "Unclaimed for 10 min.") ||
+		!strings.Contains(admin[0].Body, "SLA missed: unclaimed for 20 min.") {
+		t.Fatalf("texts: alex %v, sam %v, jordan %v", first, second, admin)
 	}
 	v := b.conversation(t, phone)
 	for _, kind := range []string{handoff.EventHandoff, handoff.EventSLANextRep, handoff.EventSLAAdmins} {

@@ -133,8 +133,10 @@ func New(cfg Config) (*Inbox, error) {
 		river.AddWorker(workers, &notifyWorker{ib: ib})
 		river.AddWorker(workers, &slaWorker{ib: ib})
 		river.AddWorker(workers, &assignWorker{ib: ib})
+		river.AddWorker(workers, &firstTouchWorker{ib: ib})
+		river.AddWorker(workers, &followUpWorker{ib: ib})
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}, firstTouchQueue: {MaxWorkers: 1}}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.DB), rc)
 	if err != nil {
@@ -158,6 +160,14 @@ func (ib *Inbox) Stop(ctx context.Context) error {
 		return fmt.Errorf("inbox: stop workers: %w", err)
 	}
 	return nil
+}
+
+// onRiverClock turns a time on the inbox's clock into River's, which
+// schedules by the real time: a step due in an hour by the inbox's clock
+// runs in an hour. In production the two are one clock; a test's clock
+// may stand anywhere.
+func (ib *Inbox) onRiverClock(t time.Time) time.Time {
+	return t.Add(time.Since(ib.now()))
 }
 
 func defaultBackoff(attempt int) time.Duration {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 )
@@ -92,6 +94,9 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: ib.helpText(), ReplyTo: msg.ID, Outcome: "answered",
 		}, event)
 	}
+	if err := ib.stopCadence(ctx, tx, conv, keyword, event); err != nil {
+		return err
+	}
 	if contact.OptedOut {
 		return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
 	}
@@ -113,12 +118,34 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 	}
 	opts := &river.InsertOpts{}
 	if ib.debounce > 0 {
-		opts.ScheduledAt = ib.now().Add(ib.debounce)
+		opts.ScheduledAt = time.Now().Add(ib.debounce)
 	}
 	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, opts); err != nil {
 		return fmt.Errorf("enqueue reply to %s: %w", msg.ID, err)
 	}
 	return nil
+}
+
+// stopCadence ends the conversation's follow-ups when the lead writes: a
+// reply means the agent (or a rep) talks with them now, and STOP means no
+// more texts. HELP, and START after a STOP, change nothing.
+func (ib *Inbox) stopCadence(ctx context.Context, tx pgx.Tx, conv crm.Conversation, k crm.Keyword,
+	event func(string, map[string]any) error) error {
+	if k == crm.KeywordHelp || (k == crm.KeywordOptIn && conv.Contact.OptedOut) {
+		return nil
+	}
+	run, ok, err := cadence.ActiveRun(ctx, tx, conv.ID)
+	if err != nil || !ok {
+		return err
+	}
+	reason := cadence.StopReplied
+	if k == crm.KeywordOptOut {
+		reason = cadence.StopOptedOut
+	}
+	if err := cadence.Stop(ctx, tx, run.ID, reason, ib.now()); err != nil {
+		return err
+	}
+	return event(EventCadenceStopped, map[string]any{"run_id": run.ID, "step": run.NextStep + 1, "reason": reason})
 }
 
 const (

@@ -26,46 +26,17 @@ type sendWorker struct {
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	ib := w.ib
 	var sendErr error
-	var contact crm.Contact
 	err := ib.inTx(ctx, func(tx pgx.Tx) error {
 		msg, err := crm.LockMessage(ctx, tx, job.Args.MessageID)
 		if err != nil {
 			return err
 		}
-		if msg.ProviderSID != "" || msg.Status != crm.StatusPending {
-			return nil // sent, suppressed or failed already
-		}
 		conv, err := crm.ConversationWithContact(ctx, tx, msg.ConversationID)
 		if err != nil {
 			return err
 		}
-		contact = conv.Contact
-		event := func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
-		}
-		if contact.OptedOut {
-			if err := crm.MarkUnsent(ctx, tx, msg.ID, crm.StatusSuppressed, 0, "lead opted out"); err != nil {
-				return err
-			}
-			return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
-		}
-		res, err := ib.sender.Send(ctx, channels.Outbound{To: contact.Phone, Body: msg.Body, StatusCallback: ib.callback})
-		if err != nil {
-			sendErr = err
-			return ib.refused(ctx, tx, msg, contact, err, event)
-		}
-		sent, err := crm.MarkSent(ctx, tx, msg.ID, res.ProviderSID, res.Status, ib.now())
-		if err != nil {
-			return err
-		}
-		if err := event(crm.EventMessageSent, map[string]any{"message_id": msg.ID, "sid": res.ProviderSID}); err != nil {
-			return err
-		}
-		if sent.Status != res.Status {
-			// Delivery reports overtook the send; act on them now.
-			return ib.delivered(ctx, tx, conv, sent)
-		}
-		return nil
+		sendErr, err = ib.deliver(ctx, tx, conv, msg)
+		return err
 	})
 	if errors.Is(err, crm.ErrNotFound) {
 		return river.JobCancel(err)
@@ -78,6 +49,46 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return fmt.Errorf("send %s: %w", job.Args.MessageID, sendErr)
 	}
 	return nil
+}
+
+// deliver sends one outbound message, locked by the caller's transaction,
+// unless it was sent, suppressed or failed already, or the lead opted out.
+// sendErr is the provider's refusal, recorded when final; a retryable one
+// leaves the message pending for the caller to retry.
+func (ib *Inbox) deliver(ctx context.Context, tx pgx.Tx, conv crm.Conversation, msg crm.Message) (sendErr, err error) {
+	if msg.ProviderSID != "" || msg.Status != crm.StatusPending {
+		return nil, nil
+	}
+	contact := conv.Contact
+	event := func(kind string, detail map[string]any) error {
+		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
+	}
+	if contact.OptedOut {
+		if err := crm.MarkUnsent(ctx, tx, msg.ID, crm.StatusSuppressed, 0, "lead opted out"); err != nil {
+			return nil, err
+		}
+		return nil, event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
+	}
+	res, err := ib.sender.Send(ctx, channels.Outbound{To: contact.Phone, Body: msg.Body, StatusCallback: ib.callback})
+	if err != nil {
+		return err, ib.refused(ctx, tx, msg, contact, err, event)
+	}
+	now := ib.now()
+	sent, err := crm.MarkSent(ctx, tx, msg.ID, res.ProviderSID, res.Status, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := crm.MarkFirstTouchSent(ctx, tx, msg.ID, now); err != nil {
+		return nil, err
+	}
+	if err := event(crm.EventMessageSent, map[string]any{"message_id": msg.ID, "sid": res.ProviderSID}); err != nil {
+		return nil, err
+	}
+	if sent.Status != res.Status {
+		// Delivery reports overtook the send; act on them now.
+		return nil, ib.delivered(ctx, tx, conv, sent)
+	}
+	return nil, nil
 }
 
 // refused records a provider refusal. Permanent ones mark the message

@@ -1,0 +1,328 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Consent is a lead's consent to texts as the form captured it: kept as
+// evidence, with what they agreed to, when, where and from which address.
+type Consent struct {
+	SMS        bool      `json:"sms"`
+	Text       string    `json:"text"`
+	CapturedAt time.Time `json:"captured_at"`
+	IP         string    `json:"ip,omitempty"`
+	// Source is where it was captured (the form's page, the ad platform).
+	Source string `json:"source,omitempty"`
+}
+
+// NewLead is a lead as a web form, an ad platform or an import row gives
+// it.
+type NewLead struct {
+	Phone      string
+	Name       string
+	Email      string
+	Source     string
+	Message    string
+	ExternalID string
+	OwnerEmail string
+	// Consent is nil when the form said nothing about consent.
+	Consent    *Consent
+	ReceivedAt time.Time
+}
+
+// Lead is one lead as it arrived.
+type Lead struct {
+	ID                  string     `json:"id"`
+	ContactID           string     `json:"contact_id"`
+	ConversationID      string     `json:"conversation_id"`
+	ExternalID          string     `json:"external_id,omitempty"`
+	Source              string     `json:"source"`
+	Message             string     `json:"message,omitempty"`
+	Merged              bool       `json:"merged"`
+	SMSConsent          bool       `json:"sms_consent"`
+	AfterHours          bool       `json:"after_hours"`
+	CreatedAt           time.Time  `json:"created_at"`
+	FirstTouchMessageID string     `json:"first_touch_message_id,omitempty"`
+	FirstTouchAt        *time.Time `json:"first_touch_at,omitempty"`
+}
+
+// Limits on what a lead may carry.
+const (
+	maxLeadName    = 200
+	maxLeadMessage = 2000
+	maxLeadField   = 200
+)
+
+// Normalize checks a lead and puts it in stored form: the phone in E.164
+// (region reads numbers without a country code), the email lower-cased.
+// Every problem is an *InvalidError naming the field as the API takes it
+// ("phone", "consent.text").
+func (in *NewLead) Normalize(region string) error {
+	phone, ok := NormalizePhone(in.Phone, region)
+	switch {
+	case strings.TrimSpace(in.Phone) == "":
+		return &InvalidError{"phone", "is required"}
+	case !ok:
+		return &InvalidError{"phone", fmt.Sprintf("%q is not a phone number", in.Phone)}
+	}
+	in.Phone = phone
+	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Source = strings.TrimSpace(in.Source)
+	in.ExternalID = strings.TrimSpace(in.ExternalID)
+	in.Message = strings.TrimSpace(in.Message)
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"name", in.Name, maxLeadName}, {"source", in.Source, maxLeadField}, {"external_id", in.ExternalID, maxLeadField},
+		{"message", in.Message, maxLeadMessage}, {"owner_email", in.OwnerEmail, maxLeadField}} {
+		if n := utf8.RuneCountInString(f.value); n > f.max {
+			return &InvalidError{f.name, fmt.Sprintf("is %d characters; at most %d", n, f.max)}
+		}
+	}
+	var err error
+	if in.Email, err = normalEmail("email", in.Email); err != nil {
+		return err
+	}
+	if in.OwnerEmail, err = normalEmail("owner_email", in.OwnerEmail); err != nil {
+		return err
+	}
+	if c := in.Consent; c != nil {
+		c.Text = strings.TrimSpace(c.Text)
+		switch {
+		case c.SMS && c.Text == "":
+			return &InvalidError{"consent.text", "is required with consent.sms: the words the lead agreed to"}
+		case c.SMS && c.CapturedAt.IsZero():
+			return &InvalidError{"consent.captured_at", "is required with consent.sms: when the lead agreed"}
+		case !c.CapturedAt.IsZero() && c.CapturedAt.After(in.ReceivedAt.Add(5*time.Minute)):
+			return &InvalidError{"consent.captured_at", "is in the future"}
+		case c.IP != "" && net.ParseIP(strings.TrimSpace(c.IP)) == nil:
+			return &InvalidError{"consent.ip", fmt.Sprintf("%q is not an IP address", c.IP)}
+		case utf8.RuneCountInString(c.Text) > maxLeadMessage:
+			return &InvalidError{"consent.text", fmt.Sprintf("is longer than %d characters", maxLeadMessage)}
+		}
+		c.IP = strings.TrimSpace(c.IP)
+	}
+	return nil
+}
+
+func normalEmail(field, raw string) (string, error) {
+	raw = strings.ToLower(strings.TrimSpace(raw))
+	if raw == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(raw)
+	if err != nil || a.Address != raw {
+		return "", &InvalidError{field, fmt.Sprintf("%q is not an email address", raw)}
+	}
+	return raw, nil
+}
+
+// RecordedLead is what RecordLead did.
+type RecordedLead struct {
+	Lead    Lead
+	Contact Contact
+	// Repeat is true when the lead's external_id was seen before: nothing
+	// was changed, and Lead is the one recorded then.
+	Repeat bool
+	// NewContact is true when no contact matched.
+	NewContact bool
+	// Changed lists what the lead changed of an existing contact.
+	Changed []string
+}
+
+// RecordLead stores a normalized lead in tx: the contact it matches by
+// phone, else by email, updated with what the lead brings (or a new
+// contact), its open SMS conversation, its consent evidence and the lead
+// row. A lead with an external_id seen before changes nothing. ownerRepID
+// ("" for none) becomes the contact's owner.
+func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, afterHours bool) (RecordedLead, error) {
+	var out RecordedLead
+	if in.ExternalID != "" {
+		// Two deliveries of one lead at once take turns here, so the
+		// second finds the first's row.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('lead:' || $1))`, in.ExternalID); err != nil {
+			return out, fmt.Errorf("record lead %s: %w", in.ExternalID, err)
+		}
+		l, err := LeadByExternalID(ctx, tx, in.ExternalID)
+		if err == nil {
+			out.Lead, out.Repeat = l, true
+			out.Contact, err = GetContact(ctx, tx, l.ContactID)
+			return out, err
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return out, err
+		}
+	}
+	c, err := matchContact(ctx, tx, in.Phone, in.Email)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		out.NewContact = true
+		err = scanContact(tx.QueryRow(ctx, `
+			INSERT INTO contacts AS c (phone, name, email, source, owner_rep_id) VALUES ($1, $2, $3, $4, NULLIF($5, '')::uuid)
+			RETURNING `+contactColumns, in.Phone, in.Name, in.Email, in.Source, ownerRepID), &c)
+		if err != nil {
+			return out, fmt.Errorf("record lead %s: new contact: %w", in.Phone, err)
+		}
+	case err != nil:
+		return out, err
+	default:
+		if c, out.Changed, err = mergeLead(ctx, tx, c, in, ownerRepID); err != nil {
+			return out, err
+		}
+	}
+	if c.OptedOut && in.Consent != nil && in.Consent.SMS {
+		// A form's checkbox does not undo a STOP: the lead must text START.
+		in.Consent.SMS = false
+	}
+	conv, err := OpenConversation(ctx, tx, c.ID, "sms")
+	if err != nil {
+		return out, err
+	}
+	consent := in.Consent != nil && in.Consent.SMS
+	err = scanLead(tx.QueryRow(ctx, `
+		INSERT INTO leads AS l (contact_id, conversation_id, external_id, source, message, merged, sms_consent, after_hours, created_at)
+		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9)
+		RETURNING `+leadColumns, c.ID, conv.ID, in.ExternalID, in.Source, in.Message, !out.NewContact, consent, afterHours,
+		in.ReceivedAt), &out.Lead)
+	if err != nil {
+		return out, fmt.Errorf("record lead %s: %w", in.Phone, err)
+	}
+	if in.Consent != nil {
+		if err := recordConsent(ctx, tx, c.ID, out.Lead.ID, in.Source, *in.Consent); err != nil {
+			return out, err
+		}
+		if consent {
+			c.SMSConsentAt = &in.Consent.CapturedAt
+		}
+	}
+	out.Contact = c
+	return out, nil
+}
+
+// matchContact finds the contact a lead belongs to, and locks it: the one
+// with its phone, else the oldest with its email.
+func matchContact(ctx context.Context, tx pgx.Tx, phone, email string) (Contact, error) {
+	var c Contact
+	err := scanContact(tx.QueryRow(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.phone = $1 FOR UPDATE`, phone), &c)
+	if errors.Is(err, pgx.ErrNoRows) && email != "" {
+		err = scanContact(tx.QueryRow(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE lower(c.email) = $1 AND c.email <> ''
+			ORDER BY c.created_at LIMIT 1 FOR UPDATE`, email), &c)
+	}
+	if err != nil {
+		return Contact{}, fmt.Errorf("match lead %s: %w", phone, notFound(err))
+	}
+	return c, nil
+}
+
+// mergeLead updates a contact with what a new lead brings: a name or an
+// email it lacked, the phone the lead gave (texts go there now), the
+// owner; its first source stays, for attribution.
+func mergeLead(ctx context.Context, tx pgx.Tx, c Contact, in NewLead, ownerRepID string) (Contact, []string, error) {
+	var changed []string
+	if in.Name != "" && in.Name != c.Name {
+		changed = append(changed, "name")
+	}
+	if in.Email != "" && !strings.EqualFold(in.Email, c.Email) {
+		changed = append(changed, "email")
+	}
+	if in.Phone != c.Phone {
+		changed = append(changed, "phone")
+	}
+	if c.Source == "" && in.Source != "" {
+		changed = append(changed, "source")
+	}
+	if ownerRepID != "" && ownerRepID != c.OwnerRepID {
+		changed = append(changed, "owner")
+	}
+	if len(changed) == 0 {
+		return c, nil, nil
+	}
+	err := scanContact(tx.QueryRow(ctx, `
+		UPDATE contacts c SET name = COALESCE(NULLIF($2, ''), c.name), email = COALESCE(NULLIF($3, ''), c.email),
+			phone = $4, phone_valid = true, source = CASE WHEN c.source = '' THEN $5 ELSE c.source END,
+			owner_rep_id = COALESCE(NULLIF($6, '')::uuid, c.owner_rep_id), updated_at = now()
+		WHERE c.id = $1
+		RETURNING `+contactColumns, c.ID, in.Name, in.Email, in.Phone, in.Source, ownerRepID), &c)
+	if err != nil {
+		return c, nil, fmt.Errorf("merge lead into contact %s: %w", c.ID, err)
+	}
+	return c, changed, nil
+}
+
+func recordConsent(ctx context.Context, tx pgx.Tx, contactID, leadID, source string, c Consent) error {
+	if c.Source == "" {
+		c.Source = source
+	}
+	captured := c.CapturedAt
+	if captured.IsZero() {
+		captured = time.Now()
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO consents (contact_id, lead_id, channel, granted, text, captured_at, source, ip)
+		VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7)`, contactID, leadID, c.SMS, c.Text, captured, c.Source, c.IP); err != nil {
+		return fmt.Errorf("record consent of %s: %w", contactID, err)
+	}
+	if c.SMS {
+		if _, err := tx.Exec(ctx, `UPDATE contacts SET sms_consent_at = $2 WHERE id = $1`, contactID, captured); err != nil {
+			return fmt.Errorf("record consent of %s: %w", contactID, err)
+		}
+	}
+	return nil
+}
+
+const leadColumns = `l.id::text, l.contact_id::text, COALESCE(l.conversation_id::text, ''), COALESCE(l.external_id, ''), l.source,
+	l.message, l.merged, l.sms_consent, l.after_hours, l.created_at, COALESCE(l.first_touch_message_id::text, ''), l.first_touch_at`
+
+func scanLead(row pgx.Row, l *Lead) error {
+	return row.Scan(&l.ID, &l.ContactID, &l.ConversationID, &l.ExternalID, &l.Source, &l.Message, &l.Merged, &l.SMSConsent,
+		&l.AfterHours, &l.CreatedAt, &l.FirstTouchMessageID, &l.FirstTouchAt)
+}
+
+// GetLead returns one lead.
+func GetLead(ctx context.Context, db DB, id string) (Lead, error) {
+	if !isUUID(id) {
+		return Lead{}, fmt.Errorf("get lead %q: %w", id, ErrNotFound)
+	}
+	var l Lead
+	if err := scanLead(db.QueryRow(ctx, `SELECT `+leadColumns+` FROM leads l WHERE l.id = $1`, id), &l); err != nil {
+		return Lead{}, fmt.Errorf("get lead %s: %w", id, notFound(err))
+	}
+	return l, nil
+}
+
+// LeadByExternalID returns the lead an ad platform or form delivered with
+// this id.
+func LeadByExternalID(ctx context.Context, db DB, externalID string) (Lead, error) {
+	var l Lead
+	if err := scanLead(db.QueryRow(ctx, `SELECT `+leadColumns+` FROM leads l WHERE l.external_id = $1`, externalID), &l); err != nil {
+		return Lead{}, fmt.Errorf("lead %q: %w", externalID, notFound(err))
+	}
+	return l, nil
+}
+
+// SetFirstTouch records the lead's first message, before it is sent.
+func SetFirstTouch(ctx context.Context, db DB, leadID, messageID string) error {
+	if _, err := db.Exec(ctx, `UPDATE leads SET first_touch_message_id = $2 WHERE id = $1 AND first_touch_message_id IS NULL`,
+		leadID, messageID); err != nil {
+		return fmt.Errorf("first touch of lead %s: %w", leadID, err)
+	}
+	return nil
+}
+
+// MarkFirstTouchSent records when the provider accepted the lead's first
+// message: the end of the speed-to-lead clock.
+func MarkFirstTouchSent(ctx context.Context, db DB, messageID string, at time.Time) error {
+	if _, err := db.Exec(ctx, `UPDATE leads SET first_touch_at = $2 WHERE first_touch_message_id = $1 AND first_touch_at IS NULL`,
+		messageID, at); err != nil {
+		return fmt.Errorf("first touch %s sent: %w", messageID, err)
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/cadence"
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/crm"
+)
+
+// FollowUpArgs is the job that sends one step of a lead's cadence when it
+// is due. At is part of the args so a step held for quiet hours can be
+// scheduled again while its first job is still running.
+type FollowUpArgs struct {
+	RunID string `json:"run_id"`
+	Step  int    `json:"step"`
+	At    int64  `json:"at"` // unix seconds
+}
+
+func (FollowUpArgs) Kind() string { return "follow_up" }
+
+func (FollowUpArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+func (ib *Inbox) scheduleFollowUp(ctx context.Context, tx pgx.Tx, d cadence.Due) error {
+	_, err := ib.jobs.InsertTx(ctx, tx, FollowUpArgs{RunID: d.RunID, Step: d.Step, At: d.At.Unix()}, &river.InsertOpts{ScheduledAt: ib.onRiverClock(d.At)})
+	if err != nil {
+		return fmt.Errorf("schedule step %d of cadence %s: %w", d.Step, d.RunID, err)
+	}
+	return nil
+}
+
+type followUpWorker struct {
+	river.WorkerDefaults[FollowUpArgs]
+	ib *Inbox
+}
+
+// Work sends one cadence step. The stop conditions are checked, and the
+// step sent, in one transaction that holds the conversation: a lead who
+// replied, opted out, was handed off or closed is never sent it, and a
+// lead's text that arrives meanwhile waits for the step to commit. A step
+// that falls in the lead's quiet hours waits for the next allowed minute.
+func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
+	ib := w.ib
+	step := job.Args.Step
+	var text string
+	var reply agent.Reply
+	var sendErr error
+	err := ib.inTx(ctx, func(tx pgx.Tx) error {
+		run, err := cadence.Lock(ctx, tx, job.Args.RunID)
+		if err != nil {
+			return err
+		}
+		if run.State != cadence.StateActive || run.NextStep != step || step >= len(run.Cadence.Steps) {
+			return nil // sent, stopped or moved on already
+		}
+		conv, err := crm.LockConversation(ctx, tx, run.ConversationID)
+		if err != nil {
+			return err
+		}
+		if conv.Messages, err = crm.Messages(ctx, tx, conv.ID); err != nil {
+			return err
+		}
+		event := func(kind string, detail map[string]any) error {
+			detail["run_id"], detail["step"] = run.ID, step+1
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+		}
+		now := ib.now()
+		if reason := cadence.Stopper(conv, run); reason != "" {
+			if err := cadence.Stop(ctx, tx, run.ID, reason, now); err != nil {
+				return err
+			}
+			return event(EventCadenceStopped, map[string]any{"reason": reason})
+		}
+		tz := crm.PhoneTimeZone(conv.Contact.Phone)
+		if tz == "" {
+			sched, err := ib.desk.Hours(ctx, tx)
+			if err != nil {
+				return err
+			}
+			tz = sched.TimeZone()
+		}
+		allowed, err := cadence.Allowed(now, tz)
+		if err != nil {
+			return err
+		}
+		if allowed.After(now) {
+			if err := cadence.Wait(ctx, tx, run.ID, allowed, now); err != nil {
+				return err
+			}
+			if err := event(EventCadenceWaiting, map[string]any{"until": allowed, "time_zone": tz, "reason": "quiet hours"}); err != nil {
+				return err
+			}
+			return ib.scheduleFollowUp(ctx, tx, cadence.Due{RunID: run.ID, Step: step, At: allowed})
+		}
+		if text == "" {
+			// Written inside the transaction: the conversation it reads is
+			// the one the step answers to. The offline agent takes
+			// milliseconds; a model is bounded by its turn timeout.
+			asked := ""
+			if run.LeadID != "" {
+				lead, err := crm.GetLead(ctx, tx, run.LeadID)
+				if err != nil {
+					return err
+				}
+				asked = lead.Message
+			}
+			if text, reply, err = ib.stepText(ctx, conv, run.Cadence.Steps[step], asked); err != nil {
+				return err
+			}
+		}
+		segments, _ := agent.Segments(text)
+		out := crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: text, Outcome: string(agent.OutcomeAsked), Segments: segments}
+		if reply.Text != "" {
+			out.Turn = turnOf(reply)
+		}
+		msg, _, err := crm.RecordOutbound(ctx, tx, out)
+		if err != nil {
+			return err
+		}
+		if sendErr, err = ib.deliver(ctx, tx, conv, msg); err != nil {
+			return err
+		}
+		if sendErr != nil && !channels.IsPermanent(sendErr) {
+			return sendErr // roll back the step; the retry checks everything again
+		}
+		if sendErr != nil {
+			if err := cadence.Stop(ctx, tx, run.ID, "send_failed", now); err != nil {
+				return err
+			}
+			return event(EventCadenceStopped, map[string]any{"reason": "the provider refused the text"})
+		}
+		if err := event(EventCadenceStep, map[string]any{"message_id": msg.ID}); err != nil {
+			return err
+		}
+		next, done, err := cadence.Sent(ctx, tx, run, step, now)
+		if err != nil {
+			return err
+		}
+		if done {
+			return event(EventCadenceCompleted, map[string]any{"steps": len(run.Cadence.Steps)})
+		}
+		return ib.scheduleFollowUp(ctx, tx, next)
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return fmt.Errorf("cadence %s step %d: %w", job.Args.RunID, step+1, err)
+	}
+	return nil
+}
+
+// stepText writes a step: its template, or the agent's follow-up from the
+// conversation; asked is what the lead's form said, if they came from one.
+func (ib *Inbox) stepText(ctx context.Context, conv crm.Conversation, s cadence.Step, asked string) (string, agent.Reply, error) {
+	first := "there"
+	if f := firstWord(conv.Contact.Name); f != "" {
+		first = f
+	}
+	if s.Message != "" {
+		text, err := s.Render(cadence.Vars{FirstName: first, Name: conv.Contact.Name, Business: ib.business.Name,
+			Topic: topicOf(conv.Messages, asked)})
+		return text, agent.Reply{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	reply, err := ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelSMS, Purpose: agent.PurposeFollowUp,
+		Lead:    agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage, Notes: conv.Contact.Notes},
+		History: history(conv.Messages), Text: asked, FirstTurn: !spoke(conv.Messages)})
+	if err != nil {
+		return "", agent.Reply{}, fmt.Errorf("follow-up text: %w", err)
+	}
+	return reply.Text, reply, nil
+}
+
+// topicOf is what the lead last asked about, in a few words, for a
+// template's {{.Topic}}: their latest message, else their form's.
+func topicOf(msgs []crm.Message, asked string) string {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Direction == crm.Inbound && msgs[i].Body != "" {
+			return clipWords(msgs[i].Body, 8)
+		}
+	}
+	return clipWords(asked, 8)
+}
+
+// clipWords keeps the first n words of s, without closing punctuation.
+func clipWords(s string, n int) string {
+	w := strings.Fields(s)
+	if len(w) > n {
+		w = w[:n]
+	}
+	return strings.TrimRight(strings.Join(w, " "), ".,;:!? ")
+}
+
+// firstWord is a name's first word, when it looks like a name.
+func firstWord(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 || strings.ContainsAny(f[0], "0123456789@+") {
+		return ""
+	}
+	return f[0]
+}

@@ -1,0 +1,266 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/cadence"
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/crm"
+)
+
+// firstTouchQueue works first touches one at a time, in order of arrival:
+// under a burst, leads are texted in the order they came, as fast as the
+// number's send rate allows, and the rest wait in the queue.
+const firstTouchQueue = "first_touch"
+
+// NewLead is what happened to a lead from a form, an ad platform or an
+// import.
+type NewLead struct {
+	Lead    crm.Lead
+	Contact crm.Contact
+	// Repeat: the same external_id was delivered before; nothing changed.
+	Repeat bool
+	// NewContact: no contact matched the phone or email.
+	NewContact bool
+	// FirstTouch says what the lead will get: "queued" (a text, at once),
+	// "no_consent" (no text; a rep was told), "opted_out" (no text ever).
+	FirstTouch string
+}
+
+// FirstTouch outcomes.
+const (
+	FirstTouchQueued    = "queued"
+	FirstTouchNoConsent = "no_consent"
+	FirstTouchOptedOut  = "opted_out"
+)
+
+// ReceiveLead records a lead and starts speed to lead, in one
+// transaction: the contact (matched by phone or email, or new), consent
+// evidence, the lead, its timeline, and then, with SMS consent, the first
+// touch job and the follow-up cadence; without it, a text to the lead's
+// owner or the rep on duty instead. The same external_id twice changes
+// nothing. Bad input is a *crm.InvalidError naming the field.
+func (ib *Inbox) ReceiveLead(ctx context.Context, in crm.NewLead) (NewLead, error) {
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = ib.now()
+	}
+	if err := in.Normalize(ib.region); err != nil {
+		return NewLead{}, err
+	}
+	var out NewLead
+	err := ib.inTx(ctx, func(tx pgx.Tx) error {
+		owner, ownerErr := "", error(nil)
+		if in.OwnerEmail != "" {
+			rep, err := crm.RepByEmail(ctx, tx, in.OwnerEmail)
+			switch {
+			case err == nil:
+				owner = rep.ID
+			case errors.Is(err, crm.ErrNotFound):
+				ownerErr = err // recorded on the timeline; the lead is not refused for it
+			default:
+				return err
+			}
+		}
+		sched, err := ib.desk.Hours(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rec, err := crm.RecordLead(ctx, tx, in, owner, !sched.Open(in.ReceivedAt))
+		if err != nil {
+			return err
+		}
+		out = NewLead{Lead: rec.Lead, Contact: rec.Contact, Repeat: rec.Repeat, NewContact: rec.NewContact}
+		if rec.Repeat {
+			out.FirstTouch = "" // decided the first time
+			return nil
+		}
+		event := func(kind string, detail map[string]any) error {
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: rec.Lead.ConversationID, ContactID: rec.Contact.ID, Kind: kind, Detail: detail})
+		}
+		detail := map[string]any{"lead_id": rec.Lead.ID, "source": in.Source, "message": in.Message, "sms_consent": rec.Lead.SMSConsent,
+			"after_hours": rec.Lead.AfterHours}
+		if in.ExternalID != "" {
+			detail["external_id"] = in.ExternalID
+		}
+		if ownerErr != nil {
+			detail["owner_unknown"] = in.OwnerEmail
+		}
+		if err := event(crm.EventLeadCreated, detail); err != nil {
+			return err
+		}
+		if !rec.NewContact {
+			if err := event(crm.EventLeadMerged, map[string]any{"lead_id": rec.Lead.ID, "changed": rec.Changed}); err != nil {
+				return err
+			}
+		}
+		switch {
+		case rec.Contact.OptedOut:
+			out.FirstTouch = FirstTouchOptedOut
+			return event(crm.EventSuppressed, map[string]any{"lead_id": rec.Lead.ID, "reason": "opted out"})
+		case !rec.Lead.SMSConsent:
+			out.FirstTouch = FirstTouchNoConsent
+			conv, err := crm.LockConversation(ctx, tx, rec.Lead.ConversationID)
+			if err != nil {
+				return err
+			}
+			w, err := ib.desk.NewLeadWithoutConsent(ctx, tx, conv, rec.Lead)
+			if err != nil {
+				return err
+			}
+			return ib.enqueue(ctx, tx, w)
+		}
+		out.FirstTouch = FirstTouchQueued
+		if _, err := ib.jobs.InsertTx(ctx, tx, FirstTouchArgs{LeadID: rec.Lead.ID}, nil); err != nil {
+			return fmt.Errorf("enqueue first touch of %s: %w", rec.Lead.ID, err)
+		}
+		run, first, started, err := cadence.Start(ctx, tx, rec.Lead.ConversationID, rec.Lead.ID, in.ReceivedAt)
+		if err != nil || !started {
+			return err
+		}
+		if err := event(EventCadenceStarted, map[string]any{"run_id": run.ID, "version": run.Version, "steps": len(run.Cadence.Steps)}); err != nil {
+			return err
+		}
+		return ib.scheduleFollowUp(ctx, tx, first)
+	})
+	return out, err
+}
+
+// FirstTouchArgs is the job that writes and sends a lead's first message.
+type FirstTouchArgs struct {
+	LeadID string `json:"lead_id"`
+}
+
+func (FirstTouchArgs) Kind() string { return "first_touch" }
+
+func (FirstTouchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: firstTouchQueue, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type firstTouchWorker struct {
+	river.WorkerDefaults[FirstTouchArgs]
+	ib *Inbox
+}
+
+// Work writes the lead's first message with the agent (a personal opener
+// from the form's message and the knowledge) and sends it in the same
+// transaction, so the speed-to-lead clock stops when Twilio accepts it. A
+// retried job finds the message written and only sends it.
+func (w *firstTouchWorker) Work(ctx context.Context, job *river.Job[FirstTouchArgs]) error {
+	ib := w.ib
+	lead, err := crm.GetLead(ctx, ib.db, job.Args.LeadID)
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	var reply agent.Reply
+	if lead.FirstTouchMessageID == "" {
+		conv, err := crm.ConversationWithMessages(ctx, ib.db, lead.ConversationID)
+		if err != nil {
+			return err
+		}
+		if skip := firstTouchSkip(conv, lead); skip != "" {
+			return ib.skipFirstTouch(ctx, conv, lead, skip)
+		}
+		reply, err = ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelSMS, Purpose: agent.PurposeFirstTouch, FirstTurn: true,
+			Lead: agent.Lead{Name: conv.Contact.Name, Source: lead.Source, Stage: conv.Contact.Stage, Notes: conv.Contact.Notes},
+			Text: lead.Message})
+		if err != nil {
+			return fmt.Errorf("first touch of %s: %w", lead.ID, err)
+		}
+	}
+	var sendErr error
+	err = ib.inTx(ctx, func(tx pgx.Tx) error {
+		conv, err := crm.LockConversation(ctx, tx, lead.ConversationID)
+		if err != nil {
+			return err
+		}
+		var msg crm.Message
+		if lead.FirstTouchMessageID != "" {
+			if msg, err = crm.LockMessage(ctx, tx, lead.FirstTouchMessageID); err != nil {
+				return err
+			}
+		} else {
+			if conv.Messages, err = crm.Messages(ctx, tx, conv.ID); err != nil {
+				return err
+			}
+			// Checked again under the lock: the lead may have texted, or a
+			// rep taken over, while the agent wrote.
+			if skip := firstTouchSkip(conv, lead); skip != "" {
+				return ib.skipFirstTouchTx(ctx, tx, conv, lead, skip)
+			}
+			segments, _ := agent.Segments(reply.Text)
+			var inserted bool
+			msg, inserted, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: reply.Text,
+				Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply)})
+			if err != nil {
+				return err
+			}
+			if !inserted {
+				return fmt.Errorf("first touch of %s: not recorded", lead.ID)
+			}
+			if err := crm.SetFirstTouch(ctx, tx, lead.ID, msg.ID); err != nil {
+				return err
+			}
+			if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouch,
+				Detail: map[string]any{"lead_id": lead.ID, "message_id": msg.ID}}); err != nil {
+				return err
+			}
+		}
+		sendErr, err = ib.deliver(ctx, tx, conv, msg)
+		if err == nil && sendErr != nil && !channels.IsPermanent(sendErr) {
+			// Keep the message written; the retry only sends it.
+			if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
+				return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
+			}
+		}
+		return err
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// firstTouchSkip says why a lead gets no first touch now, or "".
+func firstTouchSkip(conv crm.Conversation, lead crm.Lead) string {
+	switch {
+	case conv.Contact.OptedOut:
+		return "opted out"
+	case conv.Mode != crm.ModeAI:
+		return "a rep has the conversation"
+	}
+	for _, m := range conv.Messages {
+		if m.Direction == crm.Inbound && !m.CreatedAt.Before(lead.CreatedAt) {
+			return "the lead texted first"
+		}
+	}
+	return ""
+}
+
+func (ib *Inbox) skipFirstTouch(ctx context.Context, conv crm.Conversation, lead crm.Lead, why string) error {
+	return ib.inTx(ctx, func(tx pgx.Tx) error { return ib.skipFirstTouchTx(ctx, tx, conv, lead, why) })
+}
+
+func (ib *Inbox) skipFirstTouchTx(ctx context.Context, tx pgx.Tx, conv crm.Conversation, lead crm.Lead, why string) error {
+	return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouchSkipped,
+		Detail: map[string]any{"lead_id": lead.ID, "reason": why}})
+}
+
+// Timeline events of speed to lead.
+const (
+	EventFirstTouch        = "first_touch"
+	EventFirstTouchSkipped = "first_touch_skipped"
+	EventCadenceStarted    = "cadence_started"
+	EventCadenceStep       = "cadence_step_sent"
+	EventCadenceWaiting    = "cadence_step_waiting"
+	EventCadenceStopped    = "cadence_stopped"
+	EventCadenceCompleted  = "cadence_completed"
+)
