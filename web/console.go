@@ -26,6 +26,7 @@ var templateFuncs = template.FuncMap{
 	"label":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"lines":    func(s string) []string { return strings.Split(s, "\n") },
 	"joinList": func(l []string) string { return strings.Join(l, "\n") },
+	"inc":      func(i int) int { return i + 1 },
 	"modeLabel": func(m crm.Mode) string {
 		return map[crm.Mode]string{crm.ModeAI: "AI", crm.ModeHandoffPending: "Needs a rep",
 			crm.ModeHuman: "Rep", crm.ModeClosed: "Closed"}[m]

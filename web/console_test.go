@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadagent/leadagent/auth"
+	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 )
@@ -346,4 +347,45 @@ func TestConsoleEvents(t *testing.T) {
 		}
 	}
 	t.Fatalf("no change event; got %q (%v)", got, lines.Err())
+}
+
+// TestConsoleCadence: admins change the follow-up steps; each save is a
+// version, bad steps are named, and an earlier version can come back.
+func TestConsoleCadence(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	admin := b.login(t, "dana@example.com", auth.RoleAdmin, "")
+	if p := admin.get(t, "/console/cadence"); p.status != 200 || !strings.Contains(p.body, "the built-in default") ||
+		!strings.Contains(p.body, `value="1d"`) {
+		t.Fatalf("cadence page: %d\n%s", p.status, p.body)
+	}
+	form := url.Values{"after": {"30m", "2d", ""}, "message": {"", "Hi {{.FirstName}}, still thinking about it?", ""}, "note": {"faster"}}
+	if p := admin.post(t, "/console/cadence", form); !strings.Contains(p.body, "Saved.") || !strings.Contains(p.body, "version 1 by dana@example.com") {
+		t.Fatalf("save: %d %s", p.status, p.body)
+	}
+	v, err := cadence.Active(b.ctx, b.db)
+	if err != nil || v.Version != 1 || len(v.Cadence.Steps) != 2 || time.Duration(v.Cadence.Steps[0].After) != 30*time.Minute {
+		t.Fatalf("active = %+v (%v)", v, err)
+	}
+	for _, bad := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"after": {"soon"}, "message": {""}}, "steps[0].after"},
+		{url.Values{"after": {"2d", "1d"}, "message": {"", ""}}, "must come after step 1"},
+		{url.Values{"after": {"1h"}, "message": {"Hi {{.Nope}}"}}, "steps[0].message"},
+		{url.Values{"after": {""}, "message": {""}}, "at least one step"},
+	} {
+		if p := admin.post(t, "/console/cadence", bad.form); p.status != 422 || !strings.Contains(p.body, bad.want) {
+			t.Errorf("%v: %d, want 422 with %q", bad.form, p.status, bad.want)
+		}
+	}
+	if p := admin.post(t, "/console/cadence/activate", url.Values{"version": {"0"}}); !strings.Contains(p.body, "Version 0 is active") {
+		t.Fatalf("back to the default: %d", p.status)
+	}
+	alex := b.rep(t, "Alex Rivera", "+19705550181")
+	rep := b.login(t, "alex@example.com", auth.RoleRep, alex.ID)
+	if p := rep.get(t, "/console/cadence"); p.status != http.StatusForbidden {
+		t.Fatalf("a rep on the cadence page: %d", p.status)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/inbox"
 )
 
 // timelineItem is one line of a conversation as a rep reads it: a message,
@@ -126,6 +127,8 @@ func describe(e crm.Event) string {
 			return str(d["rep"]) + " was texted: still unclaimed"
 		case handoff.NotifyAdmin:
 			return str(d["rep"]) + " (admin) was texted: SLA missed"
+		case handoff.NotifyNewLead:
+			return str(d["rep"]) + " was texted to call the lead (no SMS consent)"
 		}
 		return str(d["rep"]) + " was texted the handoff"
 	case handoff.EventNoRepOnDuty:
@@ -147,6 +150,34 @@ func describe(e crm.Event) string {
 		return "Handed back to the agent by " + str(d["by"])
 	case handoff.EventClosed:
 		return "Closed as " + label(str(d["outcome"])) + " by " + str(d["by"])
+	case crm.EventLeadCreated:
+		s := "New lead"
+		if src := str(d["source"]); src != "" {
+			s += " from " + label(src)
+		}
+		if d["sms_consent"] != true {
+			s += ", no SMS consent"
+		}
+		if m := str(d["message"]); m != "" {
+			s += `: "` + m + `"`
+		}
+		return s
+	case crm.EventLeadMerged:
+		return fmt.Sprintf("The lead matched this contact (updated: %v)", d["changed"])
+	case inbox.EventFirstTouch:
+		return "First text to the lead written"
+	case inbox.EventFirstTouchSkipped:
+		return "No first text: " + str(d["reason"])
+	case inbox.EventCadenceStarted:
+		return fmt.Sprintf("Follow-ups started (%v steps)", d["steps"])
+	case inbox.EventCadenceStep:
+		return fmt.Sprintf("Follow-up %v sent", d["step"])
+	case inbox.EventCadenceWaiting:
+		return fmt.Sprintf("Follow-up %v held for quiet hours (%s)", d["step"], str(d["time_zone"]))
+	case inbox.EventCadenceStopped:
+		return "Follow-ups stopped: " + label(str(d["reason"]))
+	case inbox.EventCadenceCompleted:
+		return "Follow-ups finished"
 	case crm.EventOptedOut:
 		return "The lead opted out of texts"
 	case crm.EventOptedIn:

@@ -40,6 +40,8 @@ type Config struct {
 	APIKeys []string
 	// Reps carries out reps' actions (the inbox).
 	Reps RepDesk
+	// Leads records leads from forms and ad platforms (the inbox).
+	Leads LeadIntake
 	// Live streams conversation changes to open consoles; nil turns live
 	// updates off.
 	Live *Live
@@ -89,6 +91,7 @@ func New(cfg Config) (http.Handler, error) {
 	tw.POST("/sms/status", gin.WrapF(cfg.Webhooks.SMSStatus))
 
 	api := r.Group("/api/v1", s.requireAPIKey)
+	api.POST("/leads", s.createLead)
 	api.GET("/conversations", s.listConversations)
 	api.GET("/conversations/:id", s.getConversation)
 	api.POST("/conversations/:id/takeover", s.apiAction(doTakeover))
@@ -133,6 +136,9 @@ func New(cfg Config) (http.Handler, error) {
 	admin.GET("/rules", s.consoleRules)
 	admin.POST("/rules", s.consoleSaveRules)
 	admin.POST("/rules/activate", s.consoleActivateRules)
+	admin.GET("/cadence", s.consoleCadence)
+	admin.POST("/cadence", s.consoleSaveCadence)
+	admin.POST("/cadence/activate", s.consoleActivateCadence)
 	admin.GET("/prompts", s.consolePrompts)
 	admin.POST("/prompts", s.consoleCreatePrompt)
 	admin.POST("/prompts/activate", s.consoleActivatePrompt)

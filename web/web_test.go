@@ -69,6 +69,7 @@ func setup(t testing.TB) *testBundle {
 		Webhooks:     &twilio.Webhooks{Receiver: nopReceiver{}, Validator: twilio.NewValidator("token", "")},
 		APIKeys:      []string{apiKey},
 		Reps:         b.inbox,
+		Leads:        b.inbox,
 		Live:         b.live,
 		Hours:        hours.MustParse("Mon-Fri 09:00-17:00", "America/Denver"),
 		BusinessName: "Summit Home Services",

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/leadagent/leadagent/cadence"
+	"github.com/leadagent/leadagent/crm"
+)
+
+// cadenceRows is how many step rows the form offers: the steps, and room
+// for two more.
+const cadenceSpare = 2
+
+type cadenceRow struct {
+	After   string
+	Message string
+}
+
+type cadencePage struct {
+	pageBase
+	Active   cadence.Version
+	Rows     []cadenceRow
+	Versions []cadence.Version
+	Notice   string
+	Error    string
+}
+
+// consoleCadence serves GET /console/cadence (admins): the follow-up
+// steps new leads get, a form to change them, and every saved version.
+func (s *Server) consoleCadence(c *gin.Context) {
+	s.renderCadence(c, http.StatusOK, nil, "")
+}
+
+func (s *Server) renderCadence(c *gin.Context, status int, draft []cadenceRow, problem string) {
+	ctx := c.Request.Context()
+	p := cadencePage{pageBase: s.base(c, "Follow-ups"), Notice: c.Query("notice"), Error: problem}
+	var err error
+	if p.Active, err = cadence.Active(ctx, s.cfg.DB); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	if p.Versions, err = cadence.Versions(ctx, s.cfg.DB, 30); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	p.Rows = draft
+	if p.Rows == nil {
+		for _, st := range p.Active.Cadence.Steps {
+			p.Rows = append(p.Rows, cadenceRow{After: st.After.String(), Message: st.Message})
+		}
+	}
+	for i := 0; i < cadenceSpare; i++ {
+		p.Rows = append(p.Rows, cadenceRow{})
+	}
+	s.renderPage(c, status, "cadence.html", p)
+}
+
+// consoleSaveCadence serves POST /console/cadence (admins): the steps as a
+// new version, for cadences started from now on.
+func (s *Server) consoleSaveCadence(c *gin.Context) {
+	var rows []cadenceRow
+	var steps []cadence.Step
+	var problem error
+	afters, messages := c.PostFormArray("after"), c.PostFormArray("message")
+	for i, a := range afters {
+		row := cadenceRow{After: strings.TrimSpace(a)}
+		if i < len(messages) {
+			row.Message = strings.TrimSpace(messages[i])
+		}
+		if row.After == "" && row.Message == "" {
+			continue
+		}
+		rows = append(rows, row)
+		d, err := cadence.ParseDuration(row.After)
+		if err != nil && problem == nil {
+			problem = &crm.InvalidError{Field: fmt.Sprintf("steps[%d].after", len(steps)), Reason: err.Error()}
+		}
+		steps = append(steps, cadence.Step{After: d, Channel: "sms", Message: row.Message})
+	}
+	if problem == nil {
+		_, problem = cadence.Save(c.Request.Context(), s.cfg.DB, cadence.Cadence{Steps: steps}, session(c).User.Email, c.PostForm("note"))
+	}
+	var invalid *crm.InvalidError
+	if errors.As(problem, &invalid) {
+		s.renderCadence(c, http.StatusUnprocessableEntity, rows, invalid.Error())
+		return
+	}
+	if problem != nil {
+		s.consoleFail(c, problem)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/cadence?"+url.Values{"notice": {"Saved. New leads get these follow-ups; leads already in a cadence keep theirs."}}.Encode())
+}
+
+// consoleActivateCadence serves POST /console/cadence/activate (admins).
+func (s *Server) consoleActivateCadence(c *gin.Context) {
+	v, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil || v < 0 {
+		s.consoleFail(c, badRequest("version must be a number"))
+		return
+	}
+	if err := cadence.Activate(c.Request.Context(), s.cfg.DB, v); err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/console/cadence?"+url.Values{"notice": {fmt.Sprintf("Version %d is active.", v)}}.Encode())
+}
