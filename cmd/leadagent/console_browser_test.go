@@ -53,8 +53,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Around the clock every active rep is at work; with Jordan and Sam
 	// away, every handoff goes to Alex, the rep this test signs in as.
-	t.Setenv("BUSINESS_HOURS", "24/7")
-	base, _ := serveAndText(t, map[string]string{"REPLY_DEBOUNCE": "0s"}) // one lead already talks to the agent
+	base, _ := serveAndText(t, map[string]string{"REPLY_DEBOUNCE": "0s", "BUSINESS_HOURS": "24/7"}) // one lead already talks to the agent
 	for _, name := range []string{"Jordan Lee", "Sam Ortiz"} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), []string{"reps", "set", name, "--active=false"}, &out, &errOut); code != 0 {

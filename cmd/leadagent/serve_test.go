@@ -17,7 +17,7 @@ import (
 )
 
 // freeAddr returns a loopback address nobody listens on right now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -82,38 +82,9 @@ func TestServeFallsBackWhenTheModelFails(t *testing.T) {
 // serveAndText runs demo and serve with env on top of the sandbox
 // defaults, texts the office-hours question and checks the answer.
 func serveAndText(t *testing.T, env map[string]string) (base, phone string) {
-	addr := freeAddr(t)
-	t.Setenv("DATABASE_URL", storetest.NewDatabaseURL(t))
-	t.Setenv("LISTEN_ADDR", addr)
-	t.Setenv("API_KEYS", "k1")
-	for _, k := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE", "PUBLIC_URL", "OPENAI_API_KEY",
-		"OPENAI_BASE_URL", "LLM_PROVIDER", "EMBEDDING_PROVIDER", "REPLY_DEBOUNCE"} {
-		t.Setenv(k, env[k])
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel) // the server outlives this function, until the test ends
-
-	var out, errOut bytes.Buffer
-	if code := run(ctx, []string{"demo", "--dir", "../../demo/knowledge"}, &out, &errOut); code != 0 {
-		t.Fatalf("demo: exit %d: %s", code, errOut.String())
-	}
-	if !strings.Contains(out.String(), "chunks written") {
-		t.Fatalf("demo printed %q", out.String())
-	}
-
-	serveCtx, stop := context.WithCancel(ctx)
-	done := make(chan int, 1)
-	var serveOut, serveErr bytes.Buffer
-	go func() { done <- run(serveCtx, []string{"serve"}, &serveOut, &serveErr) }()
-	t.Cleanup(func() {
-		stop()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d: %s", code, serveErr.String())
-		}
-	})
-	base = "http://" + addr
-	waitHealthy(t, base)
-
+	base = startProduct(t, env)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	lead := sandbox.Lead{ServerURL: base, AuthToken: sandboxAuthToken, AccountSID: sandboxAccountSID,
 		From: "+19705553001", To: sandboxFromNumber}
 	if _, err := lead.Text(ctx, "what are your office hours?"); err != nil {
@@ -140,7 +111,46 @@ func serveAndText(t *testing.T, env map[string]string) (base, phone string) {
 	return base, "+19705553001"
 }
 
-func waitHealthy(t *testing.T, base string) {
+// startProduct runs demo and serve as make run does, against a fresh
+// database, with env on top of the sandbox defaults; the server runs
+// until the test ends. It returns the server's base URL.
+func startProduct(t testing.TB, env map[string]string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	t.Setenv("DATABASE_URL", storetest.NewDatabaseURL(t))
+	t.Setenv("LISTEN_ADDR", addr)
+	t.Setenv("API_KEYS", "k1")
+	for _, k := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE", "PUBLIC_URL", "OPENAI_API_KEY",
+		"OPENAI_BASE_URL", "LLM_PROVIDER", "EMBEDDING_PROVIDER", "REPLY_DEBOUNCE", "BUSINESS_HOURS", "SMS_RATE"} {
+		t.Setenv(k, env[k])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	t.Cleanup(cancel) // the server outlives this function, until the test ends
+
+	var out, errOut bytes.Buffer
+	if code := run(ctx, []string{"demo", "--dir", "../../demo/knowledge"}, &out, &errOut); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "chunks written") {
+		t.Fatalf("demo printed %q", out.String())
+	}
+
+	serveCtx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	var serveOut, serveErr bytes.Buffer
+	go func() { done <- run(serveCtx, []string{"serve"}, &serveOut, &serveErr) }()
+	t.Cleanup(func() {
+		stop()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d: %s", code, serveErr.String())
+		}
+	})
+	base := "http://" + addr
+	waitHealthy(t, base)
+	return base
+}
+
+func waitHealthy(t testing.TB, base string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
