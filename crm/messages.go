@@ -196,6 +196,9 @@ func Messages(ctx context.Context, db DB, conversationID string) ([]Message, err
 // MarkSent records that the provider accepted an outbound message, and
 // applies any delivery report that overtook the send.
 func MarkSent(ctx context.Context, db DB, id, providerSID, status string, at time.Time) (Message, error) {
+	if err := lockSID(ctx, db, providerSID); err != nil {
+		return Message{}, fmt.Errorf("mark message %s sent: %w", id, err)
+	}
 	var m Message
 	err := scanMessage(db.QueryRow(ctx, `UPDATE messages m SET provider_sid = $2, status = $3, sent_at = $4 WHERE m.id = $1
 		RETURNING `+messageColumns, id, providerSID, status, at), &m)
@@ -245,6 +248,9 @@ type DeliveryReport struct {
 // (the send job has not recorded it): MarkSent applies it then. changed is
 // false for a duplicate or out-of-order callback.
 func RecordDeliveryReport(ctx context.Context, db DB, r DeliveryReport) (m Message, found, changed bool, err error) {
+	if err := lockSID(ctx, db, r.ProviderSID); err != nil {
+		return Message{}, false, false, fmt.Errorf("record delivery report %s: %w", r.ProviderSID, err)
+	}
 	if _, err := db.Exec(ctx, `INSERT INTO delivery_reports (provider_sid, status, error_code, error_message)
 		VALUES ($1, $2, NULLIF($3, 0), $4)`, r.ProviderSID, r.Status, r.ErrorCode, r.ErrorMessage); err != nil {
 		return Message{}, false, false, fmt.Errorf("record delivery report %s: %w", r.ProviderSID, err)
@@ -274,6 +280,15 @@ func setStatus(ctx context.Context, db DB, id string, r DeliveryReport) (Message
 		return Message{}, fmt.Errorf("set status of message %s: %w", id, notFound(err))
 	}
 	return m, nil
+}
+
+// lockSID makes the send that records a SID and a delivery report for it
+// take turns, until their transactions end: without it, a report that
+// arrives while the send is committing finds no message with the SID, and
+// the send's look for early reports misses the report not yet committed.
+func lockSID(ctx context.Context, db DB, sid string) error {
+	_, err := db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sid:' || $1))`, sid)
+	return err
 }
 
 // applyEarlyReports applies delivery reports that arrived before the SID was
