@@ -326,3 +326,17 @@ func MarkFirstTouchSent(ctx context.Context, db DB, messageID string, at time.Ti
 	}
 	return nil
 }
+
+// SameLeadSince reports whether the contact sent the same lead (the same
+// message, in any case and spacing) since since, besides lead exceptID: a
+// form submitted twice, or a list imported again.
+func SameLeadSince(ctx context.Context, db DB, contactID, exceptID, message string, since time.Time) (bool, error) {
+	var yes bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM leads WHERE contact_id = $1 AND id <> $2 AND created_at >= $4
+		AND lower(regexp_replace(message, '\s+', ' ', 'g')) = lower(regexp_replace($3, '\s+', ' ', 'g')))`,
+		contactID, exceptID, strings.TrimSpace(message), since).Scan(&yes)
+	if err != nil {
+		return false, fmt.Errorf("same lead of %s: %w", contactID, err)
+	}
+	return yes, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -29,7 +30,8 @@ type NewLead struct {
 	// NewContact: no contact matched the phone or email.
 	NewContact bool
 	// FirstTouch says what the lead will get: "queued" (a text, at once),
-	// "no_consent" (no text; a rep was told), "opted_out" (no text ever).
+	// "no_consent" (no text; a rep was told), "opted_out" (no text ever),
+	// "repeat" (the same form came earlier today and was answered).
 	FirstTouch string
 }
 
@@ -38,6 +40,7 @@ const (
 	FirstTouchQueued    = "queued"
 	FirstTouchNoConsent = "no_consent"
 	FirstTouchOptedOut  = "opted_out"
+	FirstTouchRepeat    = "repeat" // the same form within a day: answered already
 )
 
 // ReceiveLead records a lead and starts speed to lead, in one
@@ -99,7 +102,18 @@ func (ib *Inbox) ReceiveLead(ctx context.Context, in crm.NewLead) (NewLead, erro
 				return err
 			}
 		}
+		same := false
+		if !rec.NewContact {
+			// The same form twice in a day (a double submit, a list
+			// imported again) is answered once.
+			if same, err = crm.SameLeadSince(ctx, tx, rec.Contact.ID, rec.Lead.ID, in.Message, in.ReceivedAt.Add(-24*time.Hour)); err != nil {
+				return err
+			}
+		}
 		switch {
+		case same:
+			out.FirstTouch = FirstTouchRepeat
+			return event(EventFirstTouchSkipped, map[string]any{"lead_id": rec.Lead.ID, "reason": "the same form came in earlier today"})
 		case rec.Contact.OptedOut:
 			out.FirstTouch = FirstTouchOptedOut
 			return event(crm.EventSuppressed, map[string]any{"lead_id": rec.Lead.ID, "reason": "opted out"})

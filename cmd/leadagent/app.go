@@ -11,15 +11,20 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/auth"
+	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/sandbox"
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/reports"
 	"github.com/leadagent/leadagent/web"
 )
 
@@ -33,6 +38,17 @@ type app struct {
 	// live streams conversation changes to the consoles this process serves.
 	live   *web.Live
 	logger *slog.Logger
+}
+
+// newDesk is the handoff desk the configuration describes: business hours,
+// the business's name, and links in reps' texts to PUBLIC_URL, else this
+// machine's address.
+func newDesk(cfg Config) *handoff.Desk {
+	consoleURL := cfg.PublicURL
+	if consoleURL == "" {
+		consoleURL = loopbackURL(cfg.ListenAddr)
+	}
+	return handoff.NewDesk(handoff.DeskConfig{Hours: cfg.Hours, BusinessName: cfg.BusinessName, ConsoleURL: consoleURL, Admins: adminReps})
 }
 
 // adminReps are the reps admin logins act as, for the SLA's last step.
@@ -112,6 +128,13 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	if err != nil {
 		return nil, err
 	}
+	var send channels.Sender = sender
+	if cfg.SMSRate > 0 {
+		send = channels.Throttle(sender, cfg.SMSRate, max(1, int(cfg.SMSRate)), func(body string) int {
+			n, _ := agent.Segments(body)
+			return n
+		})
+	}
 	publicBase := cfg.PublicURL
 	if publicBase == "" && cfg.Sandbox {
 		publicBase = self
@@ -122,14 +145,9 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	} else {
 		logger.Warn("PUBLIC_URL is not set: delivery status callbacks are off")
 	}
-	sched := cfg.Hours
-	consoleURL := publicBase
-	if consoleURL == "" {
-		consoleURL = self
-	}
-	desk := handoff.NewDesk(handoff.DeskConfig{Hours: sched, BusinessName: cfg.BusinessName, ConsoleURL: consoleURL, Admins: adminReps})
+	desk := newDesk(cfg)
 	a.inbox, err = inbox.New(inbox.Config{
-		DB: db, Agent: responder, Sender: sender, Desk: desk,
+		DB: db, Agent: responder, Sender: send, Desk: desk,
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Region:         cfg.DefaultRegion,
 		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
@@ -145,12 +163,16 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 			Logger: logger},
 		APIKeys:       reveal(cfg.APIKeys),
 		Reps:          a.inbox,
+		Leads:         a.inbox,
 		Live:          a.live,
-		Hours:         sched,
+		Hours:         cfg.Hours,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
 		BusinessName:  cfg.BusinessName,
 		Region:        cfg.DefaultRegion,
 		Logger:        logger,
+	}
+	if webCfg.Metrics, err = newMetrics(db, logger); err != nil {
+		return nil, err
 	}
 	if a.sandbox != nil {
 		webCfg.DemoLogin = demoLoginHint
@@ -166,6 +188,27 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		return nil, err
 	}
 	return a, nil
+}
+
+// newMetrics builds the one Prometheus registry of the process: the
+// product's figures, read from the shared database at scrape time (so every
+// replica reports the same totals), and this process's Go runtime and OS
+// process metrics. A failed query still serves the rest of the scrape.
+func newMetrics(db *pgxpool.Pool, logger *slog.Logger) (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	for _, c := range []prometheus.Collector{
+		reports.NewCollector(db),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
+	}
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(logger.Handler(), slog.LevelError),
+		ErrorHandling: promhttp.ContinueOnError,
+	}), nil
 }
 
 func reveal(keys []secret) []string {

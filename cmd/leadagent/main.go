@@ -47,6 +47,8 @@ func commands() map[string]command {
 		"reps":     {"add and list the reps who take over, and set who is on call", runReps},
 		"users":    {"add and list console logins, and change their passwords", runUsers},
 		"demo":     {"load the demo business's knowledge (used by make run)", runDemo},
+		"eval":     {"run eval suites, report, and compare with a baseline", runEval},
+		"leads":    {"import leads from a CSV file, as POST /api/v1/leads records them", runLeads},
 	}
 }
 
