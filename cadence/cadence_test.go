@@ -52,7 +52,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"the default", cadence.Default().Steps, ""},
 		{"none", nil, "steps"},
-		{"too soon", []cadence.Step{step(30 * time.Second, "")}, "steps[0].after"},
+		{"too soon", []cadence.Step{step(30*time.Second, "")}, "steps[0].after"},
 		{"out of order", []cadence.Step{step(2*time.Hour, ""), step(time.Hour, "")}, "steps[1].after"},
 		{"too far", []cadence.Step{step(100*24*time.Hour, "")}, "steps[0].after"},
 		{"not sms", []cadence.Step{{After: cadence.Duration(time.Hour), Channel: "email"}}, "steps[0].channel"},

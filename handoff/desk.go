@@ -550,3 +550,43 @@ func slaWait(minutes int) time.Duration {
 	}
 	return time.Duration(minutes) * time.Minute
 }
+
+// Hours returns the business hours in force: the console's, or the
+// configured default.
+func (d *Desk) Hours(ctx context.Context, db crm.DB) (hours.Schedule, error) {
+	bh, err := LoadBusinessHours(ctx, db, d.cfg.Hours)
+	return bh.Schedule, err
+}
+
+// NewLeadWithoutConsent tells a person about a lead who may not be texted:
+// the lead's owner when on duty, else the rep on duty in turn. Nothing is
+// sent to the lead.
+func (d *Desk) NewLeadWithoutConsent(ctx context.Context, db crm.DB, conv crm.Conversation, lead crm.Lead) (Work, error) {
+	now := d.cfg.Now()
+	sched, err := d.Hours(ctx, db)
+	if err != nil {
+		return Work{}, err
+	}
+	rep, ok, err := d.Route(ctx, db, conv.Contact.OwnerRepID, sched, now, nil)
+	if err != nil {
+		return Work{}, err
+	}
+	if !ok {
+		return Work{}, d.event(ctx, db, conv, EventNoRepOnDuty, map[string]any{"lead_id": lead.ID, "kind": NotifyNewLead})
+	}
+	body := d.cfg.BusinessName + ": new lead, no SMS consent: call, don't text\n" + who(conv.Contact)
+	if lead.Source != "" {
+		body += " (" + lead.Source + ")"
+	}
+	if lead.Message != "" {
+		body += "\n\"" + clipRunes(strings.Join(strings.Fields(lead.Message), " "), 140) + "\""
+	}
+	body += "\n" + d.link(conv.ID)
+	n, err := insertNotification(ctx, db, Notification{ConversationID: conv.ID, RepID: rep.ID, Kind: NotifyNewLead, To: rep.Phone,
+		Body: body, CreatedAt: now})
+	if err != nil {
+		return Work{}, err
+	}
+	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv, EventRepNotified,
+		map[string]any{"rep": rep.Name, "rep_id": rep.ID, "kind": NotifyNewLead, "notification_id": n.ID, "lead_id": lead.ID})
+}

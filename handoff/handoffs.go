@@ -140,6 +140,7 @@ const (
 	NotifyNextRep     = "sla_next_rep" // unclaimed past the SLA: the next rep
 	NotifyAdmin       = "sla_admin"    // unclaimed past twice the SLA: an admin
 	NotifyLeadMessage = "lead_message" // the lead wrote again while a person has it
+	NotifyNewLead     = "new_lead"     // a lead who may not be texted: call them
 )
 
 const notificationColumns = `n.id::text, COALESCE(n.conversation_id::text, ''), COALESCE(n.handoff_id, 0), COALESCE(n.rep_id::text, ''),

@@ -61,6 +61,9 @@ type Config struct {
 	// Redact removes card numbers and secrets from a lead's text before it
 	// is stored; nil stores it as sent.
 	Redact func(string) (string, bool)
+	// MoreWorkers adds the workers of other packages' jobs (an eval run) to
+	// the ones the inbox runs; Enqueue inserts their jobs.
+	MoreWorkers func(*river.Workers)
 	// RescueStuckJobsAfter requeues jobs whose worker died (default 2 min).
 	RescueStuckJobsAfter time.Duration
 	Logger               *slog.Logger
@@ -135,6 +138,9 @@ func New(cfg Config) (*Inbox, error) {
 		river.AddWorker(workers, &assignWorker{ib: ib})
 		river.AddWorker(workers, &firstTouchWorker{ib: ib})
 		river.AddWorker(workers, &followUpWorker{ib: ib})
+		if cfg.MoreWorkers != nil {
+			cfg.MoreWorkers(workers)
+		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}, firstTouchQueue: {MaxWorkers: 1}}
 	}
@@ -144,6 +150,14 @@ func New(cfg Config) (*Inbox, error) {
 	}
 	ib.jobs = client
 	return ib, nil
+}
+
+// Enqueue inserts a job for one of the MoreWorkers.
+func (ib *Inbox) Enqueue(ctx context.Context, args river.JobArgs) error {
+	if _, err := ib.jobs.Insert(ctx, args, nil); err != nil {
+		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
 }
 
 // Start works jobs until ctx ends or Stop is called.

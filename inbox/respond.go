@@ -52,7 +52,7 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 	texts := make([]string, 0, len(pending))
 	media := false
 	for _, m := range pending {
-		if k, _ := crm.ParseKeyword(m.Body); k == crm.KeywordNone && strings.TrimSpace(m.Body) != "" {
+		if answerable(m.Body) {
 			texts = append(texts, m.Body)
 		}
 		media = media || len(m.Media) > 0
@@ -140,10 +140,8 @@ func unanswered(msgs []crm.Message, id string) (pending, before []crm.Message, o
 		return nil, nil, false
 	}
 	for _, m := range msgs[at+1:] {
-		if m.Direction == crm.Inbound && strings.TrimSpace(m.Body) != "" {
-			if k, _ := crm.ParseKeyword(m.Body); k == crm.KeywordNone {
-				return nil, nil, false
-			}
+		if m.Direction == crm.Inbound && answerable(m.Body) {
+			return nil, nil, false
 		}
 	}
 	start := at
@@ -151,6 +149,18 @@ func unanswered(msgs []crm.Message, id string) (pending, before []crm.Message, o
 		start--
 	}
 	return msgs[start : at+1], msgs[:start], true
+}
+
+// answerable reports whether a lead's message is for the agent: text that
+// is not STOP or HELP, which the inbox answers itself. "Yes" (an opt-in
+// keyword too) is an answer to our question unless the lead had opted out,
+// and then the inbox opts them in and no reply job is made for it.
+func answerable(body string) bool {
+	if strings.TrimSpace(body) == "" {
+		return false
+	}
+	k, _ := crm.ParseKeyword(body)
+	return k != crm.KeywordOptOut && k != crm.KeywordHelp
 }
 
 // spoke reports whether the agent has already written in the conversation.

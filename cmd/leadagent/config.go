@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,10 @@ type Config struct {
 	// ReplyDebounce is how long the agent waits for more fragments of a
 	// lead's message before it answers.
 	ReplyDebounce time.Duration
+
+	// SMSRate is how many SMS segments a second this process sends at most
+	// (Twilio's rate for the number); 0 sends as fast as Twilio answers.
+	SMSRate float64
 }
 
 // secret is a string that never prints.
@@ -167,6 +172,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("REPLY_DEBOUNCE %q: want a duration from 0s to 1m, e.g. 2s", get("REPLY_DEBOUNCE", ""))
 	}
 	c.ReplyDebounce = debounce
+	defRate := "1" // a US long code
+	if c.Sandbox || c.TwilioMessagingServiceSID != "" {
+		defRate = "0" // the sandbox has no limit; a Messaging Service queues at Twilio
+	}
+	smsRate, err := strconv.ParseFloat(get("SMS_RATE", defRate), 64)
+	if err != nil || smsRate < 0 || smsRate > 1000 {
+		return c, fmt.Errorf("SMS_RATE %q: want segments per second from 0 (no limit) to 1000", get("SMS_RATE", ""))
+	}
+	c.SMSRate = smsRate
 	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.APIKeys = append(c.APIKeys, secret(k))
