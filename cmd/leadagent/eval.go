@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/evals"
+	"github.com/leadagent/leadagent/prompts"
+)
+
+const evalUsage = `usage: leadagent eval run SUITE.yaml... [--prompt VERSION] [--json FILE] [--baseline FILE]
+                          [--concurrency N] [--judge-model MODEL]
+
+Runs each suite's cases through the agent the configuration names (LLM_PROVIDER),
+with the active escalation rules, and prints a Markdown summary per suite.
+Every run is recorded in the database (eval_runs).
+
+  --prompt VERSION     run a stored prompt version (sms@v3, v3, default) instead of the active one (needs a model)
+  --json FILE          write the report: one JSON object for one suite, an array for several ("-": stdout, no Markdown)
+  --baseline FILE      compare with an earlier --json report
+  --concurrency N      cases at once (default 1 offline, 4 with a model)
+  --judge-model MODEL  judge model for the grounded and judge checks, on OPENAI_BASE_URL (default $JUDGE_MODEL)
+
+Exit status: 0 when every case passes, or with --baseline when the pass rate did not
+drop below the baseline's and no case that passed there fails now; 1 otherwise;
+2 when a suite (or the baseline) is invalid.`
+
+// evalCommand is runEval with its terminal, for tests.
+type evalCommand struct {
+	stderr io.Writer
+	// terminal is true when stderr is a terminal: the progress bar shows.
+	terminal bool
+	// judgeModel is JUDGE_MODEL. It is read here rather than in Config
+	// because only this command uses it.
+	judgeModel string
+}
+
+// runEval runs eval suites:
+//
+//	leadagent eval run SUITE.yaml... [--prompt VERSION] [--json FILE] [--baseline FILE] [--concurrency N]
+func runEval(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	return evalCommand{stderr: os.Stderr, terminal: term.IsTerminal(int(os.Stderr.Fd())),
+		judgeModel: strings.TrimSpace(os.Getenv("JUDGE_MODEL"))}.run(ctx, cfg, args, stdout)
+}
+
+func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return usageError{msg: evalUsage}
+	}
+	if args[0] != "run" {
+		return usageError{msg: fmt.Sprintf("unknown eval command %q\n%s", args[0], evalUsage)}
+	}
+	fs := flag.NewFlagSet("eval run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	promptRef := fs.String("prompt", "", "stored prompt version to run")
+	jsonPath := fs.String("json", "", "write the JSON report to FILE")
+	baselinePath := fs.String("baseline", "", "compare with an earlier --json report")
+	concurrency := fs.Int("concurrency", 0, "cases at once")
+	judgeModel := fs.String("judge-model", c.judgeModel, "judge model")
+	files, err := parseFlagsAnywhere(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usageError{msg: "no suite file\n" + evalUsage}
+	}
+	if *concurrency < 0 || *concurrency > 64 {
+		return usageError{msg: fmt.Sprintf("--concurrency %d: want 1 to 64", *concurrency)}
+	}
+	model := cfg.LLMProvider == "openai"
+	if *promptRef != "" && !model {
+		return usageError{msg: fmt.Sprintf("--prompt %s: the offline agent uses no prompt; set LLM_PROVIDER=openai (and OPENAI_API_KEY) to run one", *promptRef)}
+	}
+	if *concurrency == 0 {
+		*concurrency = 1
+		if model {
+			*concurrency = 4
+		}
+	}
+
+	// Every suite is checked before anything runs: an invalid one is
+	// exit 2 with all its problems, and nothing recorded.
+	var suites []*evals.Suite
+	var invalid []error
+	for _, f := range files {
+		s, err := evals.Load(f)
+		if err != nil {
+			invalid = append(invalid, err)
+			continue
+		}
+		suites = append(suites, s)
+	}
+	if len(invalid) > 0 {
+		return exitError{code: 2, err: errors.Join(invalid...)}
+	}
+	var baseline []*evals.Report
+	if *baselinePath != "" {
+		if baseline, err = evals.ReadReports(*baselinePath); err != nil {
+			return exitError{code: 2, err: fmt.Errorf("--baseline %s: %w", *baselinePath, err)}
+		}
+	}
+
+	pool, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	kb, err := newKnowledgeBase(cfg, pool)
+	if err != nil {
+		return err
+	}
+	runner := &evals.Runner{DB: pool, Knowledge: kb, Business: evalBusiness(cfg), Concurrency: *concurrency,
+		Provider: "offline", Model: "offline", PromptVersion: "offline"}
+	var prompt agent.Prompt
+	if model {
+		prompt, err = evals.Prompt(ctx, pool, *promptRef, promptsVars(cfg))
+		if errors.Is(err, prompts.ErrNotFound) || errors.Is(err, prompts.ErrInvalid) {
+			return exitError{code: 2, err: fmt.Errorf("--prompt %s: %w", *promptRef, err)}
+		}
+		if err != nil {
+			return err
+		}
+		runner.Provider, runner.Model, runner.PromptVersion = "openai", cfg.LLMModel, prompt.Version
+		if runner.Model == "" {
+			runner.Model = agent.DefaultLLMModel
+		}
+	}
+	runner.Agent = evalAgent(cfg, model, prompt)
+	if m := strings.TrimSpace(*judgeModel); m != "" {
+		judge, err := evals.NewJudge(evals.JudgeConfig{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: m})
+		if err != nil {
+			return err
+		}
+		runner.Judge = judge
+	}
+
+	markdown := stdout
+	if *jsonPath == "-" {
+		markdown = io.Discard
+	}
+	var reports []*evals.Report
+	var failures []string
+	for _, s := range suites {
+		rep, err := c.runSuite(ctx, runner, s)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, rep)
+		var cmp *evals.Comparison
+		if baseline != nil {
+			if base := evalBaselineFor(baseline, rep.Suite); base != nil {
+				x := evals.CompareReports(base, rep)
+				cmp = &x
+			}
+		}
+		if err := evals.WriteMarkdown(markdown, rep, cmp); err != nil {
+			return err
+		}
+		if why := evalVerdict(rep, cmp, baseline != nil); why != "" {
+			failures = append(failures, rep.Suite+": "+why)
+		}
+	}
+	if *jsonPath != "" {
+		if err := writeEvalReports(*jsonPath, stdout, reports); err != nil {
+			return err
+		}
+	}
+	if len(failures) > 0 {
+		return exitError{code: 1, err: errors.New(strings.Join(failures, "; "))}
+	}
+	return nil
+}
+
+// runSuite runs one suite, with a progress bar on a terminal.
+func (c evalCommand) runSuite(ctx context.Context, runner *evals.Runner, s *evals.Suite) (*evals.Report, error) {
+	r := *runner
+	if c.terminal && c.stderr != nil {
+		bar := progressbar.NewOptions(len(s.Cases),
+			progressbar.OptionSetWriter(c.stderr),
+			progressbar.OptionSetDescription(s.Name),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		defer func() { _ = bar.Clear() }()
+		r.Progress = func(done, total int) { _ = bar.Set(done) }
+	}
+	return r.Run(ctx, s)
+}
+
+// evalVerdict says why a suite fails the command ("" when it does not): with
+// a baseline, a lower pass rate or a case that passed there and fails
+// now; without one (or for a suite the baseline lacks), any failed case.
+func evalVerdict(rep *evals.Report, cmp *evals.Comparison, haveBaseline bool) string {
+	if cmp != nil {
+		var why []string
+		if cmp.PassRateDropped() {
+			why = append(why, fmt.Sprintf("pass rate %.1f%% is below the baseline's %.1f%%", cmp.B.PassRate*100, cmp.A.PassRate*100))
+		}
+		if reg := cmp.Regressions(); len(reg) > 0 {
+			ids := make([]string, len(reg))
+			for i, ch := range reg {
+				ids[i] = ch.ID
+			}
+			why = append(why, fmt.Sprintf("%d case(s) passed in the baseline and fail now (%s)", len(reg), strings.Join(ids, ", ")))
+		}
+		return strings.Join(why, "; ")
+	}
+	if rep.Summary.Failed == 0 {
+		return ""
+	}
+	why := fmt.Sprintf("%d of %d cases failed", rep.Summary.Failed, rep.Summary.Cases)
+	if haveBaseline {
+		why += " (the baseline has no report of this suite)"
+	}
+	return why
+}
+
+func evalBaselineFor(reports []*evals.Report, suite string) *evals.Report {
+	for _, r := range reports {
+		if r.Suite == suite {
+			return r
+		}
+	}
+	return nil
+}
+
+func writeEvalReports(path string, stdout io.Writer, reports []*evals.Report) error {
+	var buf bytes.Buffer
+	if err := evals.WriteJSON(&buf, reports...); err != nil {
+		return err
+	}
+	if path == "-" {
+		_, err := stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--json: %w", err)
+	}
+	return nil
+}
+
+func evalBusiness(cfg Config) agent.Business {
+	return agent.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone, Hours: cfg.BusinessHours,
+		ServiceArea: cfg.BusinessServiceArea}
+}
+
+// evalAgent builds the responder under test the way newResponder builds
+// production's (keep the two in step): the offline responder behind the
+// guardrails, or the model-backed agent with it as the fallback; the
+// model runs with the one prompt version the run pinned.
+func evalAgent(cfg Config, model bool, prompt agent.Prompt) func(agent.Retriever) (agent.Responder, error) {
+	business := evalBusiness(cfg)
+	return func(r agent.Retriever) (agent.Responder, error) {
+		guard := agent.Guardrails{Business: business, DiscloseAI: true}
+		offline := agent.WithGuardrails(agent.NewOffline(agent.RecordEvidence(r), business), guard)
+		if !model {
+			return offline, nil
+		}
+		llm, err := agent.NewLLM(agent.LLMConfig{
+			BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: cfg.LLMModel,
+			Retriever: r, Fallback: offline, Business: business, DiscloseAI: true,
+			// Fallbacks are in the report (each case's path); a log line
+			// would only break the progress bar.
+			Logger: slog.New(slog.DiscardHandler),
+			Prompt: evals.FixedPrompt(prompt),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("llm agent: %w", err)
+		}
+		return llm, nil
+	}
+}

@@ -1,0 +1,455 @@
+package evals
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/hours"
+	"github.com/leadagent/leadagent/knowledge"
+)
+
+// Runner runs suites against one responder and records every run.
+type Runner struct {
+	// DB holds the escalation rules and the run records.
+	DB DB
+	// Knowledge ingests each suite's knowledge into its namespace and
+	// searches it.
+	Knowledge *knowledge.Base
+	// Agent builds the responder under test on a suite's knowledge: the
+	// same responder production builds, on this retriever.
+	Agent func(r agent.Retriever) (agent.Responder, error)
+	// Judge grades `judge` checks and `grounded` ones; nil leaves the
+	// first skipped and the second lexical.
+	Judge Judge
+	// Business is what the agent says about the business; its details
+	// are evidence for the grounded check and it names the HELP answer.
+	Business agent.Business
+	// Provider ("offline" or "openai"), Model and PromptVersion describe
+	// the responder, for the report and the run record.
+	Provider, Model, PromptVersion string
+	// Concurrency is how many cases run at once; 0 is 1.
+	Concurrency int
+	// Progress, when set, is called after each case with the number done
+	// and the suite's total; calls come one at a time.
+	Progress func(done, total int)
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+}
+
+// historyTurns is how many earlier messages production's agent reads.
+const historyTurns = 12
+
+// Namespace is the knowledge namespace a suite's run uses: the suite's
+// name and a hash of the absolute paths and contents of its knowledge
+// files. Suites never share one, no suite uses 'default', and a re-run of
+// an unchanged suite finds its knowledge already ingested.
+func Namespace(s *Suite) (string, error) {
+	paths, err := s.KnowledgePaths()
+	if err != nil {
+		return "", err
+	}
+	var files []string
+	for _, root := range paths {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && (p == root || knowledge.Supported(p)) {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return "", fmt.Errorf("knowledge of suite %s: %w", s.Name, err)
+		}
+	}
+	sort.Strings(files)
+	h := sha256.New()
+	for _, f := range files {
+		fh, err := fileHash(f)
+		if err != nil {
+			return "", fmt.Errorf("knowledge of suite %s: %w", s.Name, err)
+		}
+		fmt.Fprintf(h, "%s\x00%s\n", f, fh)
+	}
+	return "eval:" + s.Name + ":" + hex.EncodeToString(h.Sum(nil))[:12], nil
+}
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// Run plays every case of s and returns the report. The run is recorded
+// in eval_runs (state running, then done, or failed with the error) and
+// each case in eval_cases as it finishes. A case whose turn fails is a
+// failed case; Run itself fails only when the run cannot go on (the
+// knowledge cannot be ingested, the database is down, ctx ends).
+func (r *Runner) Run(ctx context.Context, s *Suite) (*Report, error) {
+	if r.DB == nil || r.Knowledge == nil || r.Agent == nil {
+		return nil, errors.New("eval runner: DB, Knowledge and Agent are required")
+	}
+	started := r.now()
+	report := &Report{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
+		PromptVersion: r.PromptVersion, StartedAt: started, Cases: []CaseResult{}}
+	if r.Judge != nil {
+		report.JudgeModel = r.Judge.Model()
+	}
+	ns, err := Namespace(s)
+	if err != nil {
+		return nil, err
+	}
+	report.Namespace = ns
+	rules, err := handoff.ActiveRules(ctx, r.DB)
+	if err != nil {
+		return nil, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	report.RulesVersion = rules.Version
+
+	run, err := StartRun(ctx, r.DB, RunInfo{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
+		PromptVersion: r.PromptVersion, RulesVersion: rules.Version, JudgeModel: report.JudgeModel,
+		Namespace: ns, CasesTotal: len(s.Cases), StartedAt: started})
+	if err != nil {
+		return nil, err
+	}
+	report.RunID = run.ID
+	fail := func(err error) (*Report, error) {
+		// The record says why; a cancelled ctx must not keep it running.
+		ctx := context.WithoutCancel(ctx)
+		if ferr := FailRun(ctx, r.DB, run.ID, err); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return nil, err
+	}
+
+	paths, err := s.KnowledgePaths()
+	if err != nil {
+		return fail(err)
+	}
+	if len(paths) > 0 {
+		if _, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns}); err != nil {
+			return fail(fmt.Errorf("suite %s: knowledge: %w", s.Name, err))
+		}
+	}
+	responder, err := r.Agent(capturingRetriever{base: r.Knowledge, ns: ns})
+	if err != nil {
+		return fail(fmt.Errorf("suite %s: agent: %w", s.Name, err))
+	}
+
+	results, err := r.play(ctx, s, responder, rules.Rules, run.ID)
+	if err != nil {
+		return fail(err)
+	}
+	report.Cases = results
+	report.FinishedAt = r.now()
+	report.Summary = Summarize(results, report.FinishedAt.Sub(started))
+	report.Summary.withCost(r.Provider, r.Model, report.JudgeModel)
+	if err := FinishRun(ctx, r.DB, run.ID, report); err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+// play runs the cases, Concurrency at a time, in the suite's order in the
+// results whatever order they finish in.
+func (r *Runner) play(ctx context.Context, s *Suite, responder agent.Responder, rules handoff.Rules, runID int64) ([]CaseResult, error) {
+	n := max(r.Concurrency, 1)
+	results := make([]CaseResult, len(s.Cases))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		done     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
+	for range min(n, len(s.Cases)) {
+		wg.Go(func() {
+			for i := range next {
+				res := r.playCase(ctx, s.Cases[i], responder, rules)
+				results[i] = res
+				err := RecordCase(ctx, r.DB, runID, i, res)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				done++
+				if r.Progress != nil {
+					r.Progress(done, len(s.Cases))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+feed:
+	for i := range s.Cases {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// playCase answers one case as production would and checks it.
+func (r *Runner) playCase(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules) CaseResult {
+	res := CaseResult{ID: c.ID, Expected: expectedClass(c.Expect), Checks: []CheckResult{}}
+	o, reply, err := r.turn(ctx, c, responder, rules)
+	if err != nil {
+		res.Error = err.Error()
+		res.Checks = append(res.Checks, CheckResult{Name: CheckTurn, Detail: "the turn failed: " + err.Error()})
+		return res
+	}
+	res.Reply, res.Outcome = o.Reply, o.Outcome
+	res.Handoff = HandoffResult{Triggered: o.Handoff, Reason: o.Reason}
+	res.Segments = o.Segments
+	res.Path, res.FallbackReason, res.Citations = reply.Path, reply.FallbackReason, reply.Citations
+	res.LatencyMS = roundTo(float64(reply.Latency.Microseconds())/1000, 3)
+	res.Tokens = Tokens{Prompt: reply.Usage.PromptTokens, Completion: reply.Usage.CompletionTokens}
+	checks, judgeUsage := Check(ctx, c, o, r.Judge)
+	res.Checks = append(res.Checks, checks...)
+	res.JudgeTokens = Tokens{Prompt: judgeUsage.PromptTokens, Completion: judgeUsage.CompletionTokens}
+	res.Passed = true
+	for _, ch := range res.Checks {
+		if !ch.Passed && !ch.Skipped {
+			res.Passed = false
+		}
+	}
+	return res
+}
+
+// expectedClass is a case's row in the handoff confusion matrix.
+func expectedClass(e Expect) string {
+	switch {
+	case e.Handoff == nil:
+		return ""
+	case !*e.Handoff:
+		return NoHandoff
+	case e.HandoffReason != "":
+		return e.HandoffReason
+	}
+	return AnyReason
+}
+
+// turn plays one case's turn the way inbox does: consent keywords first,
+// then the agent, then the active escalation rules, which replace the
+// reply with the holding message when they hand off.
+func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules) (Observed, agent.Reply, error) {
+	o := Observed{Ignore: []string{c.Contact.Name, r.Business.Name}, Encoding: agent.EncodingGSM7}
+	keyword, _ := crm.ParseKeyword(c.Lead)
+	switch keyword {
+	case crm.KeywordOptOut:
+		// Production records the opt-out and sends nothing, ever.
+		o.Outcome = agent.OutcomeOptedOut
+		return o, agent.Reply{}, nil
+	case crm.KeywordHelp:
+		o.Reply, o.Outcome = helpText(r.Business), agent.OutcomeAnswered
+		o.Segments, o.Encoding = agent.Segments(o.Reply)
+		o.Evidence = businessEvidence(r.Business)
+		return o, agent.Reply{}, nil
+	}
+	// A START or YES from a lead who is not opted out is an answer, and
+	// reaches the agent as production passes it.
+	text := c.Lead
+	in := agent.TurnInput{
+		Channel:   c.Channel,
+		Lead:      agent.Lead{Name: c.Contact.Name, Source: c.Contact.Source, Stage: c.Contact.Stage, Notes: c.Contact.Notes},
+		Text:      text,
+		FirstTurn: true,
+	}
+	for _, m := range c.History {
+		in.History = append(in.History, agent.Message{From: m.From, Text: m.Text})
+		if m.From == agent.FromAI {
+			in.FirstTurn = false
+		}
+	}
+	if len(in.History) > historyTurns {
+		in.History = in.History[len(in.History)-historyTurns:]
+	}
+
+	rec := &retrieved{}
+	started := r.now()
+	reply, err := responder.Turn(withRetrieved(ctx, rec), in)
+	if err != nil {
+		return o, reply, err
+	}
+	if reply.Latency == 0 {
+		reply.Latency = r.now().Sub(started)
+	}
+
+	turn := handoff.Turn{
+		Text: in.Text,
+		Signals: handoff.Signals{BuyingIntent: reply.Signals.BuyingIntent, HumanRequest: reply.Signals.HumanRequest,
+			Complaint: reply.Signals.Complaint, Sentiment: reply.Signals.Sentiment},
+		Unknown:       reply.Outcome == agent.OutcomeUnknown,
+		UnknownBefore: unknownStreak(c.History),
+	}
+	if reply.Outcome == agent.OutcomeHandoff {
+		turn.Requested = reply.HandoffReason
+	}
+	decision := handoff.Decide(rules, turn)
+	switch {
+	case decision.Handoff:
+		reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = holdingMessage(decision.Reason, c.Contact.Name),
+			agent.OutcomeHandoff, decision.Reason, nil
+	case reply.Outcome == agent.OutcomeHandoff:
+		// The model asked for a person for a reason this business does
+		// not hand off: its reply stands, as a question to the lead.
+		reply.Outcome, reply.HandoffReason = agent.OutcomeAsked, ""
+	}
+
+	o.Reply, o.Outcome = reply.Text, reply.Outcome
+	o.Handoff, o.Reason = decision.Handoff, decision.Reason
+	o.Segments, o.Encoding = agent.Segments(reply.Text)
+	chunks := rec.results()
+	o.Chunks = len(chunks)
+	for _, ch := range chunks {
+		o.Evidence = append(o.Evidence, strings.TrimSpace(ch.Title+"\n"+ch.Heading+"\n"+ch.Content))
+	}
+	o.Evidence = append(o.Evidence, businessEvidence(r.Business)...)
+	o.Evidence = append(o.Evidence, c.Lead)
+	for _, m := range c.History {
+		if m.From == agent.FromLead {
+			o.Evidence = append(o.Evidence, m.Text)
+		}
+	}
+	return o, reply, nil
+}
+
+// unknownStreak counts the agent's turns at the end of the history, in a
+// row, marked outcome: unknown, as production counts stored outcomes.
+func unknownStreak(history []Message) int {
+	n := 0
+	for i := len(history) - 1; i >= 0; i-- {
+		m := history[i]
+		if m.From != agent.FromAI {
+			continue
+		}
+		if m.Outcome != agent.OutcomeUnknown {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// holdingMessage is the lead's message on a handoff. Production says when
+// a person will follow up from the reps on duty at that moment; an eval
+// must not depend on the hour it runs, so it is always the wording for
+// nobody on duty and no known opening ("as soon as they can").
+func holdingMessage(reason, name string) string {
+	return handoff.HoldingMessage(reason, name, false, time.Time{}, hours.Schedule{}, time.Time{})
+}
+
+// helpText is what production answers HELP or INFO with.
+func helpText(b agent.Business) string {
+	s := b.Name + ": this is our automated assistant."
+	if b.Phone != "" {
+		s += " To reach a person call " + b.Phone + "."
+	}
+	return s + " Reply STOP to opt out."
+}
+
+func businessEvidence(b agent.Business) []string {
+	var out []string
+	for _, s := range []string{b.Name, b.Phone, b.Hours, b.ServiceArea} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// capturingRetriever searches a suite's namespace and records, per turn,
+// what it returned: the chunks the grounded check compares the reply to.
+type capturingRetriever struct {
+	base *knowledge.Base
+	ns   string
+}
+
+func (c capturingRetriever) Search(ctx context.Context, query string, k int) ([]knowledge.Result, error) {
+	res, err := c.base.Search(ctx, query, knowledge.SearchOptions{K: k, Namespace: c.ns})
+	if rec, ok := ctx.Value(retrievedKey{}).(*retrieved); ok && err == nil {
+		rec.add(res)
+	}
+	return res, err
+}
+
+// retrieved collects the chunks one turn's searches returned.
+type retrieved struct {
+	mu   sync.Mutex
+	seen map[int64]bool
+	list []knowledge.Result
+}
+
+type retrievedKey struct{}
+
+func withRetrieved(ctx context.Context, r *retrieved) context.Context {
+	return context.WithValue(ctx, retrievedKey{}, r)
+}
+
+func (r *retrieved) add(res []knowledge.Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[int64]bool{}
+	}
+	for _, x := range res {
+		if !r.seen[x.ChunkID] {
+			r.seen[x.ChunkID] = true
+			r.list = append(r.list, x)
+		}
+	}
+}
+
+func (r *retrieved) results() []knowledge.Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.list
+}
