@@ -55,7 +55,9 @@ type Config struct {
 	BusinessName string
 	// Region reads phone numbers typed without a country code.
 	Region string
-	Logger *slog.Logger
+	// Metrics serves GET /metrics (Prometheus); nil answers 404.
+	Metrics http.Handler
+	Logger  *slog.Logger
 }
 
 // Server holds the parsed templates and dependencies of the handlers.
@@ -85,6 +87,7 @@ func New(cfg Config) (http.Handler, error) {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
+	r.GET("/metrics", s.metrics)
 
 	tw := r.Group("/twilio")
 	tw.POST("/sms", gin.WrapF(cfg.Webhooks.SMS))
@@ -99,6 +102,7 @@ func New(cfg Config) (http.Handler, error) {
 	api.POST("/conversations/:id/note", s.apiAction(doNote))
 	api.POST("/conversations/:id/handback", s.apiAction(doHandback))
 	api.POST("/conversations/:id/close", s.apiAction(doClose))
+	api.GET("/reports/summary", s.reportsSummary)
 
 	if cfg.Sandbox != nil {
 		r.Any("/sandbox/*path", gin.WrapH(http.StripPrefix("/sandbox", cfg.Sandbox)))
@@ -129,6 +133,8 @@ func New(cfg Config) (http.Handler, error) {
 	console.GET("/console/simulator", s.consoleSimulator)
 	console.GET("/console/thread", s.consoleThread)
 	console.POST("/console/simulate", s.consoleSimulate)
+	console.GET("/console/reports", s.consoleReports)
+	console.GET("/console/reports.csv", s.consoleReportsCSV)
 
 	admin := console.Group("/console", s.requireAdmin)
 	admin.POST("/reps", s.consoleAddRep)

@@ -1,0 +1,26 @@
+// Package reports owns the numbers a sales manager reads: the summary of a
+// date range (leads, speed to lead, handoffs and how fast reps claim them,
+// conversions, opt-outs, cadences; by source and by rep), its CSV, and the
+// Prometheus collector behind /metrics.
+//
+// It reads the tables other packages own (leads, handoffs, conversations,
+// contacts, cadence_runs, reps, messages) with aggregate SQL and writes
+// nothing. Every figure is computed from PostgreSQL when asked for, never
+// counted in a process's memory, so every replica reports the same
+// numbers and nothing is counted twice across processes.
+package reports
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// DB is what the reports run their queries on: a pool, a connection or a
+// transaction (a REPEATABLE READ one gives a summary a single snapshot).
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}

@@ -1,0 +1,172 @@
+package reports_test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/leadagent/leadagent/reports"
+)
+
+// scrape gathers c as Prometheus would, through a pedantic registry (which
+// checks each metric against its description), in the text format; only
+// the families named, when any are.
+func scrape(t *testing.T, c prometheus.Collector, names ...string) (string, error) {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range families {
+		if len(names) > 0 && !slices.Contains(names, mf.GetName()) {
+			continue
+		}
+		if err := enc.Encode(mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	problems, err := promlint.NewWithMetricFamilies(families).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+	return b.String(), nil
+}
+
+func sameScrape(t *testing.T, got, want string) {
+	t.Helper()
+	if strings.TrimSpace(got) != strings.TrimSpace(want) {
+		t.Errorf("scrape:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestCollector scrapes the fixture: every row counts, whatever its date.
+func TestCollector(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.month()
+	c := reports.NewCollector(f.db)
+	want := `
+# HELP leadagent_cadence_runs_total Follow-up cadences started, by the state they are in now.
+# TYPE leadagent_cadence_runs_total counter
+leadagent_cadence_runs_total{state="active"} 1
+leadagent_cadence_runs_total{state="completed"} 3
+leadagent_cadence_runs_total{state="stopped"} 2
+# HELP leadagent_first_touches_total Leads whose first message from the agent the provider accepted.
+# TYPE leadagent_first_touches_total counter
+leadagent_first_touches_total 5
+# HELP leadagent_handoff_claim_seconds Seconds from a handoff to a rep taking the conversation over, for claimed handoffs.
+# TYPE leadagent_handoff_claim_seconds histogram
+leadagent_handoff_claim_seconds_bucket{le="60"} 0
+leadagent_handoff_claim_seconds_bucket{le="120"} 1
+leadagent_handoff_claim_seconds_bucket{le="300"} 2
+leadagent_handoff_claim_seconds_bucket{le="600"} 4
+leadagent_handoff_claim_seconds_bucket{le="900"} 4
+leadagent_handoff_claim_seconds_bucket{le="1800"} 4
+leadagent_handoff_claim_seconds_bucket{le="3600"} 4
+leadagent_handoff_claim_seconds_bucket{le="7200"} 4
+leadagent_handoff_claim_seconds_bucket{le="14400"} 4
+leadagent_handoff_claim_seconds_bucket{le="86400"} 4
+leadagent_handoff_claim_seconds_bucket{le="+Inf"} 4
+leadagent_handoff_claim_seconds_sum 1320
+leadagent_handoff_claim_seconds_count 4
+# HELP leadagent_handoffs_total Conversations handed to a person, by reason.
+# TYPE leadagent_handoffs_total counter
+leadagent_handoffs_total{reason="buying_intent"} 3
+leadagent_handoffs_total{reason="complaint"} 1
+leadagent_handoffs_total{reason="human_request"} 1
+leadagent_handoffs_total{reason="sensitive"} 1
+leadagent_handoffs_total{reason="unknown_answer"} 1
+# HELP leadagent_leads_total Leads recorded (forms, ad platforms, imports), by source.
+# TYPE leadagent_leads_total counter
+leadagent_leads_total{source=""} 1
+leadagent_leads_total{source="facebook_ad"} 4
+leadagent_leads_total{source="google"} 3
+# HELP leadagent_messages_total Messages recorded, by direction and author.
+# TYPE leadagent_messages_total counter
+leadagent_messages_total{author="ai",direction="outbound"} 2
+leadagent_messages_total{author="lead",direction="inbound"} 3
+leadagent_messages_total{author="rep",direction="outbound"} 1
+# HELP leadagent_opt_outs_total Contacts opted out of texts (an opt-in lowers it).
+# TYPE leadagent_opt_outs_total counter
+leadagent_opt_outs_total 3
+# HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the provider accepting the agent's first message.
+# TYPE leadagent_speed_to_lead_seconds histogram
+leadagent_speed_to_lead_seconds_bucket{le="1"} 0
+leadagent_speed_to_lead_seconds_bucket{le="2"} 0
+leadagent_speed_to_lead_seconds_bucket{le="5"} 0
+leadagent_speed_to_lead_seconds_bucket{le="10"} 1
+leadagent_speed_to_lead_seconds_bucket{le="30"} 3
+leadagent_speed_to_lead_seconds_bucket{le="60"} 4
+leadagent_speed_to_lead_seconds_bucket{le="300"} 4
+leadagent_speed_to_lead_seconds_bucket{le="900"} 4
+leadagent_speed_to_lead_seconds_bucket{le="3600"} 5
+leadagent_speed_to_lead_seconds_bucket{le="+Inf"} 5
+leadagent_speed_to_lead_seconds_sum 1100
+leadagent_speed_to_lead_seconds_count 5
+`
+	got, err := scrape(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameScrape(t, got, want)
+}
+
+// TestCollectorOnAnEmptyDatabase: histograms with no samples, and no
+// labelled series yet, rather than an error.
+func TestCollectorOnAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c := reports.NewCollector(f.db)
+	want := `
+# HELP leadagent_first_touches_total Leads whose first message from the agent the provider accepted.
+# TYPE leadagent_first_touches_total counter
+leadagent_first_touches_total 0
+# HELP leadagent_opt_outs_total Contacts opted out of texts (an opt-in lowers it).
+# TYPE leadagent_opt_outs_total counter
+leadagent_opt_outs_total 0
+# HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the provider accepting the agent's first message.
+# TYPE leadagent_speed_to_lead_seconds histogram
+leadagent_speed_to_lead_seconds_bucket{le="1"} 0
+leadagent_speed_to_lead_seconds_bucket{le="2"} 0
+leadagent_speed_to_lead_seconds_bucket{le="5"} 0
+leadagent_speed_to_lead_seconds_bucket{le="10"} 0
+leadagent_speed_to_lead_seconds_bucket{le="30"} 0
+leadagent_speed_to_lead_seconds_bucket{le="60"} 0
+leadagent_speed_to_lead_seconds_bucket{le="300"} 0
+leadagent_speed_to_lead_seconds_bucket{le="900"} 0
+leadagent_speed_to_lead_seconds_bucket{le="3600"} 0
+leadagent_speed_to_lead_seconds_bucket{le="+Inf"} 0
+leadagent_speed_to_lead_seconds_sum 0
+leadagent_speed_to_lead_seconds_count 0
+`
+	got, err := scrape(t, c, "leadagent_first_touches_total", "leadagent_opt_outs_total", "leadagent_speed_to_lead_seconds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameScrape(t, got, want)
+}
+
+// TestCollectorReportsAFailedQuery: a closed pool makes the scrape fail
+// loudly, not report zeros.
+func TestCollectorReportsAFailedQuery(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.db.Close()
+	if _, err := scrape(t, reports.NewCollector(f.db)); err == nil || !strings.Contains(err.Error(), "leadagent metrics") {
+		t.Errorf("scrape of a closed database: %v", err)
+	}
+}
