@@ -218,6 +218,7 @@ func TestOfflineSmallTalk(t *testing.T) {
 		{name: "thanks", text: "thanks!", outcome: OutcomeAsked, contains: []string{"welcome", "AI assistant"}},
 		{name: "emoji only", text: "👍", outcome: OutcomeAsked, contains: []string{"AI assistant"}},
 		{name: "bot?", text: "are you a bot?", outcome: OutcomeAsked, contains: []string{"AI assistant", "not a person"}},
+		{name: "a real person?", text: "is this a real person", outcome: OutcomeAsked, contains: []string{"AI assistant", "not a person"}},
 		{name: "no topic at all", text: "how much is it?", outcome: OutcomeAsked, contains: []string{"which service"}},
 		{name: "answers our question", history: []Message{lead("do you fix water heaters"), ai("Yes. Is your current water heater gas or electric?")},
 			text: "gas, about 12 years old", outcome: OutcomeAsked, contains: []string{"follow up"}},

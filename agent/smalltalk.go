@@ -31,7 +31,7 @@ var thanksWords = wordSet(`thanks thank thx tx ty tysm appreciate appreciated ch
 // at the start of a short message, so a lead's name is not a question.
 var introduction = regexp.MustCompile(`(?i)\b(?:this is|my name is|my name's|i am|i'm|im|it's|its)\s+[\p{L}'-]+(?:\s+[\p{L}'-]+)?\s*[.!,]?\s*$|\b(?:this is|my name is|my name's|i'm|it's)\s+[\p{L}'-]+\s*[.!,]`)
 
-var identityQuestion = regexp.MustCompile(`(?i)\b(?:(?:are|r) (?:you|u|this|it) (?:a |an |really a |really an |actually a )?(?:bot|robot|ai|a\.i\.|human|real person|real|person|computer|machine|automated|chatbot|live person)\b|who(?: is|'s|s) this\b|who am i (?:talking|texting|chatting|speaking) (?:to|with)\b|am i (?:talking|texting|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|human|real person|person|computer|machine|chatbot)\b|is this (?:a |an )?(?:bot|robot|ai|automated|computer|chatbot)\b)`)
+var identityQuestion = regexp.MustCompile(`(?i)\b(?:(?:are|r) (?:you|u|this|it) (?:a |an |really a |really an |actually a )?(?:bot|robot|ai|a\.i\.|human|real person|real|person|computer|machine|automated|chatbot|live person)\b|who(?: is|'s|s) this\b|who am i (?:talking|texting|chatting|speaking) (?:to|with)\b|am i (?:talking|texting|chatting|speaking) (?:to|with) (?:a |an )?(?:bot|robot|ai|human|real person|person|computer|machine|chatbot)\b|(?:is|r) (?:this|it|that) (?:a |an )?(?:real |live |actual )?(?:bot|robot|ai|automated|computer|chatbot|human|person|people)\b|(?:am i|are we) (?:talking|texting|chatting|speaking) (?:to|with) (?:a )?(?:real|live|actual) (?:person|human)\b)`)
 
 // classify tells small talk from questions. Only messages with nothing
 // but small talk count: "hi, how much is a tune-up?" is a question.

@@ -196,3 +196,13 @@ func NextRep(ctx context.Context, db DB, p RepPick) (Rep, error) {
 	}
 	return r, nil
 }
+
+// AnyRepOnDuty reports whether some active rep would take a handoff now:
+// any, inside business hours; one on call, outside them.
+func AnyRepOnDuty(ctx context.Context, db DB, open bool) (bool, error) {
+	var yes bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reps WHERE active AND (on_call OR $1))`, open).Scan(&yes); err != nil {
+		return false, fmt.Errorf("reps on duty: %w", err)
+	}
+	return yes, nil
+}

@@ -255,7 +255,7 @@ var boilerplateMarkers = []string{
 	"dont have that information", "dont want to guess", "dont know", "not sure", "wrong information",
 	"cant confirm", "cant share", "unable to", "add any details", "in the meantime",
 	"sorry", "thank you", "thanks", "youre welcome", "of course", "reply stop", "good question",
-	"if its urgent", "if its an emergency", "to reach a person", "our team",
+	"if its urgent", "if its an emergency", "if it cant wait", "if anyone is in danger", "to reach a person", "our team",
 }
 
 func boilerplate(sentence string) bool {

@@ -18,7 +18,6 @@ import (
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
-	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/knowledge"
 )
 
@@ -336,7 +335,7 @@ func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, ru
 	decision := handoff.Decide(rules, turn)
 	switch {
 	case decision.Handoff:
-		reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = holdingMessage(decision.Reason, c.Contact.Name),
+		reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = holdingMessage(decision.Reason, c.Contact.Name, r.Business.Phone),
 			agent.OutcomeHandoff, decision.Reason, nil
 	case reply.Outcome == agent.OutcomeHandoff:
 		// The model asked for a person for a reason this business does
@@ -383,8 +382,8 @@ func unknownStreak(history []Message) int {
 // a person will follow up from the reps on duty at that moment; an eval
 // must not depend on the hour it runs, so it is always the wording for
 // nobody on duty and no known opening ("as soon as they can").
-func holdingMessage(reason, name string) string {
-	return handoff.HoldingMessage(reason, name, false, time.Time{}, hours.Schedule{}, time.Time{})
+func holdingMessage(reason, name, phone string) string {
+	return handoff.HoldingMessage(handoff.Holding{Reason: reason, Name: name, Phone: phone})
 }
 
 // helpText is what production answers HELP or INFO with.

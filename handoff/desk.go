@@ -50,6 +50,8 @@ type DeskConfig struct {
 	// Hours are the business hours until an admin sets them in the console.
 	Hours        hours.Schedule
 	BusinessName string
+	// BusinessPhone is given to a lead for what cannot wait.
+	BusinessPhone string
 	// ConsoleURL is the console's base URL, for the link in reps' texts.
 	ConsoleURL string
 	// Admins returns the reps who stand for the admins (admin logins tied
@@ -195,7 +197,8 @@ func (d *Desk) Open(ctx context.Context, db crm.DB, req OpenRequest) (Opened, er
 			return Opened{}, err
 		}
 	}
-	out.Holding = HoldingMessage(h.Reason, conv.Contact.Name, onDuty, out.NextOnDuty, bh.Schedule, now)
+	out.Holding = HoldingMessage(Holding{Reason: h.Reason, Name: conv.Contact.Name, OnDuty: onDuty, Next: out.NextOnDuty,
+		Sched: bh.Schedule, Now: now, Phone: d.cfg.BusinessPhone})
 	return out, nil
 }
 
@@ -589,4 +592,50 @@ func (d *Desk) NewLeadWithoutConsent(ctx context.Context, db crm.DB, conv crm.Co
 	}
 	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv, EventRepNotified,
 		map[string]any{"rep": rep.Name, "rep_id": rep.ID, "kind": NotifyNewLead, "notification_id": n.ID, "lead_id": lead.ID})
+}
+
+// FollowUpWhen says when a person will get back to a lead, for a caller
+// or a text: "shortly" while a rep is on duty, else the next opening in
+// the business's words ("tomorrow at 9:00 AM").
+func (d *Desk) FollowUpWhen(ctx context.Context, db crm.DB) (string, error) {
+	sched, err := d.Hours(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	now := d.cfg.Now()
+	onDuty, err := crm.AnyRepOnDuty(ctx, db, sched.Open(now))
+	if err != nil {
+		return "", err
+	}
+	switch next := sched.NextOpen(now); {
+	case onDuty:
+		return "shortly", nil
+	case !next.IsZero():
+		return sched.Say(next, now), nil
+	}
+	return "as soon as they can", nil
+}
+
+// Whisper is what a rep hears on answering a call being handed to them,
+// before the caller is connected: who, why, and what they want.
+func (d *Desk) Whisper(ctx context.Context, db crm.DB, handoffID int64) (string, error) {
+	h, err := GetHandoff(ctx, db, handoffID)
+	if err != nil {
+		return "", err
+	}
+	conv, err := crm.ConversationWithContact(ctx, db, h.ConversationID)
+	if err != nil {
+		return "", err
+	}
+	name := conv.Contact.Name
+	if name == "" {
+		name = "a caller"
+	}
+	wants, _, _ := strings.Cut(h.Summary, "\n")
+	wants = strings.TrimPrefix(wants, "Wants: ")
+	s := d.cfg.BusinessName + " call from " + name + ", " + ReasonLabel(h.Reason) + "."
+	if wants != "" {
+		s += " They want " + strings.TrimSuffix(wants, "…") + "."
+	}
+	return s + " Connecting you now.", nil
 }

@@ -269,3 +269,13 @@ func LatestHandoffs(ctx context.Context, db crm.DB, conversationIDs []string) (m
 	}
 	return out, nil
 }
+
+// GetHandoff returns one handoff.
+func GetHandoff(ctx context.Context, db crm.DB, id int64) (Handoff, error) {
+	var h Handoff
+	err := db.QueryRow(ctx, `SELECT `+handoffColumns+` FROM handoffs h WHERE h.id = $1`, id).Scan(handoffDest(&h)...)
+	if err != nil {
+		return Handoff{}, fmt.Errorf("handoff %d: %w", id, notFound(err))
+	}
+	return h, nil
+}

@@ -91,7 +91,8 @@ func DefaultRules() Rules {
 		Sensitive: Rule{Enabled: true, Keywords: []string{
 			"lawyer", "attorney", "lawsuit", "sue you", "legal action", "small claims",
 			"better business bureau", "bbb", "news station", "reporter",
-			"injured", "injury", "hospital", "carbon monoxide", "gas leak", "smell gas", "fire department",
+			"injured", "injury", "hospital", "carbon monoxide", "gas leak", "smell gas", "gas smell", "smells like gas",
+			"smell of gas", "fire department",
 		}},
 		NegativeSentiment: -0.7,
 		UnknownStreak:     2,

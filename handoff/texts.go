@@ -40,42 +40,59 @@ func who(c crm.Contact) string {
 	return c.Name + " " + c.Phone
 }
 
+// Holding is what the lead's holding message says: who they are, why,
+// and when a person will be there.
+type Holding struct {
+	Reason string
+	Name   string
+	// OnDuty: a rep is on duty now ("shortly"); otherwise Next is the next
+	// opening in Sched, said in the business's time ("tomorrow at 9:00 AM").
+	OnDuty bool
+	Next   time.Time
+	Sched  hours.Schedule
+	Now    time.Time
+	// Phone is the business's number, given for what cannot wait.
+	Phone string
+}
+
 // HoldingMessage is the one message the lead gets when a person takes
-// over: it says a person will follow up, and when: shortly while a rep is
-// on duty, otherwise at the next opening, said in the business's time
-// ("tomorrow at 9:00 AM"). It is plain GSM-7 text that fits one segment
-// or two.
-func HoldingMessage(reason, name string, onDuty bool, next time.Time, sched hours.Schedule, now time.Time) string {
-	first := firstName(name)
+// over: it says a person will follow up, and when. A sensitive topic (a
+// gas smell, an injury) also says to call 911 when anyone is in danger,
+// and, with nobody on duty, the business's number is given for what
+// cannot wait. It is plain GSM-7 text that fits two segments.
+func HoldingMessage(h Holding) string {
+	first := firstName(h.Name)
+	with := func(word, stop string) string {
+		if first != "" {
+			return word + ", " + first + stop
+		}
+		return word + stop
+	}
 	var open string
-	switch reason {
+	switch h.Reason {
 	case ReasonComplaint:
-		open = "I'm sorry about this"
-		if first != "" {
-			open += ", " + first
-		}
-		open += ". "
+		open = with("I'm sorry about this", ". ")
 	case ReasonHumanRequest:
-		open = "Of course"
-		if first != "" {
-			open += ", " + first
-		}
-		open += ". "
+		open = with("Of course", ". ")
+	case ReasonSensitive:
+		open = with("Thank you for telling us", ". ") + "If anyone is in danger, call 911 now. "
 	default:
-		open = "Thanks"
-		if first != "" {
-			open += ", " + first
-		}
-		open += "! "
+		open = with("Thanks", "! ")
 	}
 	when := "as soon as they can"
 	switch {
-	case onDuty:
+	case h.OnDuty:
 		when = "shortly"
-	case !next.IsZero():
-		when = sched.Say(next, now)
+	case !h.Next.IsZero():
+		when = h.Sched.Say(h.Next, h.Now)
 	}
-	return open + "I've passed this to our team, and a person will follow up " + when + ". You can add any details here in the meantime."
+	text := open + "I've passed this to our team, and a person will follow up " + when + "."
+	if !h.OnDuty && h.Phone != "" {
+		text += " If it can't wait, call " + h.Phone + "."
+	} else {
+		text += " You can add any details here in the meantime."
+	}
+	return text
 }
 
 func firstName(name string) string {
