@@ -40,6 +40,7 @@ const (
 	StatusPending    = "pending"    // recorded, waiting for the send job
 	StatusSuppressed = "suppressed" // not sent: the lead opted out
 	StatusReceived   = "received"   // inbound
+	StatusSpoken     = "spoken"     // said on a call, not sent
 )
 
 // Contact is a lead or customer.
@@ -111,6 +112,10 @@ type Message struct {
 	CreatedAt      time.Time  `json:"created_at"`
 	SentAt         *time.Time `json:"sent_at,omitempty"`
 	Turn           *Turn      `json:"turn,omitempty"`
+	// Channel is sms or voice; CallID is the call a spoken message was
+	// said on.
+	Channel string `json:"channel"`
+	CallID  string `json:"call_id,omitempty"`
 }
 
 // Turn is how an automatic reply was produced.

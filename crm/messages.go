@@ -12,7 +12,8 @@ import (
 const messageColumns = `m.id::text, m.conversation_id::text, m.direction, m.author, m.body,
 	COALESCE(m.provider_sid, ''), COALESCE(m.reply_to::text, ''), m.outcome, m.status,
 	COALESCE(m.error_code, 0), m.error_message, m.citations, m.media, m.segments, m.created_at, m.sent_at,
-	m.answered_by, m.model, m.prompt_version, m.prompt_tokens, m.completion_tokens, m.latency_ms, m.signals`
+	m.answered_by, m.model, m.prompt_version, m.prompt_tokens, m.completion_tokens, m.latency_ms, m.signals,
+	m.channel, COALESCE(m.call_id::text, '')`
 
 func scanMessage(row interface{ Scan(...any) error }, m *Message) error {
 	var citations, media, signals []byte
@@ -20,7 +21,8 @@ func scanMessage(row interface{ Scan(...any) error }, m *Message) error {
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Author, &m.Body,
 		&m.ProviderSID, &m.ReplyTo, &m.Outcome, &m.Status,
 		&m.ErrorCode, &m.ErrorMessage, &citations, &media, &m.Segments, &m.CreatedAt, &m.SentAt,
-		&t.AnsweredBy, &t.Model, &t.PromptVersion, &t.PromptTokens, &t.CompletionTokens, &t.LatencyMS, &signals); err != nil {
+		&t.AnsweredBy, &t.Model, &t.PromptVersion, &t.PromptTokens, &t.CompletionTokens, &t.LatencyMS, &signals,
+		&m.Channel, &m.CallID); err != nil {
 		return err
 	}
 	if t.AnsweredBy != "" {
@@ -45,6 +47,10 @@ type NewInbound struct {
 	ProviderSID    string // required: makes provider retries idempotent
 	Media          []Media
 	ReceivedAt     time.Time
+	// Channel is sms (the default) or voice; CallID ties a caller's words
+	// to their call.
+	Channel string
+	CallID  string
 }
 
 // RecordInbound stores a lead's message once per ProviderSID. inserted is
@@ -65,11 +71,14 @@ func RecordInbound(ctx context.Context, db DB, in NewInbound) (m Message, insert
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = time.Now()
 	}
+	if in.Channel == "" {
+		in.Channel = "sms"
+	}
 	err = scanMessage(db.QueryRow(ctx, `
-		INSERT INTO messages AS m (conversation_id, direction, author, body, provider_sid, status, media, created_at)
-		VALUES ($1, 'inbound', 'lead', $2, $3, 'received', $4, $5)
+		INSERT INTO messages AS m (conversation_id, direction, author, body, provider_sid, status, media, created_at, channel, call_id)
+		VALUES ($1, 'inbound', 'lead', $2, $3, 'received', $4, $5, $6, NULLIF($7, '')::uuid)
 		ON CONFLICT (provider_sid) DO NOTHING
-		RETURNING `+messageColumns, in.ConversationID, in.Body, in.ProviderSID, mediaJSON, in.ReceivedAt), &m)
+		RETURNING `+messageColumns, in.ConversationID, in.Body, in.ProviderSID, mediaJSON, in.ReceivedAt, in.Channel, in.CallID), &m)
 	if err == nil {
 		return m, true, touchConversation(ctx, db, in.ConversationID, in.ReceivedAt)
 	}
@@ -93,6 +102,10 @@ type NewOutbound struct {
 	Segments  int
 	// Turn says how an agent reply was produced; nil for other messages.
 	Turn *Turn
+	// Channel is sms (the default) or voice: a spoken reply is recorded,
+	// not sent (Status "spoken").
+	Channel string
+	CallID  string
 }
 
 // RecordOutbound stores an outbound message in status pending, for the send
@@ -119,13 +132,20 @@ func RecordOutbound(ctx context.Context, db DB, out NewOutbound) (m Message, ins
 	if err != nil || t.Signals == nil {
 		signals = []byte("{}")
 	}
+	status := StatusPending
+	if out.Channel == "" {
+		out.Channel = "sms"
+	}
+	if out.Channel == "voice" {
+		status = StatusSpoken
+	}
 	err = scanMessage(db.QueryRow(ctx, `
 		INSERT INTO messages AS m (conversation_id, direction, author, body, reply_to, status, outcome, citations, segments,
-			answered_by, model, prompt_version, prompt_tokens, completion_tokens, latency_ms, signals)
-		VALUES ($1, 'outbound', $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			answered_by, model, prompt_version, prompt_tokens, completion_tokens, latency_ms, signals, channel, call_id)
+		VALUES ($1, 'outbound', $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, NULLIF($17, '')::uuid)
 		ON CONFLICT (reply_to) DO NOTHING
 		RETURNING `+messageColumns, out.ConversationID, out.Author, out.Body, replyTo, out.Outcome, citJSON, out.Segments,
-		t.AnsweredBy, t.Model, t.PromptVersion, t.PromptTokens, t.CompletionTokens, t.LatencyMS, signals), &m)
+		t.AnsweredBy, t.Model, t.PromptVersion, t.PromptTokens, t.CompletionTokens, t.LatencyMS, signals, status, out.Channel, out.CallID), &m)
 	if err == nil {
 		return m, true, touchConversation(ctx, db, out.ConversationID, m.CreatedAt)
 	}

@@ -74,12 +74,12 @@ func (ib *Inbox) enqueue(ctx context.Context, tx pgx.Tx, w handoff.Work) error {
 
 // escalate applies the active escalation rules to a turn. When they hand
 // off, the conversation goes to a rep and the reply becomes the holding
-// message; handoff is the new handoff's reason ("" when none).
+// message; opened is the new handoff (nil when none).
 func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation, in crm.Message, before []crm.Message,
-	text string, reply *agent.Reply) (reason string, err error) {
+	text string, reply *agent.Reply) (opened *handoff.Opened, err error) {
 	rules, err := handoff.ActiveRules(ctx, tx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	turn := handoff.Turn{
 		Text: text,
@@ -98,7 +98,7 @@ func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation,
 			// not hand off: its reply stands, as a question to the lead.
 			reply.Outcome, reply.HandoffReason = agent.OutcomeAsked, ""
 		}
-		return "", nil
+		return nil, nil
 	}
 	var leads []string
 	for _, m := range conv.Messages {
@@ -106,15 +106,15 @@ func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation,
 			leads = append(leads, m.Body)
 		}
 	}
-	opened, err := ib.desk.Open(ctx, tx, handoff.OpenRequest{
+	o, err := ib.desk.Open(ctx, tx, handoff.OpenRequest{
 		Conversation: conv, Decision: decision, MessageID: in.ID, RulesVersion: rules.Version, SLAMinutes: rules.Rules.SLAMinutes,
 		Summary: handoff.Summarize(handoff.SummaryInput{Reason: decision.Reason, Lead: leads, ModelSummary: reply.HandoffSummary}),
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = opened.Holding, agent.OutcomeHandoff, decision.Reason, nil
-	return decision.Reason, ib.enqueue(ctx, tx, opened.Work)
+	reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = o.Holding, agent.OutcomeHandoff, decision.Reason, nil
+	return &o, ib.enqueue(ctx, tx, o.Work)
 }
 
 // unknownStreak counts the agent's replies at the end of msgs, in a row,

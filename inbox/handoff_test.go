@@ -17,7 +17,7 @@ import (
 
 // withDesk starts an inbox whose desk has the given hours and clock, with
 // reps Alex and Sam on duty and Jordan as the admin to tell last.
-func (b *testBundle) withDesk(t testing.TB, sched hours.Schedule, now func() time.Time) (*inbox.Inbox, map[string]crm.Rep) {
+func (b *testBundle) withDesk(t testing.TB, sched hours.Schedule, now func() time.Time, edits ...func(*inbox.Config)) (*inbox.Inbox, map[string]crm.Rep) {
 	t.Helper()
 	reps := map[string]crm.Rep{}
 	for _, r := range []crm.NewRep{{Name: "Alex Rivera", Phone: "+19705550181"}, {Name: "Sam Ortiz", Phone: "+19705550182"},
@@ -41,7 +41,12 @@ func (b *testBundle) withDesk(t testing.TB, sched hours.Schedule, now func() tim
 			r, err := crm.GetRep(ctx, db, reps["Jordan"].ID)
 			return []crm.Rep{r}, err
 		}})
-	ib := b.newInboxWith(t, func(c *inbox.Config) { c.Desk = desk; c.Now = now })
+	ib := b.newInboxWith(t, func(c *inbox.Config) {
+		c.Desk, c.Now = desk, now
+		for _, edit := range edits {
+			edit(c)
+		}
+	})
 	b.swapReceiver(ib)
 	return ib, reps
 }

@@ -61,6 +61,8 @@ type Config struct {
 	// Redact removes card numbers and secrets from a lead's text before it
 	// is stored; nil stores it as sent.
 	Redact func(string) (string, bool)
+	// Voice tunes phone calls.
+	Voice VoiceConfig
 	// MoreWorkers adds the workers of other packages' jobs (an eval run) to
 	// the ones the inbox runs; Enqueue inserts their jobs.
 	MoreWorkers func(*river.Workers)
@@ -76,6 +78,7 @@ type Inbox struct {
 	agent    agent.Responder
 	sender   channels.Sender
 	desk     *handoff.Desk
+	voice    VoiceConfig
 	business Business
 	region   string
 	callback string
@@ -90,7 +93,7 @@ type Inbox struct {
 // New builds an Inbox and its River client. Call Start to work jobs.
 func New(cfg Config) (*Inbox, error) {
 	ib := &Inbox{
-		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, desk: cfg.Desk, business: cfg.Business,
+		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
 		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact,
 	}

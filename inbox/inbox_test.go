@@ -50,10 +50,10 @@ type testBundle struct {
 // bundle's webhooks.
 type swappable struct {
 	mu sync.Mutex
-	r  channels.Receiver
+	r  *inbox.Inbox
 }
 
-func (s *swappable) get() channels.Receiver {
+func (s *swappable) get() *inbox.Inbox {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.r
@@ -64,6 +64,21 @@ func (s *swappable) Receive(ctx context.Context, in channels.Inbound) error {
 }
 func (s *swappable) DeliveryStatus(ctx context.Context, r channels.DeliveryReport) error {
 	return s.get().DeliveryStatus(ctx, r)
+}
+func (s *swappable) CallStarted(ctx context.Context, c channels.Call) (channels.VoiceStep, error) {
+	return s.get().CallStarted(ctx, c)
+}
+func (s *swappable) Heard(ctx context.Context, sp channels.Speech) (channels.VoiceStep, error) {
+	return s.get().Heard(ctx, sp)
+}
+func (s *swappable) Whisper(ctx context.Context, id int64) (string, error) {
+	return s.get().Whisper(ctx, id)
+}
+func (s *swappable) DialEnded(ctx context.Context, sid string, id int64, status string) (channels.VoiceStep, error) {
+	return s.get().DialEnded(ctx, sid, id, status)
+}
+func (s *swappable) CallStatus(ctx context.Context, c channels.Call) error {
+	return s.get().CallStatus(ctx, c)
 }
 
 func (b *testBundle) swapReceiver(ib *inbox.Inbox) {
@@ -123,6 +138,12 @@ func setup(t testing.TB, opts options) *testBundle {
 	hooks := &twilio.Webhooks{Receiver: b.receiver, Validator: twilio.NewValidator(authToken, "")}
 	mux.HandleFunc("POST /twilio/sms", hooks.SMS)
 	mux.HandleFunc("POST /twilio/sms/status", hooks.SMSStatus)
+	voice := &twilio.Voice{Receiver: b.receiver, Validator: twilio.NewValidator(authToken, "")}
+	mux.HandleFunc("POST /twilio/voice", voice.Call)
+	mux.HandleFunc("POST /twilio/voice/gather", voice.Gather)
+	mux.HandleFunc("POST /twilio/voice/whisper", voice.Whisper)
+	mux.HandleFunc("POST /twilio/voice/dial", voice.DialEnded)
+	mux.HandleFunc("POST /twilio/voice/status", voice.Status)
 	return b
 }
 

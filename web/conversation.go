@@ -178,6 +178,10 @@ func describe(e crm.Event) string {
 		return "Follow-ups stopped: " + label(str(d["reason"]))
 	case inbox.EventCadenceCompleted:
 		return "Follow-ups finished"
+	case crm.EventCallStarted:
+		return "The lead called"
+	case crm.EventCallEnded:
+		return fmt.Sprintf("Call ended after %v s: %s", d["duration_seconds"], label(str(d["outcome"])))
 	case crm.EventOptedOut:
 		return "The lead opted out of texts"
 	case crm.EventOptedIn:

@@ -1,0 +1,74 @@
+package channels
+
+import (
+	"context"
+	"time"
+)
+
+// Call is a phone call as the provider announced it.
+type Call struct {
+	CallSID   string
+	From, To  string
+	Status    string // ringing, in-progress, completed, busy, no-answer, failed, canceled
+	Direction string
+	// Duration is the call's length, once it ended.
+	Duration   time.Duration
+	ReceivedAt time.Time
+}
+
+// Speech is what a caller said in one turn of a call.
+type Speech struct {
+	CallSID string
+	// Turn numbers the caller's turns in a call; a provider retry of one
+	// turn carries the same number.
+	Turn int
+	Text string
+	// Confidence is the recognizer's, 0..1 (0 when it gave none).
+	Confidence float64
+	// Waiting is true when the provider comes back for the answer of a
+	// turn still being written (after a filler).
+	Waiting bool
+}
+
+// VoiceNext is what a call does after the words of a VoiceStep.
+type VoiceNext string
+
+const (
+	VoiceListen VoiceNext = "listen" // gather the caller's next words as turn VoiceStep.Turn
+	VoiceWait   VoiceNext = "wait"   // come back for turn VoiceStep.Turn's answer (a filler was said)
+	VoiceDial   VoiceNext = "dial"   // connect a person: VoiceStep.Dial
+	VoiceHangup VoiceNext = "hangup"
+)
+
+// VoiceStep is the call's next move: words to say, then what follows.
+type VoiceStep struct {
+	Say  string
+	Next VoiceNext
+	Turn int
+	Dial *Dial
+}
+
+// Dial connects the caller to a person.
+type Dial struct {
+	To       string // E.164
+	CallerID string // the business number
+	// HandoffID is the handoff the person is connected for: the whisper
+	// they hear before connecting, and what a missed dial falls back to.
+	HandoffID int64
+	Timeout   time.Duration
+}
+
+// VoiceReceiver is what the voice webhooks hand calls to (the inbox).
+type VoiceReceiver interface {
+	// CallStarted greets a new call (or a retry of its first webhook).
+	CallStarted(ctx context.Context, c Call) (VoiceStep, error)
+	// Heard answers one turn of the caller's speech.
+	Heard(ctx context.Context, s Speech) (VoiceStep, error)
+	// Whisper is what the person being connected hears first.
+	Whisper(ctx context.Context, handoffID int64) (string, error)
+	// DialEnded goes on after a dial: connected, or missed (no-answer,
+	// busy, failed), which falls back to a call back.
+	DialEnded(ctx context.Context, callSID string, handoffID int64, dialStatus string) (VoiceStep, error)
+	// CallStatus records the provider's status callback.
+	CallStatus(ctx context.Context, c Call) error
+}
