@@ -123,62 +123,17 @@ func (r *Runner) Run(ctx context.Context, s *Suite) (*Report, error) {
 	if r.DB == nil || r.Knowledge == nil || r.Agent == nil {
 		return nil, errors.New("eval runner: DB, Knowledge and Agent are required")
 	}
-	started := r.now()
-	report := &Report{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
-		PromptVersion: r.PromptVersion, StartedAt: started, Cases: []CaseResult{}}
-	if r.Judge != nil {
-		report.JudgeModel = r.Judge.Model()
-	}
-	ns, err := Namespace(s)
-	if err != nil {
-		return nil, err
-	}
-	report.Namespace = ns
-	rules, err := handoff.ActiveRules(ctx, r.DB)
-	if err != nil {
-		return nil, fmt.Errorf("suite %s: %w", s.Name, err)
-	}
-	report.RulesVersion = rules.Version
-
 	run, err := StartRun(ctx, r.DB, RunInfo{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
-		PromptVersion: r.PromptVersion, RulesVersion: rules.Version, JudgeModel: report.JudgeModel,
-		Namespace: ns, CasesTotal: len(s.Cases), StartedAt: started})
+		PromptVersion: r.PromptVersion, CasesTotal: len(s.Cases), StartedAt: r.now()})
 	if err != nil {
 		return nil, err
 	}
-	report.RunID = run.ID
-	fail := func(err error) (*Report, error) {
+	report, err := r.runInto(ctx, s, run.ID)
+	if err != nil {
 		// The record says why; a cancelled ctx must not keep it running.
-		ctx := context.WithoutCancel(ctx)
-		if ferr := FailRun(ctx, r.DB, run.ID, err); ferr != nil {
+		if ferr := FailRun(context.WithoutCancel(ctx), r.DB, run.ID, err); ferr != nil {
 			err = errors.Join(err, ferr)
 		}
-		return nil, err
-	}
-
-	paths, err := s.KnowledgePaths()
-	if err != nil {
-		return fail(err)
-	}
-	if len(paths) > 0 {
-		if _, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns}); err != nil {
-			return fail(fmt.Errorf("suite %s: knowledge: %w", s.Name, err))
-		}
-	}
-	responder, err := r.Agent(capturingRetriever{base: r.Knowledge, ns: ns})
-	if err != nil {
-		return fail(fmt.Errorf("suite %s: agent: %w", s.Name, err))
-	}
-
-	results, err := r.play(ctx, s, responder, rules.Rules, run.ID)
-	if err != nil {
-		return fail(err)
-	}
-	report.Cases = results
-	report.FinishedAt = r.now()
-	report.Summary = Summarize(results, report.FinishedAt.Sub(started))
-	report.Summary.withCost(r.Provider, r.Model, report.JudgeModel)
-	if err := FinishRun(ctx, r.DB, run.ID, report); err != nil {
 		return nil, err
 	}
 	return report, nil

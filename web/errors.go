@@ -9,6 +9,7 @@ import (
 	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/evals"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/store"
@@ -23,7 +24,7 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.As(err, &invalid):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, evals.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, handoff.ErrForbidden):
 		return http.StatusForbidden

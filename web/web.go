@@ -31,6 +31,8 @@ var assets embed.FS
 type Config struct {
 	DB       *pgxpool.Pool
 	Webhooks *twilio.Webhooks
+	// Voice serves Twilio's Voice webhooks; nil answers calls with 404.
+	Voice *twilio.Voice
 	// Sandbox, when set, is the fake Twilio REST API, mounted at /sandbox.
 	Sandbox http.Handler
 	// Simulate texts the server as a lead (the console's simulator); nil
@@ -55,6 +57,13 @@ type Config struct {
 	BusinessName string
 	// Region reads phone numbers typed without a country code.
 	Region string
+	// EvalSuites is the folder whose *.yaml eval suites the console offers.
+	EvalSuites string
+	// StartEval records a run of the suite file at path (one the console
+	// listed in EvalSuites) with a version of the sms prompt ("" for the
+	// active one), queues the job that plays it, and returns the run's id.
+	// nil leaves the evals pages read-only.
+	StartEval func(ctx context.Context, path, prompt string) (int64, error)
 	// Metrics serves GET /metrics (Prometheus); nil answers 404.
 	Metrics http.Handler
 	Logger  *slog.Logger
@@ -92,6 +101,13 @@ func New(cfg Config) (http.Handler, error) {
 	tw := r.Group("/twilio")
 	tw.POST("/sms", gin.WrapF(cfg.Webhooks.SMS))
 	tw.POST("/sms/status", gin.WrapF(cfg.Webhooks.SMSStatus))
+	if v := cfg.Voice; v != nil {
+		tw.POST("/voice", gin.WrapF(v.Call))
+		tw.POST("/voice/gather", gin.WrapF(v.Gather))
+		tw.POST("/voice/whisper", gin.WrapF(v.Whisper))
+		tw.POST("/voice/dial", gin.WrapF(v.DialEnded))
+		tw.POST("/voice/status", gin.WrapF(v.Status))
+	}
 
 	api := r.Group("/api/v1", s.requireAPIKey)
 	api.POST("/leads", s.createLead)
@@ -148,6 +164,11 @@ func New(cfg Config) (http.Handler, error) {
 	admin.GET("/prompts", s.consolePrompts)
 	admin.POST("/prompts", s.consoleCreatePrompt)
 	admin.POST("/prompts/activate", s.consoleActivatePrompt)
+	admin.GET("/evals", s.consoleEvals)
+	admin.POST("/evals", s.consoleStartEval)
+	admin.GET("/evals/runs/:id", s.consoleEvalRun)
+	admin.GET("/evals/runs/:id/progress", s.consoleEvalRunProgress)
+	admin.GET("/evals/compare", s.consoleEvalCompare)
 	r.NoRoute(func(c *gin.Context) { abortError(c, http.StatusNotFound, "no such endpoint") })
 	return r, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -40,6 +41,29 @@ type app struct {
 	logger *slog.Logger
 }
 
+// speechHints returns the business's vocabulary for the speech
+// recognizer, read from the knowledge once a minute at most.
+func speechHints(ctx context.Context, kb *knowledge.Base, logger *slog.Logger) func() string {
+	var mu sync.Mutex
+	var hints string
+	var read time.Time
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(read) < time.Minute {
+			return hints
+		}
+		read = time.Now()
+		words, err := kb.Vocabulary(ctx, "", 100)
+		if err != nil {
+			logger.Warn("speech hints", "err", err)
+			return hints
+		}
+		hints = strings.Join(words, ", ")
+		return hints
+	}
+}
+
 // newDesk is the handoff desk the configuration describes: business hours,
 // the business's name, and links in reps' texts to PUBLIC_URL, else this
 // machine's address.
@@ -48,7 +72,8 @@ func newDesk(cfg Config) *handoff.Desk {
 	if consoleURL == "" {
 		consoleURL = loopbackURL(cfg.ListenAddr)
 	}
-	return handoff.NewDesk(handoff.DeskConfig{Hours: cfg.Hours, BusinessName: cfg.BusinessName, ConsoleURL: consoleURL, Admins: adminReps})
+	return handoff.NewDesk(handoff.DeskConfig{Hours: cfg.Hours, BusinessName: cfg.BusinessName, BusinessPhone: cfg.BusinessPhone,
+		ConsoleURL: consoleURL, Admins: adminReps})
 }
 
 // adminReps are the reps admin logins act as, for the SLA's last step.
@@ -146,12 +171,14 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		logger.Warn("PUBLIC_URL is not set: delivery status callbacks are off")
 	}
 	desk := newDesk(cfg)
+	evalRunners := consoleEvalRunners(cfg, db, kb)
 	a.inbox, err = inbox.New(inbox.Config{
 		DB: db, Agent: responder, Sender: send, Desk: desk,
+		Voice:          inbox.VoiceConfig{Budget: cfg.VoiceTurnBudget, MinConfidence: cfg.VoiceMinConfidence, BusinessNumber: cfg.TwilioFromNumber},
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Region:         cfg.DefaultRegion,
 		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
-		Redact: agent.Redact,
+		Redact: agent.Redact, MoreWorkers: consoleEvalWorkers(db, evalRunners, logger),
 	})
 	if err != nil {
 		return nil, err
@@ -161,6 +188,8 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		DB: db,
 		Webhooks: &twilio.Webhooks{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
 			Logger: logger},
+		Voice: &twilio.Voice{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
+			VoiceName: cfg.VoiceName, Language: cfg.VoiceLanguage, Hints: speechHints(ctx, kb, logger), Logger: logger},
 		APIKeys:       reveal(cfg.APIKeys),
 		Reps:          a.inbox,
 		Leads:         a.inbox,
@@ -174,6 +203,7 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	if webCfg.Metrics, err = newMetrics(db, logger); err != nil {
 		return nil, err
 	}
+	webCfg.EvalSuites, webCfg.StartEval = cfg.EvalSuites, consoleStartEval(db, evalRunners, a.inbox)
 	if a.sandbox != nil {
 		webCfg.DemoLogin = demoLoginHint
 		webCfg.Sandbox = a.sandbox

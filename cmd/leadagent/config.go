@@ -61,6 +61,22 @@ type Config struct {
 	// SMSRate is how many SMS segments a second this process sends at most
 	// (Twilio's rate for the number); 0 sends as fast as Twilio answers.
 	SMSRate float64
+
+	// EvalSuites is the folder whose *.yaml eval suites the console offers
+	// to run (EVAL_SUITES, default evals/suites, relative to the working
+	// directory of every process that serves or works jobs).
+	EvalSuites string
+	// JudgeModel grades eval suites' grounded and judge checks on
+	// OPENAI_BASE_URL (JUDGE_MODEL); "" runs without a judge.
+	JudgeModel string
+
+	// Voice: how <Say> speaks and <Gather> listens, how long a spoken turn
+	// may take before the caller hears a filler, and the recognizer
+	// confidence below which the caller is asked again.
+	VoiceName          string
+	VoiceLanguage      string
+	VoiceTurnBudget    time.Duration
+	VoiceMinConfidence float64
 }
 
 // secret is a string that never prints.
@@ -108,6 +124,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		BusinessTimezone:          get("BUSINESS_TIMEZONE", "UTC"),
 		BusinessHours:             get("BUSINESS_HOURS", "Mon-Fri 09:00-17:00"),
 		DefaultRegion:             strings.ToUpper(get("DEFAULT_REGION", "US")),
+		EvalSuites:                get("EVAL_SUITES", "evals/suites"),
+		JudgeModel:                get("JUDGE_MODEL", ""),
 	}
 	if c.TwilioAccountSID == "" {
 		if c.TwilioAuthToken != "" {
@@ -181,6 +199,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("SMS_RATE %q: want segments per second from 0 (no limit) to 1000", get("SMS_RATE", ""))
 	}
 	c.SMSRate = smsRate
+	c.VoiceName = get("VOICE_NAME", "Polly.Joanna")
+	c.VoiceLanguage = get("VOICE_LANGUAGE", "en-US")
+	budget, err := time.ParseDuration(get("VOICE_TURN_BUDGET", "4s"))
+	if err != nil || budget < 500*time.Millisecond || budget > 14*time.Second {
+		// Twilio waits 15 s for a webhook.
+		return c, fmt.Errorf("VOICE_TURN_BUDGET %q: want a duration from 500ms to 14s, e.g. 4s", get("VOICE_TURN_BUDGET", ""))
+	}
+	c.VoiceTurnBudget = budget
+	conf, err := strconv.ParseFloat(get("VOICE_MIN_CONFIDENCE", "0.5"), 64)
+	if err != nil || conf < 0 || conf > 1 {
+		return c, fmt.Errorf("VOICE_MIN_CONFIDENCE %q: want a number from 0 to 1", get("VOICE_MIN_CONFIDENCE", ""))
+	}
+	c.VoiceMinConfidence = conf
 	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.APIKeys = append(c.APIKeys, secret(k))

@@ -12,11 +12,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/evals"
+	"github.com/leadagent/leadagent/inbox"
+	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/prompts"
 )
 
@@ -42,24 +46,24 @@ type evalCommand struct {
 	stderr io.Writer
 	// terminal is true when stderr is a terminal: the progress bar shows.
 	terminal bool
-	// judgeModel is JUDGE_MODEL. It is read here rather than in Config
-	// because only this command uses it.
-	judgeModel string
 }
 
 // runEval runs eval suites:
 //
 //	leadagent eval run SUITE.yaml... [--prompt VERSION] [--json FILE] [--baseline FILE] [--concurrency N]
 func runEval(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
-	return evalCommand{stderr: os.Stderr, terminal: term.IsTerminal(int(os.Stderr.Fd())),
-		judgeModel: strings.TrimSpace(os.Getenv("JUDGE_MODEL"))}.run(ctx, cfg, args, stdout)
+	return evalCommand{stderr: os.Stderr, terminal: term.IsTerminal(int(os.Stderr.Fd()))}.run(ctx, cfg, args, stdout)
 }
 
 func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		return usageError{msg: evalUsage}
 	}
-	if args[0] != "run" {
+	switch args[0] {
+	case "run":
+	case "intents":
+		return runEvalIntents(ctx, cfg, args[1:], stdout)
+	default:
 		return usageError{msg: fmt.Sprintf("unknown eval command %q\n%s", args[0], evalUsage)}
 	}
 	fs := flag.NewFlagSet("eval run", flag.ContinueOnError)
@@ -68,7 +72,7 @@ func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout 
 	jsonPath := fs.String("json", "", "write the JSON report to FILE")
 	baselinePath := fs.String("baseline", "", "compare with an earlier --json report")
 	concurrency := fs.Int("concurrency", 0, "cases at once")
-	judgeModel := fs.String("judge-model", c.judgeModel, "judge model")
+	judgeModel := fs.String("judge-model", cfg.JudgeModel, "judge model")
 	files, err := parseFlagsAnywhere(fs, args[1:])
 	if err != nil {
 		return err
@@ -79,15 +83,8 @@ func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout 
 	if *concurrency < 0 || *concurrency > 64 {
 		return usageError{msg: fmt.Sprintf("--concurrency %d: want 1 to 64", *concurrency)}
 	}
-	model := cfg.LLMProvider == "openai"
-	if *promptRef != "" && !model {
-		return usageError{msg: fmt.Sprintf("--prompt %s: the offline agent uses no prompt; set LLM_PROVIDER=openai (and OPENAI_API_KEY) to run one", *promptRef)}
-	}
-	if *concurrency == 0 {
-		*concurrency = 1
-		if model {
-			*concurrency = 4
-		}
+	if *promptRef != "" && cfg.LLMProvider != "openai" {
+		return usageError{msg: fmt.Sprintf("--prompt %s: %s", *promptRef, offlinePrompt)}
 	}
 
 	// Every suite is checked before anything runs: an invalid one is
@@ -121,29 +118,12 @@ func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout 
 	if err != nil {
 		return err
 	}
-	runner := &evals.Runner{DB: pool, Knowledge: kb, Business: evalBusiness(cfg), Concurrency: *concurrency,
-		Provider: "offline", Model: "offline", PromptVersion: "offline"}
-	var prompt agent.Prompt
-	if model {
-		prompt, err = evals.Prompt(ctx, pool, *promptRef, promptsVars(cfg))
-		if errors.Is(err, prompts.ErrNotFound) || errors.Is(err, prompts.ErrInvalid) {
-			return exitError{code: 2, err: fmt.Errorf("--prompt %s: %w", *promptRef, err)}
-		}
-		if err != nil {
-			return err
-		}
-		runner.Provider, runner.Model, runner.PromptVersion = "openai", cfg.LLMModel, prompt.Version
-		if runner.Model == "" {
-			runner.Model = agent.DefaultLLMModel
-		}
+	runner, err := newEvalRunner(ctx, cfg, pool, kb, evalOptions{prompt: *promptRef, judgeModel: *judgeModel, concurrency: *concurrency})
+	if errors.Is(err, prompts.ErrNotFound) || errors.Is(err, prompts.ErrInvalid) {
+		return exitError{code: 2, err: fmt.Errorf("--prompt %s: %w", *promptRef, err)}
 	}
-	runner.Agent = evalAgent(cfg, model, prompt)
-	if m := strings.TrimSpace(*judgeModel); m != "" {
-		judge, err := evals.NewJudge(evals.JudgeConfig{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: m})
-		if err != nil {
-			return err
-		}
-		runner.Judge = judge
+	if err != nil {
+		return err
 	}
 
 	markdown := stdout
@@ -251,6 +231,82 @@ func writeEvalReports(path string, stdout io.Writer, reports []*evals.Report) er
 		return fmt.Errorf("--json: %w", err)
 	}
 	return nil
+}
+
+// evalOptions are what one run chooses besides the configuration.
+type evalOptions struct {
+	// prompt is a stored version of the sms prompt; "" is the active one.
+	prompt string
+	// judgeModel grades the grounded and judge checks; "" is none.
+	judgeModel string
+	// concurrency is cases at once; 0 is 1 offline, 4 with a model.
+	concurrency int
+}
+
+// offlinePrompt is why a prompt version cannot run on the offline responder.
+const offlinePrompt = "the offline agent uses no prompt; set LLM_PROVIDER=openai (and OPENAI_API_KEY) to run one"
+
+// newEvalRunner builds the runner of an eval run from the configuration,
+// for `leadagent eval run` and for the console's eval jobs alike: the
+// responder LLM_PROVIDER names (see evalAgent), the prompt version pinned,
+// and the judge. An unknown or invalid prompt version is prompts.ErrNotFound
+// or prompts.ErrInvalid.
+func newEvalRunner(ctx context.Context, cfg Config, pool *pgxpool.Pool, kb *knowledge.Base, o evalOptions) (*evals.Runner, error) {
+	model := cfg.LLMProvider == "openai"
+	if o.prompt != "" && !model {
+		return nil, fmt.Errorf("prompt %s: %w: %s", o.prompt, prompts.ErrInvalid, offlinePrompt)
+	}
+	if o.concurrency == 0 {
+		o.concurrency = 1
+		if model {
+			o.concurrency = 4
+		}
+	}
+	runner := &evals.Runner{DB: pool, Knowledge: kb, Business: evalBusiness(cfg), Concurrency: o.concurrency,
+		Provider: "offline", Model: "offline", PromptVersion: "offline"}
+	var prompt agent.Prompt
+	if model {
+		var err error
+		if prompt, err = evals.Prompt(ctx, pool, o.prompt, promptsVars(cfg)); err != nil {
+			return nil, err
+		}
+		runner.Provider, runner.Model, runner.PromptVersion = "openai", cfg.LLMModel, prompt.Version
+		if runner.Model == "" {
+			runner.Model = agent.DefaultLLMModel
+		}
+	}
+	runner.Agent = evalAgent(cfg, model, prompt)
+	if m := strings.TrimSpace(o.judgeModel); m != "" {
+		judge, err := evals.NewJudge(evals.JudgeConfig{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: m})
+		if err != nil {
+			return nil, err
+		}
+		runner.Judge = judge
+	}
+	return runner, nil
+}
+
+// consoleEvalRunners builds the runners of the console's eval jobs: the
+// CLI's, with the configured judge model and the default concurrency.
+func consoleEvalRunners(cfg Config, pool *pgxpool.Pool, kb *knowledge.Base) evals.BuildRunner {
+	return func(ctx context.Context, prompt string) (*evals.Runner, error) {
+		return newEvalRunner(ctx, cfg, pool, kb, evalOptions{prompt: prompt, judgeModel: cfg.JudgeModel})
+	}
+}
+
+// consoleEvalWorkers adds the worker of the console's eval runs to the
+// inbox's River client.
+func consoleEvalWorkers(pool *pgxpool.Pool, build evals.BuildRunner, logger *slog.Logger) func(*river.Workers) {
+	return func(w *river.Workers) { river.AddWorker(w, evals.NewWorker(pool, build, logger)) }
+}
+
+// consoleStartEval is the console's StartEval: it records a run of the
+// suite file at path and queues its job on the inbox's River client.
+func consoleStartEval(pool *pgxpool.Pool, build evals.BuildRunner, ib *inbox.Inbox) func(ctx context.Context, path, prompt string) (int64, error) {
+	return func(ctx context.Context, path, prompt string) (int64, error) {
+		run, err := evals.QueueRun(ctx, pool, path, prompt, build, ib.Enqueue)
+		return run.ID, err
+	}
 }
 
 func evalBusiness(cfg Config) agent.Business {
