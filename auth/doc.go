@@ -46,24 +46,3 @@ func notFound(err error) error {
 	}
 	return err
 }
-
-// isUUID keeps a malformed id from becoming a database error: an id that
-// cannot exist is simply not found.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"github.com/leadagent/leadagent/crm"
+
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -38,7 +40,7 @@ func NewSession(ctx context.Context, db DB, userID string, ttl time.Duration, no
 	if ttl <= 0 {
 		return Session{}, fmt.Errorf("new session for user %s: ttl %v is not positive", userID, ttl)
 	}
-	if !isUUID(userID) {
+	if !crm.IsUUID(userID) {
 		return Session{}, fmt.Errorf("new session for user %q: %w", userID, ErrNotFound)
 	}
 	token, err := randomToken()

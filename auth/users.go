@@ -127,7 +127,7 @@ func normalEmail(raw string) (string, error) {
 // SetPassword changes a user's password and ends all of that user's
 // sessions, in one statement: whoever knew the old password is signed out.
 func SetPassword(ctx context.Context, db DB, userID, password string) error {
-	if !isUUID(userID) {
+	if !crm.IsUUID(userID) {
 		return fmt.Errorf("set password of user %q: %w", userID, ErrNotFound)
 	}
 	hash, err := HashPassword(password)
@@ -150,7 +150,7 @@ func SetPassword(ctx context.Context, db DB, userID, password string) error {
 
 // GetUser returns one user.
 func GetUser(ctx context.Context, db DB, id string) (User, error) {
-	if !isUUID(id) {
+	if !crm.IsUUID(id) {
 		return User{}, fmt.Errorf("get user %q: %w", id, ErrNotFound)
 	}
 	var u User

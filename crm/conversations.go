@@ -68,7 +68,7 @@ func ConversationWithMessages(ctx context.Context, db DB, id string) (Conversati
 // for work that needs neither messages nor timeline (sending, delivery
 // reports).
 func ConversationWithContact(ctx context.Context, db DB, id string) (Conversation, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return Conversation{}, fmt.Errorf("get conversation %q: %w", id, ErrNotFound)
 	}
 	var v Conversation
@@ -161,9 +161,10 @@ func CountByMode(ctx context.Context, db DB, assignedRepID string) (map[Mode]int
 	return out, nil
 }
 
-// isUUID keeps a malformed id from becoming a database error: an id that
-// cannot exist is simply not found.
-func isUUID(s string) bool {
+// IsUUID reports whether s is a UUID in text form. It keeps a malformed id
+// from becoming a database error: an id that cannot exist is simply not
+// found.
+func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -240,7 +241,7 @@ func clip(s string, n int) string {
 // conversation's row lock until the transaction ends, so a rep's takeover
 // and the agent's reply cannot both act on the mode they read.
 func LockConversation(ctx context.Context, tx pgx.Tx, id string) (Conversation, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return Conversation{}, fmt.Errorf("lock conversation %q: %w", id, ErrNotFound)
 	}
 	var v Conversation

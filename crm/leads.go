@@ -288,7 +288,7 @@ func scanLead(row pgx.Row, l *Lead) error {
 
 // GetLead returns one lead.
 func GetLead(ctx context.Context, db DB, id string) (Lead, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return Lead{}, fmt.Errorf("get lead %q: %w", id, ErrNotFound)
 	}
 	var l Lead

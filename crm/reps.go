@@ -97,7 +97,7 @@ func AddRep(ctx context.Context, db DB, in NewRep, region string) (Rep, error) {
 
 // GetRep returns one rep.
 func GetRep(ctx context.Context, db DB, id string) (Rep, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return Rep{}, fmt.Errorf("get rep %q: %w", id, ErrNotFound)
 	}
 	var r Rep
@@ -142,7 +142,7 @@ type RepDuty struct {
 
 // SetRepDuty changes whether a rep is on call or active.
 func SetRepDuty(ctx context.Context, db DB, id string, d RepDuty) (Rep, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return Rep{}, fmt.Errorf("set duty of rep %q: %w", id, ErrNotFound)
 	}
 	var r Rep
@@ -177,7 +177,7 @@ func NextRep(ctx context.Context, db DB, p RepPick) (Rep, error) {
 	}
 	var only *string
 	if p.Only != "" {
-		if !isUUID(p.Only) {
+		if !IsUUID(p.Only) {
 			return Rep{}, fmt.Errorf("next rep: %w", ErrNotFound)
 		}
 		only = &p.Only

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/store"
 )
 
 // repRow is a rep on the reps page, with whether they are on duty now.
@@ -213,19 +215,21 @@ func (s *Server) consoleSaveRules(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/console/rules?"+url.Values{"notice": {"Saved. The new rules apply from the next message."}}.Encode())
 }
 
-// consoleActivateRules serves POST /console/rules/activate (admins): go
-// back to an earlier version.
-func (s *Server) consoleActivateRules(c *gin.Context) {
-	v, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil || v < 0 {
-		s.consoleFail(c, badRequest("version must be a number"))
-		return
+// activateVersion serves POST PAGE/activate (admins) for a versioned
+// document: go back to an earlier version (0: the built-in default).
+func (s *Server) activateVersion(page string, activate func(ctx context.Context, db store.Beginner, version int) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := strconv.Atoi(c.PostForm("version"))
+		if err != nil || v < 0 {
+			s.consoleFail(c, badRequest("version must be a number"))
+			return
+		}
+		if err := activate(c.Request.Context(), s.cfg.DB, v); err != nil {
+			s.consoleFail(c, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, page+"?"+url.Values{"notice": {fmt.Sprintf("Version %d is active.", v)}}.Encode())
 	}
-	if err := handoff.ActivateRules(c.Request.Context(), s.cfg.DB, v); err != nil {
-		s.consoleFail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/console/rules?"+url.Values{"notice": {fmt.Sprintf("Version %d is active.", v)}}.Encode())
 }
 
 // rulesFromForm reads the rules form; numbers that do not parse are

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -97,18 +96,4 @@ func (s *Server) consoleSaveCadence(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/console/cadence?"+url.Values{"notice": {"Saved. New leads get these follow-ups; leads already in a cadence keep theirs."}}.Encode())
-}
-
-// consoleActivateCadence serves POST /console/cadence/activate (admins).
-func (s *Server) consoleActivateCadence(c *gin.Context) {
-	v, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil || v < 0 {
-		s.consoleFail(c, badRequest("version must be a number"))
-		return
-	}
-	if err := cadence.Activate(c.Request.Context(), s.cfg.DB, v); err != nil {
-		s.consoleFail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/console/cadence?"+url.Values{"notice": {fmt.Sprintf("Version %d is active.", v)}}.Encode())
 }

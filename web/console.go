@@ -27,6 +27,11 @@ var templateFuncs = template.FuncMap{
 	"lines":    func(s string) []string { return strings.Split(s, "\n") },
 	"joinList": func(l []string) string { return strings.Join(l, "\n") },
 	"inc":      func(i int) int { return i + 1 },
+	// versionTable feeds the "versions" template: a versioned document's
+	// versions, where their activate form posts, and the default's name.
+	"versionTable": func(list any, action, csrf, def string) map[string]any {
+		return map[string]any{"List": list, "Action": action, "CSRF": csrf, "Default": def}
+	},
 	"modeLabel": func(m crm.Mode) string {
 		return map[crm.Mode]string{crm.ModeAI: "AI", crm.ModeHandoffPending: "Needs a rep",
 			crm.ModeHuman: "Rep", crm.ModeClosed: "Closed"}[m]

@@ -20,7 +20,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels/twilio"
+	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 )
 
@@ -157,10 +159,10 @@ func New(cfg Config) (http.Handler, error) {
 	admin.POST("/hours", s.consoleSaveHours)
 	admin.GET("/rules", s.consoleRules)
 	admin.POST("/rules", s.consoleSaveRules)
-	admin.POST("/rules/activate", s.consoleActivateRules)
+	admin.POST("/rules/activate", s.activateVersion("/console/rules", handoff.ActivateRules))
 	admin.GET("/cadence", s.consoleCadence)
 	admin.POST("/cadence", s.consoleSaveCadence)
-	admin.POST("/cadence/activate", s.consoleActivateCadence)
+	admin.POST("/cadence/activate", s.activateVersion("/console/cadence", cadence.Activate))
 	admin.GET("/prompts", s.consolePrompts)
 	admin.POST("/prompts", s.consoleCreatePrompt)
 	admin.POST("/prompts/activate", s.consoleActivatePrompt)
