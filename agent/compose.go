@@ -25,7 +25,11 @@ type candidate struct {
 	// offTopic: its heading is about something the lead did not ask (a
 	// member benefit when the lead asks the travel fee).
 	offTopic bool
-	score    float64 // as a unit of its own
+	// asked: it is the first sentence under an FAQ question or list intro
+	// that asks what the lead asks (see asksTheSame), so it answers the
+	// lead without repeating the question.
+	asked bool
+	score float64 // as a unit of its own
 }
 
 // answer is what choose picked.
@@ -142,6 +146,11 @@ func (o *Offline) candidates(results []knowledge.Result, needs []need, total flo
 				quote:     a.quote[i],
 
 				chunkSentences: len(passages),
+			}
+			if i == 0 || passages[i-1].context != p.context {
+				// The first sentence after a question is its answer; the
+				// rest add to it.
+				c.asked = asksTheSame(needs, a.ctxTerms[i])
 			}
 			if prev != nil && prev.para == p.para && rePronounStart.MatchString(p.text) {
 				// "It costs $19 a month": what "it" is, the sentence before says.

@@ -157,6 +157,14 @@ var answerCases = []turnCase{
 	{name: "permits", text: "do you pull permits", outcome: OutcomeAnswered, contains: []string{"permit"}},
 	{name: "toilet", text: "my toilet keeps running", outcome: OutcomeAnswered, contains: []string{"toilet"}},
 	{name: "curly quotes in the question", text: "What\u2019s the cost of a new furnace\u2026?", outcome: OutcomeAnswered, contains: []string{"$4,800"}},
+	{name: "card abbreviation", text: "do you take amex", outcome: OutcomeAnswered, contains: []string{"American Express"}},
+	{name: "a town not served", text: "do you cover boulder?", outcome: OutcomeAnswered, contains: []string{"not serve"}, notContains: []string{"?"}},
+	{name: "symptom, not a new system", text: "ac is running but not cooling the house", outcome: OutcomeAnswered,
+		containsAny: []string{"filter", "capacitor", "refrigerant"}, notContains: []string{"$6,200"}},
+	{name: "whenever", text: "can i cancel the membership whenever", outcome: OutcomeAnswered, containsAny: []string{"any time", "prorated"}},
+	{name: "lifespan", text: "how long do water heaters usually last around here", outcome: OutcomeAnswered, contains: []string{"8 to 12 years"}},
+	{name: "minimum", text: "whats the minimum job size for financing", outcome: OutcomeAnswered, contains: []string{"$1,500"}},
+	{name: "what members get", text: "what do i get with your maintenance plan", outcome: OutcomeAnswered, containsAny: []string{"tune-up", "15%", "Priority"}},
 }
 
 // unknownCases are questions the knowledge cannot answer: the reply says so,
@@ -177,6 +185,7 @@ var unknownCases = []turnCase{
 	{name: "water softeners", text: "do you install water softeners?"},
 	{name: "air ducts", text: "do you clean air ducts?"},
 	{name: "septic", text: "do you do septic tank pumping?"},
+	{name: "a town not named", text: "do you cover Denver?"},
 	{name: "EV install time", history: []Message{lead("do you install EV chargers?"), ai("Level 2 EV charger installation: $750 to $1,600.")}, text: "how long does it take?"},
 }
 
@@ -240,6 +249,8 @@ func TestOfflineFollowUps(t *testing.T) {
 			text: "and on repairs?", outcome: OutcomeAnswered, contains: []string{"2-year"}},
 		{name: "a new topic is not bent to the old one", history: []Message{lead("how much is a new furnace?"), ai("A new gas furnace, installed, usually costs $4,800 to $7,900.")},
 			text: "do you serve Loveland?", outcome: OutcomeAnswered, contains: []string{"Loveland"}, notContains: []string{"$4,800", "furnace"}},
+		{name: "price after asking whether we install it", history: []Message{lead("do you guys install ev chargers"), ai("Yes, we install Level 2 EV chargers.")},
+			text: "how much?", outcome: OutcomeAnswered, contains: []string{"$750"}},
 		{name: "topic from two turns back", history: []Message{lead("do you do tankless water heaters?"), ai("Yes."), lead("ok"), ai("Anything else?")},
 			text: "how much?", outcome: OutcomeAnswered, contains: []string{"$4,400"}},
 		{name: "a rep's and the system's messages are not the lead's topic", history: []Message{lead("hi"), {From: FromRep, Text: "Ask me about water heaters"}, {From: FromSystem, Text: "tankless"}},

@@ -1,6 +1,9 @@
 package agent
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // qualifyingQuestions move the conversation towards what a rep needs to
 // know, chosen by what the answer was about. They state no facts, so they
@@ -20,6 +23,11 @@ var qualifyingQuestions = []struct {
 	{[]string{"area"}, "What can we help you with at your home?"},
 }
 
+// reWeDoNot finds an answer that says the business does not do what was
+// asked ("We do not serve Boulder"): a question to qualify the job would
+// read as if it did.
+var reWeDoNot = regexp.MustCompile(`(?i)^(?:no\W+)?we (?:do not|don't|cannot|can't|will not|won't)\b`)
+
 const defaultQualifyingQuestion = "What town is your home in?"
 
 // qualifyingQuestion returns the question of the first entry whose terms
@@ -37,7 +45,7 @@ func qualifyingQuestion(topics map[string]bool) (ask string, ok bool) {
 // fits the SMS budget and was not asked before in this conversation. The
 // question follows what the lead asked about, else what the answer said.
 func (o *Offline) withQuestion(in TurnInput, a answer) string {
-	if n, _ := Segments(a.text); n > 1 || strings.HasSuffix(a.text, "?") {
+	if n, _ := Segments(a.text); n > 1 || strings.HasSuffix(a.text, "?") || reWeDoNot.MatchString(a.text) {
 		return a.text
 	}
 	ask, ok := qualifyingQuestion(a.asked)

@@ -96,7 +96,7 @@ func historyTopic(history []Message) (string, []need) {
 		if len(t) == 0 {
 			continue
 		}
-		texts = append([]string{text}, texts...)
+		texts = append([]string{withoutGeneric(text)}, texts...)
 		for j := range t {
 			t[j].weight = topicWeight
 			if j > 0 {
@@ -106,6 +106,26 @@ func historyTopic(history []Message) (string, []need) {
 		topic = append(topic, t...)
 	}
 	return strings.Join(texts, " "), topic
+}
+
+// withoutGeneric drops the words of an earlier message that only say what
+// kind of thing is asked ("install", "new"): folded into a follow-up's
+// search, they find every installation instead of the earlier topic.
+// A word that a phrase took in ("heater" of "water heater") stays.
+func withoutGeneric(text string) string {
+	generic := map[string]bool{}
+	for _, w := range words(normalizeForTerms(text)) {
+		if ts := termsOf(w); len(ts) > 0 && genericTerms[ts[0]] {
+			generic[w] = true
+		}
+	}
+	var keep []string
+	for _, f := range strings.Fields(text) {
+		if ws := words(strings.ToLower(FoldGSM(f))); len(ws) != 1 || !generic[ws[0]] {
+			keep = append(keep, f)
+		}
+	}
+	return strings.Join(keep, " ")
 }
 
 // foldNeeds adds the earlier topic (already weighted by historyTopic) to a

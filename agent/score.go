@@ -77,6 +77,11 @@ func unitScore(unit []candidate, needs []need, total float64, n int, capability 
 		if capability && reWeDo.MatchString(c.text) {
 			s += 0.05
 		}
+		if c.asked {
+			// The knowledge's own answer to the lead's question beats a
+			// sentence that only shares its words.
+			s += 0.1
+		}
 	}
 	s += 0.03 * float64(min(extra, 3))
 	s -= lengthPenalty(joinSentences(unit))
@@ -97,6 +102,8 @@ func met(n need, c candidate) float64 {
 		credit = 0.5
 	case strings.HasPrefix(t, "#"):
 		return 0
+	case c.ctxTerms[t] > 0 && c.asked:
+		credit = 1
 	case c.ctxTerms[t] > 0:
 		credit = contextCredit
 	case c.headTerms[t] > 0:
@@ -118,6 +125,33 @@ func met(n need, c candidate) float64 {
 		credit /= 2
 	}
 	return credit
+}
+
+// sameQuestion is the share of what the lead asks (cues left out: a
+// question states no fact) that an FAQ question or list intro must ask too
+// for its answer to count as answering the lead's question in full.
+const sameQuestion = 0.75
+
+// asksTheSame reports whether a context (an FAQ question, a list intro)
+// asks what the needs ask: every topic the lead names and most of the
+// rest of what they said. "Why is my AC running but not cooling?" is
+// answered by "The most common causes are a dirty filter..." though the
+// answer repeats none of the question's words.
+func asksTheSame(needs []need, ctx map[string]int) bool {
+	total, sum := 0.0, 0.0
+	for _, n := range needs {
+		t := n.alts[0]
+		if strings.HasPrefix(t, "#") || n.implied {
+			continue
+		}
+		total += n.weight
+		if ctx[t] > 0 {
+			sum += n.weight
+		} else if isTopic(n) {
+			return false
+		}
+	}
+	return total > 0 && sum >= sameQuestion*total
 }
 
 // coverage is the weighted share of needs the sentences meet together. A
@@ -146,7 +180,8 @@ func coverage(chosen []candidate, needs []need, total float64) float64 {
 
 // directCoverage is coverage counting only what the sentences say about
 // what the lead asks, leaving out generic words and the lead's own things
-// ("my furnace"): what a further sentence must add.
+// ("my furnace"): what a further sentence must add. The answer to an FAQ
+// question that asks what the lead asks says what its question says.
 func directCoverage(chosen []candidate, needs []need, total float64) float64 {
 	sum := 0.0
 	for _, n := range needs {
@@ -154,7 +189,7 @@ func directCoverage(chosen []candidate, needs []need, total float64) float64 {
 			continue
 		}
 		for _, c := range chosen {
-			if c.terms[n.alts[0]] > 0 {
+			if t := n.alts[0]; c.terms[t] > 0 || c.asked && c.ctxTerms[t] > 0 {
 				sum += n.weight
 				break
 			}
@@ -219,7 +254,7 @@ var actionTerms = map[string]bool{"install": true, "repair": true, "clear": true
 // merely mention the thing ("your arrival window").
 func meetsAction(chosen []candidate, needs []need) bool {
 	for _, n := range needs {
-		if n.background || !actionTerms[n.alts[0]] {
+		if n.background || n.implied || !actionTerms[n.alts[0]] {
 			continue
 		}
 		for _, c := range chosen {

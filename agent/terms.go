@@ -24,6 +24,10 @@ const (
 	weightSpecific = 1.0
 	weightGeneric  = 0.35
 	weightCue      = 0.5
+	// weightSymptom is for how a lead describes a problem ("making a
+	// weird noise"): it tells why they write, but the knowledge rarely
+	// says it, and the fact wanted (the visit's price) is stated without it.
+	weightSymptom = 0.15
 	// ownedDiscount scales a word after "my" or "our": the lead's own
 	// equipment ("my furnace") says what the visit is for, while the fact
 	// wanted ("what do you charge to come out") is usually stated without it.
@@ -70,6 +74,12 @@ var phrases = []struct{ from, to string }{
 	{"24/7", "afterhours"},
 	{"24 hours", "afterhours"},
 	{"service area", "area"},
+	{"come out here", "area"},
+	{"come out there", "area"},
+	{"come out this far", "area"},
+	{"come out that far", "area"},
+	{"come out this way", "area"},
+	{"come out that way", "area"},
 	{"service call", "diagnostic"},
 	{"come out", "diagnostic"},
 	{"come by", "diagnostic"},
@@ -92,6 +102,28 @@ var phrases = []struct{ from, to string }{
 	{"maintenance plans", "maintenance"},
 	{"maintenance plan", "maintenance"},
 	{"comfort club", "maintenance"},
+	{"still pay", "charge"},
+	{"have to pay", "charge"},
+	{"need to pay", "charge"},
+	{"pay extra", "charge"},
+	{"put in", "install"},
+	{"go ahead", "approve"},
+	{"any time", "anytime"},
+	{"american express", "amex"},
+	{"heat exchangers", "heatexchanger"},
+	{"heat exchanger", "heatexchanger"},
+	{"at least", "minimum"},
+	{"or more", "minimum"},
+	{"or older", "minimum"},
+	{"and older", "minimum"},
+	{"and up", "minimum"},
+	{"or less", "maximum"},
+	{"up to", "maximum"},
+	{"what do i get", "include"},
+	{"what do you get", "include"},
+	{"what do we get", "include"},
+	{"comes with", "include"},
+	{"come with", "include"},
 	{"how much", "howmuch"},
 	{"how long", "howlong"},
 	{"how soon", "howsoon"},
@@ -149,6 +181,13 @@ var synonyms = map[string][]string{
 	"apr": {"financ"}, "lending": {"financ"},
 	"pay": {"pay"}, "payment": {"pay"}, "payments": {"pay"}, "paying": {"pay"}, "card": {"pay"}, "cards": {"pay"},
 	"cash": {"pay"}, "check": {"pay"}, "checks": {"pay"}, "visa": {"pay"}, "mastercard": {"pay"},
+	"amex":    {"amex", "pay"},
+	"approve": {"approve"}, "approved": {"approve"}, "approval": {"approve"}, "proceed": {"approve"},
+	"include": {"include"}, "includes": {"include"}, "included": {"include"}, "including": {"include"},
+	"benefit": {"include"}, "benefits": {"include"}, "perk": {"include"}, "perks": {"include"},
+	"coverage": {"cover"}, "minimum": {"minimum"}, "smallest": {"minimum"}, "maximum": {"maximum"}, "max": {"maximum"},
+	"biggest": {"maximum"}, "largest": {"maximum"},
+	"gal": {"gallon"}, "gallons": {"gallon"},
 	"warranty": {"warranty"}, "warranties": {"warranty"}, "guarantee": {"warranty"}, "guaranteed": {"warranty"},
 	"guarantees":  {"warranty"},
 	"appointment": {"book"}, "appointments": {"book"}, "appt": {"book"}, "book": {"book"}, "booking": {"book"},
@@ -184,10 +223,14 @@ var synonyms = map[string][]string{
 	"hours": {"hour", cueTime}, "open": {"hour", cueTime}, "opening": {"hour", cueTime}, "close": {"hour", cueTime},
 	"closed": {"hour", cueTime}, "closing": {"hour", cueTime},
 	"whattime": {cueTime}, "when": {cueTime}, "howsoon": {cueTime, cueDuration},
-	"howlong": {cueDuration}, "long": {cueDuration}, "last": {cueDuration},
+	"howlong": {cueDuration}, "long": {cueDuration},
+	"last": {"last", cueDuration}, "lasts": {"last", cueDuration}, "lifespan": {"last", cueDuration},
+	"lifetime": {"last", cueDuration},
+	"whenever": {cueTime}, "anytime": {cueTime},
 	"howmuch": {cuePrice}, "cost": {cuePrice}, "costs": {cuePrice}, "price": {cuePrice}, "prices": {cuePrice},
 	"pricing": {cuePrice}, "priced": {cuePrice}, "charge": {cuePrice}, "charges": {cuePrice}, "rate": {cuePrice},
 	"rates": {cuePrice}, "expensive": {cuePrice}, "cheap": {cuePrice}, "afford": {cuePrice}, "affordable": {cuePrice},
+	"ballpark": {cuePrice}, "dollar": {cuePrice}, "dollars": {cuePrice}, "bucks": {cuePrice},
 	"fee": {"fee", cuePrice}, "fees": {"fee", cuePrice}, "free": {"free", cuePrice}, "travelfee": {"travelfee", "area", cuePrice},
 	"unit": {"system"}, "units": {"system"}, "system": {"system"}, "systems": {"system"}, "equipment": {"system"},
 	"new": {"install"}, "brand": {"brand"}, "brands": {"brand"}, "make": {"brand"}, "makes": {"brand"},
@@ -200,14 +243,24 @@ var synonyms = map[string][]string{
 	"outlet": {"outlet"}, "outlets": {"outlet"}, "gfci": {"outlet"}, "plug": {"outlet"},
 }
 
+// symptomTerms are how leads describe a problem, rarely how knowledge does
+// ("my toilet keeps running", "it's making a weird noise").
+var symptomTerms = canonicalSet(`running stopped noise noisy loud smell blowing warm weird strange making
+	sound turning starting cycling tripping keep winter`)
+
+// otherSenses are what a question's word may ask besides its own term:
+// "do you cover Boulder?" asks about the service area, "what does the plan
+// cover?" about what it includes. A passage meets another sense in part,
+// as it meets a broader term; unlike a broader term, a passage does not
+// get it, so a warranty that "covers parts" says nothing of the area.
+var otherSenses = map[string][]string{"cover": {"area", "include"}}
+
 // genericTerms are terms that many questions and passages share; matching
-// one says little about whether a passage answers the question. The second
-// half are symptoms: how leads describe a problem, rarely how knowledge
-// does ("my toilet keeps running").
-var genericTerms = canonicalSet(`install repair new system home house visit technician offer provide
-	available typically usually problem issue help fort collins cool heat work job
-	running stopped broken noise noisy loud smell blowing warm weird strange making sound turning
-	starting cycling tripping keep winter`)
+// one says little about whether a passage answers the question. Symptoms
+// are among them.
+var genericTerms = union(symptomTerms, canonicalSet(`install repair new system home house visit technician
+	offer provide cover available typically usually problem issue help fort collins cool heat work job
+	broken last`))
 
 // stopwords carry no topic. The list leans towards how leads text:
 // greetings, fillers and pronouns go too.
@@ -227,7 +280,7 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	currently right now go going come coming back take took sure quick quickly
 	do does did done doing able hoping hope thinking think looking look see find getting
 	company business summit services service form forms type types kinds options option way ways
-	keep keeps kept`)
+	keep keeps kept around`)
 
 var (
 	rePhraseCache = func() []*regexp.Regexp {
@@ -338,6 +391,9 @@ type need struct {
 	// earlier message. It tells what the question is about, but is not
 	// what is asked, so it does not earn a sentence of its own.
 	background bool
+	// implied: the lead did not say it; it follows from what they said
+	// (see withImpliedRepair).
+	implied bool
 	// compound groups topic words written next to each other ("gas
 	// fireplace", "gutter cleaning"): one thing, met only together. Zero
 	// for a word on its own.
@@ -380,9 +436,13 @@ func questionNeeds(text string) []need {
 			}
 		}
 		if len(alts) > 0 {
+			broader = append(broader, otherSenses[alts[0]]...)
 			weight := weightSpecific
 			if genericTerms[alts[0]] {
 				weight = weightGeneric
+			}
+			if symptomTerms[alts[0]] {
+				weight = weightSymptom
 			}
 			if isNumber(w) {
 				// A number in a question ("a 50 gallon tank") helps find the
@@ -413,7 +473,28 @@ func questionNeeds(text string) []need {
 			add(need{word: w, alts: []string{c}, weight: weightCue})
 		}
 	}
-	return out
+	return withImpliedRepair(out)
+}
+
+// withImpliedRepair adds a repair need to a question that describes a
+// problem ("the AC is running but not cooling") and names neither a repair
+// nor an installation: the lead wants it fixed, so the price of a new one
+// answers a different question (see exclusive). The need weighs nothing:
+// it says which side of the pair is asked, not what the answer must say.
+func withImpliedRepair(needs []need) []need {
+	symptom := false
+	for _, n := range needs {
+		switch t := n.alts[0]; {
+		case t == "repair" || t == "install":
+			return needs
+		case symptomTerms[t]:
+			symptom = true
+		}
+	}
+	if !symptom {
+		return needs
+	}
+	return append(needs, need{word: "repair", alts: []string{"repair"}, implied: true})
 }
 
 // isTopic reports whether a need names a topic: not a cue, not a generic
@@ -453,13 +534,24 @@ func passageTerms(text string) map[string]int {
 	if reTime.MatchString(lower) {
 		set[cueTime] = 1
 	}
-	if reDuration.MatchString(lower) {
+	if statesDuration(lower) {
 		set[cueDuration] = 1
 	}
 	if reFree.MatchString(lower) {
 		set[cueFree] = 1
 	}
 	return set
+}
+
+// statesDuration reports whether lower-case text states how long something
+// takes or lasts. "Every 1 to 3 months" says how often, not how long.
+func statesDuration(lower string) bool {
+	for _, loc := range reDuration.FindAllStringIndex(lower, -1) {
+		if !strings.HasSuffix(strings.TrimRight(lower[:loc[0]], " "), "every") {
+			return true
+		}
+	}
+	return false
 }
 
 // retrievalHints are the words the knowledge tends to use for a term a
@@ -476,6 +568,7 @@ var retrievalHints = map[string]string{
 	"member": "Comfort Club members", "estimate": "estimates free", "pay": "payment accept", "hour": "office hours open",
 	"weekend": "Saturday Sunday", "sameday": "same-day", "warranty": "warranty", "discount": "discount",
 	"technician": "technicians", "brand": "brands", "panel": "electrical panel", "outlet": "outlet",
+	"amex": "American Express", "include": "includes included", "minimum": "minimum or more",
 	cuePrice: "price cost", cueTime: "hours", cueDuration: "how long",
 }
 
@@ -509,6 +602,17 @@ func canonicalSet(list string) map[string]bool {
 		}
 	}
 	return set
+}
+
+func union(a, b map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(a)+len(b))
+	for t := range a {
+		out[t] = true
+	}
+	for t := range b {
+		out[t] = true
+	}
+	return out
 }
 
 func wordSet(list string) map[string]bool {

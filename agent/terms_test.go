@@ -48,6 +48,14 @@ func TestQuestionNeeds(t *testing.T) {
 		{"how long is the warranty", []string{cueDuration, "warranty"}},
 		{"hi there, thanks!", nil},
 		{"what do you charge to come out and look at my furnace", []string{cuePrice, "diagnostic", "furnace"}},
+		// A place asked about, in the words leads use.
+		{"timnath?? do you come out here", []string{"timnath", "area"}},
+		// "Whenever" asks for a time, not a topic to compound with.
+		{"can i cancel the membership whenever", []string{"cancel", "maintenance", cueTime}},
+		{"ballpark for going tankless?", []string{cuePrice, "tankless"}},
+		{"how long does it take to put in a new furnace", []string{cueDuration, "install", "furnace"}},
+		// A symptom implies a repair: the price of a new one is not asked.
+		{"ac is running but not cooling", []string{"ac", "run", "cool", "repair"}},
 	}
 	for _, tt := range tests {
 		got := needTerms(questionNeeds(tt.q))
@@ -84,6 +92,9 @@ func TestPassageTermsCues(t *testing.T) {
 		{"Open Monday through Friday from 7:00 a.m. to 6:00 p.m.", []string{cueTime}},
 		{"Every repair comes with a 2-year warranty.", []string{cueDuration}},
 		{"Estimates are free.", []string{cueFree}},
+		// How often is not how long.
+		{"Replace a standard filter every 1 to 3 months.", nil},
+		{"Thicker filters last 6 to 12 months.", []string{cueDuration}},
 	}
 	for _, tt := range tests {
 		terms := passageTerms(tt.text)
@@ -166,6 +177,12 @@ func TestQueriesFor(t *testing.T) {
 		if !slices.Contains(needTerms(first.needs), tt.topicFrom) {
 			t.Errorf("%q: needs %v lack %q", tt.text, needTerms(first.needs), tt.topicFrom)
 		}
+	}
+	// The earlier message's generic words ("install") would find every
+	// installation; its topic is what the follow-up is about.
+	qs := queriesFor("how much?", []Message{{From: FromLead, Text: "do you guys install ev chargers"}})
+	if strings.Contains(qs[0].text, "install") || !strings.Contains(qs[0].text, "ev chargers") {
+		t.Errorf("follow-up query %q should carry the earlier topic without its generic words", qs[0].text)
 	}
 	if qs := queriesFor("how much is it?", nil); len(topicNeeds(qs[0].needs)) != 0 {
 		t.Errorf("without history, %q should name no topic: %v", "how much is it?", needTerms(qs[0].needs))

@@ -22,8 +22,9 @@ import (
 // apart. Multi-word members are matched as phrases; one that has a
 // stopword in it ("how much", "come from") is only matched, never added.
 const lexiconText = `
-cost, costs, price, pricing, priced, fee, charge, expensive, cheap, afford, affordable, how much
+cost, costs, price, pricing, priced, fee, charge, expensive, cheap, afford, affordable, ballpark, how much
 pay, payment, paying, billing, bill, invoice
+american express, amex
 refund, reimburse, reimbursement, money back, repay
 discount, coupon, promotion, promo, special offer
 free, complimentary, no charge, free of charge
@@ -152,6 +153,7 @@ licensed, license, licence, certified, qualified, accredited
 complain, complaint, complaints, unhappy, dissatisfied, disappointed
 area, areas, region, regions, zone, territory, service area
 size, sizes, sizing, dimensions, capacity
+gallon, gallons, gal
 replace, replacement, replacing, swap, upgrade
 maintenance, maintain, servicing, tune up, tune-up, checkup, inspection
 energy, power, electricity, efficiency, efficient
