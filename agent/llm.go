@@ -235,6 +235,18 @@ func (l *LLM) Turn(ctx context.Context, in TurnInput) (Reply, error) {
 			return Reply{}, err
 		}
 	}
+	return l.finishTurn(ctx, st, reply, start), nil
+}
+
+// converse runs the model's part of the turn. A non-empty reason says why
+// its reply cannot be used.
+func (l *LLM) converse(ctx context.Context, st *turnState) (Reply, string) {
+	return l.converseWith(ctx, st, l.client.CreateChatCompletion)
+}
+
+// finishTurn adds what the turn's tools recorded to its reply, as Turn
+// does.
+func (l *LLM) finishTurn(ctx context.Context, st *turnState, reply Reply, start time.Time) Reply {
 	if st.injection && !slices.Contains(reply.Guardrails, GuardPromptInjection) {
 		reply.Guardrails = append(reply.Guardrails, GuardPromptInjection)
 	}
@@ -247,12 +259,16 @@ func (l *LLM) Turn(ctx context.Context, in TurnInput) (Reply, error) {
 	}
 	reply.Usage = st.usage
 	reply.Latency = time.Since(start)
-	return reply, nil
+	return reply
 }
 
-// converse runs the model's part of the turn. A non-empty reason says why
-// its reply cannot be used.
-func (l *LLM) converse(ctx context.Context, st *turnState) (Reply, string) {
+// completeFunc is one chat completion of a turn: the API's answer, read
+// whole or assembled from a stream.
+type completeFunc func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+
+// converseWith is the turn's rounds with the completion call given: whole
+// answers for Turn, streamed and assembled ones for TurnStream.
+func (l *LLM) converseWith(ctx context.Context, st *turnState, complete completeFunc) (Reply, string) {
 	turnCtx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
 
@@ -282,7 +298,7 @@ func (l *LLM) converse(ctx context.Context, st *turnState) (Reply, string) {
 
 	rounds, forceText := 0, false
 	for {
-		resp, err := l.client.CreateChatCompletion(turnCtx, l.request(msgs, forceText))
+		resp, err := complete(turnCtx, l.request(msgs, forceText))
 		if err != nil {
 			return Reply{}, fallbackReason(ctx, turnCtx, st, err, "")
 		}

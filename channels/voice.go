@@ -72,3 +72,60 @@ type VoiceReceiver interface {
 	// CallStatus records the provider's status callback.
 	CallStatus(ctx context.Context, c Call) error
 }
+
+// RelaySession is a call on a streaming voice session (Twilio's
+// ConversationRelay): the provider hears the caller and speaks, and the
+// server reads the caller's words as text and streams its answers back as
+// text while they are written.
+type RelaySession struct {
+	SessionID string
+	CallSID   string
+	From, To  string
+	Direction string
+}
+
+// RelayPrompt is one thing the caller said in a relay session.
+type RelayPrompt struct {
+	SessionID string
+	CallSID   string
+	// Turn numbers the session's prompts from 1.
+	Turn int
+	Text string
+	Lang string
+}
+
+// RelayAnswer is how a relay session goes on after an answer.
+type RelayAnswer struct {
+	// End ends the session: the call leaves the relay for RelayEnded,
+	// which gets HandoffData back, to connect a person or hang up.
+	End         bool
+	HandoffData string
+}
+
+// Interrupted is the cause (context.Cause) of the end of a relay answer's
+// context when the caller spoke over it.
+type Interrupted struct {
+	// Heard is what the caller heard of the answer before they spoke.
+	Heard string
+	After time.Duration
+}
+
+func (i *Interrupted) Error() string { return "the caller interrupted" }
+
+// RelayReceiver is what a streaming voice session hands the call to (the
+// inbox). The session answers with the greeting of CallStarted; from there
+// the receiver answers what the caller says, as text streamed to say.
+type RelayReceiver interface {
+	// RelayStarted opens the session on its call (CallStarted recorded the
+	// call when it came in).
+	RelayStarted(ctx context.Context, s RelaySession) error
+	// RelayPrompt answers one thing the caller said, handing the words to
+	// say as they are written. ctx ends when the caller interrupts (its
+	// cause is an *Interrupted) or hangs up, and then it must return at
+	// once; say fails from then on. An answer with End set ends the session.
+	RelayPrompt(ctx context.Context, p RelayPrompt, say func(text string) error) (RelayAnswer, error)
+	// RelayEnded goes on after the session ended: with the HandoffData of
+	// the answer that ended it, the dial to a person or a call-back promise;
+	// with none (the session failed), a call-back promise.
+	RelayEnded(ctx context.Context, callSID, handoffData string) (VoiceStep, error)
+}

@@ -109,6 +109,8 @@ func New(cfg Config) (http.Handler, error) {
 		tw.POST("/voice/whisper", gin.WrapF(v.Whisper))
 		tw.POST("/voice/dial", gin.WrapF(v.DialEnded))
 		tw.POST("/voice/status", gin.WrapF(v.Status))
+		tw.GET("/relay", gin.WrapF(v.Relay)) // ConversationRelay's WebSocket
+		tw.POST("/voice/relay-end", gin.WrapF(v.RelayEnd))
 	}
 
 	api := r.Group("/api/v1", s.requireAPIKey)

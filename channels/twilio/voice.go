@@ -29,9 +29,14 @@ type Voice struct {
 	Language  string
 	// Hints returns words the caller is likely to say (the business's
 	// services), for the speech recognizer.
-	Hints  func() string
-	Logger *slog.Logger
-	Now    func() time.Time
+	Hints func() string
+	// RelayURL, when set, is the WebSocket URL of the relay session
+	// ("wss://HOST/twilio/relay"): a call listens through ConversationRelay
+	// (<Connect><ConversationRelay>, served by Relay, streaming the answers)
+	// instead of <Gather>. Receiver must then be a channels.RelayReceiver.
+	RelayURL string
+	Logger   *slog.Logger
+	Now      func() time.Time
 }
 
 // Paths the TwiML points back at; web mounts the handlers there.
@@ -205,6 +210,10 @@ func (v *Voice) TwiML(step channels.VoiceStep) (string, error) {
 	}
 	switch step.Next {
 	case channels.VoiceListen:
+		if v.RelayURL != "" {
+			verbs = append(verbs, v.relayTwiML(step.Say))
+			break
+		}
 		g := &twiml.VoiceGather{Input: "speech", Action: fmt.Sprintf("%s?turn=%d", voiceGatherPath, step.Turn), Method: "POST",
 			SpeechTimeout: "auto", Language: v.Language, ActionOnEmptyResult: "true"}
 		if v.Hints != nil {

@@ -200,6 +200,14 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		Region:        cfg.DefaultRegion,
 		Logger:        logger,
 	}
+	if cfg.VoiceMode == "relay" {
+		base := cfg.PublicURL
+		if base == "" {
+			base = self
+		}
+		// https://host → wss://host, http://host → ws://host
+		webCfg.Voice.RelayURL = "ws" + strings.TrimPrefix(base, "http") + "/twilio/relay"
+	}
 	if webCfg.Metrics, err = newMetrics(db, logger); err != nil {
 		return nil, err
 	}

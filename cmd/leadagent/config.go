@@ -77,6 +77,10 @@ type Config struct {
 	VoiceLanguage      string
 	VoiceTurnBudget    time.Duration
 	VoiceMinConfidence float64
+	// VoiceMode is how a call listens (VOICE_MODE): "gather", a webhook a
+	// turn, or "relay", Twilio ConversationRelay over a WebSocket with the
+	// answer streamed as the model writes it.
+	VoiceMode string
 }
 
 // secret is a string that never prints.
@@ -212,6 +216,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("VOICE_MIN_CONFIDENCE %q: want a number from 0 to 1", get("VOICE_MIN_CONFIDENCE", ""))
 	}
 	c.VoiceMinConfidence = conf
+	switch c.VoiceMode = strings.ToLower(get("VOICE_MODE", "gather")); c.VoiceMode {
+	case "gather", "relay":
+	default:
+		return c, fmt.Errorf("VOICE_MODE %q: want gather or relay", get("VOICE_MODE", ""))
+	}
 	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.APIKeys = append(c.APIKeys, secret(k))

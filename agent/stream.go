@@ -1,0 +1,700 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/leadagent/leadagent/knowledge"
+)
+
+// Streamer answers a turn like Responder.Turn and hands the reply's words
+// to emit as they are written, for a caller who hears them at once (a
+// phone call on a streaming voice channel). emit receives pieces of text
+// in order, each ready to be spoken, with the spaces between them; the
+// Reply that TurnStream returns has, in Text, exactly what was emitted.
+//
+// When ctx ends (the caller spoke over the answer, or hung up) TurnStream
+// stops at once and returns ctx's error, with what had been emitted in
+// Reply.Text. An error from emit stops it the same way.
+type Streamer interface {
+	TurnStream(ctx context.Context, in TurnInput, emit func(text string) error) (Reply, error)
+}
+
+var (
+	_ Streamer = (*LLM)(nil)
+	_ Streamer = (*Offline)(nil)
+	_ Streamer = (*guarded)(nil)
+)
+
+// TurnStream answers in one piece: the offline responder takes
+// milliseconds, so there is nothing to gain from streaming it.
+func (o *Offline) TurnStream(ctx context.Context, in TurnInput, emit func(string) error) (Reply, error) {
+	return emitWhole(ctx, o, in, emit)
+}
+
+// TurnStream answers through the guardrails, in one piece.
+func (gr *guarded) TurnStream(ctx context.Context, in TurnInput, emit func(string) error) (Reply, error) {
+	return emitWhole(ctx, gr, in, emit)
+}
+
+func emitWhole(ctx context.Context, r Responder, in TurnInput, emit func(string) error) (Reply, error) {
+	reply, err := r.Turn(ctx, in)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Reply{}, err
+	}
+	if reply.Text != "" {
+		if err := emit(reply.Text); err != nil {
+			return Reply{}, err
+		}
+	}
+	return reply, nil
+}
+
+// TurnStream answers a spoken turn with the model, streaming its words
+// through the stream guardrails (see streamGuard) as the model writes
+// them. Tool calls run as in Turn; the answer that follows them is
+// streamed. When the model fails before anything was said, the fallback
+// answers, in one piece; when it fails midway, the fallback's answer
+// follows what was said. A turn on another channel than voice is not
+// streamed: Turn answers it and emit gets the whole reply.
+func (l *LLM) TurnStream(ctx context.Context, in TurnInput, emit func(string) error) (Reply, error) {
+	if in.Channel != ChannelVoice {
+		return emitWhole(ctx, l, in, emit)
+	}
+	start := time.Now()
+	ctx, log := withEvidenceLog(ctx)
+	st := &turnState{in: in, evidence: log, shown: map[int64]knowledge.Result{}, model: l.model}
+	sg := newStreamGuard(ctx, l.rails, in, log, emit, func() bool { return st.handoff != nil })
+	reply, reason := l.converseWith(ctx, st, l.streamCompletion(sg))
+	if err := sg.stopped(); err != nil {
+		return Reply{Text: sg.said()}, fmt.Errorf("llm turn: %w", err)
+	}
+	if reason == "" {
+		sg.flush()
+		if sg.said() == "" {
+			// The model wrote nothing to say (a handoff with no words):
+			// the whole-reply guardrails write it, said in one piece.
+			reply = l.guard(ctx, st, reply)
+			sg.sayWhole(reply.Text)
+		} else {
+			reply = sg.result(reply)
+			if late := sg.late; len(late) > 0 {
+				l.logger.WarnContext(ctx, "streamed reply broke guardrails after it was said", "rules", late, "model", st.model)
+			}
+		}
+	} else {
+		attrs := []any{"reason", reason, "model", l.model, "said", len(sg.said())}
+		if st.failErr != nil {
+			attrs = append(attrs, "err", redactedError(st.failErr))
+		}
+		l.logger.WarnContext(ctx, "llm turn falls back", attrs...)
+		fb, err := l.fallBack(ctx, st, reason)
+		if err != nil {
+			return Reply{Text: sg.said()}, err
+		}
+		reply = sg.fallback(fb)
+	}
+	if err := sg.stopped(); err != nil {
+		return Reply{Text: sg.said()}, fmt.Errorf("llm turn: %w", err)
+	}
+	return l.finishTurn(ctx, st, reply, start), nil
+}
+
+// streamCompletion makes each round a streamed completion whose text goes
+// through sg as it arrives, and returns the round assembled as a
+// non-streamed answer: its text, its tool calls (streamed in pieces), its
+// finish reason and usage.
+func (l *LLM) streamCompletion(sg *streamGuard) completeFunc {
+	return func(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+		req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+		var resp openai.ChatCompletionResponse
+		stream, err := l.client.CreateChatCompletionStream(ctx, req)
+		if err != nil {
+			return resp, err
+		}
+		defer stream.Close()
+		defer sg.endRound()
+		var (
+			content strings.Builder
+			calls   []openai.ToolCall
+			finish  openai.FinishReason
+			chosen  bool
+		)
+		for {
+			chunk, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return resp, err
+			}
+			if chunk.Model != "" {
+				resp.Model = chunk.Model
+			}
+			if chunk.Usage != nil {
+				resp.Usage = *chunk.Usage
+			}
+			for _, c := range chunk.Choices {
+				if c.Index != 0 {
+					continue
+				}
+				chosen = true
+				if d := c.Delta.Content; d != "" {
+					content.WriteString(d)
+					if err := sg.write(d); err != nil {
+						return resp, err
+					}
+				}
+				calls = mergeToolCalls(calls, c.Delta.ToolCalls)
+				if c.FinishReason != "" {
+					finish = c.FinishReason
+				}
+			}
+		}
+		if chosen {
+			resp.Choices = []openai.ChatCompletionChoice{{FinishReason: finish, Message: openai.ChatCompletionMessage{
+				Role: openai.ChatMessageRoleAssistant, Content: content.String(), ToolCalls: calls}}}
+		}
+		return resp, nil
+	}
+}
+
+// mergeToolCalls adds a stream chunk's tool call pieces to the calls so
+// far: a piece names its call by index (or, from servers that send no
+// index, starts a new call when it carries an id), and its arguments
+// continue that call's.
+func mergeToolCalls(calls []openai.ToolCall, pieces []openai.ToolCall) []openai.ToolCall {
+	for _, p := range pieces {
+		i := len(calls) - 1
+		switch {
+		case p.Index != nil:
+			i = *p.Index
+		case p.ID != "" || i < 0:
+			i = len(calls)
+		}
+		if i < 0 || i > 64 {
+			continue // no server sends that many calls in one answer
+		}
+		for len(calls) <= i {
+			calls = append(calls, openai.ToolCall{Type: openai.ToolTypeFunction})
+		}
+		c := &calls[i]
+		if p.ID != "" {
+			c.ID = p.ID
+		}
+		if p.Type != "" {
+			c.Type = p.Type
+		}
+		c.Function.Name += p.Function.Name
+		c.Function.Arguments += p.Function.Arguments
+	}
+	return calls
+}
+
+// streamGuard applies the guardrails to a reply while it is being said.
+//
+// Text passes through a word at a time, as soon as the word is complete
+// (the word in progress waits for the space before the next one), EXCEPT
+// from the first word that could start something a guardrail checks: a
+// digit or a symbol ("$", "%", "/", "&", brackets), a word the price,
+// discount, guarantee and appointment rules look for ("free", "discount",
+// "warranty", "tomorrow", "Friday", "hours", "two", ...), or a word of the
+// identity rules ("person", "real", "bot", a capitalised name after "I'm",
+// "this is", "my name is"). From there the rest of the sentence is held
+// back until the sentence ends; then the whole sentence (what was said of
+// it and what was held) is checked against the evidence the turn has at
+// that moment, and the held part is said, made speakable ("$89" is "89
+// dollars"), or, when a rule fires, replaced:
+//
+//   - an unsupported price, discount, guarantee or appointment time: the
+//     "someone will confirm" sentence (the holding message on a handoff),
+//     and the rest of the reply is cut;
+//   - a sentence that repeats the system prompt or names the agent's
+//     tools: the refusal to share it, and the rest is cut;
+//   - a claim to be a person, or a human name: the sentence is dropped,
+//     and the reply says it is an AI assistant, once.
+//
+// Words that often begin such a phrase a word or two before the word that
+// gives it away ("within 45 minutes", "in an hour", "I'm not a bot", "this
+// is Sarah") wait for the next word that is not a filler, which shows
+// whether the phrase is one; if it is, the hold starts from them.
+//
+// On the first turn (DiscloseAI), and when the lead asked whether they
+// talk to a bot, the reply says it is an AI assistant: after the opening
+// greeting when it starts with one (that sentence is held to find its
+// end), else at once, before the model's first words. The first sentence
+// of a reply to "are you a person?" is held, to drop a "Yes".
+//
+// A spoken reply keeps to the voice budget (three sentences, about 320
+// characters): a sentence past it is not started.
+//
+// What it cannot do: a word said cannot be unsaid. The checks that need
+// the whole reply run again at the end on what was said, and a rule they
+// find there (a claim the word lists miss, a prompt leak spread over
+// sentences) is reported in Reply.Guardrails, but the words are out. The
+// words of a replaced sentence said before its hold began ("We have a"
+// before "$79 special") stay said; the replacement takes them back as a
+// speaker would ("We have a — actually, I don't want to give you wrong
+// information on that, ..."). A fact rule replaces one sentence and cuts
+// the rest, where the non-streaming path replaces the whole reply (and
+// tries the offline answer instead). Markdown, lists and URLs are not
+// expected on a call (the prompt forbids them): a held sentence is made
+// plain, a passing word only loses emoji and typographic characters.
+type streamGuard struct {
+	ctx     context.Context
+	rails   Guardrails
+	in      TurnInput
+	log     *evidenceLog
+	out     func(string) error
+	handoff func() bool
+
+	text     strings.Builder // everything emitted
+	partial  string          // the word being written
+	bracket  []string        // words of what may be a citation mark
+	pending  []string        // words held to see what they start
+	held     []string        // the held part of the sentence
+	holding  bool
+	sentence []string // what was said of the sentence
+	last     string   // the sentence's last word: its end waits for the next word
+	started  bool     // a word of the reply came
+	first    bool     // the sentence is the reply's first
+	intro    string   // the AI disclosure to say after the first sentence, if it does not
+	introFor string   // the guardrail that intro is
+	askedID  bool
+	spoke    int // sentences said
+	cut      bool
+	facts    bool // a fact rule replaced a sentence
+	begun    bool // words of the current sentence were said
+	fired    []string
+	late     []string // rules the end-of-reply check found in what was said
+	err      error
+}
+
+func newStreamGuard(ctx context.Context, rails Guardrails, in TurnInput, log *evidenceLog, out func(string) error, handoff func() bool) *streamGuard {
+	return &streamGuard{ctx: ctx, rails: rails, in: in, log: log, out: out, handoff: handoff, first: true,
+		askedID: askedIdentity(in.Text)}
+}
+
+// stopped returns why the guard stopped emitting: ctx ended or emit failed.
+func (sg *streamGuard) stopped() error { return sg.err }
+
+// said is what was emitted.
+func (sg *streamGuard) said() string { return strings.TrimSpace(sg.text.String()) }
+
+// write takes the next piece of the model's text.
+func (sg *streamGuard) write(delta string) error {
+	if sg.err == nil {
+		if err := sg.ctx.Err(); err != nil {
+			sg.err = err
+		}
+	}
+	if sg.err != nil {
+		return sg.err
+	}
+	s := sg.partial + delta
+	// Complete words are those followed by a space.
+	end := strings.LastIndexFunc(s, unicode.IsSpace)
+	if end < 0 {
+		sg.partial = s
+		return nil
+	}
+	_, size := utf8.DecodeRuneInString(s[end:])
+	for _, w := range strings.Fields(s[:end]) {
+		sg.word(w)
+	}
+	sg.partial = s[end+size:]
+	return sg.err
+}
+
+// endRound ends a round of the model: its last word is complete.
+func (sg *streamGuard) endRound() {
+	if w := strings.TrimSpace(sg.partial); w != "" {
+		sg.word(w)
+	}
+	sg.partial = ""
+}
+
+// flush ends the reply: the last sentence is checked and said.
+func (sg *streamGuard) flush() {
+	sg.endRound()
+	if len(sg.bracket) > 0 {
+		b := strings.Join(sg.bracket, " ")
+		sg.bracket = nil
+		sg.regular(b)
+	}
+	sg.endSentence()
+}
+
+// word takes one complete word, stripping citation marks ("[c12]").
+func (sg *streamGuard) word(w string) {
+	opens := strings.HasPrefix(w, "[") || strings.HasPrefix(w, "(") || strings.HasPrefix(w, "【")
+	if len(sg.bracket) == 0 && !opens {
+		sg.regular(w)
+		return
+	}
+	sg.bracket = append(sg.bracket, w)
+	if !strings.ContainsAny(w, "])】") && len(sg.bracket) < 6 {
+		return
+	}
+	b := strings.Join(sg.bracket, " ")
+	sg.bracket = nil
+	rest := strings.TrimSpace(reCitation.ReplaceAllString(" "+b, ""))
+	switch {
+	case rest == "":
+	case !hasLetterOrDigit(rest):
+		sg.punctuation(rest)
+	default:
+		sg.regular(b)
+	}
+}
+
+// punctuation is what follows a citation mark ("[c3]."): it ends the word
+// before it.
+func (sg *streamGuard) punctuation(p string) {
+	switch {
+	case sg.last == "" || sg.cut:
+		return
+	case sg.holding:
+		sg.held[len(sg.held)-1] += p
+	case len(sg.pending) > 0:
+		sg.pending[len(sg.pending)-1] += p
+	case len(sg.sentence) > 0:
+		sg.emit(p, true)
+		sg.sentence[len(sg.sentence)-1] += p
+	}
+	sg.last += p
+}
+
+func (sg *streamGuard) regular(w string) {
+	if sg.last != "" && endsSentence(sg.last, w) {
+		sg.endSentence()
+	}
+	if sg.cut || sg.err != nil {
+		return
+	}
+	if strings.Trim(w, "-*•>#") == "" {
+		return // a list mark
+	}
+	if sg.last == "" && (sg.spoke >= voiceMaxSentences || sg.text.Len() >= voiceMaxChars) {
+		sg.cut = true
+		return
+	}
+	if !sg.started {
+		sg.started = true
+		sg.opening(w)
+	}
+	f := fold(w)
+	switch {
+	case sg.holding:
+		sg.held = append(sg.held, w)
+	case sg.triggers(w):
+		sg.holding = true
+		sg.held = append(sg.pending, w)
+		sg.pending = nil
+	case len(sg.pending) > 0 && (streamFillers[f] || streamPrefixes[f]):
+		if len(sg.pending) >= 5 {
+			sg.release(sg.pending...)
+			sg.pending = nil
+		}
+		sg.pending = append(sg.pending, w)
+	case streamPrefixes[f]:
+		sg.pending = []string{w}
+	default:
+		sg.release(append(sg.pending, w)...)
+		sg.pending = nil
+	}
+	sg.last = w
+}
+
+// opening decides, on the reply's first word, where the AI disclosure
+// goes: after a greeting (the first sentence is held to find its end and
+// see whether it says it), else now.
+func (sg *streamGuard) opening(w string) {
+	switch {
+	case sg.askedID:
+		sg.intro, sg.introFor = sg.rails.identity(), GuardAIIdentity
+	case sg.in.FirstTurn && sg.rails.DiscloseAI:
+		sg.intro, sg.introFor = sg.rails.disclosure(), GuardAIDisclosure
+	default:
+		return
+	}
+	if streamGreetings[fold(w)] {
+		sg.holding = true
+		return
+	}
+	sg.sayIntro()
+	// "Are you a real person?" "Yes, ...": the first sentence is checked.
+	sg.holding = sg.askedID
+}
+
+func (sg *streamGuard) sayIntro() {
+	if sg.intro == "" {
+		return
+	}
+	sg.emit(sg.intro, false)
+	if sg.introFor != "" {
+		sg.fire(sg.introFor)
+	}
+	sg.intro, sg.introFor = "", ""
+	sg.spoke++
+}
+
+// endSentence checks and says what is left of the sentence.
+func (sg *streamGuard) endSentence() {
+	switch {
+	case sg.cut:
+	case sg.holding:
+		sg.check()
+	default:
+		sg.release(sg.pending...)
+	}
+	if sg.begun {
+		sg.spoke++
+	}
+	if sg.first && sg.last != "" {
+		sg.first = false
+		sg.sayIntro() // the greeting did not say it
+	}
+	sg.pending, sg.held, sg.sentence, sg.holding, sg.last, sg.begun = nil, nil, nil, false, "", false
+}
+
+// check runs the guardrails on a sentence whose end was held.
+func (sg *streamGuard) check() {
+	if len(sg.held) == 0 {
+		return
+	}
+	held := strings.Join(sg.held, " ")
+	whole := joinText(strings.Join(sg.sentence, " "), held)
+	ev := sg.log.evidence()
+	facts := sg.rails.evidenceTexts(sg.in, ev)
+	if leaksPrompt(whole, ev.SystemPrompts, facts, sg.rails.ownPhrases()) {
+		sg.fire(GuardPromptLeak)
+		sg.replace(sg.rails.leakSafe())
+		return
+	}
+	if rules := newEvidenceIndex(facts).unsupported(whole); len(rules) > 0 {
+		sg.fire(rules...)
+		sg.facts = true
+		if sg.handoff() {
+			sg.replace(sg.rails.holding())
+		} else {
+			sg.replace(sg.rails.confirmLater(len(rules) == 1 && rules[0] == GuardUnsupportedAppointment))
+		}
+		return
+	}
+	if claimsHuman(whole, sg.rails.Business) || (sg.first && sg.askedID && answersAsHuman(sg.in.Text, whole)) {
+		sg.fire(GuardNoHumanClaim)
+		if sg.begun {
+			sg.emit(".", true)
+		}
+		if sg.intro == "" && !disclosesAI(sg.said()) {
+			sg.intro, sg.introFor = sg.rails.identity(), ""
+		}
+		sg.sayIntro()
+		return
+	}
+	spoken := speakable(plainReply(held))
+	if sg.first && sg.intro != "" && !disclosesAI(whole) && len(strings.Fields(whole)) > 4 {
+		sg.sayIntro() // not a short greeting: the disclosure goes first
+	}
+	sg.emit(spoken, false)
+	sg.sentence = append(sg.sentence, spoken)
+	sg.begun = true
+	if disclosesAI(whole) {
+		sg.intro = ""
+	}
+}
+
+// replace says a guardrail's sentence instead of the held one, and cuts
+// the rest of the reply. Words of the sentence already said are taken
+// back as a speaker would: "We have a — actually, I don't want to give
+// you wrong information on that, ...".
+func (sg *streamGuard) replace(sentence string) {
+	if sg.begun {
+		sentence = "— actually, " + continueSentence(sentence)
+	}
+	sg.intro = ""
+	sg.emit(sentence, false)
+	sg.cut = true
+}
+
+// continueSentence lower-cases a sentence's first letter to continue
+// another with it, except the pronoun "I".
+func continueSentence(s string) string {
+	if s == "I" || strings.HasPrefix(s, "I ") || strings.HasPrefix(s, "I'") {
+		return s
+	}
+	return lowerFirst(s)
+}
+
+// release says words that need no check.
+func (sg *streamGuard) release(words ...string) {
+	for _, w := range words {
+		if w = plainReply(w); w == "" {
+			continue // an emoji
+		}
+		sg.emit(w, false)
+		sg.sentence = append(sg.sentence, w)
+		sg.begun = true
+	}
+}
+
+// emit hands text to the listener; glue joins it to what came before
+// without a space.
+func (sg *streamGuard) emit(text string, glue bool) {
+	if text == "" || sg.err != nil {
+		return
+	}
+	if err := sg.ctx.Err(); err != nil {
+		sg.err = err
+		return
+	}
+	if sg.text.Len() > 0 && !glue {
+		text = " " + text
+	}
+	if err := sg.out(text); err != nil {
+		sg.err = err
+		return
+	}
+	sg.text.WriteString(text)
+}
+
+// sayWhole says a reply that was not streamed.
+func (sg *streamGuard) sayWhole(text string) {
+	sg.emit(text, false)
+}
+
+func (sg *streamGuard) fire(rules ...string) {
+	for _, r := range rules {
+		if !slices.Contains(sg.fired, r) {
+			sg.fired = append(sg.fired, r)
+		}
+	}
+}
+
+// triggers reports whether w could start something a guardrail checks,
+// given the words held before it.
+func (sg *streamGuard) triggers(w string) bool {
+	if strings.ContainsAny(w, "0123456789$%&#@*_<>[]{}()|\\/^~=+€£【】") {
+		return true
+	}
+	if core := strings.TrimRight(w, `.,;:!?"')`); strings.Contains(core, ".") {
+		return true // a.m., e.g., a web address
+	}
+	f := fold(w)
+	if streamHolds[f] {
+		return true
+	}
+	if f == "thing" && len(sg.pending) > 0 && fold(sg.pending[len(sg.pending)-1]) == "first" {
+		return true // "first thing tomorrow"
+	}
+	// A capitalised name after "I'm", "this is", "my name is".
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) || len(sg.pending) == 0 || notAPersona[f] {
+		return false
+	}
+	for _, own := range words(strings.ToLower(sg.rails.Business.Name)) {
+		if own == f {
+			return false
+		}
+	}
+	var opener []string
+	for _, p := range sg.pending {
+		opener = append(opener, fold(p))
+	}
+	tail := strings.Join(opener, " ")
+	for _, o := range []string{"i'm", "im", "i am", "this is", "my name is", "my name's"} {
+		if strings.HasSuffix(tail, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// result is the streamed turn's reply: what was said, with the rules that
+// fired on the way and those the whole-reply check finds in it.
+func (sg *streamGuard) result(reply Reply) Reply {
+	reply.Text = sg.said()
+	if sg.facts && reply.Outcome != OutcomeHandoff {
+		reply.Outcome, reply.Citations = OutcomeUnknown, nil
+		reply.Signals.Coverage = 0
+	}
+	after := sg.rails.Apply(Reply{Text: reply.Text, Outcome: reply.Outcome}, sg.in, sg.log.evidence())
+	for _, r := range after.Guardrails {
+		if !slices.Contains(sg.fired, r) {
+			sg.late = append(sg.late, r)
+		}
+	}
+	for _, r := range append(append([]string(nil), sg.fired...), sg.late...) {
+		if !slices.Contains(reply.Guardrails, r) {
+			reply.Guardrails = append(reply.Guardrails, r)
+		}
+	}
+	reply.Segments, _ = Segments(reply.Text)
+	return reply
+}
+
+// fallback says the fallback's answer after what was said (what was held
+// is dropped) and returns it as the turn's reply.
+func (sg *streamGuard) fallback(fb Reply) Reply {
+	sg.pending, sg.held, sg.holding, sg.bracket, sg.partial = nil, nil, false, nil, ""
+	text := fb.Text
+	if sg.begun {
+		text = "— sorry. " + text
+	}
+	sg.emit(text, false)
+	fb.Text = sg.said()
+	for _, r := range sg.fired {
+		if !slices.Contains(fb.Guardrails, r) {
+			fb.Guardrails = append(fb.Guardrails, r)
+		}
+	}
+	fb.Segments, _ = Segments(fb.Text)
+	return fb
+}
+
+// fold is a word as the word lists hold it: lower case, straight
+// apostrophes, no punctuation around it.
+func fold(w string) string {
+	w = strings.ReplaceAll(strings.ToLower(w), "’", "'")
+	return strings.Trim(w, `.,;:!?"'()[]-—…`)
+}
+
+// streamHolds are words from which a sentence is held: what the price,
+// discount, guarantee, appointment and identity rules look for.
+var streamHolds = wordSet(`
+	free complimentary charge charges cost costs dollar dollars bucks usd percent cents
+	discount discounts discounted coupon coupons promo promos promotion promotions promotional rebate rebates
+	sale clearance bogo special specials half
+	guarantee guarantees guaranteed guaranteeing warranty warranties warrantied warranted lifetime forever
+	promise promised promises money risk life
+	monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
+	january february march april june july august september october november december
+	jan feb mar apr jun jul aug sep sept oct nov dec
+	today tonight tomorrow weekend morning afternoon evening week noon midday midnight
+	minute minutes min mins hour hours hr hrs am pm
+	one two three four five six seven eight nine ten eleven twelve
+	human humans person people real live actual bot robot ai machine computer automated recording chatbot`)
+
+// streamPrefixes often begin a phrase a guardrail checks a word or two
+// before the word that gives it away.
+var streamPrefixes = wordSet(`i i'm im this my you're youre not no in within under next later first`)
+
+// streamFillers may stand between such a prefix and that word.
+var streamFillers = wordSet(`a an the am is are about around extra just really actually even talking texting
+	chatting speaking to with name name's few couple of`)
+
+// streamGreetings open a reply with a greeting.
+var streamGreetings = wordSet(`hi hello hey hiya howdy good greetings thanks thank`)
