@@ -226,3 +226,31 @@ func TestTwoUnknownAnswersHandOff(t *testing.T) {
 		t.Fatal("no rep was texted")
 	}
 }
+
+// TestRulesApplyWithoutRestart: an admin's saved rules decide the very next
+// message of a running inbox; going back to the defaults does too.
+func TestRulesApplyWithoutRestart(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	b.withDesk(t, hours.MustParse("24/7", "UTC"), nil)
+	r := handoff.DefaultRules()
+	r.BuyingIntent.Enabled = false
+	if _, err := handoff.SaveRules(b.ctx, b.db, r, "dana@example.com", "quotes stay with the agent"); err != nil {
+		t.Fatal(err)
+	}
+	b.text(t, "+19705552111", "I'd like to get a quote for a new furnace")
+	b.replies(t, "+19705552111", 1)
+	b.settle(t)
+	if v := b.conversation(t, "+19705552111"); v.Mode != crm.ModeAI {
+		t.Fatalf("buying intent handed off with the reason switched off: %s", v.Mode)
+	}
+	if err := handoff.ActivateRules(b.ctx, b.db, 0); err != nil {
+		t.Fatal(err)
+	}
+	b.text(t, "+19705552112", "I'd like to get a quote for a new furnace")
+	b.replies(t, "+19705552112", 1)
+	b.settle(t)
+	if v := b.conversation(t, "+19705552112"); v.Mode != crm.ModeHandoffPending {
+		t.Fatalf("with the defaults back the same message is not handed off: %s", v.Mode)
+	}
+}
