@@ -1,9 +1,11 @@
 // Package crm owns what the business knows about its leads: contacts keyed
 // by E.164 phone number, their conversations and each conversation's mode
 // (ai, handoff_pending, human, closed), every message in and out with its
-// delivery status and outcome, the timeline of events a rep reads, and SMS
-// consent. It owns the contacts, conversations, messages and
-// timeline_events tables.
+// delivery status and outcome, the timeline of events a rep reads, SMS
+// consent and its evidence, the leads that arrive from forms and imports,
+// the calls a lead makes, and the reps who take over. It owns the
+// contacts, conversations, messages, timeline_events, delivery_reports,
+// reps, leads, consents and calls tables.
 //
 // Functions take a DB, which is a pool or a transaction, so a caller can
 // record a message and enqueue the job it causes in one transaction. The

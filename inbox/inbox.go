@@ -1,9 +1,12 @@
-// Package inbox is the orchestration between a lead's message and the
-// reply: it records inbound messages (contact, conversation, consent) and,
-// in the same transaction, enqueues the River job that answers; it runs the
-// workers that call the agent and send through the channel's Sender, and it
-// applies delivery reports. It decides who answers a message; it does not
-// know how the agent thinks or how Twilio speaks.
+// Package inbox is the orchestration between a lead and the business: it
+// records inbound messages, calls and form leads (contact, conversation,
+// consent) and, in the same transaction, enqueues the River jobs they
+// cause; it runs the workers that call the agent, apply the escalation
+// rules and hand off, text reps, run SLA timers, send first touches and
+// follow-ups, and deliver through the channel's Sender; it answers a
+// call's turns within their time budget; and it carries out reps'
+// takeovers, replies, notes, hand-backs and closes. It decides who answers
+// and when; it does not know how the agent thinks or how Twilio speaks.
 package inbox
 
 import (

@@ -1,12 +1,15 @@
 // Package twilio is leadagent's Twilio channel: the Messaging webhooks
 // (inbound SMS/MMS and delivery status callbacks, answered with TwiML at
-// once), the X-Twilio-Signature check that guards them, and the Sender that
-// sends SMS through Twilio's REST API with twilio-go.
+// once), the Voice webhooks (a call, each turn of the caller's speech, the
+// whisper to a rep, the end of a dial, status callbacks, answered with
+// TwiML from twilio-go's twiml package), the ConversationRelay WebSocket
+// that streams a call's answers, the X-Twilio-Signature check that guards
+// them all, and the Sender that sends SMS through Twilio's REST API.
 //
 // It owns the translation between Twilio's wire shapes and the
 // channel-neutral types of package channels, and nothing else: it records
-// nothing itself (the Receiver does), never waits for the agent inside a
-// webhook, and never retries a send (a River job does, guided by
+// nothing itself (the Receiver and VoiceReceiver do), never waits for the
+// agent inside a Messaging webhook, and never retries a send (a River job does, guided by
 // channels.SendError.Retryable). The auth token is used to sign and to
 // authenticate, and never appears in an error or a log line.
 //
