@@ -37,11 +37,11 @@ const (
 
 // Reasons a run stops, for the timeline and reports.
 const (
-	StopReplied   = "replied"    // the lead answered: the agent has the conversation
-	StopOptedOut  = "opted_out"  // the lead opted out
-	StopHandedOff = "handed_off" // a rep has, or is about to take, the conversation
-	StopClosed    = "closed"     // the conversation was closed
-	StopNoConsent = "no_consent" // no consent to automated texts
+	StopReplied    = "replied"     // the lead answered: the agent has the conversation
+	StopOptedOut   = "opted_out"   // the lead opted out
+	StopHandedOff  = "handed_off"  // a rep has, or is about to take, the conversation
+	StopClosed     = "closed"      // the conversation was closed
+	StopSendFailed = "send_failed" // the provider refused a step for good
 )
 
 // Due is a step to schedule.
@@ -90,6 +90,23 @@ func Start(ctx context.Context, db crm.DB, conversationID, leadID string, starte
 		return Run{}, Due{}, false, fmt.Errorf("start cadence for %s: %w", conversationID, err)
 	}
 	return run, Due{RunID: run.ID, Step: 0, At: at}, true, nil
+}
+
+// GetRun returns a run.
+func GetRun(ctx context.Context, db crm.DB, id string) (Run, error) {
+	r, err := scanRun(db.QueryRow(ctx, `SELECT `+runColumns+` FROM cadence_runs r WHERE r.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, fmt.Errorf("cadence run %s: %w", id, crm.ErrNotFound)
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("cadence run %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Due reports whether step is the run's next one to send.
+func (r Run) Due(step int) bool {
+	return r.State == StateActive && r.NextStep == step && step < len(r.Cadence.Steps)
 }
 
 // Lock returns a run and holds its row until the transaction ends.

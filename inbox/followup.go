@@ -44,23 +44,94 @@ type followUpWorker struct {
 	ib *Inbox
 }
 
-// Work sends one cadence step. The stop conditions are checked, and the
-// step sent, in one transaction that holds the conversation: a lead who
-// replied, opted out, was handed off or closed is never sent it, and a
-// lead's text that arrives meanwhile waits for the step to commit. A step
-// that falls in the lead's quiet hours waits for the next allowed minute.
+// Work sends one cadence step. The step's text is written first, outside
+// any lock (a model may take seconds, and a lead's text must not wait for
+// it); then the stop conditions are checked again, and the step sent, in
+// one transaction that holds the conversation: a lead who replied, opted
+// out, was handed off or closed is never sent it, and a lead's text that
+// arrives meanwhile waits only for the send. A step that falls in the
+// lead's quiet hours waits for the next allowed minute.
 func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
 	ib := w.ib
 	step := job.Args.Step
-	var text string
-	var reply agent.Reply
+	text, reply, ok, err := ib.writeStep(ctx, job.Args.RunID, step)
+	if err == nil {
+		err = ib.sendStep(ctx, job.Args.RunID, step, text, reply, ok)
+	}
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return fmt.Errorf("cadence %s step %d: %w", job.Args.RunID, step+1, err)
+	}
+	return nil
+}
+
+// writeStep writes a due step's text; ok is false when the step will not
+// go now (sent or stopped already, a stop condition holds, quiet hours),
+// which sendStep then records.
+func (ib *Inbox) writeStep(ctx context.Context, runID string, step int) (text string, reply agent.Reply, ok bool, err error) {
+	run, err := cadence.GetRun(ctx, ib.db, runID)
+	if err != nil || !run.Due(step) {
+		return "", agent.Reply{}, false, err
+	}
+	conv, err := crm.ConversationWithMessages(ctx, ib.db, run.ConversationID)
+	if err != nil {
+		return "", agent.Reply{}, false, err
+	}
+	if hold, err := ib.stepHold(ctx, ib.db, conv, run); err != nil || hold != (stepHold{}) {
+		return "", agent.Reply{}, false, err
+	}
+	asked := ""
+	if run.LeadID != "" {
+		lead, err := crm.GetLead(ctx, ib.db, run.LeadID)
+		if err != nil {
+			return "", agent.Reply{}, false, err
+		}
+		asked = lead.Message
+	}
+	text, reply, err = ib.stepText(ctx, conv, run.Cadence.Steps[step], asked)
+	return text, reply, err == nil, err
+}
+
+// stepHold is why a step does not go out now: a stop condition, or quiet
+// hours until a time in a zone. The zero value lets it go.
+type stepHold struct {
+	stop  string
+	until time.Time
+	tz    string
+}
+
+func (ib *Inbox) stepHold(ctx context.Context, db crm.DB, conv crm.Conversation, run cadence.Run) (stepHold, error) {
+	if reason := cadence.Stopper(conv, run); reason != "" {
+		return stepHold{stop: reason}, nil
+	}
+	tz := crm.PhoneTimeZone(conv.Contact.Phone)
+	if tz == "" {
+		sched, err := ib.desk.Hours(ctx, db)
+		if err != nil {
+			return stepHold{}, err
+		}
+		tz = sched.TimeZone()
+	}
+	now := ib.now()
+	allowed, err := cadence.Allowed(now, tz)
+	if err != nil || !allowed.After(now) {
+		return stepHold{}, err
+	}
+	return stepHold{until: allowed, tz: tz}, nil
+}
+
+// sendStep checks the step again under the conversation's lock and sends
+// the text writeStep wrote, or records why it does not go.
+func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text string, reply agent.Reply, written bool) error {
 	var sendErr error
-	err := ib.inTx(ctx, func(tx pgx.Tx) error {
-		run, err := cadence.Lock(ctx, tx, job.Args.RunID)
+	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		run, err := cadence.Lock(ctx, tx, runID)
 		if err != nil {
 			return err
 		}
-		if run.State != cadence.StateActive || run.NextStep != step || step >= len(run.Cadence.Steps) {
+		if !run.Due(step) {
 			return nil // sent, stopped or moved on already
 		}
 		conv, err := crm.LockConversation(ctx, tx, run.ConversationID)
@@ -75,48 +146,27 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
 		}
 		now := ib.now()
-		if reason := cadence.Stopper(conv, run); reason != "" {
-			if err := cadence.Stop(ctx, tx, run.ID, reason, now); err != nil {
-				return err
-			}
-			return event(EventCadenceStopped, map[string]any{"reason": reason})
-		}
-		tz := crm.PhoneTimeZone(conv.Contact.Phone)
-		if tz == "" {
-			sched, err := ib.desk.Hours(ctx, tx)
-			if err != nil {
-				return err
-			}
-			tz = sched.TimeZone()
-		}
-		allowed, err := cadence.Allowed(now, tz)
-		if err != nil {
+		hold, err := ib.stepHold(ctx, tx, conv, run)
+		switch {
+		case err != nil:
 			return err
-		}
-		if allowed.After(now) {
-			if err := cadence.Wait(ctx, tx, run.ID, allowed, now); err != nil {
+		case hold.stop != "":
+			if err := cadence.Stop(ctx, tx, run.ID, hold.stop, now); err != nil {
 				return err
 			}
-			if err := event(EventCadenceWaiting, map[string]any{"until": allowed, "time_zone": tz, "reason": "quiet hours"}); err != nil {
+			return event(EventCadenceStopped, map[string]any{"reason": hold.stop})
+		case !hold.until.IsZero():
+			if err := cadence.Wait(ctx, tx, run.ID, hold.until, now); err != nil {
 				return err
 			}
-			return ib.scheduleFollowUp(ctx, tx, cadence.Due{RunID: run.ID, Step: step, At: allowed})
-		}
-		if text == "" {
-			// Written inside the transaction: the conversation it reads is
-			// the one the step answers to. The offline agent takes
-			// milliseconds; a model is bounded by its turn timeout.
-			asked := ""
-			if run.LeadID != "" {
-				lead, err := crm.GetLead(ctx, tx, run.LeadID)
-				if err != nil {
-					return err
-				}
-				asked = lead.Message
-			}
-			if text, reply, err = ib.stepText(ctx, conv, run.Cadence.Steps[step], asked); err != nil {
+			if err := event(EventCadenceWaiting, map[string]any{"until": hold.until, "time_zone": hold.tz, "reason": "quiet hours"}); err != nil {
 				return err
 			}
+			return ib.scheduleFollowUp(ctx, tx, cadence.Due{RunID: run.ID, Step: step, At: hold.until})
+		case !written:
+			// Nothing held it when it was written, and nothing does now:
+			// the run moved under us; the retry writes it afresh.
+			return fmt.Errorf("step %d was not written", step+1)
 		}
 		segments, _ := agent.Segments(text)
 		out := crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: text, Outcome: string(agent.OutcomeAsked), Segments: segments}
@@ -134,7 +184,7 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 			return sendErr // roll back the step; the retry checks everything again
 		}
 		if sendErr != nil {
-			if err := cadence.Stop(ctx, tx, run.ID, "send_failed", now); err != nil {
+			if err := cadence.Stop(ctx, tx, run.ID, cadence.StopSendFailed, now); err != nil {
 				return err
 			}
 			return event(EventCadenceStopped, map[string]any{"reason": "the provider refused the text"})
@@ -151,13 +201,6 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 		}
 		return ib.scheduleFollowUp(ctx, tx, next)
 	})
-	if errors.Is(err, crm.ErrNotFound) {
-		return river.JobCancel(err)
-	}
-	if err != nil {
-		return fmt.Errorf("cadence %s step %d: %w", job.Args.RunID, step+1, err)
-	}
-	return nil
 }
 
 // stepText writes a step: its template, or the agent's follow-up from the

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/sandbox"
@@ -148,9 +149,12 @@ func TestLeadIntake(t *testing.T) {
 // cadenceBundle runs the inbox on a test's clock, standing at 10:00 in
 // Denver; River keeps the real time, and runScheduled stands in for the
 // hours and days a cadence waits.
-func cadenceBundle(t *testing.T) (*testBundle, *inbox.Inbox, *fakeClock, map[string]crm.Rep) {
+func cadenceBundle(t *testing.T, edits ...func(*testBundle)) (*testBundle, *inbox.Inbox, *fakeClock, map[string]crm.Rep) {
 	t.Helper()
 	b := setup(t, options{})
+	for _, edit := range edits {
+		edit(b)
+	}
 	denver, _ := time.LoadLocation("America/Denver")
 	d := time.Now().In(denver)
 	clock := &fakeClock{t: time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, denver)}
@@ -402,4 +406,67 @@ func TestLeadBurst(t *testing.T) {
 
 func throttled(s channels.Sender, perSecond float64) channels.Sender {
 	return channels.Throttle(s, perSecond, 1, nil)
+}
+
+// followUpGate holds the agent's follow-up turns until released, and
+// answers everything else at once.
+type followUpGate struct {
+	inner   agent.Responder
+	started chan struct{}
+	release chan struct{}
+}
+
+func (g followUpGate) Turn(ctx context.Context, in agent.TurnInput) (agent.Reply, error) {
+	if in.Purpose == agent.PurposeFollowUp {
+		g.started <- struct{}{}
+		<-g.release
+	}
+	return g.inner.Turn(ctx, in)
+}
+
+// TestFollowUpWritesOutsideTheLock: while the agent writes a follow-up, the
+// lead's text is taken at once (the webhook does not wait for the agent),
+// and the step, checked again before it goes, is not sent to a lead who
+// just replied.
+func TestFollowUpWritesOutsideTheLock(t *testing.T) {
+	t.Parallel()
+	b, ib, clock, _ := cadenceBundle(t, func(b *testBundle) {
+		b.agent = followUpGate{inner: b.agent, started: make(chan struct{}, 1), release: make(chan struct{})}
+	})
+	gate := b.agent.(followUpGate)
+	phone := "+19705552701"
+	start := clock.now()
+	if _, err := ib.ReceiveLead(b.ctx, crm.NewLead{Phone: phone, Name: "Dana", Consent: consented(start)}); err != nil {
+		t.Fatal(err)
+	}
+	b.replies(t, phone, 1)
+	b.settle(t)
+	clock.set(start.Add(time.Hour))
+	b.runScheduled(t, "follow_up")
+	<-gate.started // the agent is writing step 1
+
+	texted := make(chan error, 1)
+	go func() { _, err := b.lead(phone).Text(b.ctx, "sorry, was busy. yes please call me"); texted <- err }()
+	select {
+	case err := <-texted:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		close(gate.release)
+		t.Fatal("the lead's text waited for the agent writing a follow-up")
+	}
+	close(gate.release)
+	b.settle(t)
+	for _, m := range b.sandbox.MessagesTo(phone)[1:] {
+		if strings.Contains(m.Body, "again") {
+			t.Fatalf("the follow-up went out after the lead replied: %q", m.Body)
+		}
+	}
+	var state, reason string
+	if err := b.db.QueryRow(b.ctx, `SELECT state, stop_reason FROM cadence_runs WHERE conversation_id =
+		(SELECT id FROM conversations WHERE contact_id = (SELECT id FROM contacts WHERE phone = $1))`, phone).Scan(&state, &reason); err != nil ||
+		state != cadence.StateStopped || reason != cadence.StopReplied {
+		t.Fatalf("run %s %q (%v)", state, reason, err)
+	}
 }
