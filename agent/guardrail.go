@@ -90,23 +90,19 @@ func (g Guardrails) Apply(reply Reply, in TurnInput, ev Evidence) Reply {
 	facts := g.evidenceTexts(in, ev)
 	idx := newEvidenceIndex(facts)
 
-	if leaksPrompt(text, ev.SystemPrompts, facts, g.ownPhrases()) {
-		fired = append(fired, GuardPromptLeak)
-		reply.Citations = nil
-		if reply.Outcome == OutcomeHandoff {
-			text = g.holding()
-		} else {
-			text, reply.Outcome = g.leakSafe(), OutcomeAsked
+	replace := func(rules []string) {
+		fired = append(fired, rules...)
+		var dropCites bool
+		text, reply.Outcome, dropCites = g.replacement(rules, reply.Outcome == OutcomeHandoff)
+		if dropCites {
+			reply.Citations = nil
 		}
 	}
+	if leaksPrompt(text, ev.SystemPrompts, facts, g.ownPhrases()) {
+		replace([]string{GuardPromptLeak})
+	}
 	if rules := idx.unsupported(text); len(rules) > 0 {
-		fired = append(fired, rules...)
-		if reply.Outcome == OutcomeHandoff {
-			text = g.holding()
-		} else {
-			text = g.confirmLater(slices.Contains(rules, GuardUnsupportedAppointment) && len(rules) == 1)
-			reply.Outcome, reply.Citations = OutcomeUnknown, nil
-		}
+		replace(rules)
 	}
 	kept, removed := dropHumanClaims(text, g.Business)
 	if answersAsHuman(in.Text, kept) {
@@ -142,6 +138,25 @@ func (g Guardrails) Apply(reply Reply, in TurnInput, ev Evidence) Reply {
 		}
 	}
 	return reply
+}
+
+// replacement is what replaces a reply (or, on a call, a sentence) that
+// broke rules: the prompt leak or the unsupported facts found in it. A
+// handoff keeps its outcome and says the holding message; otherwise a
+// leak is refused (the lead is asked what they need) and an unsupported
+// fact is left for a person to confirm. dropCites says the reply's
+// citations go with it: all but those of a handoff replaced for its
+// facts.
+func (g Guardrails) replacement(rules []string, handoff bool) (text string, o Outcome, dropCites bool) {
+	leak := slices.Contains(rules, GuardPromptLeak)
+	switch {
+	case handoff:
+		return g.holding(), OutcomeHandoff, leak
+	case leak:
+		return g.leakSafe(), OutcomeAsked, true
+	}
+	appointment := len(rules) == 1 && rules[0] == GuardUnsupportedAppointment
+	return g.confirmLater(appointment), OutcomeUnknown, true
 }
 
 // maxGuardInput bounds the bytes of a reply the guardrails read: ten times

@@ -1,10 +1,51 @@
 package agent
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
+
+// The words and phrases the fact rules look for, each list the one source
+// of its rule's expression and of the words from which a streamed reply
+// holds a sentence back to check it (streamHolds). A phrase's words match
+// with a space or a hyphen between them: "money back", "money-back".
+var (
+	// freeWords state a price of nothing (statesFree tells "free" as a
+	// price from "feel free").
+	freeWords = []string{"free", "complimentary", "no charge", "no cost", "no extra charge", "no extra cost"}
+	// discountWords announce a discount or promotion.
+	discountWords = []string{"discount", "discounts", "discounted", "coupon", "coupons",
+		"promo", "promos", "promotion", "promotions", "promotional", "rebate", "rebates",
+		"on sale", "sale price", "half off", "bogo", "clearance"}
+	// guaranteeWords give a guarantee, a warranty or a promise.
+	guaranteeWords = []string{"guarantee", "guarantees", "guaranteed", "guaranteeing",
+		"warranty", "warranties", "warrantied", "money back", "risk free", "lifetime",
+		"we promise", "i promise", "promised"}
+	// forLifeWords say a guarantee has no end.
+	forLifeWords = []string{"lifetime", "for life", "forever", "for as long as you own"}
+	// relativeDayWords name a day by today's date: the evidence must say
+	// the same for a visit or call on it.
+	relativeDayWords = []string{"today", "tonight", "tomorrow", "this morning", "this afternoon",
+		"this evening", "this weekend", "next week", "later today", "first thing"}
+)
+
+// phrasePattern is a regular expression alternation matching any of the
+// phrases, lower-cased, longest first.
+func phrasePattern(phrases []string) string {
+	alts := make([]string, 0, len(phrases))
+	for _, p := range phrases {
+		words := strings.Fields(p)
+		for i, w := range words {
+			words[i] = regexp.QuoteMeta(w)
+		}
+		alts = append(alts, strings.Join(words, "[ -]"))
+	}
+	slices.SortStableFunc(alts, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	return strings.Join(alts, "|")
+}
 
 // evidenceIndex is what the evidence states, in the forms a reply would
 // state it: amounts, percentages, times, days, dates, durations, words.
@@ -156,7 +197,7 @@ func percentsIn(lower string) []string {
 
 // "Free", as a price: not "feel free", "toll-free" or "free to call".
 var (
-	reFreePrice   = regexp.MustCompile(`\b(?:free|no (?:extra )?(?:charge|cost)|complimentary)\b`)
+	reFreePrice   = regexp.MustCompile(`\b(?:` + phrasePattern(freeWords) + `)\b`)
 	reNotPriceFre = regexp.MustCompile(`(?:feel|toll|hands|worry|hassle|stress|trouble|care|smoke|scent|gluten|sugar|fragrance|duty)[ -]$`)
 )
 
@@ -177,7 +218,7 @@ func (idx *evidenceIndex) mentionsFree() bool {
 }
 
 // Discounts and promotions a reply may not invent.
-var reDiscount = regexp.MustCompile(`\b(?:discount(?:s|ed)?|coupons?|promo(?:s|tions?|tional)?|rebates?|on sale|sale price|half off|bogo|clearance)\b`)
+var reDiscount = regexp.MustCompile(`\b(?:` + phrasePattern(discountWords) + `)\b`)
 
 // "Special" is a promotion next to an amount or a season, or as an
 // offer: "$99 special", "tune-up special this month", "special offer".
@@ -202,6 +243,7 @@ func statesSpecial(lower string) bool {
 // discountStem is what the evidence must mention for a discount word to
 // be supported.
 func discountStem(match string) string {
+	match = strings.ReplaceAll(match, "-", " ") // "half-off"
 	for _, stem := range []string{"discount", "coupon", "promo", "rebate", "sale", "half off", "bogo", "clearance"} {
 		if strings.Contains(match, stem) {
 			return stem
@@ -212,7 +254,7 @@ func discountStem(match string) string {
 
 // Guarantees and promises.
 var (
-	reGuarantee = regexp.MustCompile(`\b(guarantee[ds]?|guaranteeing|warrant(?:y|ies|ied)|money[ -]back|risk[ -]free|lifetime|(?:we|i) promise|promised)\b`)
+	reGuarantee = regexp.MustCompile(`\b(` + phrasePattern(guaranteeWords) + `)\b`)
 	reNegated   = regexp.MustCompile(`(?:n't|\bnot|\bnever|\bno|\bcannot)\s+(?:\w+\s+){0,2}$`)
 )
 
@@ -263,7 +305,7 @@ func (idx *evidenceIndex) guaranteeUnsupported(sentence string) bool {
 var reTermLength = regexp.MustCompile(`\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)[ -](year|month|week|day)s?\b`)
 
 // reForLife matches a guarantee without end.
-var reForLife = regexp.MustCompile(`\b(?:lifetime|for life|forever|for as long as you own)\b`)
+var reForLife = regexp.MustCompile(`\b(?:` + phrasePattern(forLifeWords) + `)\b`)
 
 var numberWords = map[string]string{"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
 	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12"}
@@ -290,14 +332,14 @@ var (
 	reClock       = regexp.MustCompile(`\b(\d{1,2})(?::([0-5]\d))? ?([ap])\.? ?m\b\.?`)
 	reClock24     = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)\b`)
 	reNoon        = regexp.MustCompile(`\b(noon|midday|midnight)\b`)
-	reWeekdayName = regexp.MustCompile(`\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b`)
+	reWeekdayName = regexp.MustCompile(`\b(` + strings.Join(weekdayNames, "|") + `)s?\b`)
 	reDayAbbr     = regexp.MustCompile(`\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b`)
 	reDayRange    = regexp.MustCompile(`\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.? ?(?:-|to|through|thru|until) ?(mon|tue|wed|thu|fri|sat|sun)[a-z]*`)
 	reMonthDay    = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?\b`)
 	reDayMonth    = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b`)
 	reNumDate     = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b`)
 	reISODate     = regexp.MustCompile(`\b\d{4}-(\d{2})-(\d{2})\b`)
-	reRelDay      = regexp.MustCompile(`\b(today|tonight|tomorrow|this (?:morning|afternoon|evening|weekend)|next week|later today|first thing)\b`)
+	reRelDay      = regexp.MustCompile(`\b(` + phrasePattern(relativeDayWords) + `)\b`)
 	reWaitPromise = regexp.MustCompile(`\b(?:within|in|under) (?:the next |an? |about |around )?(\d+|one|two|three|four|an?)? ?(minutes?|mins?|hours?|hrs?)\b`)
 	reScheduling  = regexp.MustCompile(`\b(come|coming|visit|arrive|arriving|appointment|appt|schedul\w*|book\w*|send|sending|technician|tech|be there|stop by|call you|reach out|get back|available|availability|opening|slot|out there|swing by|see you)\b`)
 )
@@ -483,7 +525,7 @@ func (idx *evidenceIndex) appointmentUnsupported(sentence string) bool {
 	}
 	if reScheduling.MatchString(sentence) {
 		for _, rel := range reRelDay.FindAllString(sentence, -1) {
-			if !strings.Contains(idx.lower, rel) {
+			if !strings.Contains(idx.lower, strings.ReplaceAll(rel, "-", " ")) {
 				return true
 			}
 		}

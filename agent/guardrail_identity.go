@@ -123,7 +123,13 @@ func dropSentences(text string, drop func(string) bool) (string, bool) {
 	return strings.Join(kept, " "), true
 }
 
-var reGuardGreeting = regexp.MustCompile(`(?i)^\W*(hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|greetings|thanks|thank you)\b`)
+// greetingWords open a reply with a greeting: the one source of
+// reGuardGreeting and of the first words on which a streamed reply holds
+// its greeting to put the AI disclosure after it (streamGreetings).
+var greetingWords = []string{"hi", "hello", "hey", "hiya", "howdy", "good morning", "good afternoon",
+	"good evening", "greetings", "thanks", "thank you"}
+
+var reGuardGreeting = regexp.MustCompile(`(?i)^\W*(` + phrasePattern(greetingWords) + `)\b`)
 
 // insertAfterGreeting puts sentence after the reply's opening greeting
 // ("Hi Dana!"), or first when it has none.

@@ -222,14 +222,6 @@ func (l *LLM) Turn(ctx context.Context, in TurnInput) (Reply, error) {
 	if reason == "" {
 		reply = l.guard(ctx, st, reply)
 	} else {
-		if err := ctx.Err(); err != nil {
-			return Reply{}, fmt.Errorf("llm turn: %w", err)
-		}
-		attrs := []any{"reason", reason, "model", l.model}
-		if st.failErr != nil {
-			attrs = append(attrs, "err", redactedError(st.failErr))
-		}
-		l.logger.WarnContext(ctx, "llm turn falls back", attrs...)
 		var err error
 		if reply, err = l.fallBack(ctx, st, reason); err != nil {
 			return Reply{}, err
@@ -498,8 +490,19 @@ func factRule(names []string) string {
 	return ""
 }
 
-// fallBack answers the turn with the fallback responder.
-func (l *LLM) fallBack(ctx context.Context, st *turnState, reason string) (Reply, error) {
+// fallBack answers the turn with the fallback responder, when the model
+// could not for reason, and logs why; attrs add to the log line. When
+// ctx ended (the caller hung up or spoke over the answer) no one waits
+// for an answer: it returns ctx's error instead.
+func (l *LLM) fallBack(ctx context.Context, st *turnState, reason string, attrs ...any) (Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return Reply{}, fmt.Errorf("llm turn: %w", err)
+	}
+	attrs = append([]any{"reason", reason, "model", l.model}, attrs...)
+	if st.failErr != nil {
+		attrs = append(attrs, "err", redactedError(st.failErr))
+	}
+	l.logger.WarnContext(ctx, "llm turn falls back", attrs...)
 	reply, err := l.fallback.Turn(ctx, st.in)
 	if err != nil {
 		return Reply{}, fmt.Errorf("llm turn: fall back (%s): %w", reason, err)

@@ -209,11 +209,7 @@ func (o *Offline) businessName() string {
 }
 
 func (o *Offline) greeting(lead Lead) string {
-	hello := "Hi there!"
-	if first := firstName(lead.Name); first != "" {
-		hello = "Hi " + first + "!"
-	}
-	return hello + " I'm the AI assistant for " + o.businessName() + ". How can I help you today?"
+	return hello(lead) + "! I'm the AI assistant for " + o.businessName() + ". How can I help you today?"
 }
 
 func (o *Offline) thanks() string {
@@ -272,6 +268,15 @@ func (o *Offline) unknown() string {
 		s += " If it's urgent, call " + o.business.Phone + "."
 	}
 	return s
+}
+
+// hello greets the lead by first name when their name looks like one:
+// "Hi Dana", else "Hi there".
+func hello(lead Lead) string {
+	if first := firstName(lead.Name); first != "" {
+		return "Hi " + first
+	}
+	return "Hi there"
 }
 
 // firstName returns the first word of a lead's name when it looks like a

@@ -13,32 +13,28 @@ import (
 // greeting by name, the assistant saying what it is, an answer to what
 // the form asked when the knowledge has one, and one qualifying question.
 func (o *Offline) firstTouch(ctx context.Context, in TurnInput, sig Signals) (Reply, float64, error) {
-	hello := "Hi there"
-	if first := firstName(in.Lead.Name); first != "" {
-		hello = "Hi " + first
-	}
-	hello += ", thanks for reaching out to " + o.businessName() + "! I'm its AI assistant. "
+	opening := hello(in.Lead) + ", thanks for reaching out to " + o.businessName() + "! I'm its AI assistant. "
 	text := strings.TrimSpace(in.Text)
 	if !hasLetterOrDigit(text) {
-		return o.finish(hello+"What can I help you with?", OutcomeAsked, nil), 1, nil
+		return o.finish(opening+"What can I help you with?", OutcomeAsked, nil), 1, nil
 	}
 	r, coverage, err := o.reply(ctx, TurnInput{Channel: in.Channel, Lead: in.Lead, Text: text}, text, sig)
 	if err != nil {
 		return Reply{}, 0, err
 	}
 	if r.Outcome == OutcomeAnswered {
-		body := hello + r.Text
+		body := opening + r.Text
 		if !strings.Contains(r.Text, "?") {
 			body += " " + defaultQualifyingQuestion
 		}
 		if fits(body, o.thresholds.MaxSegments) {
 			return o.finish(body, OutcomeAnswered, r.Citations), coverage, nil
 		}
-		return o.finish(hello+"I can help with that. "+defaultQualifyingQuestion, OutcomeAsked, nil), coverage, nil
+		return o.finish(opening+"I can help with that. "+defaultQualifyingQuestion, OutcomeAsked, nil), coverage, nil
 	}
 	// Nothing in the knowledge answers the form: say a person will
 	// follow up, and start qualifying.
-	body := hello + "I've passed your message to our team, and someone will follow up. In the meantime, " +
+	body := opening + "I've passed your message to our team, and someone will follow up. In the meantime, " +
 		lowerFirst(defaultQualifyingQuestion)
 	return o.finish(body, OutcomeAsked, nil), coverage, nil
 }
@@ -46,10 +42,7 @@ func (o *Offline) firstTouch(ctx context.Context, in TurnInput, sig Signals) (Re
 // followUp nudges a lead who has not answered, about what they last asked
 // (in.Text is what their form said, when they came from one).
 func (o *Offline) followUp(in TurnInput) Reply {
-	hello := "Hi there"
-	if first := firstName(in.Lead.Name); first != "" {
-		hello = "Hi " + first
-	}
+	hi := hello(in.Lead)
 	topic := strings.TrimSpace(in.Text)
 	for i := len(in.History) - 1; i >= 0; i-- {
 		if in.History[i].From == FromLead && hasLetterOrDigit(in.History[i].Text) {
@@ -58,7 +51,7 @@ func (o *Offline) followUp(in TurnInput) Reply {
 		}
 	}
 	topic = strings.TrimRight(clipText(oneLineText(topic, 200), 60), ".?! ")
-	body := hello + ", it's the AI assistant for " + o.businessName() + " again"
+	body := hi + ", it's the AI assistant for " + o.businessName() + " again"
 	if topic != "" {
 		body += ", following up on your message (\"" + topic + "\"). Any questions I can answer? "
 	} else {
@@ -66,7 +59,7 @@ func (o *Offline) followUp(in TurnInput) Reply {
 	}
 	body += "Just reply here."
 	if !fits(body, o.thresholds.MaxSegments) {
-		body = hello + ", it's the AI assistant for " + o.businessName() + " again. Is there anything I can help you with? Just reply here."
+		body = hi + ", it's the AI assistant for " + o.businessName() + " again. Is there anything I can help you with? Just reply here."
 	}
 	return o.finish(body, OutcomeAsked, nil)
 }

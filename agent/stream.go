@@ -78,8 +78,8 @@ func (l *LLM) TurnStream(ctx context.Context, in TurnInput, emit func(string) er
 	st := &turnState{in: in, evidence: log, shown: map[int64]knowledge.Result{}, model: l.model}
 	sg := newStreamGuard(ctx, l.rails, in, log, emit, func() bool { return st.handoff != nil })
 	reply, reason := l.converseWith(ctx, st, l.streamCompletion(sg))
-	if err := sg.stopped(); err != nil {
-		return Reply{Text: sg.said()}, fmt.Errorf("llm turn: %w", err)
+	if sg.err != nil {
+		return Reply{Text: sg.said()}, fmt.Errorf("llm turn: %w", sg.err)
 	}
 	if reason == "" {
 		sg.flush()
@@ -87,7 +87,7 @@ func (l *LLM) TurnStream(ctx context.Context, in TurnInput, emit func(string) er
 			// The model wrote nothing to say (a handoff with no words):
 			// the whole-reply guardrails write it, said in one piece.
 			reply = l.guard(ctx, st, reply)
-			sg.sayWhole(reply.Text)
+			sg.emit(reply.Text, false)
 		} else {
 			reply = sg.result(reply)
 			if late := sg.late; len(late) > 0 {
@@ -95,19 +95,14 @@ func (l *LLM) TurnStream(ctx context.Context, in TurnInput, emit func(string) er
 			}
 		}
 	} else {
-		attrs := []any{"reason", reason, "model", l.model, "said", len(sg.said())}
-		if st.failErr != nil {
-			attrs = append(attrs, "err", redactedError(st.failErr))
-		}
-		l.logger.WarnContext(ctx, "llm turn falls back", attrs...)
-		fb, err := l.fallBack(ctx, st, reason)
+		fb, err := l.fallBack(ctx, st, reason, "said", len(sg.said()))
 		if err != nil {
 			return Reply{Text: sg.said()}, err
 		}
 		reply = sg.fallback(fb)
 	}
-	if err := sg.stopped(); err != nil {
-		return Reply{Text: sg.said()}, fmt.Errorf("llm turn: %w", err)
+	if sg.err != nil {
+		return Reply{Text: sg.said()}, fmt.Errorf("llm turn: %w", sg.err)
 	}
 	return l.finishTurn(ctx, st, reply, start), nil
 }
@@ -210,9 +205,10 @@ func mergeToolCalls(calls []openai.ToolCall, pieces []openai.ToolCall) []openai.
 // from the first word that could start something a guardrail checks: a
 // digit or a symbol ("$", "%", "/", "&", brackets), a word the price,
 // discount, guarantee and appointment rules look for ("free", "discount",
-// "warranty", "tomorrow", "Friday", "hours", "two", ...), or a word of the
-// identity rules ("person", "real", "bot", a capitalised name after "I'm",
-// "this is", "my name is"). From there the rest of the sentence is held
+// "warranty", "tomorrow", "Friday", "hours", "two", ...; a hyphenated
+// word by its parts, "risk-free"), or a word of the identity rules
+// ("person", "real", "bot", a capitalised name after "I'm", "this is",
+// "my name is"). From there the rest of the sentence is held
 // back until the sentence ends; then the whole sentence (what was said of
 // it and what was held) is checked against the evidence the turn has at
 // that moment, and the held part is said, made speakable ("$89" is "89
@@ -227,9 +223,10 @@ func mergeToolCalls(calls []openai.ToolCall, pieces []openai.ToolCall) []openai.
 //     and the reply says it is an AI assistant, once.
 //
 // Words that often begin such a phrase a word or two before the word that
-// gives it away ("within 45 minutes", "in an hour", "I'm not a bot", "this
-// is Sarah") wait for the next word that is not a filler, which shows
-// whether the phrase is one; if it is, the hold starts from them.
+// gives it away ("within 45 minutes", "in an hour", "money back", "first
+// thing", "I'm not a bot", "this is Sarah") wait for the next word that is
+// not a filler, which shows whether the phrase is one; if it is, the hold
+// starts from them.
 //
 // On the first turn (DiscloseAI), and when the lead asked whether they
 // talk to a bot, the reply says it is an AI assistant: after the opening
@@ -275,20 +272,22 @@ type streamGuard struct {
 	askedID  bool
 	spoke    int // sentences said
 	cut      bool
-	facts    bool // a fact rule replaced a sentence
-	begun    bool // words of the current sentence were said
+	replaced []string // the rules for which a sentence was replaced
 	fired    []string
 	late     []string // rules the end-of-reply check found in what was said
-	err      error
+	err      error    // why emitting stopped: ctx ended or out failed
+
+	// The evidence as of the last check, and its index, kept while the
+	// evidence does not grow: most sentences come with no new evidence.
+	facts   []string
+	index   *evidenceIndex
+	indexed int // the evidence texts facts was made of
 }
 
 func newStreamGuard(ctx context.Context, rails Guardrails, in TurnInput, log *evidenceLog, out func(string) error, handoff func() bool) *streamGuard {
 	return &streamGuard{ctx: ctx, rails: rails, in: in, log: log, out: out, handoff: handoff, first: true,
 		askedID: askedIdentity(in.Text)}
 }
-
-// stopped returns why the guard stopped emitting: ctx ended or emit failed.
-func (sg *streamGuard) stopped() error { return sg.err }
 
 // said is what was emitted.
 func (sg *streamGuard) said() string { return strings.TrimSpace(sg.text.String()) }
@@ -370,7 +369,7 @@ func (sg *streamGuard) punctuation(p string) {
 		sg.held[len(sg.held)-1] += p
 	case len(sg.pending) > 0:
 		sg.pending[len(sg.pending)-1] += p
-	case len(sg.sentence) > 0:
+	case sg.begun():
 		sg.emit(p, true)
 		sg.sentence[len(sg.sentence)-1] += p
 	}
@@ -403,14 +402,12 @@ func (sg *streamGuard) regular(w string) {
 		sg.holding = true
 		sg.held = append(sg.pending, w)
 		sg.pending = nil
-	case len(sg.pending) > 0 && (streamFillers[f] || streamPrefixes[f]):
+	case streamPrefixes[f] || len(sg.pending) > 0 && streamFillers[f] || sg.phrase(w, false):
 		if len(sg.pending) >= 5 {
 			sg.release(sg.pending...)
 			sg.pending = nil
 		}
 		sg.pending = append(sg.pending, w)
-	case streamPrefixes[f]:
-		sg.pending = []string{w}
 	default:
 		sg.release(append(sg.pending, w)...)
 		sg.pending = nil
@@ -460,15 +457,18 @@ func (sg *streamGuard) endSentence() {
 	default:
 		sg.release(sg.pending...)
 	}
-	if sg.begun {
+	if sg.begun() {
 		sg.spoke++
 	}
 	if sg.first && sg.last != "" {
 		sg.first = false
 		sg.sayIntro() // the greeting did not say it
 	}
-	sg.pending, sg.held, sg.sentence, sg.holding, sg.last, sg.begun = nil, nil, nil, false, "", false
+	sg.pending, sg.held, sg.sentence, sg.holding, sg.last = nil, nil, nil, false, ""
 }
+
+// begun reports whether words of the current sentence were said.
+func (sg *streamGuard) begun() bool { return len(sg.sentence) > 0 }
 
 // check runs the guardrails on a sentence whose end was held.
 func (sg *streamGuard) check() {
@@ -478,25 +478,18 @@ func (sg *streamGuard) check() {
 	held := strings.Join(sg.held, " ")
 	whole := joinText(strings.Join(sg.sentence, " "), held)
 	ev := sg.log.evidence()
-	facts := sg.rails.evidenceTexts(sg.in, ev)
+	facts, idx := sg.evidence(ev)
 	if leaksPrompt(whole, ev.SystemPrompts, facts, sg.rails.ownPhrases()) {
-		sg.fire(GuardPromptLeak)
-		sg.replace(sg.rails.leakSafe())
+		sg.replace(GuardPromptLeak)
 		return
 	}
-	if rules := newEvidenceIndex(facts).unsupported(whole); len(rules) > 0 {
-		sg.fire(rules...)
-		sg.facts = true
-		if sg.handoff() {
-			sg.replace(sg.rails.holding())
-		} else {
-			sg.replace(sg.rails.confirmLater(len(rules) == 1 && rules[0] == GuardUnsupportedAppointment))
-		}
+	if rules := idx.unsupported(whole); len(rules) > 0 {
+		sg.replace(rules...)
 		return
 	}
 	if claimsHuman(whole, sg.rails.Business) || (sg.first && sg.askedID && answersAsHuman(sg.in.Text, whole)) {
 		sg.fire(GuardNoHumanClaim)
-		if sg.begun {
+		if sg.begun() {
 			sg.emit(".", true)
 		}
 		if sg.intro == "" && !disclosesAI(sg.said()) {
@@ -511,18 +504,33 @@ func (sg *streamGuard) check() {
 	}
 	sg.emit(spoken, false)
 	sg.sentence = append(sg.sentence, spoken)
-	sg.begun = true
 	if disclosesAI(whole) {
 		sg.intro = ""
 	}
 }
 
-// replace says a guardrail's sentence instead of the held one, and cuts
-// the rest of the reply. Words of the sentence already said are taken
-// back as a speaker would: "We have a — actually, I don't want to give
-// you wrong information on that, ...".
-func (sg *streamGuard) replace(sentence string) {
-	if sg.begun {
+// evidence returns what a sentence may take facts from as of ev, and its
+// index, made again only when the evidence grew (a tool call brought
+// more): the evidence log only ever adds texts.
+func (sg *streamGuard) evidence(ev Evidence) ([]string, *evidenceIndex) {
+	if sg.index == nil || len(ev.Texts) != sg.indexed {
+		sg.facts = sg.rails.evidenceTexts(sg.in, ev)
+		sg.index = newEvidenceIndex(sg.facts)
+		sg.indexed = len(ev.Texts)
+	}
+	return sg.facts, sg.index
+}
+
+// replace says, instead of the held sentence, what the guardrails put in
+// place of a reply breaking rules (Guardrails.replacement), and cuts the
+// rest of the reply. Words of the sentence already said are taken back as
+// a speaker would: "We have a — actually, I don't want to give you wrong
+// information on that, ...".
+func (sg *streamGuard) replace(rules ...string) {
+	sg.fire(rules...)
+	sg.replaced = rules
+	sentence, _, _ := sg.rails.replacement(rules, sg.handoff())
+	if sg.begun() {
 		sentence = "— actually, " + continueSentence(sentence)
 	}
 	sg.intro = ""
@@ -547,7 +555,6 @@ func (sg *streamGuard) release(words ...string) {
 		}
 		sg.emit(w, false)
 		sg.sentence = append(sg.sentence, w)
-		sg.begun = true
 	}
 }
 
@@ -571,11 +578,6 @@ func (sg *streamGuard) emit(text string, glue bool) {
 	sg.text.WriteString(text)
 }
 
-// sayWhole says a reply that was not streamed.
-func (sg *streamGuard) sayWhole(text string) {
-	sg.emit(text, false)
-}
-
 func (sg *streamGuard) fire(rules ...string) {
 	for _, r := range rules {
 		if !slices.Contains(sg.fired, r) {
@@ -594,11 +596,13 @@ func (sg *streamGuard) triggers(w string) bool {
 		return true // a.m., e.g., a web address
 	}
 	f := fold(w)
-	if streamHolds[f] {
-		return true
+	for _, part := range strings.Split(f, "-") {
+		if streamHolds[part] {
+			return true // "risk-free" too
+		}
 	}
-	if f == "thing" && len(sg.pending) > 0 && fold(sg.pending[len(sg.pending)-1]) == "first" {
-		return true // "first thing tomorrow"
+	if sg.phrase(w, true) {
+		return true
 	}
 	// A capitalised name after "I'm", "this is", "my name is".
 	r, _ := utf8.DecodeRuneInString(w)
@@ -623,13 +627,55 @@ func (sg *streamGuard) triggers(w string) bool {
 	return false
 }
 
+// phrase reports whether w, after the words pending, ends one of
+// streamPhrases (whole) or a beginning of one, which the next words may
+// finish. A hyphenated word is its parts: "money-back" ends "money back".
+func (sg *streamGuard) phrase(w string, whole bool) bool {
+	var seq []string
+	for _, p := range sg.pending {
+		seq = append(seq, strings.Split(fold(p), "-")...)
+	}
+	before := len(seq)
+	seq = append(seq, strings.Split(fold(w), "-")...)
+	for _, ph := range streamPhrases {
+		if !whole {
+			for n := 1; n < len(ph); n++ {
+				if endsWith(seq, ph[:n]) {
+					return true
+				}
+			}
+			continue
+		}
+		// Any part of w may end it: "money-back-style".
+		for end := before + 1; end <= len(seq); end++ {
+			if endsWith(seq[:end], ph) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func endsWith(seq, tail []string) bool {
+	return len(seq) >= len(tail) && slices.Equal(seq[len(seq)-len(tail):], tail)
+}
+
 // result is the streamed turn's reply: what was said, with the rules that
 // fired on the way and those the whole-reply check finds in it.
 func (sg *streamGuard) result(reply Reply) Reply {
 	reply.Text = sg.said()
-	if sg.facts && reply.Outcome != OutcomeHandoff {
-		reply.Outcome, reply.Citations = OutcomeUnknown, nil
-		reply.Signals.Coverage = 0
+	if sg.replaced != nil {
+		// The outcome and citations Apply gives a reply replaced for
+		// the same rules; the coverage as LLM.guard resets it.
+		before := reply.Outcome
+		var dropCites bool
+		_, reply.Outcome, dropCites = sg.rails.replacement(sg.replaced, before == OutcomeHandoff)
+		if dropCites {
+			reply.Citations = nil
+		}
+		if reply.Outcome == OutcomeUnknown && before != OutcomeUnknown {
+			reply.Signals.Coverage = 0
+		}
 	}
 	after := sg.rails.Apply(Reply{Text: reply.Text, Outcome: reply.Outcome}, sg.in, sg.log.evidence())
 	for _, r := range after.Guardrails {
@@ -651,7 +697,7 @@ func (sg *streamGuard) result(reply Reply) Reply {
 func (sg *streamGuard) fallback(fb Reply) Reply {
 	sg.pending, sg.held, sg.holding, sg.bracket, sg.partial = nil, nil, false, nil, ""
 	text := fb.Text
-	if sg.begun {
+	if sg.begun() {
 		text = "— sorry. " + text
 	}
 	sg.emit(text, false)
@@ -672,29 +718,53 @@ func fold(w string) string {
 	return strings.Trim(w, `.,;:!?"'()[]-—…`)
 }
 
-// streamHolds are words from which a sentence is held: what the price,
-// discount, guarantee, appointment and identity rules look for.
-var streamHolds = wordSet(`
-	free complimentary charge charges cost costs dollar dollars bucks usd percent cents
-	discount discounts discounted coupon coupons promo promos promotion promotions promotional rebate rebates
-	sale clearance bogo special specials half
-	guarantee guarantees guaranteed guaranteeing warranty warranties warrantied warranted lifetime forever
-	promise promised promises money risk life
-	monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
+// streamHolds are the words from which a sentence is held, and
+// streamPhrases the phrases (split in words) from which it is held once
+// the words pending end one: what the price, discount, guarantee and
+// appointment rules look for, taken from their word lists, and the words
+// around the amounts, times and identity claims their patterns match.
+var streamHolds, streamPhrases = streamWords(
+	[][]string{freeWords, discountWords, guaranteeWords, forLifeWords, relativeDayWords, weekdayNames},
+	`dollar dollars bucks usd percent cents special specials
+	mondays tuesdays wednesdays thursdays fridays saturdays sundays
 	january february march april june july august september october november december
 	jan feb mar apr jun jul aug sep sept oct nov dec
-	today tonight tomorrow weekend morning afternoon evening week noon midday midnight
-	minute minutes min mins hour hours hr hrs am pm
+	noon midday midnight minute minutes min mins hour hours hr hrs am pm
 	one two three four five six seven eight nine ten eleven twelve
 	human humans person people real live actual bot robot ai machine computer automated recording chatbot`)
 
-// streamPrefixes often begin a phrase a guardrail checks a word or two
-// before the word that gives it away.
-var streamPrefixes = wordSet(`i i'm im this my you're youre not no in within under next later first`)
+// streamWords returns the words of the lists, and of more, as a set, and
+// the lists' phrases of several words apart.
+func streamWords(lists [][]string, more string) (map[string]bool, [][]string) {
+	holds := wordSet(more)
+	var phrases [][]string
+	for _, list := range lists {
+		for _, p := range list {
+			if words := strings.Fields(p); len(words) > 1 {
+				phrases = append(phrases, words)
+			} else {
+				holds[p] = true
+			}
+		}
+	}
+	return holds, phrases
+}
+
+// streamPrefixes often begin an identity claim or a promised wait a word
+// or two before the word that gives it away. (The first words of
+// streamPhrases wait the same way.)
+var streamPrefixes = wordSet(`i i'm im this my you're youre not no in within under`)
 
 // streamFillers may stand between such a prefix and that word.
 var streamFillers = wordSet(`a an the am is are about around extra just really actually even talking texting
 	chatting speaking to with name name's few couple of`)
 
-// streamGreetings open a reply with a greeting.
-var streamGreetings = wordSet(`hi hello hey hiya howdy good greetings thanks thank`)
+// streamGreetings open a reply with a greeting: the first words of
+// greetingWords.
+var streamGreetings = func() map[string]bool {
+	set := map[string]bool{}
+	for _, g := range greetingWords {
+		set[strings.Fields(g)[0]] = true
+	}
+	return set
+}()
