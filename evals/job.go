@@ -24,11 +24,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/leadagent/leadagent/handoff"
-	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/prompts"
 )
 
@@ -149,12 +147,10 @@ func NewWorker(db DB, build BuildRunner, logger *slog.Logger) *Worker {
 // minutes.
 func (w *Worker) Timeout(*river.Job[RunArgs]) time.Duration { return RunTimeout }
 
-// errNotRunning is a run that is no longer waiting for its worker.
-var errNotRunning = errors.New("not running")
-
 // Work plays the run and records how it ended: done with its report, or
 // failed with why. A run that is not waiting to be played (interrupted
-// meanwhile, or already played) is left as it is.
+// meanwhile, or already played), or that ends while it plays, is left as
+// it is.
 func (w *Worker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
 	a := job.Args
 	err := w.play(ctx, a)
@@ -162,7 +158,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, errNotRunning):
-		w.logger.Info("eval run not played: it is no longer waiting", "run", a.RunID, "why", err)
+		w.logger.Info("eval run left as it is: it is no longer running", "run", a.RunID, "why", err)
 		return nil
 	}
 	cause := err
@@ -179,18 +175,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
 }
 
 func (w *Worker) play(ctx context.Context, a RunArgs) error {
-	// Looked at first so that a job for a run that ended meanwhile fails
-	// nothing: FailRun would overwrite how it ended.
-	var state string
-	var done int
-	if err := w.db.QueryRow(ctx, `SELECT state, cases_done FROM eval_runs WHERE id = $1`, a.RunID).Scan(&state, &done); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("eval run %d: %w", a.RunID, errNotRunning)
-		}
-		return fmt.Errorf("eval run %d: %w", a.RunID, err)
-	}
-	if state != StateRunning || done > 0 {
-		return fmt.Errorf("eval run %d is %s with %d case(s) played: %w", a.RunID, state, done, errNotRunning)
+	// Claimed first, so that a job for a run that ended meanwhile (or a
+	// duplicate of one played) builds nothing and records nothing.
+	if err := claimRun(ctx, w.db, a.RunID); err != nil {
+		return err
 	}
 	s, err := Load(a.Suite)
 	if err != nil {
@@ -198,6 +186,9 @@ func (w *Worker) play(ctx context.Context, a RunArgs) error {
 	}
 	r, err := w.build(ctx, a.Prompt)
 	if err != nil {
+		return err
+	}
+	if err := r.ready(); err != nil {
 		return err
 	}
 	rep, err := r.runInto(ctx, s, a.RunID)
@@ -208,70 +199,12 @@ func (w *Worker) play(ctx context.Context, a RunArgs) error {
 	return nil
 }
 
-// runInto is Run into a run already recorded: it claims the row (still
-// running, no case played yet), records what actually runs (the rules and
-// the prompt in force now may differ from when the run was queued), and
-// then goes as Run does. Keep the two in step.
-func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, error) {
-	if r.DB == nil || r.Knowledge == nil || r.Agent == nil {
-		return nil, errors.New("eval runner: DB, Knowledge and Agent are required")
-	}
-	started := r.now()
-	report := &Report{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
-		PromptVersion: r.PromptVersion, StartedAt: started, Cases: []CaseResult{}, RunID: runID}
-	if r.Judge != nil {
-		report.JudgeModel = r.Judge.Model()
-	}
-	ns, err := Namespace(s)
-	if err != nil {
-		return nil, err
-	}
-	report.Namespace = ns
-	rules, err := handoff.ActiveRules(ctx, r.DB)
-	if err != nil {
-		return nil, fmt.Errorf("suite %s: %w", s.Name, err)
-	}
-	report.RulesVersion = rules.Version
-	if err := claimRun(ctx, r.DB, runID, RunInfo{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
-		PromptVersion: r.PromptVersion, RulesVersion: rules.Version, JudgeModel: report.JudgeModel,
-		Namespace: ns, CasesTotal: len(s.Cases), StartedAt: started}); err != nil {
-		return nil, err
-	}
-
-	paths, err := s.KnowledgePaths()
-	if err != nil {
-		return nil, err
-	}
-	if len(paths) > 0 {
-		if _, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns}); err != nil {
-			return nil, fmt.Errorf("suite %s: knowledge: %w", s.Name, err)
-		}
-	}
-	responder, err := r.Agent(capturingRetriever{base: r.Knowledge, ns: ns})
-	if err != nil {
-		return nil, fmt.Errorf("suite %s: agent: %w", s.Name, err)
-	}
-	results, err := r.play(ctx, s, responder, rules.Rules, runID)
-	if err != nil {
-		return nil, err
-	}
-	report.Cases = results
-	report.FinishedAt = r.now()
-	report.Summary = Summarize(results, report.FinishedAt.Sub(started))
-	report.Summary.withCost(r.Provider, r.Model, report.JudgeModel)
-	if err := FinishRun(ctx, r.DB, runID, report); err != nil {
-		return nil, err
-	}
-	return report, nil
-}
-
-// claimRun takes a queued run for this worker, recording what it runs.
-func claimRun(ctx context.Context, db DB, runID int64, info RunInfo) error {
-	tag, err := db.Exec(ctx, `UPDATE eval_runs SET suite = $2, file = $3, provider = $4, model = $5, prompt_version = $6,
-			rules_version = $7, judge_model = $8, namespace = $9, cases_total = $10, started_at = $11
-		WHERE id = $1 AND state = 'running' AND cases_done = 0`,
-		runID, info.Suite, info.File, info.Provider, info.Model, info.PromptVersion, info.RulesVersion, info.JudgeModel,
-		info.Namespace, info.CasesTotal, info.StartedAt)
+// claimRun takes a queued run for this worker: one still running with no
+// case played. Its clock starts now (InterruptStaleRuns reads it), not
+// when it was queued.
+func claimRun(ctx context.Context, db DB, runID int64) error {
+	tag, err := db.Exec(ctx, `UPDATE eval_runs SET started_at = now()
+		WHERE id = $1 AND state = 'running' AND cases_done = 0`, runID)
 	if err != nil {
 		return fmt.Errorf("claim eval run %d: %w", runID, err)
 	}
@@ -279,11 +212,4 @@ func claimRun(ctx context.Context, db DB, runID int64, info RunInfo) error {
 		return fmt.Errorf("claim eval run %d: %w", runID, errNotRunning)
 	}
 	return nil
-}
-
-// Classes orders the confusion matrix's rows (the expected classes) and
-// columns (what the turns did) as the Markdown report does: none first,
-// then the reasons in their usual order.
-func (h HandoffStats) Classes() (rows, cols []string) {
-	return classes(h.Confusion, true), classes(h.Confusion, false)
 }

@@ -242,6 +242,31 @@ func TestWorkerInterrupted(t *testing.T) {
 		t.Errorf("stopped run %+v", got)
 	}
 
+	// One taken for dead while its worker still plays it: the worker
+	// leaves it failed, and its job ends without an error.
+	run, err = evals.QueueRun(ctx, b.db, "testdata/basics.yaml", "", b.builder(&asked), q.enqueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	build = func(ctx context.Context, prompt string) (*evals.Runner, error) {
+		r := *b.runner
+		r.Progress = func(done, total int) {
+			if done == 3 {
+				if n, err := evals.InterruptStaleRuns(ctx, b.db, time.Now().Add(2*evals.StaleAfter)); err != nil || n != 1 {
+					t.Errorf("interrupted %d %v", n, err)
+				}
+			}
+		}
+		return &r, nil
+	}
+	if err := work(t, evals.NewWorker(b.db, build, quiet()), q.jobs[1]); err != nil {
+		t.Errorf("job of a run interrupted meanwhile: %v", err)
+	}
+	if got, _ := evals.GetRun(ctx, b.db, run.ID); got.State != evals.StateFailed || !strings.HasPrefix(got.Error, "interrupted") ||
+		got.Report != nil || got.Summary != nil {
+		t.Errorf("run interrupted while it played %+v", got)
+	}
+
 	// One left running by a worker that died: marked after StaleAfter, not before.
 	now := time.Now()
 	dead, err := evals.StartRun(ctx, b.db, evals.RunInfo{Suite: "basics", Provider: "offline", StartedAt: now.Add(-evals.StaleAfter - time.Minute)})

@@ -133,6 +133,13 @@ func writeHandoff(b *strings.Builder, h HandoffStats) {
 	}
 }
 
+// Classes orders the confusion matrix's rows (the expected classes) and
+// columns (what the turns did) as the Markdown report does: none first,
+// then the reasons in their usual order.
+func (h HandoffStats) Classes() (rows, cols []string) {
+	return classes(h.Confusion, true), classes(h.Confusion, false)
+}
+
 // classes orders the confusion matrix's rows (expected) or columns (got):
 // none first, then the reasons in their usual order, then "handoff" (a
 // handoff expected without a reason).

@@ -120,8 +120,8 @@ func (r *Runner) now() time.Time {
 // failed case; Run itself fails only when the run cannot go on (the
 // knowledge cannot be ingested, the database is down, ctx ends).
 func (r *Runner) Run(ctx context.Context, s *Suite) (*Report, error) {
-	if r.DB == nil || r.Knowledge == nil || r.Agent == nil {
-		return nil, errors.New("eval runner: DB, Knowledge and Agent are required")
+	if err := r.ready(); err != nil {
+		return nil, err
 	}
 	run, err := StartRun(ctx, r.DB, RunInfo{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
 		PromptVersion: r.PromptVersion, CasesTotal: len(s.Cases), StartedAt: r.now()})
@@ -134,6 +134,68 @@ func (r *Runner) Run(ctx context.Context, s *Suite) (*Report, error) {
 		if ferr := FailRun(context.WithoutCancel(ctx), r.DB, run.ID, err); ferr != nil {
 			err = errors.Join(err, ferr)
 		}
+		return nil, err
+	}
+	return report, nil
+}
+
+// ready reports whether r has what a run needs.
+func (r *Runner) ready() error {
+	if r.DB == nil || r.Knowledge == nil || r.Agent == nil {
+		return errors.New("eval runner: DB, Knowledge and Agent are required")
+	}
+	return nil
+}
+
+// runInto plays s into run runID, recorded and still running (Run's, or a
+// queued one its worker claimed), and records it done. It first records
+// what actually runs: for a queued run, the rules and the prompt in force
+// now may differ from when it was queued. r is ready.
+func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, error) {
+	started := r.now()
+	report := &Report{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
+		PromptVersion: r.PromptVersion, StartedAt: started, Cases: []CaseResult{}, RunID: runID}
+	if r.Judge != nil {
+		report.JudgeModel = r.Judge.Model()
+	}
+	ns, err := Namespace(s)
+	if err != nil {
+		return nil, err
+	}
+	report.Namespace = ns
+	rules, err := handoff.ActiveRules(ctx, r.DB)
+	if err != nil {
+		return nil, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	report.RulesVersion = rules.Version
+	if err := recordRunInfo(ctx, r.DB, runID, RunInfo{Suite: s.Name, File: s.File, Provider: r.Provider, Model: r.Model,
+		PromptVersion: r.PromptVersion, RulesVersion: rules.Version, JudgeModel: report.JudgeModel,
+		Namespace: ns, CasesTotal: len(s.Cases), StartedAt: started}); err != nil {
+		return nil, err
+	}
+
+	paths, err := s.KnowledgePaths()
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) > 0 {
+		if _, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns}); err != nil {
+			return nil, fmt.Errorf("suite %s: knowledge: %w", s.Name, err)
+		}
+	}
+	responder, err := r.Agent(capturingRetriever{base: r.Knowledge, ns: ns})
+	if err != nil {
+		return nil, fmt.Errorf("suite %s: agent: %w", s.Name, err)
+	}
+	results, err := r.play(ctx, s, responder, rules.Rules, runID)
+	if err != nil {
+		return nil, err
+	}
+	report.Cases = results
+	report.FinishedAt = r.now()
+	report.Summary = Summarize(results, report.FinishedAt.Sub(started))
+	report.Summary.withCost(r.Provider, r.Model, report.JudgeModel)
+	if err := FinishRun(ctx, r.DB, runID, report); err != nil {
 		return nil, err
 	}
 	return report, nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/evals"
@@ -271,12 +272,18 @@ cases: [{id: gutters, lead: "how much is gutter cleaning?", expect: {not_contain
 	}
 }
 
+// TestRunConcurrentlyInOrder: with Concurrency n, n turns are in flight
+// at once, and the report still has the cases in the suite's order.
 func TestRunConcurrentlyInOrder(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	s := mustLoad(t, "testdata/basics.yaml")
 	r := *b.runner
 	r.Concurrency = 4
+	barrier := newBarrier(r.Concurrency, 10*time.Second)
+	r.Agent = func(ret agent.Retriever) (agent.Responder, error) {
+		return barrierResponder{barrier: barrier, next: offlineAgent(ret)}, nil
+	}
 	var mu sync.Mutex
 	var progress []int
 	r.Progress = func(done, total int) {
@@ -288,6 +295,9 @@ func TestRunConcurrentlyInOrder(t *testing.T) {
 		progress = append(progress, done)
 	}
 	rep := run(t, &r, s)
+	if most, timedOut := barrier.result(); most != r.Concurrency || timedOut {
+		t.Errorf("at most %d turns in flight at once (barrier timed out: %v), want %d", most, timedOut, r.Concurrency)
+	}
 	for i, c := range rep.Cases {
 		if c.ID != s.Cases[i].ID || !c.Passed {
 			t.Errorf("case %d: %s passed %v, want %s", i, c.ID, c.Passed, s.Cases[i].ID)
@@ -296,6 +306,77 @@ func TestRunConcurrentlyInOrder(t *testing.T) {
 	if !sort.IntsAreSorted(progress) || len(progress) != len(s.Cases) || progress[len(progress)-1] != len(s.Cases) {
 		t.Errorf("progress %v", progress)
 	}
+}
+
+// barrier holds turns until want of them are in flight at once, or until
+// a timeout, so that a runner that plays fewer at once fails its test
+// rather than hanging it. Once open it holds nothing.
+type barrier struct {
+	want    int
+	timeout time.Duration
+	open    chan struct{}
+	once    sync.Once
+
+	mu             sync.Mutex
+	inFlight, most int
+	timedOut       bool
+}
+
+func newBarrier(want int, timeout time.Duration) *barrier {
+	return &barrier{want: want, timeout: timeout, open: make(chan struct{})}
+}
+
+// wait holds one turn at the barrier; the caller calls leave when the
+// turn is done.
+func (b *barrier) wait(ctx context.Context) error {
+	b.mu.Lock()
+	b.inFlight++
+	b.most = max(b.most, b.inFlight)
+	full := b.inFlight >= b.want
+	b.mu.Unlock()
+	if full {
+		b.once.Do(func() { close(b.open) })
+	}
+	select {
+	case <-b.open:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(b.timeout):
+		b.mu.Lock()
+		b.timedOut = true
+		b.mu.Unlock()
+		b.once.Do(func() { close(b.open) })
+		return nil
+	}
+}
+
+func (b *barrier) leave() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.inFlight--
+}
+
+// result is the most turns that were in flight at once, and whether the
+// barrier opened on its timeout rather than full.
+func (b *barrier) result() (most int, timedOut bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.most, b.timedOut
+}
+
+// barrierResponder answers as next does, each turn held at the barrier.
+type barrierResponder struct {
+	barrier *barrier
+	next    agent.Responder
+}
+
+func (r barrierResponder) Turn(ctx context.Context, in agent.TurnInput) (agent.Reply, error) {
+	defer r.barrier.leave()
+	if err := r.barrier.wait(ctx); err != nil {
+		return agent.Reply{}, err
+	}
+	return r.next.Turn(ctx, in)
 }
 
 type failingResponder struct{}

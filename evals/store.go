@@ -22,6 +22,11 @@ type DB interface {
 // ErrNotFound is returned for a run that does not exist.
 var ErrNotFound = errors.New("not found")
 
+// errNotRunning is a write to a run that is not running: it ended
+// (done, failed, interrupted) before the write, or there is none. The
+// write changed nothing, so how the run ended stands.
+var errNotRunning = errors.New("not running")
+
 // Run states.
 const (
 	StateRunning = "running"
@@ -80,6 +85,22 @@ func StartRun(ctx context.Context, db DB, info RunInfo) (Run, error) {
 	return run, nil
 }
 
+// recordRunInfo records what a run that is still running actually runs.
+func recordRunInfo(ctx context.Context, db DB, runID int64, info RunInfo) error {
+	tag, err := db.Exec(ctx, `UPDATE eval_runs SET suite = $2, file = $3, provider = $4, model = $5, prompt_version = $6,
+			rules_version = $7, judge_model = $8, namespace = $9, cases_total = $10, started_at = $11
+		WHERE id = $1 AND state = 'running'`,
+		runID, info.Suite, info.File, info.Provider, info.Model, info.PromptVersion, info.RulesVersion, info.JudgeModel,
+		info.Namespace, info.CasesTotal, info.StartedAt)
+	if err != nil {
+		return fmt.Errorf("record eval run %d: %w", runID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("record eval run %d: %w", runID, errNotRunning)
+	}
+	return nil
+}
+
 // RecordCase stores one case's result and counts it done, so that a
 // console can follow a run while it goes. Recording a case twice replaces
 // it and counts it once.
@@ -106,7 +127,9 @@ func RecordCase(ctx context.Context, db DB, runID int64, position int, c CaseRes
 	return nil
 }
 
-// FinishRun records a run as done, with its summary and whole report.
+// FinishRun records a run as done, with its summary and whole report. A
+// run that is not running (it ended meanwhile, or there is none) is left
+// as it is, and FinishRun says so.
 func FinishRun(ctx context.Context, db DB, runID int64, r *Report) error {
 	summary, err := json.Marshal(r.Summary)
 	if err != nil {
@@ -121,29 +144,31 @@ func FinishRun(ctx context.Context, db DB, runID int64, r *Report) error {
 		finished = time.Now()
 	}
 	tag, err := db.Exec(ctx, `UPDATE eval_runs SET state = 'done', finished_at = $2, cases_done = $3,
-		summary = $4, report = $5, error = '' WHERE id = $1`, runID, finished, len(r.Cases), summary, report)
+		summary = $4, report = $5, error = '' WHERE id = $1 AND state = 'running'`, runID, finished, len(r.Cases), summary, report)
 	if err != nil {
 		return fmt.Errorf("finish eval run %d: %w", runID, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("finish eval run %d: %w", runID, ErrNotFound)
+		return fmt.Errorf("finish eval run %d: %w", runID, errNotRunning)
 	}
 	return nil
 }
 
-// FailRun records that a run stopped, and why.
+// FailRun records that a run stopped, and why. A run that is not running
+// (it ended meanwhile, or there is none) is left as it is: how it ended
+// stands, and FailRun says so.
 func FailRun(ctx context.Context, db DB, runID int64, cause error) error {
 	msg := "failed"
 	if cause != nil {
 		msg = cause.Error()
 	}
-	tag, err := db.Exec(ctx, `UPDATE eval_runs SET state = 'failed', finished_at = now(), error = $2 WHERE id = $1`,
-		runID, msg)
+	tag, err := db.Exec(ctx, `UPDATE eval_runs SET state = 'failed', finished_at = now(), error = $2
+		WHERE id = $1 AND state = 'running'`, runID, msg)
 	if err != nil {
 		return fmt.Errorf("fail eval run %d: %w", runID, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("fail eval run %d: %w", runID, ErrNotFound)
+		return fmt.Errorf("fail eval run %d: %w", runID, errNotRunning)
 	}
 	return nil
 }

@@ -136,3 +136,50 @@ func TestRunsAndCompare(t *testing.T) {
 		t.Errorf("failed run %+v", r)
 	}
 }
+
+// TestEndedRunsStayEnded: finishing or failing a run that is no longer
+// running changes nothing, and says so.
+func TestEndedRunsStayEnded(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
+	done := storeReport(t, b.db, "basics", t0, caseResult("a", true, "A tune-up costs $129."))
+	before, err := evals.GetRun(ctx, b.db, done.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := evals.FailRun(ctx, b.db, done.RunID, errors.New("late failure")); err == nil {
+		t.Error("failed a run that is done")
+	}
+	after, err := evals.GetRun(ctx, b.db, done.RunID)
+	if err != nil || after.State != evals.StateDone || after.Error != "" || !after.FinishedAt.Equal(*before.FinishedAt) || after.Report == nil {
+		t.Errorf("done run after FailRun %+v %v", after, err)
+	}
+
+	failed, err := evals.StartRun(ctx, b.db, evals.RunInfo{Suite: "basics", Provider: "offline", StartedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := evals.FailRun(ctx, b.db, failed.ID, errors.New("interrupted")); err != nil {
+		t.Fatal(err)
+	}
+	rep := &evals.Report{Suite: "basics", RunID: failed.ID, StartedAt: t0, FinishedAt: t0.Add(time.Second)}
+	if err := evals.FinishRun(ctx, b.db, failed.ID, rep); err == nil {
+		t.Error("finished a run that failed")
+	}
+	if err := evals.FailRun(ctx, b.db, failed.ID, errors.New("again")); err == nil {
+		t.Error("failed a run twice")
+	}
+	if got, err := evals.GetRun(ctx, b.db, failed.ID); err != nil || got.State != evals.StateFailed || got.Error != "interrupted" ||
+		got.Summary != nil || got.Report != nil {
+		t.Errorf("failed run after FinishRun %+v %v", got, err)
+	}
+
+	if err := evals.FailRun(ctx, b.db, 999999, nil); err == nil {
+		t.Error("failed a run that does not exist")
+	}
+	if err := evals.FinishRun(ctx, b.db, 999999, rep); err == nil {
+		t.Error("finished a run that does not exist")
+	}
+}

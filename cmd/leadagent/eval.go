@@ -248,11 +248,11 @@ const offlinePrompt = "the offline agent uses no prompt; set LLM_PROVIDER=openai
 
 // newEvalRunner builds the runner of an eval run from the configuration,
 // for `leadagent eval run` and for the console's eval jobs alike: the
-// responder LLM_PROVIDER names (see evalAgent), the prompt version pinned,
+// responder serve builds (buildResponder) with the prompt version pinned,
 // and the judge. An unknown or invalid prompt version is prompts.ErrNotFound
 // or prompts.ErrInvalid.
 func newEvalRunner(ctx context.Context, cfg Config, pool *pgxpool.Pool, kb *knowledge.Base, o evalOptions) (*evals.Runner, error) {
-	model := cfg.LLMProvider == "openai"
+	model := usesModel(cfg)
 	if o.prompt != "" && !model {
 		return nil, fmt.Errorf("prompt %s: %w: %s", o.prompt, prompts.ErrInvalid, offlinePrompt)
 	}
@@ -262,20 +262,25 @@ func newEvalRunner(ctx context.Context, cfg Config, pool *pgxpool.Pool, kb *know
 			o.concurrency = 4
 		}
 	}
-	runner := &evals.Runner{DB: pool, Knowledge: kb, Business: evalBusiness(cfg), Concurrency: o.concurrency,
+	runner := &evals.Runner{DB: pool, Knowledge: kb, Business: agentBusiness(cfg), Concurrency: o.concurrency,
 		Provider: "offline", Model: "offline", PromptVersion: "offline"}
-	var prompt agent.Prompt
+	var source agent.PromptSource
 	if model {
-		var err error
-		if prompt, err = evals.Prompt(ctx, pool, o.prompt, promptsVars(cfg)); err != nil {
+		prompt, err := evals.Prompt(ctx, pool, o.prompt, promptsVars(cfg))
+		if err != nil {
 			return nil, err
 		}
+		source = evals.FixedPrompt(prompt)
 		runner.Provider, runner.Model, runner.PromptVersion = "openai", cfg.LLMModel, prompt.Version
 		if runner.Model == "" {
 			runner.Model = agent.DefaultLLMModel
 		}
 	}
-	runner.Agent = evalAgent(cfg, model, prompt)
+	runner.Agent = func(r agent.Retriever) (agent.Responder, error) {
+		// Fallbacks are in the report (each case's path); a log line
+		// would only break the progress bar.
+		return buildResponder(cfg, source, r, slog.New(slog.DiscardHandler))
+	}
 	if m := strings.TrimSpace(o.judgeModel); m != "" {
 		judge, err := evals.NewJudge(evals.JudgeConfig{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: m})
 		if err != nil {
@@ -306,37 +311,5 @@ func consoleStartEval(pool *pgxpool.Pool, build evals.BuildRunner, ib *inbox.Inb
 	return func(ctx context.Context, path, prompt string) (int64, error) {
 		run, err := evals.QueueRun(ctx, pool, path, prompt, build, ib.Enqueue)
 		return run.ID, err
-	}
-}
-
-func evalBusiness(cfg Config) agent.Business {
-	return agent.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone, Hours: cfg.BusinessHours,
-		ServiceArea: cfg.BusinessServiceArea}
-}
-
-// evalAgent builds the responder under test the way newResponder builds
-// production's (keep the two in step): the offline responder behind the
-// guardrails, or the model-backed agent with it as the fallback; the
-// model runs with the one prompt version the run pinned.
-func evalAgent(cfg Config, model bool, prompt agent.Prompt) func(agent.Retriever) (agent.Responder, error) {
-	business := evalBusiness(cfg)
-	return func(r agent.Retriever) (agent.Responder, error) {
-		guard := agent.Guardrails{Business: business, DiscloseAI: true}
-		offline := agent.WithGuardrails(agent.NewOffline(agent.RecordEvidence(r), business), guard)
-		if !model {
-			return offline, nil
-		}
-		llm, err := agent.NewLLM(agent.LLMConfig{
-			BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: cfg.LLMModel,
-			Retriever: r, Fallback: offline, Business: business, DiscloseAI: true,
-			// Fallbacks are in the report (each case's path); a log line
-			// would only break the progress bar.
-			Logger: slog.New(slog.DiscardHandler),
-			Prompt: evals.FixedPrompt(prompt),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("llm agent: %w", err)
-		}
-		return llm, nil
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/agent/openaitest"
+	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/prompts"
 	"github.com/leadagent/leadagent/store"
 	"github.com/leadagent/leadagent/store/storetest"
@@ -289,5 +292,69 @@ func TestEvalProgressBar(t *testing.T) {
 		if !strings.Contains(stdout.String(), "**Pass rate: 11/11") {
 			t.Errorf("stdout %s", stdout.String())
 		}
+	}
+}
+
+// TestEvalRunsServesResponder: an eval's responder is the one serve
+// builds, on the same retriever; only the prompt differs, the version the
+// run pinned rather than the active one.
+func TestEvalRunsServesResponder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := openaitest.New(t)
+	srv.SetDefault(openaitest.Text("A furnace tune-up costs $129."))
+	pool := storetest.NewDB(t)
+	cfg := Config{LLMProvider: "openai", OpenAIAPIKey: "sk-test", OpenAIBaseURL: srv.URL, EmbeddingProvider: "local",
+		BusinessName: "Summit Home Services", BusinessPhone: "(970) 555-0100"}
+	for _, body := range []string{"You answer texts for {{.BusinessName}}. [pinned v1]", "You answer texts for {{.BusinessName}}. [active v2]"} {
+		if _, err := prompts.Create(ctx, pool, prompts.SMS, body, "dana@example.com", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := prompts.Activate(ctx, pool, prompts.SMS, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	kb, err := newKnowledgeBase(cfg, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := agent.RetrieverFunc(func(context.Context, string, int) ([]knowledge.Result, error) {
+		return []knowledge.Result{{ChunkID: 1, Title: "Services", Content: "A furnace tune-up costs $129."}}, nil
+	})
+	in := agent.TurnInput{Channel: agent.ChannelSMS, Lead: agent.Lead{Name: "Dana"}, Text: "how much is a tune-up?", FirstTurn: true}
+
+	serve, err := newResponder(cfg, pool, r, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := newEvalRunner(ctx, cfg, pool, kb, evalOptions{prompt: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval, err := runner.Agent(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replies []agent.Reply
+	for _, resp := range []agent.Responder{serve, eval} {
+		reply, err := resp.Turn(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		replies = append(replies, reply)
+	}
+	if replies[0].Path != agent.PathLLM || replies[0].Text != replies[1].Text || replies[0].Path != replies[1].Path {
+		t.Errorf("serve replied %+v, the eval %+v", replies[0], replies[1])
+	}
+	calls := srv.ChatRequests()
+	if len(calls) != 2 {
+		t.Fatalf("%d model calls, want one each", len(calls))
+	}
+	served, evaluated := calls[0], calls[1]
+	if !strings.Contains(served.System(), "[active v2]") || !strings.Contains(evaluated.System(), "[pinned v1]") {
+		t.Errorf("prompts: serve %q, eval %q", served.System(), evaluated.System())
+	}
+	if got := bytes.ReplaceAll(evaluated.Body, []byte("[pinned v1]"), []byte("[active v2]")); !bytes.Equal(got, served.Body) {
+		t.Errorf("the eval's request differs from serve's beyond the prompt:\nserve %s\neval  %s", served.Body, evaluated.Body)
 	}
 }

@@ -11,32 +11,53 @@ import (
 	"github.com/leadagent/leadagent/prompts"
 )
 
-// newResponder builds the agent the configuration asks for: the offline
-// responder alone, or the model-backed agent with the offline responder as
-// its fallback. Both reply through the guardrails.
+// newResponder builds production's agent (see buildResponder) on r: the
+// model runs with the sms prompt's active version, read from db as it
+// changes.
 func newResponder(cfg Config, db *pgxpool.Pool, r agent.Retriever, logger *slog.Logger) (agent.Responder, error) {
-	business := agent.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone, Hours: cfg.BusinessHours,
-		ServiceArea: cfg.BusinessServiceArea}
+	var prompt agent.PromptSource
+	if usesModel(cfg) {
+		src, err := prompts.NewSource(db, prompts.SMS, promptsVars(cfg))
+		if err != nil {
+			return nil, fmt.Errorf("prompts: %w", err)
+		}
+		prompt = func(ctx context.Context) (agent.Prompt, error) {
+			v, system, err := src.Prompt(ctx)
+			return agent.Prompt{Version: v, System: system}, err
+		}
+	}
+	return buildResponder(cfg, prompt, r, logger)
+}
+
+// buildResponder builds the agent the configuration asks for, for serve
+// and evals alike, so that an eval runs what production runs: the offline
+// responder alone, or the model-backed agent, with prompt, and the offline
+// responder as its fallback. Both reply through the guardrails. prompt is
+// unused offline.
+func buildResponder(cfg Config, prompt agent.PromptSource, r agent.Retriever, logger *slog.Logger) (agent.Responder, error) {
+	business := agentBusiness(cfg)
 	guard := agent.Guardrails{Business: business, DiscloseAI: true}
 	// RecordEvidence lets the guardrails see what the offline responder quoted.
 	offline := agent.WithGuardrails(agent.NewOffline(agent.RecordEvidence(r), business), guard)
-	if cfg.LLMProvider != "openai" {
+	if !usesModel(cfg) {
 		return offline, nil
-	}
-	src, err := prompts.NewSource(db, prompts.SMS, promptsVars(cfg))
-	if err != nil {
-		return nil, fmt.Errorf("prompts: %w", err)
 	}
 	llm, err := agent.NewLLM(agent.LLMConfig{
 		BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: cfg.LLMModel,
 		Retriever: r, Fallback: offline, Business: business, DiscloseAI: true, Logger: logger,
-		Prompt: func(ctx context.Context) (agent.Prompt, error) {
-			v, system, err := src.Prompt(ctx)
-			return agent.Prompt{Version: v, System: system}, err
-		},
+		Prompt: prompt,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("llm agent: %w", err)
 	}
 	return llm, nil
+}
+
+// usesModel reports whether the configuration's agent is model-backed.
+func usesModel(cfg Config) bool { return cfg.LLMProvider == "openai" }
+
+// agentBusiness is what the agent says about the business.
+func agentBusiness(cfg Config) agent.Business {
+	return agent.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone, Hours: cfg.BusinessHours,
+		ServiceArea: cfg.BusinessServiceArea}
 }
