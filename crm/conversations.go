@@ -88,17 +88,30 @@ type Filter struct {
 	Phone string // exact E.164 (or as stored)
 	// AssignedRepID keeps the conversations with (or offered to) one rep.
 	AssignedRepID string
-	Limit         int // default 50, at most 500
+	// OldestHandoffFirst orders by the open handoff's age, the one waiting
+	// longest first, instead of newest message first; conversations without
+	// an open handoff come after those with one. With a Limit, the
+	// conversations left out are the ones that have waited least.
+	OldestHandoffFirst bool
+	Limit              int // default 50, at most 500
 }
 
-// ListConversations returns conversations newest first, with their contact
-// and last message, without the messages themselves.
+// openHandoffAt is when a conversation's open handoff was opened (at most
+// one is open), NULL without one.
+const openHandoffAt = `(SELECT h.created_at FROM handoffs h WHERE h.conversation_id = v.id AND h.ended_at IS NULL)`
+
+// ListConversations returns conversations newest first (or as f orders
+// them), with their contact and last message, without the messages
+// themselves.
 func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	if f.Limit > 500 {
 		f.Limit = 500
+	}
+	if f.AssignedRepID != "" && !IsUUID(f.AssignedRepID) {
+		return []Conversation{}, nil // no rep has that id
 	}
 	var where []string
 	args := []any{f.Limit}
@@ -112,11 +125,15 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 	}
 	if f.AssignedRepID != "" {
 		args = append(args, f.AssignedRepID)
-		where = append(where, fmt.Sprintf("v.assigned_rep_id::text = $%d", len(args)))
+		where = append(where, fmt.Sprintf("v.assigned_rep_id = $%d", len(args)))
 	}
 	cond := ""
 	if len(where) > 0 {
 		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	order := "v.last_message_at DESC, v.id DESC"
+	if f.OldestHandoffFirst {
+		order = openHandoffAt + " ASC NULLS LAST, v.last_message_at, v.id"
 	}
 	rows, err := db.Query(ctx, `
 		SELECT `+conversationColumns+`, `+contactColumns+`,
@@ -124,7 +141,7 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 				ORDER BY m.created_at DESC, m.id DESC LIMIT 1), '')
 		FROM conversations v JOIN contacts c ON c.id = v.contact_id
 		`+cond+`
-		ORDER BY v.last_message_at DESC, v.id DESC
+		ORDER BY `+order+`
 		LIMIT $1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)

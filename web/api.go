@@ -47,7 +47,13 @@ func (s *Server) listConversations(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	list, err := s.conversationViews(c.Request.Context(), f)
+	ctx := c.Request.Context()
+	reps, err := s.repsByID(ctx)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	list, err := s.conversationViews(ctx, f, reps)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -55,9 +61,10 @@ func (s *Server) listConversations(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"conversations": list})
 }
 
-// conversationViews lists conversations with their reps and handoffs, in
-// three queries whatever the number of rows.
-func (s *Server) conversationViews(ctx context.Context, f crm.Filter) ([]conversationView, error) {
+// conversationViews lists conversations with their handoffs, in two
+// queries whatever the number of rows, naming their reps from reps (by id:
+// repsByID, loaded once for a request however many lists it shows).
+func (s *Server) conversationViews(ctx context.Context, f crm.Filter, reps map[string]*repRef) ([]conversationView, error) {
 	list, err := crm.ListConversations(ctx, s.cfg.DB, f)
 	if err != nil {
 		return nil, err
@@ -67,10 +74,6 @@ func (s *Server) conversationViews(ctx context.Context, f crm.Filter) ([]convers
 		ids[i] = v.ID
 	}
 	handoffs, err := handoff.LatestHandoffs(ctx, s.cfg.DB, ids)
-	if err != nil {
-		return nil, err
-	}
-	reps, err := s.repsByID(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"html/template"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +21,7 @@ var templateFuncs = template.FuncMap{
 	"stamp":    func(t time.Time) string { return t.Format("Jan 2 15:04") },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"reason":   handoff.ReasonLabel,
-	"label":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"label":    label,
 	"lines":    func(s string) []string { return strings.Split(s, "\n") },
 	"joinList": func(l []string) string { return strings.Join(l, "\n") },
 	"inc":      func(i int) int { return i + 1 },
@@ -152,25 +150,28 @@ func (s *Server) consoleInboxList(c *gin.Context) {
 func (s *Server) inbox(c *gin.Context) (inboxPage, error) {
 	ctx := c.Request.Context()
 	p := inboxPage{pageBase: s.base(c, "Inbox"), View: c.Query("view"), Mine: c.Query("mine") == "1",
-		Query: c.Request.URL.RawQuery}
+		Query: c.Request.URL.RawQuery, Counts: map[string]int{}}
 	mine := ""
 	if p.Mine {
-		mine = session(c).User.RepID
-		if mine == "" {
-			mine = "none" // an admin without a rep has no conversations of their own
+		if mine = session(c).User.RepID; mine == "" {
+			return p, nil // an admin without a rep has no conversations of their own
 		}
 	}
 	counts, err := crm.CountByMode(ctx, s.cfg.DB, mine)
 	if err != nil {
 		return p, err
 	}
-	p.Counts = map[string]int{}
 	for m, n := range counts {
 		p.Counts[string(m)] = n
 	}
+	reps, err := s.repsByID(ctx)
+	if err != nil {
+		return p, err
+	}
 	now := time.Now()
-	section := func(mode crm.Mode) ([]inboxItem, error) {
-		views, err := s.conversationViews(ctx, crm.Filter{Mode: mode, AssignedRepID: mine, Limit: inboxLimit})
+	section := func(f crm.Filter) ([]inboxItem, error) {
+		f.AssignedRepID, f.Limit = mine, inboxLimit
+		views, err := s.conversationViews(ctx, f, reps)
 		if err != nil {
 			return nil, err
 		}
@@ -181,28 +182,19 @@ func (s *Server) inbox(c *gin.Context) (inboxPage, error) {
 		return items, nil
 	}
 	if p.View == "closed" {
-		p.Closed, err = section(crm.ModeClosed)
+		p.Closed, err = section(crm.Filter{Mode: crm.ModeClosed})
 		return p, err
 	}
-	if p.Pending, err = section(crm.ModeHandoffPending); err != nil {
+	// The handoff that has waited longest is the one to take first, and
+	// the one the limit must not leave out.
+	if p.Pending, err = section(crm.Filter{Mode: crm.ModeHandoffPending, OldestHandoffFirst: true}); err != nil {
 		return p, err
 	}
-	// The handoff that has waited longest is the one to take first.
-	slices.SortStableFunc(p.Pending, func(a, b inboxItem) int {
-		return handoffAt(a).Compare(handoffAt(b))
-	})
-	if p.Human, err = section(crm.ModeHuman); err != nil {
+	if p.Human, err = section(crm.Filter{Mode: crm.ModeHuman}); err != nil {
 		return p, err
 	}
-	p.AI, err = section(crm.ModeAI)
+	p.AI, err = section(crm.Filter{Mode: crm.ModeAI})
 	return p, err
-}
-
-func handoffAt(i inboxItem) time.Time {
-	if i.Handoff != nil {
-		return i.Handoff.CreatedAt
-	}
-	return i.LastMessageAt
 }
 
 // slaOf says how a conversation's handoff stands against its SLA.
@@ -319,17 +311,4 @@ func (s *Server) consoleSimulate(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-// repsContext is what several pages need to name reps.
-func (s *Server) repNames(ctx context.Context) (map[string]string, error) {
-	reps, err := crm.ListReps(ctx, s.cfg.DB)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(reps))
-	for _, r := range reps {
-		out[r.ID] = r.Name
-	}
-	return out, nil
 }

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/prompts"
 )
 
 func TestConsoleSignIn(t *testing.T) {
@@ -64,6 +68,57 @@ func TestConsoleSignIn(t *testing.T) {
 	p = anon.post(t, "/login", url.Values{"email": {"dana@example.com"}, "password": {password}, "csrf": {csrf}, "next": {"//evil.example/"}})
 	if p.url.Host != strings.TrimPrefix(b.srv.URL, "http://") || p.url.Path != "/" {
 		t.Fatalf("offsite next followed to %s", p.url)
+	}
+	// Nor is one a browser would read as another site, however it is
+	// spelt: the Location is read as sent, before a client tidies it.
+	noFollow := &http.Client{Jar: anon.client.Jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	nexts := []struct{ name, next, want string }{
+		{"a path of ours", "/console/reps?tab=1#top", "/console/reps?tab=1#top"},
+		{"protocol-relative", "//evil.example/", "/"},
+		{"a tab between the slashes", "/\t/evil.example", "/"},
+		{"a newline between the slashes", "/\n/evil.example", "/"},
+		{"a carriage return and newline", "/\r\n/evil.example", "/"},
+		{"a leading tab", "\t//evil.example", "/"},
+		{"a backslash for the second slash", "/\\evil.example", "/"},
+		{"backslashes only", "\\\\evil.example", "/"},
+		{"a backslash later on", "/console\\..\\evil.example", "/"},
+		{"a NUL", "/\x00/evil.example", "/"},
+		{"a DEL", "/\x7f/evil.example", "/"},
+		{"a scheme", "https://evil.example/", "/"},
+		{"a scheme without slashes", "https:evil.example", "/"},
+		{"javascript", "javascript:alert(1)", "/"},
+		{"relative", "evil.example", "/"},
+		{"a bad escape", "/%zz", "/"},
+		{"empty", "", "/"},
+	}
+	for _, tt := range nexts {
+		// The form carries next back as it will be followed.
+		form := anon.get(t, "/login?"+url.Values{"next": {tt.next}}.Encode())
+		if got := html.UnescapeString(hidden(t, form.body, "next")); got != tt.want {
+			t.Errorf("%s: the form's next is %q, want %q", tt.name, got, tt.want)
+		}
+		body := url.Values{"email": {"dana@example.com"}, "password": {password}, "csrf": {hidden(t, form.body, "csrf")},
+			"next": {tt.next}}
+		req, err := http.NewRequest(http.MethodPost, b.srv.URL+"/login", strings.NewReader(body.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", b.srv.URL)
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tt.want {
+			t.Errorf("%s: next %q: %d to %q, want %q", tt.name, tt.next, resp.StatusCode, resp.Header.Get("Location"), tt.want)
+		}
+	}
+	// The link as the review found it: an escaped tab.
+	if got := hidden(t, anon.get(t, "/login?next=%2F%09%2Fevil.example").body, "next"); got != "/" {
+		t.Errorf("/login?next=%%2F%%09%%2Fevil.example: the form's next is %q", got)
 	}
 }
 
@@ -387,5 +442,103 @@ func TestConsoleCadence(t *testing.T) {
 	rep := b.login(t, "alex@example.com", auth.RoleRep, alex.ID)
 	if p := rep.get(t, "/console/cadence"); p.status != http.StatusForbidden {
 		t.Fatalf("a rep on the cadence page: %d", p.status)
+	}
+}
+
+// TestConsoleInboxOldestHandoffFirst: with more conversations waiting than
+// the section shows, the ones shown are those that have waited longest,
+// oldest first, whatever their last message.
+func TestConsoleInboxOldestHandoffFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// Waiting n was handed off n minutes ago; its lead last wrote n
+	// minutes ago, but Waiting 52, the oldest, wrote again just now.
+	for _, stmt := range []string{
+		`INSERT INTO contacts (phone, name) SELECT '+1970556' || lpad(g::text, 4, '0'), 'Waiting ' || g FROM generate_series(1, 52) g`,
+		`INSERT INTO conversations (contact_id, channel, mode, last_message_at)
+			SELECT id, 'sms', 'handoff_pending', now() - substr(phone, 9)::int * interval '1 minute' FROM contacts`,
+		// A handoff that ended long ago does not count as waiting.
+		`INSERT INTO handoffs (conversation_id, reason, created_at, ended_at)
+			SELECT v.id, 'complaint', now() - interval '1 day', now() - interval '1 day'
+			FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE c.name = 'Waiting 1'`,
+		`INSERT INTO handoffs (conversation_id, reason, due_at, created_at)
+			SELECT id, 'buying_intent', now() + interval '5 minutes', last_message_at FROM conversations`,
+		`UPDATE conversations SET last_message_at = now()
+			WHERE contact_id = (SELECT id FROM contacts WHERE name = 'Waiting 52')`,
+	} {
+		if _, err := b.db.Exec(b.ctx, stmt); err != nil {
+			t.Fatalf("%v\n%s", err, stmt)
+		}
+	}
+	admin := b.login(t, "dana@example.com", auth.RoleAdmin, "")
+	p := admin.get(t, "/")
+	if p.status != 200 || !strings.Contains(p.body, `Needs a rep <span class="count">52</span>`) {
+		t.Fatalf("inbox: %d\n%s", p.status, p.body)
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`<span class="who">Waiting (\d+)</span>`).FindAllStringSubmatch(p.body, -1) {
+		got = append(got, m[1])
+	}
+	var want []string
+	for n := 52; n > 2; n-- { // 50 shown: the two that waited least are left out
+		want = append(want, strconv.Itoa(n))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("needs a rep, in order: %v\nwant %v", got, want)
+	}
+}
+
+// TestConsoleInboxMine: a rep's own conversations only; an admin without
+// a rep has none.
+func TestConsoleInboxMine(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	alex := b.rep(t, "Alex Rivera", "+19705550181")
+	sam := b.rep(t, "Sam Ortiz", "+19705550182")
+	for phone, rep := range map[string]crm.Rep{"+19705552051": alex, "+19705552052": sam} {
+		v := b.conversation(t, phone, "a question for "+rep.Name)
+		if _, err := b.db.Exec(b.ctx, `UPDATE conversations SET mode = 'human', assigned_rep_id = $2 WHERE id = $1`, v.ID, rep.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.conversation(t, "+19705552053", "a question for the agent")
+
+	rep := b.login(t, "alex@example.com", auth.RoleRep, alex.ID)
+	p := rep.get(t, "/?mine=1")
+	if p.status != 200 || !strings.Contains(p.body, "a question for Alex Rivera") || strings.Contains(p.body, "a question for Sam Ortiz") ||
+		strings.Contains(p.body, "a question for the agent") || !strings.Contains(p.body, `With a rep <span class="count">1</span>`) {
+		t.Fatalf("alex's own: %d\n%s", p.status, p.body)
+	}
+	if p := rep.get(t, "/"); !strings.Contains(p.body, "a question for Sam Ortiz") || !strings.Contains(p.body, "a question for the agent") {
+		t.Fatalf("alex's open inbox lacks the others':\n%s", p.body)
+	}
+	admin := b.login(t, "dana@example.com", auth.RoleAdmin, "")
+	p = admin.get(t, "/?mine=1")
+	if p.status != 200 || strings.Contains(p.body, "a question from") || !strings.Contains(p.body, "Nothing waiting for a rep.") ||
+		!strings.Contains(p.body, `With a rep <span class="count">0</span>`) {
+		t.Fatalf("an admin without a rep, mine: %d\n%s", p.status, p.body)
+	}
+	if p := admin.get(t, "/console/inbox?mine=1"); p.status != 200 || strings.Contains(p.body, "a question from") {
+		t.Fatalf("an admin without a rep, mine, live: %d\n%s", p.status, p.body)
+	}
+}
+
+// TestConsolePromptsNotFound: an unknown version is the console's 404
+// page, whether shown or activated, not a 500 or JSON.
+func TestConsolePromptsNotFound(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	admin := b.login(t, "dana@example.com", auth.RoleAdmin, "")
+	for _, p := range []page{
+		admin.get(t, "/console/prompts?name=sms&show=v99"),
+		admin.get(t, "/console/prompts?show=v99"),
+		admin.post(t, "/console/prompts/activate", url.Values{"name": {"sms"}, "version": {"v99"}}),
+	} {
+		if p.status != http.StatusNotFound || !strings.Contains(p.body, "<html") || !strings.Contains(p.body, "not found") {
+			t.Errorf("%s: %d\n%s", p.url, p.status, p.body)
+		}
+	}
+	if v, err := prompts.Active(b.ctx, b.db, prompts.SMS); err != nil || v.Number != 0 {
+		t.Errorf("active after a refused activation: %+v (%v)", v, err)
 	}
 }

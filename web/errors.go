@@ -12,6 +12,7 @@ import (
 	"github.com/leadagent/leadagent/evals"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/inbox"
+	"github.com/leadagent/leadagent/prompts"
 	"github.com/leadagent/leadagent/store"
 )
 
@@ -24,7 +25,8 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.As(err, &invalid):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, evals.ErrNotFound):
+	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, evals.ErrNotFound),
+		errors.Is(err, prompts.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, handoff.ErrForbidden):
 		return http.StatusForbidden

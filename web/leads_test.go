@@ -54,8 +54,13 @@ func TestLeadsAPI(t *testing.T) {
 		t.Fatalf("contacts %d, leads %d, first touches queued %d; want 2, 3, 1", contacts, leads, touches)
 	}
 	req, _ := http.NewRequest(http.MethodPost, b.srv.URL+"/api/v1/leads", strings.NewReader(`{"phone": "+19705553009"}`))
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("without a key: %v %v", resp.StatusCode, err)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("without a key: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without a key: %d, want 401", resp.StatusCode)
 	}
 }
 

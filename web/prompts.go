@@ -106,10 +106,6 @@ func (s *Server) consoleCreatePrompt(c *gin.Context) {
 func (s *Server) consoleActivatePrompt(c *gin.Context) {
 	name, version := c.PostForm("name"), c.PostForm("version")
 	v, err := prompts.Activate(c.Request.Context(), s.cfg.DB, name, version)
-	if errors.Is(err, prompts.ErrNotFound) {
-		abortError(c, http.StatusNotFound, "no such prompt version")
-		return
-	}
 	if err != nil {
 		s.consoleFail(c, err)
 		return

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -188,9 +189,16 @@ func (s *Server) consoleSignOut(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// safeNext keeps the after-login redirect on this site.
+// safeNext keeps the after-login redirect on this site: a path of ours, or
+// "/". Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, so "/\t/evil.example" and "/\\evil.example" are
+// //evil.example to them: any control character or backslash is refused,
+// not only the leading "//" and a scheme or host url.Parse finds.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if err != nil || strings.ContainsFunc(next, unicode.IsControl) || strings.ContainsRune(next, '\\') ||
+		u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

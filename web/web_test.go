@@ -438,8 +438,13 @@ func TestRepActionsAPI(t *testing.T) {
 		t.Fatalf("handoff after the walk = %+v (%v)", h, err)
 	}
 	req, _ := http.NewRequest(http.MethodPost, b.srv.URL+path+"/takeover", strings.NewReader(`{"rep_id":"`+alex.ID+`"}`))
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("takeover without a key: %v %v", resp.StatusCode, err)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("takeover without a key: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("takeover without a key: %d, want 401", resp.StatusCode)
 	}
 }
 
