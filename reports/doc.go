@@ -5,9 +5,13 @@
 //
 // It reads the tables other packages own (leads, handoffs, conversations,
 // contacts, cadence_runs, reps, messages) with aggregate SQL and writes
-// nothing. Every figure is computed from PostgreSQL when asked for, never
-// counted in a process's memory, so every replica reports the same
-// numbers and nothing is counted twice across processes.
+// nothing. Every figure is computed from PostgreSQL, never counted in a
+// process's memory, so every replica reports the same numbers and nothing
+// is counted twice across processes. A summary is computed when asked for;
+// /metrics, which anyone may scrape, serves one computation for 15 s
+// (Collector.MaxAge) so its cost does not follow the request rate. Speed to
+// lead is read from the first-touch message's sent_at, not a copy of it on
+// the lead.
 package reports
 
 import (

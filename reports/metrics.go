@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,22 +19,31 @@ var SpeedToLeadBuckets = []float64{1, 2, 5, 10, 30, 60, 300, 900, 3600}
 var ClaimBuckets = []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86400}
 
 // Collector is a prometheus.Collector that reads its counters and
-// histograms from PostgreSQL at scrape time. Every process shares the one
-// database, so any replica reports the same totals and nothing is counted
-// twice across processes; a restart loses nothing.
+// histograms from PostgreSQL. Every process shares the one database, so
+// any replica reports the same totals and nothing is counted twice across
+// processes; a restart loses nothing.
 //
-// What a scrape costs: five aggregate queries, one pass over each of leads,
-// handoffs, contacts, messages and cadence_runs (sequential scans, since
-// every row is counted; plain reads, which never block writers). The work
-// grows linearly with the rows: milliseconds for a young business, about
-// half a second of one core for 100,000 leads and a million messages on a
-// 2-core machine, half of it counting messages, the largest table. Every
-// replica reports the same leadagent_* totals, so one scrape target for
-// them is enough (the runtime metrics are each process's own), every 30 to
-// 60 s: the figures move with leads, not milliseconds. Past tens of
+// A scrape's figures are kept for MaxAge (15 s) and served again to every
+// scrape until then: /metrics needs no key, so however often anyone asks,
+// one process makes at most one pass over the tables per MaxAge.
+// Concurrent scrapes wait for the one pass under way rather than start
+// their own. A pass that failed is kept too (its metrics are errors until
+// MaxAge has passed), so a struggling database is not asked again at the
+// scrapers' rate. The figures are at most MaxAge old: they move with
+// leads, not seconds.
+//
+// What a pass costs: five aggregate queries, one pass over each of leads
+// (joined to the first-touch messages), handoffs, contacts, messages and
+// cadence_runs (sequential scans, since every row is counted; plain reads,
+// which never block writers). The work grows linearly with the rows:
+// milliseconds for a young business, about half a second of one core for
+// 100,000 leads and a million messages on a 2-core machine, half of it
+// counting messages, the largest table. Every replica reports the same
+// leadagent_* totals, so one scrape target for them is enough (the runtime
+// metrics are each process's own), every 30 to 60 s. Past tens of
 // millions of messages, point that scrape at a read replica (DESIGN.md's
 // path) or keep these counts in a rollup table written with the rows.
-// Timeout bounds a scrape; a query that fails or times out makes its
+// Timeout bounds a pass; a query that fails or times out makes its
 // metrics an error in the scrape while the rest are still served.
 //
 // Some of these counters can step down: an opt-in lowers
@@ -42,19 +52,34 @@ var ClaimBuckets = []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86
 // "stopped". Read those as current counts, not with rate().
 type Collector struct {
 	db DB
-	// Timeout bounds the queries of one scrape.
+	// Timeout bounds the queries of one pass.
 	Timeout time.Duration
+	// MaxAge is how long a pass's figures are served before the next
+	// scrape queries again; 0 queries on every scrape.
+	MaxAge time.Duration
+	// Now is the clock MaxAge is measured on (time.Now).
+	Now func() time.Time
 
 	leads, firstTouches, speedToLead *prometheus.Desc
 	handoffs, claim, optOuts         *prometheus.Desc
 	messages, cadenceRuns            *prometheus.Desc
+
+	mu       sync.Mutex // held for a pass, so one runs at a time
+	snapshot []prometheus.Metric
+	takenAt  time.Time
 }
 
-// NewCollector returns the collector over db, with a 10-second timeout.
+// DefaultMaxAge is how long a Collector serves one pass's figures.
+const DefaultMaxAge = 15 * time.Second
+
+// NewCollector returns the collector over db, with a 10-second timeout and
+// figures kept for DefaultMaxAge.
 func NewCollector(db DB) *Collector {
 	return &Collector{
 		db:      db,
 		Timeout: 10 * time.Second,
+		MaxAge:  DefaultMaxAge,
+		Now:     time.Now,
 		leads: prometheus.NewDesc("leadagent_leads_total",
 			"Leads recorded (forms, ad platforms, imports), by source.", []string{"source"}, nil),
 		firstTouches: prometheus.NewDesc("leadagent_first_touches_total",
@@ -81,16 +106,38 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
-// Collect runs the scrape's queries. Prometheus's Collect takes no
-// context, so the scrape's own deadline is Timeout.
+// Collect sends the figures of the last pass, making a new one when that
+// is older than MaxAge.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c.figures() {
+		ch <- m
+	}
+}
+
+func (c *Collector) figures() []prometheus.Metric {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.Now()
+	if c.snapshot != nil && now.Sub(c.takenAt) < c.MaxAge {
+		return c.snapshot
+	}
+	c.snapshot, c.takenAt = c.pass(), now
+	return c.snapshot
+}
+
+// pass runs the queries. Prometheus's Collect takes no context, so the
+// pass's own deadline is Timeout.
+func (c *Collector) pass() []prometheus.Metric {
 	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
 	defer cancel()
-	c.collectLeads(ctx, ch)
-	c.collectHandoffs(ctx, ch)
-	c.collectOptOuts(ctx, ch)
-	c.collectMessages(ctx, ch)
-	c.collectCadences(ctx, ch)
+	out := []prometheus.Metric{}
+	emit := func(m prometheus.Metric) { out = append(out, m) }
+	c.collectLeads(ctx, emit)
+	c.collectHandoffs(ctx, emit)
+	c.collectOptOuts(ctx, emit)
+	c.collectMessages(ctx, emit)
+	c.collectCadences(ctx, emit)
+	return out
 }
 
 // bucketColumns counts, in the same pass, the rows whose expr is at or
@@ -137,15 +184,18 @@ func (h *histogram) scanTargets(bounds []float64) (dest []any, add func()) {
 	}
 }
 
-func (c *Collector) collectLeads(ctx context.Context, ch chan<- prometheus.Metric) {
+func (c *Collector) collectLeads(ctx context.Context, emit func(prometheus.Metric)) {
+	// A lead is touched when the provider accepted its first-touch
+	// message: that message's sent_at ends the speed-to-lead clock.
 	// date_part, not extract: float8 arithmetic, several times faster than
 	// extract's numeric over every row.
 	rows, err := c.db.Query(ctx, `
 		SELECT source, count(*), count(s), COALESCE(sum(s), 0), `+bucketColumns("s", SpeedToLeadBuckets)+`
-		FROM (SELECT source, date_part('epoch', first_touch_at - created_at) AS s FROM leads) l
+		FROM (SELECT l.source, date_part('epoch', m.sent_at - l.created_at) AS s
+			FROM leads l LEFT JOIN messages m ON m.id = l.first_touch_message_id) l
 		GROUP BY source`)
 	if err != nil {
-		c.fail(ch, err, c.leads, c.firstTouches, c.speedToLead)
+		c.fail(emit, err, c.leads, c.firstTouches, c.speedToLead)
 		return
 	}
 	defer rows.Close()
@@ -156,31 +206,31 @@ func (c *Collector) collectLeads(ctx context.Context, ch chan<- prometheus.Metri
 		var leads int64
 		dest, add := hist.scanTargets(SpeedToLeadBuckets)
 		if err := rows.Scan(append([]any{&source, &leads}, dest...)...); err != nil {
-			c.fail(ch, err, c.leads, c.firstTouches, c.speedToLead)
+			c.fail(emit, err, c.leads, c.firstTouches, c.speedToLead)
 			return
 		}
 		add()
 		out = append(out, prometheus.MustNewConstMetric(c.leads, prometheus.CounterValue, float64(leads), source))
 	}
 	if err := rows.Err(); err != nil {
-		c.fail(ch, err, c.leads, c.firstTouches, c.speedToLead)
+		c.fail(emit, err, c.leads, c.firstTouches, c.speedToLead)
 		return
 	}
 	for _, m := range out {
-		ch <- m
+		emit(m)
 	}
 	// The leads with a first touch are the histogram's samples.
-	ch <- prometheus.MustNewConstMetric(c.firstTouches, prometheus.CounterValue, float64(hist.count))
-	ch <- prometheus.MustNewConstHistogram(c.speedToLead, hist.count, hist.sum, hist.buckets)
+	emit(prometheus.MustNewConstMetric(c.firstTouches, prometheus.CounterValue, float64(hist.count)))
+	emit(prometheus.MustNewConstHistogram(c.speedToLead, hist.count, hist.sum, hist.buckets))
 }
 
-func (c *Collector) collectHandoffs(ctx context.Context, ch chan<- prometheus.Metric) {
+func (c *Collector) collectHandoffs(ctx context.Context, emit func(prometheus.Metric)) {
 	rows, err := c.db.Query(ctx, `
 		SELECT reason, count(*), count(s), COALESCE(sum(s), 0), `+bucketColumns("s", ClaimBuckets)+`
 		FROM (SELECT reason, date_part('epoch', claimed_at - created_at) AS s FROM handoffs) h
 		GROUP BY reason`)
 	if err != nil {
-		c.fail(ch, err, c.handoffs, c.claim)
+		c.fail(emit, err, c.handoffs, c.claim)
 		return
 	}
 	defer rows.Close()
@@ -191,45 +241,45 @@ func (c *Collector) collectHandoffs(ctx context.Context, ch chan<- prometheus.Me
 		var n int64
 		dest, add := hist.scanTargets(ClaimBuckets)
 		if err := rows.Scan(append([]any{&reason, &n}, dest...)...); err != nil {
-			c.fail(ch, err, c.handoffs, c.claim)
+			c.fail(emit, err, c.handoffs, c.claim)
 			return
 		}
 		add()
 		out = append(out, prometheus.MustNewConstMetric(c.handoffs, prometheus.CounterValue, float64(n), reason))
 	}
 	if err := rows.Err(); err != nil {
-		c.fail(ch, err, c.handoffs, c.claim)
+		c.fail(emit, err, c.handoffs, c.claim)
 		return
 	}
 	for _, m := range out {
-		ch <- m
+		emit(m)
 	}
-	ch <- prometheus.MustNewConstHistogram(c.claim, hist.count, hist.sum, hist.buckets)
+	emit(prometheus.MustNewConstHistogram(c.claim, hist.count, hist.sum, hist.buckets))
 }
 
-func (c *Collector) collectOptOuts(ctx context.Context, ch chan<- prometheus.Metric) {
+func (c *Collector) collectOptOuts(ctx context.Context, emit func(prometheus.Metric)) {
 	var n int64
 	if err := c.db.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE opted_out`).Scan(&n); err != nil {
-		c.fail(ch, err, c.optOuts)
+		c.fail(emit, err, c.optOuts)
 		return
 	}
-	ch <- prometheus.MustNewConstMetric(c.optOuts, prometheus.CounterValue, float64(n))
+	emit(prometheus.MustNewConstMetric(c.optOuts, prometheus.CounterValue, float64(n)))
 }
 
-func (c *Collector) collectMessages(ctx context.Context, ch chan<- prometheus.Metric) {
-	c.collectCounts(ctx, ch, c.messages, `SELECT count(*), direction, author FROM messages GROUP BY direction, author`, 2)
+func (c *Collector) collectMessages(ctx context.Context, emit func(prometheus.Metric)) {
+	c.collectCounts(ctx, emit, c.messages, `SELECT count(*), direction, author FROM messages GROUP BY direction, author`, 2)
 }
 
-func (c *Collector) collectCadences(ctx context.Context, ch chan<- prometheus.Metric) {
-	c.collectCounts(ctx, ch, c.cadenceRuns, `SELECT count(*), state FROM cadence_runs GROUP BY state`, 1)
+func (c *Collector) collectCadences(ctx context.Context, emit func(prometheus.Metric)) {
+	c.collectCounts(ctx, emit, c.cadenceRuns, `SELECT count(*), state FROM cadence_runs GROUP BY state`, 1)
 }
 
 // collectCounts sends one counter per row of query: a count, then its
 // labels' values.
-func (c *Collector) collectCounts(ctx context.Context, ch chan<- prometheus.Metric, desc *prometheus.Desc, query string, labels int) {
+func (c *Collector) collectCounts(ctx context.Context, emit func(prometheus.Metric), desc *prometheus.Desc, query string, labels int) {
 	rows, err := c.db.Query(ctx, query)
 	if err != nil {
-		c.fail(ch, err, desc)
+		c.fail(emit, err, desc)
 		return
 	}
 	defer rows.Close()
@@ -242,23 +292,23 @@ func (c *Collector) collectCounts(ctx context.Context, ch chan<- prometheus.Metr
 			dest = append(dest, &values[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			c.fail(ch, err, desc)
+			c.fail(emit, err, desc)
 			return
 		}
 		out = append(out, prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(n), values...))
 	}
 	if err := rows.Err(); err != nil {
-		c.fail(ch, err, desc)
+		c.fail(emit, err, desc)
 		return
 	}
 	for _, m := range out {
-		ch <- m
+		emit(m)
 	}
 }
 
 // fail reports a query's error as the scrape's error for its metrics.
-func (c *Collector) fail(ch chan<- prometheus.Metric, err error, descs ...*prometheus.Desc) {
+func (c *Collector) fail(emit func(prometheus.Metric), err error, descs ...*prometheus.Desc) {
 	for _, d := range descs {
-		ch <- prometheus.NewInvalidMetric(d, fmt.Errorf("leadagent metrics: %w", err))
+		emit(prometheus.NewInvalidMetric(d, fmt.Errorf("leadagent metrics: %w", err)))
 	}
 }

@@ -2,10 +2,15 @@ package reports_test
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	"github.com/prometheus/common/expfmt"
@@ -59,6 +64,8 @@ func TestCollector(t *testing.T) {
 	f := setup(t)
 	f.month()
 	c := reports.NewCollector(f.db)
+	// The AI's outbound messages are the five first touches and the two
+	// replies in v2.
 	want := `
 # HELP leadagent_cadence_runs_total Follow-up cadences started, by the state they are in now.
 # TYPE leadagent_cadence_runs_total counter
@@ -97,7 +104,7 @@ leadagent_leads_total{source="facebook_ad"} 4
 leadagent_leads_total{source="google"} 3
 # HELP leadagent_messages_total Messages recorded, by direction and author.
 # TYPE leadagent_messages_total counter
-leadagent_messages_total{author="ai",direction="outbound"} 2
+leadagent_messages_total{author="ai",direction="outbound"} 7
 leadagent_messages_total{author="lead",direction="inbound"} 3
 leadagent_messages_total{author="rep",direction="outbound"} 1
 # HELP leadagent_opt_outs_total Contacts opted out of texts (an opt-in lowers it).
@@ -168,5 +175,115 @@ func TestCollectorReportsAFailedQuery(t *testing.T) {
 	f.db.Close()
 	if _, err := scrape(t, reports.NewCollector(f.db)); err == nil || !strings.Contains(err.Error(), "leadagent metrics") {
 		t.Errorf("scrape of a closed database: %v", err)
+	}
+}
+
+// countingDB counts the queries a collector makes.
+type countingDB struct {
+	reports.DB
+	queries atomic.Int64
+}
+
+func (d *countingDB) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	d.queries.Add(1)
+	return d.DB.Query(ctx, sql, args...)
+}
+
+func (d *countingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	d.queries.Add(1)
+	return d.DB.QueryRow(ctx, sql, args...)
+}
+
+// TestCollectorKeepsAPassForMaxAge: scrapes within MaxAge, one after
+// another or all at once, cost one pass over the tables and serve its
+// figures; the first scrape after it queries again.
+func TestCollectorKeepsAPassForMaxAge(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.month()
+	db := &countingDB{DB: f.db}
+	c := reports.NewCollector(db)
+	if c.MaxAge != 15*time.Second {
+		t.Errorf("MaxAge = %s, want 15s", c.MaxAge)
+	}
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	c.Now = func() time.Time { return now }
+
+	first, err := scrape(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perPass := db.queries.Load()
+	if perPass != 5 {
+		t.Fatalf("a pass made %d queries, want 5", perPass)
+	}
+	// A new lead within the window is not counted yet.
+	f.lead(f.contact("google", time.Time{}), "", "google", false, false, now, 0)
+	now = now.Add(c.MaxAge - time.Millisecond)
+	again, err := scrape(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.queries.Load() != perPass || again != first {
+		t.Fatalf("a scrape within MaxAge queried again (%d queries) or changed:\n%s\nthen:\n%s", db.queries.Load(), first, again)
+	}
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(c)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := reg.Gather(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if db.queries.Load() != perPass {
+		t.Fatalf("20 concurrent scrapes within MaxAge made %d queries, want %d", db.queries.Load(), perPass)
+	}
+
+	now = now.Add(time.Millisecond)
+	after, err := scrape(t, c, "leadagent_leads_total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.queries.Load() != 2*perPass || !strings.Contains(after, `leadagent_leads_total{source="google"} 4`) {
+		t.Fatalf("after MaxAge: %d queries, want %d; leads:\n%s", db.queries.Load(), 2*perPass, after)
+	}
+
+	// MaxAge 0: every scrape queries.
+	c.MaxAge = 0
+	for range 2 {
+		if _, err := scrape(t, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if db.queries.Load() != 4*perPass {
+		t.Fatalf("with MaxAge 0: %d queries, want %d", db.queries.Load(), 4*perPass)
+	}
+}
+
+// TestSpeedToLeadComesFromTheMessage: the figures read the first-touch
+// message's sent_at, so they stand without leads.first_touch_at.
+func TestSpeedToLeadComesFromTheMessage(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.month()
+	if _, err := f.db.Exec(f.ctx, `ALTER TABLE leads DROP COLUMN first_touch_at`); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := reports.Summary(f.ctx, f.db, nov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := compare([]any{rep.SpeedToLeadSeconds, rep.AIFirstResponse}, []any{pct(25, 37, 4), rate(4, 5)}); diff != "" {
+		t.Errorf("speed to lead and first response:\n%s", diff)
+	}
+	got, err := scrape(t, reports.NewCollector(f.db), "leadagent_first_touches_total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "leadagent_first_touches_total 5") {
+		t.Errorf("scrape:\n%s", got)
 	}
 }

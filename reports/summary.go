@@ -117,9 +117,10 @@ type Report struct {
 // opt-outs by contacts.opted_out_at, cadences by cadence_runs.started_at.
 //
 //   - ai_first_response: leads with SMS consent whose AI first message
-//     Twilio accepted (first_touch_at set), of the leads with SMS consent.
-//   - speed_to_lead_seconds: first_touch_at - created_at over the leads
-//     that have a first touch.
+//     Twilio accepted, of the leads with SMS consent. The first message is
+//     leads.first_touch_message_id; it was accepted when its sent_at is set.
+//   - speed_to_lead_seconds: that sent_at - created_at over the leads that
+//     have a first touch.
 //   - handoffs: handoff rows by reason; handoff_claim_minutes:
 //     claimed_at - created_at over the claimed ones.
 //   - handoff_conversion: conversations handed off in the range that are
@@ -170,21 +171,23 @@ func Summary(ctx context.Context, db DB, r Range) (Report, error) {
 	return rep, nil
 }
 
-// The grand total comes from the same scan as the per-source rows
-// (GROUPING SETS), so the two always add up; the () set yields its row even
-// when the range is empty.
+// A lead's first touch is read from its message's sent_at, the one record
+// of when the provider accepted it. The grand total comes from the same
+// scan as the per-source rows (GROUPING SETS), so the two always add up;
+// the () set yields its row even when the range is empty.
 func summarizeLeads(ctx context.Context, db DB, r Range, rep *Report, source func(string) *SourceFigures) error {
 	rows, err := db.Query(ctx, `
 		SELECT GROUPING(source) = 1, COALESCE(source, ''),
 			count(*),
 			count(*) FILTER (WHERE sms_consent),
-			count(*) FILTER (WHERE sms_consent AND first_touch_at IS NOT NULL),
+			count(*) FILTER (WHERE sms_consent AND touched_at IS NOT NULL),
 			count(*) FILTER (WHERE after_hours),
-			count(first_touch_at),
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', first_touch_at - created_at)),
-			percentile_cont(0.9) WITHIN GROUP (ORDER BY date_part('epoch', first_touch_at - created_at))
-		FROM leads
-		WHERE created_at >= $1 AND created_at < $2
+			count(touched_at),
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', touched_at - created_at)),
+			percentile_cont(0.9) WITHIN GROUP (ORDER BY date_part('epoch', touched_at - created_at))
+		FROM (SELECT l.source, l.sms_consent, l.after_hours, l.created_at, m.sent_at AS touched_at
+			FROM leads l LEFT JOIN messages m ON m.id = l.first_touch_message_id
+			WHERE l.created_at >= $1 AND l.created_at < $2) l
 		GROUP BY GROUPING SETS ((source), ())`, r.From, r.To)
 	if err != nil {
 		return fmt.Errorf("leads: %w", err)

@@ -68,16 +68,22 @@ func (f *fixture) conversation(contact, mode, outcome string) string {
 		contact, mode, outcome)
 }
 
-// lead records a lead at at; touch, when not zero, is how long its first
-// touch took.
-func (f *fixture) lead(contact, source string, consent, afterHours bool, at time.Time, touch time.Duration) {
-	var touched *time.Time
+// lead records a lead of contact at at, in conversation conv ("" for
+// none); touch, when not zero, is how long the provider took to accept its
+// first message. That is recorded as the inbox records it: the agent's
+// message in conv, sent_at set when accepted, named by the lead's
+// first_touch_message_id.
+func (f *fixture) lead(contact, conv, source string, consent, afterHours bool, at time.Time, touch time.Duration) {
+	var first *string
 	if touch > 0 {
-		t := at.Add(touch)
-		touched = &t
+		id := f.id(`INSERT INTO messages (conversation_id, direction, author, body, status, created_at, sent_at)
+			VALUES ($1, 'outbound', 'ai', 'Hi! Thanks for reaching out.', 'sent', $2, $3) RETURNING id::text`,
+			conv, at, at.Add(touch))
+		first = &id
 	}
-	f.id(`INSERT INTO leads (contact_id, source, sms_consent, after_hours, created_at, first_touch_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text`, contact, source, consent, afterHours, at, touched)
+	f.id(`INSERT INTO leads (contact_id, conversation_id, source, sms_consent, after_hours, created_at, first_touch_message_id)
+		VALUES ($1, NULLIF($2, '')::uuid, $3, $4, $5, $6, $7::uuid) RETURNING id::text`,
+		contact, conv, source, consent, afterHours, at, first)
 }
 
 // handoff hands conv off at at to rep ("" for nobody); claimedBy, when not
@@ -123,21 +129,23 @@ func (f *fixture) month() {
 	c6 := f.contact("facebook_ad", time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)) // before it
 	c7 := f.contact("", time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC))         // on its last second
 
-	// Leads: speeds 10, 20, 30, 40 s in November (p50 25, p90 37).
-	f.lead(c1, "facebook_ad", true, true, at(2, 10, 0), 10*time.Second)
-	f.lead(c2, "facebook_ad", true, false, at(3, 10, 0), 20*time.Second)
-	f.lead(c3, "google", true, true, at(4, 22, 0), 30*time.Second)
-	f.lead(c4, "", true, false, at(5, 10, 0), 0) // consent, not touched (yet)
-	f.lead(c5, "google", false, true, at(6, 23, 0), 0)
-	f.lead(c1, "facebook_ad", true, false, at(7, 10, 0), 40*time.Second)
-	f.lead(c6, "facebook_ad", true, false, time.Date(2026, 10, 31, 23, 59, 59, 0, time.UTC), 1000*time.Second)
-	f.lead(c7, "google", true, false, day(2026, 12, 1), 0) // to is exclusive
-
 	v1 := f.conversation(c1, "closed", "booked")
 	v2 := f.conversation(c2, "human", "")
 	v3 := f.conversation(c3, "closed", "not_interested")
 	v4 := f.conversation(c4, "closed", "booked")
 	v5 := f.conversation(c5, "handoff_pending", "")
+	v6 := f.conversation(c6, "ai", "")
+
+	// Leads: speeds 10, 20, 30, 40 s in November (p50 25, p90 37), each
+	// first touch an AI message (five in all, with October's).
+	f.lead(c1, v1, "facebook_ad", true, true, at(2, 10, 0), 10*time.Second)
+	f.lead(c2, v2, "facebook_ad", true, false, at(3, 10, 0), 20*time.Second)
+	f.lead(c3, v3, "google", true, true, at(4, 22, 0), 30*time.Second)
+	f.lead(c4, v4, "", true, false, at(5, 10, 0), 0) // consent, not touched (yet)
+	f.lead(c5, v5, "google", false, true, at(6, 23, 0), 0)
+	f.lead(c1, v1, "facebook_ad", true, false, at(7, 10, 0), 40*time.Second)
+	f.lead(c6, v6, "facebook_ad", true, false, time.Date(2026, 10, 31, 23, 59, 59, 0, time.UTC), 1000*time.Second)
+	f.lead(c7, "", "google", true, false, day(2026, 12, 1), 0) // to is exclusive
 
 	// Handoffs: claims after 2, 4, 10, 6 min in November (p50 5, p90 8.8).
 	f.handoff(v1, "buying_intent", alex, at(5, 12, 0), alex, 2*time.Minute)
@@ -305,7 +313,7 @@ func TestCSV(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	f.month()
-	f.lead(f.contact("=HYPERLINK(\"x\")", time.Time{}), "=HYPERLINK(\"x\")", false, false, time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), 0)
+	f.lead(f.contact("=HYPERLINK(\"x\")", time.Time{}), "", "=HYPERLINK(\"x\")", false, false, time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), 0)
 	rep, err := reports.Summary(f.ctx, f.db, nov)
 	if err != nil {
 		t.Fatal(err)

@@ -37,20 +37,35 @@ func (b *testBundle) seedReport(t *testing.T) crm.Rep {
 	booked := b.conversation(t, "+19705553001", "I want a quote for a new furnace")
 	other := b.conversation(t, "+19705553002", "do you fix boilers?")
 	gone := b.conversation(t, "+19705553003", "STOP")
+	at := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
 	for _, l := range []struct {
-		contact, source string
-		consent, after  bool
-		touch           string
+		conv           crm.Conversation
+		source         string
+		consent, after bool
+		touch          time.Duration
 	}{
-		{booked.Contact.ID, "facebook_ad", true, false, "12 seconds"},
-		{other.Contact.ID, "google", false, true, ""},
+		{booked, "facebook_ad", true, false, 12 * time.Second},
+		{other, "google", false, true, 0},
 	} {
-		if _, err := b.db.Exec(b.ctx, `UPDATE contacts SET source = $2 WHERE id = $1`, l.contact, l.source); err != nil {
+		if _, err := b.db.Exec(b.ctx, `UPDATE contacts SET source = $2 WHERE id = $1`, l.conv.Contact.ID, l.source); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.db.Exec(b.ctx, `INSERT INTO leads (contact_id, source, sms_consent, after_hours, created_at, first_touch_at)
-			VALUES ($1, $2, $3, $4, now() - interval '1 hour', now() - interval '1 hour' + NULLIF($5, '')::interval)`,
-			l.contact, l.source, l.consent, l.after, l.touch); err != nil {
+		// The first touch as the inbox records it: the agent's message,
+		// sent_at when the provider accepted it.
+		var first *string
+		if l.touch > 0 {
+			var id string
+			if err := b.db.QueryRow(b.ctx, `INSERT INTO messages (conversation_id, direction, author, body, status, created_at, sent_at)
+				VALUES ($1, 'outbound', 'ai', 'Hi! Thanks for reaching out.', 'sent', $2, $3) RETURNING id::text`,
+				l.conv.ID, at, at.Add(l.touch)).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			first = &id
+		}
+		if _, err := b.db.Exec(b.ctx, `INSERT INTO leads (contact_id, conversation_id, source, sms_consent, after_hours, created_at,
+				first_touch_message_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7::uuid)`,
+			l.conv.Contact.ID, l.conv.ID, l.source, l.consent, l.after, at, first); err != nil {
 			t.Fatal(err)
 		}
 	}
