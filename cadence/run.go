@@ -25,7 +25,6 @@ type Run struct {
 	NextAt         *time.Time `json:"next_at,omitempty"`
 	State          string     `json:"state"` // active, stopped, completed
 	StopReason     string     `json:"stop_reason,omitempty"`
-	StepsSent      int        `json:"steps_sent"`
 }
 
 // Run states.
@@ -52,13 +51,13 @@ type Due struct {
 }
 
 const runColumns = `r.id::text, r.conversation_id::text, COALESCE(r.lead_id::text, ''), r.version, r.steps, r.started_at,
-	r.next_step, r.next_at, r.state, r.stop_reason, r.steps_sent`
+	r.next_step, r.next_at, r.state, r.stop_reason`
 
 func scanRun(row pgx.Row) (Run, error) {
 	var r Run
 	var steps []byte
 	if err := row.Scan(&r.ID, &r.ConversationID, &r.LeadID, &r.Version, &steps, &r.StartedAt, &r.NextStep, &r.NextAt,
-		&r.State, &r.StopReason, &r.StepsSent); err != nil {
+		&r.State, &r.StopReason); err != nil {
 		return r, err
 	}
 	return r, json.Unmarshal(steps, &r.Cadence)
@@ -148,7 +147,7 @@ func Stop(ctx context.Context, db crm.DB, id, reason string, at time.Time) error
 func Sent(ctx context.Context, db crm.DB, r Run, step int, at time.Time) (next Due, done bool, err error) {
 	n := step + 1
 	if n >= len(r.Cadence.Steps) {
-		_, err := db.Exec(ctx, `UPDATE cadence_runs SET state = 'completed', steps_sent = steps_sent + 1, next_step = $2,
+		_, err := db.Exec(ctx, `UPDATE cadence_runs SET state = 'completed', next_step = $2,
 			next_at = NULL, updated_at = $3 WHERE id = $1`, r.ID, n, at)
 		if err != nil {
 			return Due{}, false, fmt.Errorf("complete cadence %s: %w", r.ID, err)
@@ -159,7 +158,7 @@ func Sent(ctx context.Context, db crm.DB, r Run, step int, at time.Time) (next D
 	if due.Before(at) {
 		due = at // a late step does not make the next one fire at once
 	}
-	if _, err := db.Exec(ctx, `UPDATE cadence_runs SET steps_sent = steps_sent + 1, next_step = $2, next_at = $3, updated_at = $4
+	if _, err := db.Exec(ctx, `UPDATE cadence_runs SET next_step = $2, next_at = $3, updated_at = $4
 		WHERE id = $1`, r.ID, n, due, at); err != nil {
 		return Due{}, false, fmt.Errorf("advance cadence %s: %w", r.ID, err)
 	}

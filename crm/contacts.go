@@ -7,7 +7,7 @@ import (
 )
 
 const contactColumns = `c.id::text, c.phone, c.phone_valid, c.name, c.email, c.source, c.stage, c.notes,
-	c.opted_out, c.opted_out_at, c.opt_out_keyword, c.created_at, COALESCE(c.owner_rep_id::text, ''), c.sms_consent_at`
+	c.opted_out, c.opted_out_at, c.opt_out_keyword, c.created_at, COALESCE(c.owner_rep_id::text, '')`
 
 func scanContact(row interface{ Scan(...any) error }, c *Contact) error {
 	return row.Scan(contactDest(c)...)
@@ -16,7 +16,7 @@ func scanContact(row interface{ Scan(...any) error }, c *Contact) error {
 // contactDest is where contactColumns scan to.
 func contactDest(c *Contact) []any {
 	return []any{&c.ID, &c.Phone, &c.PhoneValid, &c.Name, &c.Email, &c.Source, &c.Stage, &c.Notes,
-		&c.OptedOut, &c.OptedOutAt, &c.OptOutKeyword, &c.CreatedAt, &c.OwnerRepID, &c.SMSConsentAt}
+		&c.OptedOut, &c.OptedOutAt, &c.OptOutKeyword, &c.CreatedAt, &c.OwnerRepID}
 }
 
 // ContactByPhone upserts the contact for a phone number as a carrier sent

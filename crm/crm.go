@@ -60,9 +60,6 @@ type Contact struct {
 	// OwnerRepID is the rep who owns the lead ("" for none): their
 	// handoffs go to that rep first.
 	OwnerRepID string `json:"owner_rep_id,omitempty"`
-	// SMSConsentAt is when the lead last agreed to texts on a form (nil:
-	// they never did; a lead who texted first consents by texting).
-	SMSConsentAt *time.Time `json:"sms_consent_at,omitempty"`
 }
 
 // Conversation is one thread with a contact on one channel.

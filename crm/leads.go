@@ -41,18 +41,20 @@ type NewLead struct {
 
 // Lead is one lead as it arrived.
 type Lead struct {
-	ID                  string     `json:"id"`
-	ContactID           string     `json:"contact_id"`
-	ConversationID      string     `json:"conversation_id"`
-	ExternalID          string     `json:"external_id,omitempty"`
-	Source              string     `json:"source"`
-	Message             string     `json:"message,omitempty"`
-	Merged              bool       `json:"merged"`
-	SMSConsent          bool       `json:"sms_consent"`
-	AfterHours          bool       `json:"after_hours"`
-	CreatedAt           time.Time  `json:"created_at"`
-	FirstTouchMessageID string     `json:"first_touch_message_id,omitempty"`
-	FirstTouchAt        *time.Time `json:"first_touch_at,omitempty"`
+	ID                  string    `json:"id"`
+	ContactID           string    `json:"contact_id"`
+	ConversationID      string    `json:"conversation_id"`
+	ExternalID          string    `json:"external_id,omitempty"`
+	Source              string    `json:"source"`
+	Message             string    `json:"message,omitempty"`
+	Merged              bool      `json:"merged"`
+	SMSConsent          bool      `json:"sms_consent"`
+	AfterHours          bool      `json:"after_hours"`
+	CreatedAt           time.Time `json:"created_at"`
+	FirstTouchMessageID string    `json:"first_touch_message_id,omitempty"`
+	// FirstTouchAt is when the provider accepted the first message (its
+	// sent_at): the end of the speed-to-lead clock.
+	FirstTouchAt *time.Time `json:"first_touch_at,omitempty"`
 }
 
 // Limits on what a lead may carry.
@@ -200,9 +202,6 @@ func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, a
 		if err := recordConsent(ctx, tx, c.ID, out.Lead.ID, in.Source, *in.Consent); err != nil {
 			return out, err
 		}
-		if consent {
-			c.SMSConsentAt = &in.Consent.CapturedAt
-		}
 	}
 	out.Contact = c
 	return out, nil
@@ -270,16 +269,12 @@ func recordConsent(ctx context.Context, tx pgx.Tx, contactID, leadID, source str
 		VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7)`, contactID, leadID, c.SMS, c.Text, captured, c.Source, c.IP); err != nil {
 		return fmt.Errorf("record consent of %s: %w", contactID, err)
 	}
-	if c.SMS {
-		if _, err := tx.Exec(ctx, `UPDATE contacts SET sms_consent_at = $2 WHERE id = $1`, contactID, captured); err != nil {
-			return fmt.Errorf("record consent of %s: %w", contactID, err)
-		}
-	}
 	return nil
 }
 
 const leadColumns = `l.id::text, l.contact_id::text, COALESCE(l.conversation_id::text, ''), COALESCE(l.external_id, ''), l.source,
-	l.message, l.merged, l.sms_consent, l.after_hours, l.created_at, COALESCE(l.first_touch_message_id::text, ''), l.first_touch_at`
+	l.message, l.merged, l.sms_consent, l.after_hours, l.created_at, COALESCE(l.first_touch_message_id::text, ''),
+	(SELECT m.sent_at FROM messages m WHERE m.id = l.first_touch_message_id)`
 
 func scanLead(row pgx.Row, l *Lead) error {
 	return row.Scan(&l.ID, &l.ContactID, &l.ConversationID, &l.ExternalID, &l.Source, &l.Message, &l.Merged, &l.SMSConsent,
@@ -313,16 +308,6 @@ func SetFirstTouch(ctx context.Context, db DB, leadID, messageID string) error {
 	if _, err := db.Exec(ctx, `UPDATE leads SET first_touch_message_id = $2 WHERE id = $1 AND first_touch_message_id IS NULL`,
 		leadID, messageID); err != nil {
 		return fmt.Errorf("first touch of lead %s: %w", leadID, err)
-	}
-	return nil
-}
-
-// MarkFirstTouchSent records when the provider accepted the lead's first
-// message: the end of the speed-to-lead clock.
-func MarkFirstTouchSent(ctx context.Context, db DB, messageID string, at time.Time) error {
-	if _, err := db.Exec(ctx, `UPDATE leads SET first_touch_at = $2 WHERE first_touch_message_id = $1 AND first_touch_at IS NULL`,
-		messageID, at); err != nil {
-		return fmt.Errorf("first touch %s sent: %w", messageID, err)
 	}
 	return nil
 }

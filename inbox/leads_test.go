@@ -196,7 +196,7 @@ func TestCadenceRunsToTheEnd(t *testing.T) {
 	}
 	var state string
 	var sent int
-	if err := b.db.QueryRow(b.ctx, `SELECT state, steps_sent FROM cadence_runs WHERE conversation_id = $1`, v.ID).Scan(&state, &sent); err != nil ||
+	if err := b.db.QueryRow(b.ctx, `SELECT state, next_step FROM cadence_runs WHERE conversation_id = $1`, v.ID).Scan(&state, &sent); err != nil ||
 		state != cadence.StateCompleted || sent != 4 {
 		t.Fatalf("run: %s, %d sent (%v)", state, sent, err)
 	}

@@ -78,9 +78,6 @@ func (ib *Inbox) deliver(ctx context.Context, tx pgx.Tx, conv crm.Conversation, 
 	if err != nil {
 		return nil, err
 	}
-	if err := crm.MarkFirstTouchSent(ctx, tx, msg.ID, now); err != nil {
-		return nil, err
-	}
 	if err := event(crm.EventMessageSent, map[string]any{"message_id": msg.ID, "sid": res.ProviderSID}); err != nil {
 		return nil, err
 	}

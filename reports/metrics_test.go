@@ -262,28 +262,3 @@ func TestCollectorKeepsAPassForMaxAge(t *testing.T) {
 		t.Fatalf("with MaxAge 0: %d queries, want %d", db.queries.Load(), 4*perPass)
 	}
 }
-
-// TestSpeedToLeadComesFromTheMessage: the figures read the first-touch
-// message's sent_at, so they stand without leads.first_touch_at.
-func TestSpeedToLeadComesFromTheMessage(t *testing.T) {
-	t.Parallel()
-	f := setup(t)
-	f.month()
-	if _, err := f.db.Exec(f.ctx, `ALTER TABLE leads DROP COLUMN first_touch_at`); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := reports.Summary(f.ctx, f.db, nov)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := compare([]any{rep.SpeedToLeadSeconds, rep.AIFirstResponse}, []any{pct(25, 37, 4), rate(4, 5)}); diff != "" {
-		t.Errorf("speed to lead and first response:\n%s", diff)
-	}
-	got, err := scrape(t, reports.NewCollector(f.db), "leadagent_first_touches_total")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(got, "leadagent_first_touches_total 5") {
-		t.Errorf("scrape:\n%s", got)
-	}
-}

@@ -47,7 +47,8 @@ func BenchmarkSpeedToLead(b *testing.B) {
 		deadline := time.Now().Add(5 * time.Minute)
 		for time.Now().Before(deadline) {
 			var done int
-			if err := db.QueryRow(context.Background(), `SELECT count(*) FROM leads WHERE source = $1 AND first_touch_at IS NOT NULL`,
+			if err := db.QueryRow(context.Background(), `SELECT count(*) FROM leads l JOIN messages m ON m.id = l.first_touch_message_id
+				WHERE l.source = $1 AND m.sent_at IS NOT NULL`,
 				source).Scan(&done); err != nil {
 				b.Fatal(err)
 			}
@@ -56,7 +57,8 @@ func BenchmarkSpeedToLead(b *testing.B) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		rows, err := db.Query(context.Background(), `SELECT first_touch_at - created_at, first_touch_at FROM leads WHERE source = $1`, source)
+		rows, err := db.Query(context.Background(), `SELECT m.sent_at - l.created_at, m.sent_at
+			FROM leads l LEFT JOIN messages m ON m.id = l.first_touch_message_id WHERE l.source = $1`, source)
 		if err != nil {
 			b.Fatal(err)
 		}

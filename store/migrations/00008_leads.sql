@@ -17,15 +17,12 @@ CREATE TABLE leads (
     sms_consent     boolean NOT NULL DEFAULT false,
     after_hours     boolean NOT NULL DEFAULT false,
     created_at      timestamptz NOT NULL DEFAULT now(),
-    -- The first message sent to the lead, and when Twilio accepted it:
-    -- speed to lead is first_touch_at - created_at.
-    first_touch_message_id uuid REFERENCES messages (id) ON DELETE SET NULL,
-    first_touch_at  timestamptz
+    -- The first message sent to the lead: speed to lead is its sent_at
+    -- (when Twilio accepted it) - created_at.
+    first_touch_message_id uuid REFERENCES messages (id) ON DELETE SET NULL
 );
 CREATE INDEX leads_created ON leads (created_at);
 CREATE INDEX leads_contact ON leads (contact_id);
--- Every send looks here for the first touch it may complete.
-CREATE INDEX leads_first_touch ON leads (first_touch_message_id) WHERE first_touch_at IS NULL;
 
 -- Consent as evidence: what the lead agreed to, when, where and from which
 -- address, as the form captured it.
@@ -43,7 +40,6 @@ CREATE TABLE consents (
 );
 CREATE INDEX consents_contact ON consents (contact_id, id);
 
-ALTER TABLE contacts ADD COLUMN sms_consent_at timestamptz;
 -- A lead with a known email merges into the contact that has it.
 CREATE INDEX contacts_email ON contacts (lower(email)) WHERE email <> '';
 
@@ -73,7 +69,6 @@ CREATE TABLE cadence_runs (
     next_at         timestamptz,
     state           text NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'stopped', 'completed')),
     stop_reason     text NOT NULL DEFAULT '',
-    steps_sent      integer NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX cadence_runs_one_active ON cadence_runs (conversation_id) WHERE state = 'active';
@@ -83,6 +78,5 @@ CREATE INDEX cadence_runs_started ON cadence_runs (started_at);
 DROP TABLE cadence_runs;
 DROP TABLE cadence_versions;
 DROP INDEX contacts_email;
-ALTER TABLE contacts DROP COLUMN sms_consent_at;
 DROP TABLE consents;
 DROP TABLE leads;
