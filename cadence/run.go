@@ -133,6 +133,21 @@ func ActiveRun(ctx context.Context, db crm.DB, conversationID string) (Run, bool
 	return r, true, nil
 }
 
+// StopActive ends the conversation's running cadence, if it has one, for a
+// reason, and returns it (ok is false when none was running).
+func StopActive(ctx context.Context, db crm.DB, conversationID, reason string, at time.Time) (run Run, ok bool, err error) {
+	run, err = scanRun(db.QueryRow(ctx, `UPDATE cadence_runs r SET state = 'stopped', stop_reason = $2, next_at = NULL, updated_at = $3
+		WHERE r.conversation_id = $1 AND r.state = 'active'
+		RETURNING `+runColumns, conversationID, reason, at))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, false, nil
+	}
+	if err != nil {
+		return Run{}, false, fmt.Errorf("stop cadence of %s: %w", conversationID, err)
+	}
+	return run, true, nil
+}
+
 // Stop ends a run for a reason; a run already ended stays as it is.
 func Stop(ctx context.Context, db crm.DB, id, reason string, at time.Time) error {
 	if _, err := db.Exec(ctx, `UPDATE cadence_runs SET state = 'stopped', stop_reason = $2, next_at = NULL, updated_at = $3

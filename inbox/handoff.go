@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
@@ -114,6 +115,9 @@ func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation,
 		return nil, err
 	}
 	reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = o.Holding, agent.OutcomeHandoff, decision.Reason, nil
+	if err := ib.stopCadence(ctx, tx, conv, cadence.StopHandedOff); err != nil {
+		return nil, err
+	}
 	return &o, ib.enqueue(ctx, tx, o.Work)
 }
 

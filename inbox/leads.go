@@ -243,20 +243,11 @@ func (w *firstTouchWorker) Work(ctx context.Context, job *river.Job[FirstTouchAr
 	return err
 }
 
-// firstTouchSkip says why a lead gets no first touch now, or "".
+// firstTouchSkip says why a lead gets no first touch now, or "": the
+// cadence's stop conditions, counted from the lead's arrival (a lead who
+// texted first is answered as a reply).
 func firstTouchSkip(conv crm.Conversation, lead crm.Lead) string {
-	switch {
-	case conv.Contact.OptedOut:
-		return "opted out"
-	case conv.Mode != crm.ModeAI:
-		return "a rep has the conversation"
-	}
-	for _, m := range conv.Messages {
-		if m.Direction == crm.Inbound && !m.CreatedAt.Before(lead.CreatedAt) {
-			return "the lead texted first"
-		}
-	}
-	return ""
+	return cadence.Stopper(conv, cadence.Run{StartedAt: lead.CreatedAt})
 }
 
 func (ib *Inbox) skipFirstTouch(ctx context.Context, conv crm.Conversation, lead crm.Lead, why string) error {

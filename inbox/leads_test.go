@@ -226,6 +226,13 @@ func TestCadenceStops(t *testing.T) {
 		{"taken over", func(b *testBundle, ib *inbox.Inbox, v crm.Conversation, reps map[string]crm.Rep) error {
 			return ib.Takeover(b.ctx, v.ID, handoff.Actor{RepID: reps["Alex"].ID, Name: "Alex Rivera"})
 		}, cadence.StopHandedOff, 0},
+		{"taken over, then handed back", func(b *testBundle, ib *inbox.Inbox, v crm.Conversation, reps map[string]crm.Rep) error {
+			alex := handoff.Actor{RepID: reps["Alex"].ID, Name: "Alex Rivera"}
+			if err := ib.Takeover(b.ctx, v.ID, alex); err != nil {
+				return err
+			}
+			return ib.Handback(b.ctx, v.ID, alex)
+		}, cadence.StopHandedOff, 0},
 		{"closed", func(b *testBundle, ib *inbox.Inbox, v crm.Conversation, _ map[string]crm.Rep) error {
 			return ib.Close(b.ctx, v.ID, handoff.Actor{Admin: true, Name: "admin"}, "not_interested")
 		}, cadence.StopClosed, 0},

@@ -94,7 +94,7 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: ib.helpText(), ReplyTo: msg.ID, Outcome: "answered",
 		}, event)
 	}
-	if err := ib.stopCadence(ctx, tx, conv, keyword, event); err != nil {
+	if err := ib.stopCadenceOnReply(ctx, tx, conv, keyword); err != nil {
 		return err
 	}
 	if contact.OptedOut {
@@ -126,26 +126,31 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 	return nil
 }
 
-// stopCadence ends the conversation's follow-ups when the lead writes: a
-// reply means the agent (or a rep) talks with them now, and STOP means no
-// more texts. HELP, and START after a STOP, change nothing.
-func (ib *Inbox) stopCadence(ctx context.Context, tx pgx.Tx, conv crm.Conversation, k crm.Keyword,
-	event func(string, map[string]any) error) error {
+// stopCadenceOnReply ends the conversation's follow-ups when the lead
+// writes: a reply means the agent (or a rep) talks with them now, and STOP
+// means no more texts. HELP, and START after a STOP, change nothing.
+func (ib *Inbox) stopCadenceOnReply(ctx context.Context, tx pgx.Tx, conv crm.Conversation, k crm.Keyword) error {
 	if k == crm.KeywordHelp || (k == crm.KeywordOptIn && conv.Contact.OptedOut) {
 		return nil
-	}
-	run, ok, err := cadence.ActiveRun(ctx, tx, conv.ID)
-	if err != nil || !ok {
-		return err
 	}
 	reason := cadence.StopReplied
 	if k == crm.KeywordOptOut {
 		reason = cadence.StopOptedOut
 	}
-	if err := cadence.Stop(ctx, tx, run.ID, reason, ib.now()); err != nil {
+	return ib.stopCadence(ctx, tx, conv, reason)
+}
+
+// stopCadence ends the conversation's follow-ups, if any run, and says so
+// on the timeline: every way a conversation leaves the agent (a reply, a
+// handoff, a takeover, a close) stops them, so one handed back is not
+// followed up again.
+func (ib *Inbox) stopCadence(ctx context.Context, tx pgx.Tx, conv crm.Conversation, reason string) error {
+	run, ok, err := cadence.StopActive(ctx, tx, conv.ID, reason, ib.now())
+	if err != nil || !ok {
 		return err
 	}
-	return event(EventCadenceStopped, map[string]any{"run_id": run.ID, "step": run.NextStep + 1, "reason": reason})
+	return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventCadenceStopped,
+		Detail: map[string]any{"run_id": run.ID, "step": run.NextStep + 1, "reason": reason}})
 }
 
 const (

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 )
@@ -24,8 +25,11 @@ const maxRepReply = 1530
 // until a rep hands it back.
 func (ib *Inbox) Takeover(ctx context.Context, conversationID string, actor handoff.Actor) error {
 	return ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
-		_, err := ib.desk.Takeover(ctx, tx, conv, actor)
-		return err
+		changed, err := ib.desk.Takeover(ctx, tx, conv, actor)
+		if err != nil || !changed {
+			return err
+		}
+		return ib.stopCadence(ctx, tx, conv, cadence.StopHandedOff)
 	})
 }
 
@@ -84,8 +88,11 @@ func (ib *Inbox) Handback(ctx context.Context, conversationID string, actor hand
 // Close ends a conversation with an outcome (handoff.CloseOutcomes).
 func (ib *Inbox) Close(ctx context.Context, conversationID string, actor handoff.Actor, outcome string) error {
 	return ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
-		_, err := ib.desk.Close(ctx, tx, conv, actor, outcome)
-		return err
+		changed, err := ib.desk.Close(ctx, tx, conv, actor, outcome)
+		if err != nil || !changed {
+			return err
+		}
+		return ib.stopCadence(ctx, tx, conv, cadence.StopClosed)
 	})
 }
 

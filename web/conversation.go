@@ -167,7 +167,7 @@ func describe(e crm.Event) string {
 	case inbox.EventFirstTouch:
 		return "First text to the lead written"
 	case inbox.EventFirstTouchSkipped:
-		return "No first text: " + str(d["reason"])
+		return "No first text: " + label(str(d["reason"]))
 	case inbox.EventCadenceStarted:
 		return fmt.Sprintf("Follow-ups started (%v steps)", d["steps"])
 	case inbox.EventCadenceStep:
