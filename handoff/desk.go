@@ -433,7 +433,7 @@ func (d *Desk) Takeover(ctx context.Context, db crm.DB, conv crm.Conversation, a
 // CanReply checks that the actor may write to the lead: the conversation
 // is with a person, and that person is the actor's rep unless the actor is
 // an admin. It returns the rep the reply is from.
-func (d *Desk) CanReply(conv crm.Conversation, actor Actor) (repID string, err error) {
+func CanReply(conv crm.Conversation, actor Actor) (repID string, err error) {
 	if conv.Mode == crm.ModeClosed {
 		return "", fmt.Errorf("reply in %s: %w", conv.ID, ErrClosed)
 	}
@@ -451,11 +451,29 @@ func mayAct(conv crm.Conversation, actor Actor) error {
 	if conv.Mode == crm.ModeHuman && !actor.Admin && conv.AssignedRepID != actor.RepID {
 		return ErrForbidden
 	}
-	if conv.Mode == crm.ModeHuman && actor.Admin && actor.RepID != "" && conv.AssignedRepID != actor.RepID {
-		// An API client naming a rep acts as that rep.
-		return ErrForbidden
-	}
 	return nil
+}
+
+// Allowed is what an actor may do with a conversation now.
+type Allowed struct {
+	TakeOver, Reply, HandBack, Close bool
+	// Mine: the actor's rep has the conversation.
+	Mine bool
+}
+
+// Allow says what actor may do with conv, by the rules Takeover,
+// CanReply, Handback and Close apply: the console shows only those.
+func Allow(conv crm.Conversation, actor Actor) Allowed {
+	free := conv.Mode == crm.ModeAI || conv.Mode == crm.ModeHandoffPending
+	_, replyErr := CanReply(conv, actor)
+	open := conv.Mode != crm.ModeClosed && mayAct(conv, actor) == nil
+	return Allowed{
+		Mine:     conv.Mode == crm.ModeHuman && actor.RepID != "" && conv.AssignedRepID == actor.RepID,
+		TakeOver: free && actor.RepID != "",
+		Reply:    replyErr == nil,
+		HandBack: open && conv.Mode != crm.ModeAI,
+		Close:    open,
+	}
 }
 
 // Handback returns the conversation to the agent, which answers the lead's

@@ -441,7 +441,7 @@ func TestRepActions(t *testing.T) {
 		return act(func(tx pgx.Tx, c crm.Conversation) error { _, err := b.desk.Takeover(b.ctx, tx, c, a); return err })
 	}
 	reply := func(a handoff.Actor) error {
-		return act(func(tx pgx.Tx, c crm.Conversation) error { _, err := b.desk.CanReply(c, a); return err })
+		return act(func(tx pgx.Tx, c crm.Conversation) error { _, err := handoff.CanReply(c, a); return err })
 	}
 	handback := func(a handoff.Actor) error {
 		return act(func(tx pgx.Tx, c crm.Conversation) error { _, err := b.desk.Handback(b.ctx, tx, c, a); return err })

@@ -45,7 +45,7 @@ func (ib *Inbox) Reply(ctx context.Context, conversationID string, actor handoff
 	}
 	var msg crm.Message
 	err := ib.withConversation(ctx, conversationID, func(tx pgx.Tx, conv crm.Conversation) error {
-		repID, err := ib.desk.CanReply(conv, actor)
+		repID, err := handoff.CanReply(conv, actor)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
 )
@@ -268,7 +269,8 @@ func TestSlowModelOnACall(t *testing.T) {
 func TestUnsignedVoiceWebhooks(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{})
-	for _, path := range []string{"/twilio/voice", "/twilio/voice/gather?turn=1", "/twilio/voice/status"} {
+	for _, path := range []string{"/twilio/voice", "/twilio/voice/gather?turn=1", "/twilio/voice/status",
+		"/twilio/voice/whisper?handoff=1", "/twilio/voice/dial?handoff=1"} {
 		form := callForm("CA0000000000000000000000000000call5", "+19705554005", "SpeechResult", "hi")
 		req, _ := http.NewRequest(http.MethodPost, b.hooks.URL+path, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -310,4 +312,61 @@ func BenchmarkVoiceTurn(b *testing.B) {
 	sortDurations(lat)
 	b.ReportMetric(percentile(lat, 50), "p50-ms")
 	b.ReportMetric(percentile(lat, 95), "p95-ms")
+}
+
+// TestCallToTheRepWhoHasIt: a caller whose conversation a rep took over
+// (no handoff, so no summary to whisper) is dialed straight to that rep.
+func TestCallToTheRepWhoHasIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	ib, reps := b.withDesk(t, hours.MustParse("24/7", "UTC"), nil,
+		func(c *inbox.Config) { c.Voice = inbox.VoiceConfig{BusinessNumber: business} })
+	phone := "+19705554010"
+	b.text(t, phone, "what are your office hours?")
+	b.replies(t, phone, 1)
+	b.settle(t)
+	v := b.conversation(t, phone)
+	if err := ib.Takeover(b.ctx, v.ID, handoff.Actor{RepID: reps["Sam"].ID, Name: "Sam Ortiz"}); err != nil {
+		t.Fatal(err)
+	}
+	sid := "CA0000000000000000000000000000call9"
+	got := b.voice(t, "/twilio/voice", callForm(sid, phone))
+	dial, ok := got.find("Dial")
+	if !ok {
+		t.Fatalf("no dial to the rep who has the conversation: %+v", got)
+	}
+	number, _ := dial.find("Number")
+	if strings.TrimSpace(number.Text) != reps["Sam"].Phone || number.attr("url") != "" || dial.attr("callerId") != business {
+		t.Fatalf("dial: %+v", dial)
+	}
+	ended := b.voice(t, dial.attr("action"), callForm(sid, phone, "DialCallStatus", "completed"))
+	if _, ok := ended.find("Hangup"); !ok {
+		t.Fatalf("after the dial: %+v", ended)
+	}
+	if status, body := b.postVoice(t, "/twilio/voice/status", callForm(sid, phone, "CallStatus", "completed", "CallDuration", "95")); status != 204 {
+		t.Fatalf("status: %d %s", status, body)
+	}
+	if call, _ := crm.CallBySID(b.ctx, b.db, sid); call.Outcome != crm.CallDialedRep || call.DialStatus != "completed" {
+		t.Fatalf("call = %+v", call)
+	}
+}
+
+// TestCallOutcomes: a caller who hangs up before saying anything is
+// abandoned; one the agent talked with is answered by the agent.
+func TestCallOutcomes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	b.withDesk(t, hours.MustParse("24/7", "UTC"), nil)
+	quiet, talked := "CA0000000000000000000000000000callA", "CA0000000000000000000000000000callB"
+	b.voice(t, "/twilio/voice", callForm(quiet, "+19705554011"))
+	b.voice(t, "/twilio/voice", callForm(talked, "+19705554012"))
+	b.voice(t, "/twilio/voice/gather?turn=1", callForm(talked, "+19705554012", "SpeechResult", "what are your office hours", "Confidence", "0.9"))
+	for _, c := range []struct{ sid, from, want string }{{quiet, "+19705554011", crm.CallAbandoned}, {talked, "+19705554012", crm.CallAnsweredByAgent}} {
+		if status, body := b.postVoice(t, "/twilio/voice/status", callForm(c.sid, c.from, "CallStatus", "completed", "CallDuration", "7")); status != 204 {
+			t.Fatalf("status: %d %s", status, body)
+		}
+		if call, _ := crm.CallBySID(b.ctx, b.db, c.sid); call.Outcome != c.want {
+			t.Errorf("%s: outcome %q, want %q", c.sid, call.Outcome, c.want)
+		}
+	}
 }

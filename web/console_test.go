@@ -542,3 +542,30 @@ func TestConsolePromptsNotFound(t *testing.T) {
 		t.Errorf("active after a refused activation: %+v (%v)", v, err)
 	}
 }
+
+// TestConsoleAdminWithARep: an admin whose login is tied to a rep may
+// still act on another rep's conversation, and the page offers exactly
+// what the desk allows.
+func TestConsoleAdminWithARep(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	alex := b.rep(t, "Alex Rivera", "+19705550181")
+	jordan := b.rep(t, "Jordan Lee", "+19705550180")
+	v := b.conversation(t, "+19705552051", "a person please")
+	b.flag(t, v, handoff.ReasonHumanRequest)
+	if status, got := b.api(t, http.MethodPost, "/api/v1/conversations/"+v.ID+"/takeover", `{"rep_id":"`+alex.ID+`"}`); status != 200 {
+		t.Fatalf("takeover: %d %v", status, got)
+	}
+	admin := b.login(t, "jordan@example.com", auth.RoleAdmin, jordan.ID)
+	conv := "/console/c/" + v.ID
+	p := admin.get(t, conv)
+	if !strings.Contains(p.body, "Reply as Summit Home Services") || !strings.Contains(p.body, "Hand back to the agent") {
+		t.Fatalf("the admin's view lacks reply or hand back:\n%s", p.body)
+	}
+	if p := admin.post(t, conv+"/reply", url.Values{"text": {"Jordan here, the manager."}}); p.status != 200 {
+		t.Fatalf("admin reply: %d %s", p.status, p.body)
+	}
+	if p := admin.post(t, conv+"/handback", url.Values{}); p.status != 200 || !strings.Contains(p.body, "Handed back to the agent by Jordan Lee") {
+		t.Fatalf("admin hand back: %d", p.status)
+	}
+}

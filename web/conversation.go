@@ -32,8 +32,7 @@ type conversationPage struct {
 	Timeline []timelineItem
 	SLA      inboxItem
 	// What the signed-in user may do now.
-	CanTakeOver, CanReply, CanHandBack, CanClose bool
-	Mine                                         bool
+	handoff.Allowed
 	Outcomes                                     []string
 	Error                                        string
 }
@@ -77,13 +76,7 @@ func (s *Server) conversationPage(c *gin.Context) (conversationPage, error) {
 	if p.Timeline, err = s.timeline(ctx, v); err != nil {
 		return p, err
 	}
-	a := actor(c)
-	p.Mine = v.Mode == crm.ModeHuman && v.AssignedRepID == a.RepID && a.RepID != ""
-	free := v.Mode == crm.ModeAI || v.Mode == crm.ModeHandoffPending
-	p.CanTakeOver = free && a.RepID != ""
-	p.CanReply = p.Mine || (v.Mode == crm.ModeHuman && a.Admin)
-	p.CanHandBack = p.Mine || (v.Mode != crm.ModeAI && v.Mode != crm.ModeClosed && (a.Admin || v.Mode == crm.ModeHandoffPending))
-	p.CanClose = v.Mode != crm.ModeClosed && (p.Mine || free || a.Admin)
+	p.Allowed = handoff.Allow(v.Conversation, actor(c))
 	return p, nil
 }
 

@@ -240,10 +240,15 @@ func (v *Voice) TwiML(step channels.VoiceStep) (string, error) {
 		if d.Timeout > 0 {
 			timeout = strconv.Itoa(int(d.Timeout.Seconds()))
 		}
+		number := &twiml.VoiceNumber{PhoneNumber: d.To}
+		if d.HandoffID != 0 {
+			// A dial for a handoff whispers its summary to the rep first; a
+			// rep who already has the conversation needs none.
+			number.Url, number.Method = fmt.Sprintf("%s?handoff=%d", voiceWhisperPath, d.HandoffID), "POST"
+		}
 		verbs = append(verbs, &twiml.VoiceDial{CallerId: d.CallerID, Timeout: timeout, Method: "POST",
 			Action: fmt.Sprintf("%s?handoff=%d", voiceDialPath, d.HandoffID),
-			InnerElements: []twiml.Element{&twiml.VoiceNumber{PhoneNumber: d.To,
-				Url: fmt.Sprintf("%s?handoff=%d", voiceWhisperPath, d.HandoffID), Method: "POST"}}})
+			InnerElements: []twiml.Element{number}})
 	default: // hang up, or a whisper: words alone
 		if step.Say != "" {
 			verbs = append(verbs, say())
