@@ -33,8 +33,8 @@ type conversationPage struct {
 	SLA      inboxItem
 	// What the signed-in user may do now.
 	handoff.Allowed
-	Outcomes                                     []string
-	Error                                        string
+	Outcomes []string
+	Error    string
 }
 
 // consoleConversation serves GET /console/c/{id}: the whole conversation,

@@ -247,7 +247,7 @@ func (v *Voice) TwiML(step channels.VoiceStep) (string, error) {
 			number.Url, number.Method = fmt.Sprintf("%s?handoff=%d", voiceWhisperPath, d.HandoffID), "POST"
 		}
 		verbs = append(verbs, &twiml.VoiceDial{CallerId: d.CallerID, Timeout: timeout, Method: "POST",
-			Action: fmt.Sprintf("%s?handoff=%d", voiceDialPath, d.HandoffID),
+			Action:        fmt.Sprintf("%s?handoff=%d", voiceDialPath, d.HandoffID),
 			InnerElements: []twiml.Element{number}})
 	default: // hang up, or a whisper: words alone
 		if step.Say != "" {
