@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
@@ -64,7 +62,12 @@ func (ib *Inbox) RelayPrompt(ctx context.Context, p channels.RelayPrompt, say fu
 	if err != nil {
 		return channels.RelayAnswer{}, err
 	}
-	in, inserted, err := ib.relayHeard(ctx, call, p)
+	session := p.SessionID
+	if session == "" {
+		session = "relay"
+	}
+	in, inserted, err := ib.recordHeard(ctx, call, p.CallSID+"#"+session+"#"+strconv.Itoa(p.Turn), p.Text,
+		map[string]any{"call_sid": p.CallSID, "session_id": p.SessionID}, false)
 	if err != nil {
 		return channels.RelayAnswer{}, err
 	}
@@ -76,7 +79,7 @@ func (ib *Inbox) RelayPrompt(ctx context.Context, p channels.RelayPrompt, say fu
 		}
 		return channels.RelayAnswer{}, say(reply.Body)
 	}
-	reply, then, err := ib.relayTurn(ctx, call, in, say)
+	reply, then, err := ib.spokenTurn(ctx, call, in, say)
 	if err != nil {
 		return channels.RelayAnswer{}, err
 	}
@@ -88,125 +91,6 @@ func (ib *Inbox) RelayPrompt(ctx context.Context, p channels.RelayPrompt, say fu
 		return channels.RelayAnswer{}, err
 	}
 	return channels.RelayAnswer{End: true, HandoffData: string(data)}, nil
-}
-
-// relayHeard records what the caller said as an inbound spoken message
-// of the call, as Heard does; inserted is false when that prompt of the
-// session was recorded before.
-func (ib *Inbox) relayHeard(ctx context.Context, call crm.Call, p channels.RelayPrompt) (in crm.Message, inserted bool, err error) {
-	session := p.SessionID
-	if session == "" {
-		session = "relay"
-	}
-	key := p.CallSID + "#" + session + "#" + strconv.Itoa(p.Turn)
-	err = ib.inTx(ctx, func(tx pgx.Tx) error {
-		text, _ := ib.redactText(p.Text)
-		conv, err := crm.ConversationWithContact(ctx, tx, call.ConversationID)
-		if err != nil {
-			return err
-		}
-		in, inserted, err = crm.RecordInbound(ctx, tx, crm.NewInbound{ConversationID: conv.ID, Body: text, ProviderSID: key,
-			ReceivedAt: ib.now(), Channel: "voice", CallID: call.ID})
-		if err != nil || !inserted {
-			return err
-		}
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventMessageReceived,
-			Detail: map[string]any{"message_id": in.ID, "call_sid": p.CallSID, "session_id": p.SessionID}})
-	})
-	return in, inserted, err
-}
-
-// relayTurn is voiceTurn with the answer streamed to say: the agent's
-// reply is said while it is written, then recorded, and the escalation
-// rules run on it; a handoff's words (the dial's "please hold" or the
-// call-back promise) are returned in then, to be said when the session
-// has ended, and recorded after what was said.
-func (ib *Inbox) relayTurn(ctx context.Context, call crm.Call, in crm.Message, say func(string) error) (reply agent.Reply, then string, err error) {
-	if ib.agent == nil {
-		return agent.Reply{}, "", errors.New("relay turn: no agent")
-	}
-	conv, err := crm.ConversationWithMessages(ctx, ib.db, call.ConversationID)
-	if err != nil {
-		return agent.Reply{}, "", err
-	}
-	var before []crm.Message
-	for _, m := range conv.Messages {
-		if m.ID == in.ID {
-			break
-		}
-		before = append(before, m)
-	}
-	background, err := crm.Background(ctx, ib.db, conv.Contact.ID, conv.ID, 5)
-	if err != nil {
-		return agent.Reply{}, "", err
-	}
-	turn := agent.TurnInput{Channel: agent.ChannelVoice, Text: in.Body, History: history(before), FirstTurn: !spoke(before),
-		Lead: agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage,
-			Notes: conv.Contact.Notes, Background: background}}
-	started := ib.now()
-	if s, ok := ib.agent.(agent.Streamer); ok {
-		reply, err = s.TurnStream(ctx, turn, say)
-	} else if reply, err = ib.agent.Turn(ctx, turn); err == nil {
-		if err = say(reply.Text); err != nil {
-			reply.Text = ""
-		}
-	}
-	if err != nil && ctx.Err() != nil {
-		return reply, "", ib.relayInterrupted(ctx, conv, call, in, reply)
-	}
-	if err != nil {
-		// Never leave a caller in silence: a person calls back.
-		ib.logger.Error("relay agent turn", "call_sid", call.CallSID, "err", err)
-		reply = agent.Reply{Outcome: agent.OutcomeUnknown, Path: agent.PathFallback, FallbackReason: err.Error(),
-			Text: "Sorry, I'm having trouble right now. Someone from " + ib.business.Name + " will call you back."}
-		if err := say(reply.Text); err != nil {
-			return reply, "", err
-		}
-	}
-	if reply.Latency == 0 {
-		reply.Latency = ib.now().Sub(started)
-	}
-	// The words were said: they are recorded, and the rules run on them,
-	// even if the caller interrupts now.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), relaySaveTimeout)
-	defer cancel()
-	err = ib.inTx(ctx, func(tx pgx.Tx) error {
-		locked, err := crm.LockConversation(ctx, tx, conv.ID)
-		if err != nil {
-			return err
-		}
-		locked.Messages = conv.Messages
-		event := func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
-		}
-		if reply.Path == agent.PathFallback {
-			if err := event(crm.EventAgentFallback, map[string]any{"reason": reply.FallbackReason}); err != nil {
-				return err
-			}
-		}
-		if len(reply.Guardrails) > 0 {
-			if err := event(crm.EventGuardrail, map[string]any{"rules": reply.Guardrails}); err != nil {
-				return err
-			}
-		}
-		said := reply.Text
-		if locked.Mode == crm.ModeAI {
-			opened, err := ib.escalate(ctx, tx, locked, in, before, in.Body, &reply)
-			if err != nil {
-				return err
-			}
-			if opened != nil {
-				if then, err = ib.handOffCall(ctx, tx, locked, call, *opened); err != nil {
-					return err
-				}
-			}
-		}
-		reply.Text = strings.TrimSpace(said + " " + then)
-		_, _, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: reply.Text, ReplyTo: in.ID,
-			Outcome: string(reply.Outcome), Citations: reply.Citations, Turn: turnOf(reply), Channel: "voice", CallID: call.ID})
-		return err
-	})
-	return reply, then, err
 }
 
 // relayInterrupted records what the caller heard of an answer they spoke

@@ -85,25 +85,8 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 		event := func(kind string, detail map[string]any) error {
 			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
 		}
-		if reply.Path == agent.PathFallback {
-			if err := event(crm.EventAgentFallback, map[string]any{"reason": reply.FallbackReason}); err != nil {
-				return err
-			}
-		}
-		if reply.Outcome == agent.OutcomeHandoff {
-			if err := event(crm.EventHandoffRequested, map[string]any{"reason": reply.HandoffReason, "summary": reply.HandoffSummary}); err != nil {
-				return err
-			}
-		}
-		if reply.Callback != "" {
-			if err := event(crm.EventCallbackRequested, map[string]any{"when": reply.Callback}); err != nil {
-				return err
-			}
-		}
-		if len(reply.Guardrails) > 0 {
-			if err := event(crm.EventGuardrail, map[string]any{"rules": reply.Guardrails}); err != nil {
-				return err
-			}
+		if err := turnEvents(reply, event); err != nil {
+			return err
 		}
 		if _, err := ib.escalate(ctx, tx, locked, in, before, turn.Text, &reply); err != nil {
 			return err
@@ -120,6 +103,31 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 			Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply),
 		}, event)
 	})
+}
+
+// turnEvents puts on the timeline what a turn did besides its reply: the
+// model failed and the offline responder answered, the model asked for a
+// person or a call back, a guardrail changed the reply.
+func turnEvents(reply agent.Reply, event func(string, map[string]any) error) error {
+	if reply.Path == agent.PathFallback {
+		if err := event(crm.EventAgentFallback, map[string]any{"reason": reply.FallbackReason}); err != nil {
+			return err
+		}
+	}
+	if reply.Outcome == agent.OutcomeHandoff {
+		if err := event(crm.EventHandoffRequested, map[string]any{"reason": reply.HandoffReason, "summary": reply.HandoffSummary}); err != nil {
+			return err
+		}
+	}
+	if reply.Callback != "" {
+		if err := event(crm.EventCallbackRequested, map[string]any{"when": reply.Callback}); err != nil {
+			return err
+		}
+	}
+	if len(reply.Guardrails) > 0 {
+		return event(crm.EventGuardrail, map[string]any{"rules": reply.Guardrails})
+	}
+	return nil
 }
 
 // unanswered splits a conversation around the message being answered: the

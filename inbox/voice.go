@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -142,26 +143,8 @@ func (ib *Inbox) Heard(ctx context.Context, s channels.Speech) (channels.VoiceSt
 	if s.Text == "" || (s.Confidence > 0 && s.Confidence < minConf) {
 		return ib.notHeard(ctx, call, s)
 	}
-	var in crm.Message
-	var conv crm.Conversation
-	var inserted bool
-	err = ib.inTx(ctx, func(tx pgx.Tx) error {
-		text, _ := ib.redactText(s.Text)
-		if conv, err = crm.ConversationWithContact(ctx, tx, call.ConversationID); err != nil {
-			return err
-		}
-		in, inserted, err = crm.RecordInbound(ctx, tx, crm.NewInbound{ConversationID: conv.ID, Body: text, ProviderSID: key,
-			ReceivedAt: ib.now(), Channel: "voice", CallID: call.ID})
-		if err != nil || !inserted {
-			return err
-		}
-		zero := 0
-		if _, err := crm.UpdateCall(ctx, tx, call.ID, crm.CallChange{Reprompts: &zero}); err != nil {
-			return err
-		}
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventMessageReceived,
-			Detail: map[string]any{"message_id": in.ID, "call_sid": s.CallSID, "confidence": s.Confidence}})
-	})
+	in, inserted, err := ib.recordHeard(ctx, call, key, s.Text,
+		map[string]any{"call_sid": s.CallSID, "confidence": s.Confidence}, true)
 	if err != nil {
 		return channels.VoiceStep{}, err
 	}
@@ -174,7 +157,7 @@ func (ib *Inbox) Heard(ctx context.Context, s channels.Speech) (channels.VoiceSt
 	done := make(chan error, 1)
 	go func() {
 		defer cancel()
-		err := ib.voiceTurn(turnCtx, call, in)
+		_, _, err := ib.spokenTurn(turnCtx, call, in, nil)
 		if err != nil {
 			ib.logger.Error("voice turn", "call_sid", s.CallSID, "turn", s.Turn, "err", err)
 		}
@@ -257,14 +240,23 @@ func (ib *Inbox) afterTurn(ctx context.Context, callSID string, reply crm.Messag
 	return channels.VoiceStep{Say: reply.Body, Next: channels.VoiceDial, Dial: ib.dialTo(rep, call.HandoffID)}, nil
 }
 
-// voiceTurn is the agent's answer to one spoken turn, recorded as a
-// spoken message of the call; a handoff during a call dials the rep on
-// duty, or, with nobody, promises a call back and texts the caller to
-// confirm it.
-func (ib *Inbox) voiceTurn(ctx context.Context, call crm.Call, in crm.Message) error {
+// spokenTurn is the agent's answer to one spoken turn of a call, recorded
+// as a spoken message of it; a handoff during a call dials the rep on duty,
+// or, with nobody, promises a call back and texts the caller to confirm.
+//
+// With say nil (the Gather path) the answer is recorded for the call to
+// say, and a handoff's words replace it. With say (ConversationRelay) the
+// answer is said as it is written, and a handoff's words are returned in
+// then, to be said when the session ends, and recorded after what was
+// said. A caller who interrupts a streamed answer gets what they heard
+// recorded, and the rules do not run on it.
+func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, say func(string) error) (reply agent.Reply, then string, err error) {
+	if ib.agent == nil {
+		return agent.Reply{}, "", errors.New("spoken turn: no agent")
+	}
 	conv, err := crm.ConversationWithMessages(ctx, ib.db, call.ConversationID)
 	if err != nil {
-		return err
+		return agent.Reply{}, "", err
 	}
 	var before []crm.Message
 	for _, m := range conv.Messages {
@@ -275,42 +267,107 @@ func (ib *Inbox) voiceTurn(ctx context.Context, call crm.Call, in crm.Message) e
 	}
 	background, err := crm.Background(ctx, ib.db, conv.Contact.ID, conv.ID, 5)
 	if err != nil {
-		return err
+		return agent.Reply{}, "", err
 	}
+	turn := agent.TurnInput{Channel: agent.ChannelVoice, Text: in.Body, History: history(before), FirstTurn: !spoke(before),
+		Lead: agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage,
+			Notes: conv.Contact.Notes, Background: background}}
 	started := ib.now()
-	reply, err := ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelVoice, Text: in.Body, History: history(before),
-		FirstTurn: !spoke(before), Lead: agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage,
-			Notes: conv.Contact.Notes, Background: background}})
+	streamer, streams := ib.agent.(agent.Streamer)
+	switch {
+	case say == nil:
+		reply, err = ib.agent.Turn(ctx, turn)
+	case streams:
+		reply, err = streamer.TurnStream(ctx, turn, say)
+	default:
+		if reply, err = ib.agent.Turn(ctx, turn); err == nil {
+			if err = say(reply.Text); err != nil {
+				reply.Text = ""
+			}
+		}
+	}
+	if err != nil && say != nil && ctx.Err() != nil {
+		return reply, "", ib.relayInterrupted(ctx, conv, call, in, reply)
+	}
 	if err != nil {
 		// Never leave a caller in silence: a person calls back.
 		ib.logger.Error("voice agent turn", "call_sid", call.CallSID, "err", err)
 		reply = agent.Reply{Outcome: agent.OutcomeUnknown, Path: agent.PathFallback, FallbackReason: err.Error(),
 			Text: "Sorry, I'm having trouble right now. Someone from " + ib.business.Name + " will call you back."}
+		if say != nil {
+			if err := say(reply.Text); err != nil {
+				return reply, "", err
+			}
+		}
 	}
 	if reply.Latency == 0 {
 		reply.Latency = ib.now().Sub(started)
 	}
-	return ib.inTx(ctx, func(tx pgx.Tx) error {
+	// What was said is recorded, and the rules run on it, even if the
+	// caller hangs up now.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), relaySaveTimeout)
+	defer cancel()
+	err = ib.inTx(ctx, func(tx pgx.Tx) error {
 		locked, err := crm.LockConversation(ctx, tx, conv.ID)
 		if err != nil {
 			return err
 		}
 		locked.Messages = conv.Messages
+		if err := turnEvents(reply, func(kind string, detail map[string]any) error {
+			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+		}); err != nil {
+			return err
+		}
+		said := reply.Text
 		if locked.Mode == crm.ModeAI {
 			opened, err := ib.escalate(ctx, tx, locked, in, before, in.Body, &reply)
 			if err != nil {
 				return err
 			}
 			if opened != nil {
-				if reply.Text, err = ib.handOffCall(ctx, tx, locked, call, *opened); err != nil {
+				if then, err = ib.handOffCall(ctx, tx, locked, call, *opened); err != nil {
 					return err
 				}
 			}
+		}
+		switch {
+		case say != nil:
+			reply.Text = strings.TrimSpace(said + " " + then)
+		case then != "":
+			reply.Text = then
 		}
 		_, _, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: reply.Text, ReplyTo: in.ID,
 			Outcome: string(reply.Outcome), Citations: reply.Citations, Turn: turnOf(reply), Channel: "voice", CallID: call.ID})
 		return err
 	})
+	return reply, then, err
+}
+
+// recordHeard records what a caller said as an inbound spoken message of
+// the call, once per key; inserted is false for a key seen before. A
+// Gather turn also clears the call's count of turns asked again.
+func (ib *Inbox) recordHeard(ctx context.Context, call crm.Call, key, text string, detail map[string]any, resetReprompts bool) (in crm.Message, inserted bool, err error) {
+	err = ib.inTx(ctx, func(tx pgx.Tx) error {
+		text, _ := ib.redactText(text)
+		conv, err := crm.ConversationWithContact(ctx, tx, call.ConversationID)
+		if err != nil {
+			return err
+		}
+		in, inserted, err = crm.RecordInbound(ctx, tx, crm.NewInbound{ConversationID: conv.ID, Body: text, ProviderSID: key,
+			ReceivedAt: ib.now(), Channel: "voice", CallID: call.ID})
+		if err != nil || !inserted {
+			return err
+		}
+		if resetReprompts {
+			zero := 0
+			if _, err := crm.UpdateCall(ctx, tx, call.ID, crm.CallChange{Reprompts: &zero}); err != nil {
+				return err
+			}
+		}
+		detail["message_id"] = in.ID
+		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventMessageReceived, Detail: detail})
+	})
+	return in, inserted, err
 }
 
 // handOffCall decides what the caller hears when their call is handed

@@ -1,7 +1,9 @@
 package inbox_test
 
 import (
+	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
@@ -368,5 +371,30 @@ func TestCallOutcomes(t *testing.T) {
 		if call, _ := crm.CallBySID(b.ctx, b.db, c.sid); call.Outcome != c.want {
 			t.Errorf("%s: outcome %q, want %q", c.sid, call.Outcome, c.want)
 		}
+	}
+}
+
+// failingAgent fails every turn.
+type failingAgent struct{}
+
+func (failingAgent) Turn(context.Context, agent.TurnInput) (agent.Reply, error) {
+	return agent.Reply{}, errors.New("model and fallback both down")
+}
+
+// TestCallWhenTheAgentFails: the caller is never left in silence (a person
+// calls back), and the failure is on the timeline as for a text.
+func TestCallWhenTheAgentFails(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	b.agent = failingAgent{}
+	b.withDesk(t, hours.MustParse("24/7", "UTC"), nil)
+	sid, phone := "CA0000000000000000000000000000callF", "+19705554020"
+	b.voice(t, "/twilio/voice", callForm(sid, phone))
+	got := b.voice(t, "/twilio/voice/gather?turn=1", callForm(sid, phone, "SpeechResult", "what are your office hours", "Confidence", "0.9"))
+	if !strings.Contains(got.said(), "will call you back") {
+		t.Fatalf("after a failed turn the caller heard %q", got.said())
+	}
+	if v := b.conversation(t, phone); !hasEvent(v, crm.EventAgentFallback) {
+		t.Fatalf("no fallback on the timeline: %+v", v.Timeline)
 	}
 }
