@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/knowledge"
 )
 
@@ -282,9 +283,5 @@ func hello(lead Lead) string {
 // firstName returns the first word of a lead's name when it looks like a
 // name, so a greeting never says "Hi +19705550123!".
 func firstName(name string) string {
-	f := strings.Fields(name)
-	if len(f) == 0 || !hasLetterOrDigit(f[0]) || strings.ContainsAny(f[0], "0123456789@+") {
-		return ""
-	}
-	return FoldGSM(f[0])
+	return FoldGSM(crm.FirstName(name))
 }

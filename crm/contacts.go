@@ -1,6 +1,9 @@
 package crm
 
 import (
+	"strings"
+	"unicode"
+
 	"context"
 	"fmt"
 	"time"
@@ -113,4 +116,15 @@ func SetOwner(ctx context.Context, db DB, contactID, repID string) error {
 		return fmt.Errorf("set owner of contact %s: %w", contactID, ErrNotFound)
 	}
 	return nil
+}
+
+// FirstName is the first word of a person's name when it looks like one,
+// so a greeting never says "Hi +19705550123" or "Thanks, dana@example.com";
+// "" otherwise.
+func FirstName(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 || strings.ContainsAny(f[0], "0123456789@+") || !strings.ContainsFunc(f[0], unicode.IsLetter) {
+		return ""
+	}
+	return f[0]
 }

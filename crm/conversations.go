@@ -225,7 +225,7 @@ func Background(ctx context.Context, db DB, contactID, exceptConversation string
 		if err := row.Scan(&at, &channel, &mode, &first, &outcome); err != nil {
 			return "", err
 		}
-		line := fmt.Sprintf("%s %s (%s): %q", at.Format("2006-01-02"), channel, mode, clip(first, 120))
+		line := fmt.Sprintf("%s %s (%s): %q", at.Format("2006-01-02"), channel, mode, Clip(first, 120))
 		if outcome != "" {
 			line += ", last outcome " + outcome
 		}
@@ -240,8 +240,9 @@ func Background(ctx context.Context, db DB, contactID, exceptConversation string
 	return lines, nil
 }
 
-// clip shortens s to at most n runes, on a word boundary when it can.
-func clip(s string, n int) string {
+// Clip joins s's whitespace and shortens it to at most n runes, on a word
+// boundary when it can, marked with "…".
+func Clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	r := []rune(s)
 	if len(r) <= n {

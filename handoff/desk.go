@@ -600,7 +600,7 @@ func (d *Desk) NewLeadWithoutConsent(ctx context.Context, db crm.DB, conv crm.Co
 		body += " (" + lead.Source + ")"
 	}
 	if lead.Message != "" {
-		body += "\n\"" + clipRunes(strings.Join(strings.Fields(lead.Message), " "), 140) + "\""
+		body += "\n\"" + crm.Clip(lead.Message, 140) + "\""
 	}
 	body += "\n" + d.link(conv.ID)
 	n, err := insertNotification(ctx, db, Notification{ConversationID: conv.ID, RepID: rep.ID, Kind: NotifyNewLead, To: rep.Phone,

@@ -3,7 +3,6 @@ package handoff
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/hours"
@@ -30,7 +29,7 @@ func handoffText(business, lead string, c crm.Contact, reason, summary, link str
 
 // leadWroteText tells the rep who has a conversation that the lead wrote.
 func leadWroteText(business string, c crm.Contact, body, link string) string {
-	return business + ": " + who(c) + " wrote: \"" + clipRunes(strings.Join(strings.Fields(body), " "), 140) + "\"\n" + link
+	return business + ": " + who(c) + " wrote: \"" + crm.Clip(body, 140) + "\"\n" + link
 }
 
 func who(c crm.Contact) string {
@@ -61,7 +60,7 @@ type Holding struct {
 // and, with nobody on duty, the business's number is given for what
 // cannot wait. It is plain GSM-7 text that fits two segments.
 func HoldingMessage(h Holding) string {
-	first := firstName(h.Name)
+	first := crm.FirstName(h.Name)
 	with := func(word, stop string) string {
 		if first != "" {
 			return word + ", " + first + stop
@@ -93,24 +92,4 @@ func HoldingMessage(h Holding) string {
 		text += " You can add any details here in the meantime."
 	}
 	return text
-}
-
-func firstName(name string) string {
-	f := strings.Fields(name)
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
-}
-
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	cut := string(r[:n])
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return cut + "…"
 }

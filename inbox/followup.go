@@ -207,7 +207,7 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 // conversation; asked is what the lead's form said, if they came from one.
 func (ib *Inbox) stepText(ctx context.Context, conv crm.Conversation, s cadence.Step, asked string) (string, agent.Reply, error) {
 	first := "there"
-	if f := firstWord(conv.Contact.Name); f != "" {
+	if f := crm.FirstName(conv.Contact.Name); f != "" {
 		first = f
 	}
 	if s.Message != "" {
@@ -244,13 +244,4 @@ func clipWords(s string, n int) string {
 		w = w[:n]
 	}
 	return strings.TrimRight(strings.Join(w, " "), ".,;:!? ")
-}
-
-// firstWord is a name's first word, when it looks like a name.
-func firstWord(name string) string {
-	f := strings.Fields(name)
-	if len(f) == 0 || strings.ContainsAny(f[0], "0123456789@+") {
-		return ""
-	}
-	return f[0]
 }

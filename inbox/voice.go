@@ -80,7 +80,7 @@ func (ib *Inbox) CallStarted(ctx context.Context, c channels.Call) (channels.Voi
 			}
 		}
 		hello := "Hi"
-		if first := firstWord(contact.Name); first != "" {
+		if first := crm.FirstName(contact.Name); first != "" {
 			hello += " " + first
 		}
 		step = channels.VoiceStep{Next: channels.VoiceListen, Turn: 1,
@@ -111,7 +111,7 @@ func (ib *Inbox) dialAssigned(ctx context.Context, tx pgx.Tx, conv crm.Conversat
 	if _, err := crm.UpdateCall(ctx, tx, call.ID, crm.CallChange{HandoffID: h.ID, DialRepID: rep.ID}); err != nil {
 		return nil, err
 	}
-	return &channels.VoiceStep{Say: "Connecting you with " + firstWord(rep.Name) + " now.", Next: channels.VoiceDial,
+	return &channels.VoiceStep{Say: "Connecting you with " + crm.FirstName(rep.Name) + " now.", Next: channels.VoiceDial,
 		Dial: ib.dialTo(rep, h.ID)}, nil
 }
 
