@@ -36,7 +36,6 @@ const (
 	CallDialedRep       = "dialed_rep"        // connected to a rep
 	CallCallback        = "callback"          // nobody could take it: a person calls back
 	CallTextFollowUp    = "text_follow_up"    // could not hear the caller: continued by text
-	CallVoicemail       = "voicemail"         // the caller left a message
 	CallAbandoned       = "abandoned"         // hung up before saying anything
 )
 
@@ -139,19 +138,6 @@ func UpdateCall(ctx context.Context, db DB, id string, c CallChange) (Call, erro
 		return Call{}, fmt.Errorf("update call %s: %w", id, notFound(err))
 	}
 	return k, nil
-}
-
-// Calls returns a conversation's calls, oldest first.
-func Calls(ctx context.Context, db DB, conversationID string) ([]Call, error) {
-	rows, err := db.Query(ctx, `SELECT `+callColumns+` FROM calls k WHERE k.conversation_id = $1 ORDER BY k.started_at`, conversationID)
-	if err != nil {
-		return nil, fmt.Errorf("calls of %s: %w", conversationID, err)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Call, error) { return scanCall(row) })
-	if err != nil {
-		return nil, fmt.Errorf("calls of %s: %w", conversationID, err)
-	}
-	return list, nil
 }
 
 // ReplyTo returns the outbound message answering an inbound one, or

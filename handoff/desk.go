@@ -28,18 +28,17 @@ var (
 
 // Timeline event kinds the desk writes.
 const (
-	EventHandoff      = "handoff"
-	EventRepNotified  = "rep_notified"
-	EventNoRepOnDuty  = "no_rep_on_duty"
-	EventSLANextRep   = "sla_next_rep"
-	EventSLAAdmins    = "sla_admins"
-	EventTakenOver    = "taken_over"
-	EventHandedBack   = "handed_back"
-	EventClosed       = "closed"
-	EventNote         = "note"
-	EventRepAssigned  = "rep_assigned"
-	EventRepReplied   = "rep_replied"
-	EventLeadWhileRep = "lead_wrote_to_rep"
+	EventHandoff     = "handoff"
+	EventRepNotified = "rep_notified"
+	EventNoRepOnDuty = "no_rep_on_duty"
+	EventSLANextRep  = "sla_next_rep"
+	EventSLAAdmins   = "sla_admins"
+	EventTakenOver   = "taken_over"
+	EventHandedBack  = "handed_back"
+	EventClosed      = "closed"
+	EventNote        = "note"
+	EventRepAssigned = "rep_assigned"
+	EventRepReplied  = "rep_replied"
 )
 
 // CloseOutcomes are the ways a rep can close a conversation.
@@ -87,9 +86,6 @@ func NewDesk(cfg DeskConfig) *Desk {
 	return &Desk{cfg: cfg}
 }
 
-// Now is the desk's clock.
-func (d *Desk) Now() time.Time { return d.cfg.Now() }
-
 // Work is what a desk decision asks the caller to do, in the same
 // transaction: send texts, and schedule the next step.
 type Work struct {
@@ -106,16 +102,6 @@ type Step struct {
 	HandoffID int64
 	Step      int
 	At        time.Time
-}
-
-func (w *Work) add(o Work) {
-	w.Notify = append(w.Notify, o.Notify...)
-	if o.SLA != nil {
-		w.SLA = o.SLA
-	}
-	if o.Assign != nil {
-		w.Assign = o.Assign
-	}
 }
 
 // OpenRequest is a turn the rules decided to hand off.

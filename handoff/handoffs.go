@@ -196,23 +196,6 @@ func MarkNotificationFailed(ctx context.Context, db crm.DB, id string, code int,
 	return nil
 }
 
-// Notifications returns a conversation's notifications, oldest first.
-func Notifications(ctx context.Context, db crm.DB, conversationID string) ([]Notification, error) {
-	rows, err := db.Query(ctx, `SELECT `+notificationColumns+` FROM notifications n WHERE n.conversation_id = $1
-		ORDER BY n.created_at, n.id`, conversationID)
-	if err != nil {
-		return nil, fmt.Errorf("notifications of %s: %w", conversationID, err)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Notification, error) {
-		var n Notification
-		return n, row.Scan(notificationDest(&n)...)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("notifications of %s: %w", conversationID, err)
-	}
-	return list, nil
-}
-
 // notifiedReps returns the reps a handoff has texted so far.
 func notifiedReps(ctx context.Context, db crm.DB, handoffID int64) ([]string, error) {
 	rows, err := db.Query(ctx, `SELECT DISTINCT rep_id::text FROM notifications WHERE handoff_id = $1 AND rep_id IS NOT NULL`, handoffID)

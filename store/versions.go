@@ -87,18 +87,6 @@ func ActiveVersion(ctx context.Context, db Querier, table string) (Version, erro
 	return v, nil
 }
 
-// GetVersion returns one version.
-func GetVersion(ctx context.Context, db Querier, table string, number int) (Version, error) {
-	v, err := scanVersion(db.QueryRow(ctx, `SELECT `+versionColumns+` FROM `+table+` WHERE version = $1`, number))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Version{}, fmt.Errorf("%s v%d: %w", table, number, ErrNoVersion)
-	}
-	if err != nil {
-		return Version{}, fmt.Errorf("%s v%d: %w", table, number, err)
-	}
-	return v, nil
-}
-
 // ListVersions returns the saved versions, newest first.
 func ListVersions(ctx context.Context, db Querier, table string, limit int) ([]Version, error) {
 	rows, err := db.Query(ctx, `SELECT `+versionColumns+` FROM `+table+` ORDER BY version DESC LIMIT $1`, limit)

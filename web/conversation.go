@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -34,7 +33,6 @@ type conversationPage struct {
 	// What the signed-in user may do now.
 	handoff.Allowed
 	Outcomes []string
-	Error    string
 }
 
 // consoleConversation serves GET /console/c/{id}: the whole conversation,
@@ -73,9 +71,7 @@ func (s *Server) conversationPage(c *gin.Context) (conversationPage, error) {
 		name = v.Contact.Phone
 	}
 	p := conversationPage{pageBase: s.base(c, name), Conv: v, SLA: slaOf(v, time.Now()), Outcomes: handoff.CloseOutcomes}
-	if p.Timeline, err = s.timeline(ctx, v); err != nil {
-		return p, err
-	}
+	p.Timeline = timeline(v)
 	p.Allowed = handoff.Allow(v.Conversation, actor(c))
 	return p, nil
 }
@@ -87,7 +83,7 @@ var quietEvents = map[string]bool{
 }
 
 // timeline merges a conversation's messages and events, oldest first.
-func (s *Server) timeline(ctx context.Context, v conversationView) ([]timelineItem, error) {
+func timeline(v conversationView) []timelineItem {
 	var items []timelineItem
 	for i := range v.Messages {
 		items = append(items, timelineItem{At: v.Messages[i].CreatedAt, Message: &v.Messages[i]})
@@ -103,7 +99,7 @@ func (s *Server) timeline(ctx context.Context, v conversationView) ([]timelineIt
 		items = append(items, it)
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].At.Before(items[j].At) })
-	return items, nil
+	return items
 }
 
 // describe says a timeline event in a rep's words.

@@ -14,8 +14,8 @@ CREATE TABLE calls (
     to_phone         text NOT NULL DEFAULT '',
     -- Twilio's CallStatus as last reported: ringing, in-progress, completed...
     status           text NOT NULL DEFAULT 'ringing',
-    -- answered_by_agent, handed_off, dialed_rep, callback, voicemail,
-    -- text_follow_up, abandoned; '' while the call is on.
+    -- answered_by_agent, handed_off, dialed_rep, callback, text_follow_up,
+    -- abandoned; '' while the call is on.
     outcome          text NOT NULL DEFAULT '',
     duration_seconds integer,
     -- Speech turns asked again in a row for low confidence or silence.
