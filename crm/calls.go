@@ -140,6 +140,15 @@ func UpdateCall(ctx context.Context, db DB, id string, c CallChange) (Call, erro
 	return k, nil
 }
 
+// CallerSpoke reports whether the caller said anything on the call.
+func CallerSpoke(ctx context.Context, db DB, callID string) (bool, error) {
+	var yes bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE call_id = $1 AND direction = 'inbound')`, callID).Scan(&yes); err != nil {
+		return false, fmt.Errorf("turns of call %s: %w", callID, err)
+	}
+	return yes, nil
+}
+
 // ReplyTo returns the outbound message answering an inbound one, or
 // ErrNotFound while there is none yet.
 func ReplyTo(ctx context.Context, db DB, inboundID string) (Message, error) {

@@ -49,3 +49,13 @@ func ParseKeyword(body string) (Keyword, string) {
 	}
 	return KeywordNone, ""
 }
+
+// HelpText is the answer to HELP or INFO: who is texting, how to reach a
+// person, how to opt out (what carriers require of an automated sender).
+func HelpText(business, phone string) string {
+	s := business + ": this is our automated assistant."
+	if phone != "" {
+		s += " To reach a person call " + phone + "."
+	}
+	return s + " Reply STOP to opt out."
+}

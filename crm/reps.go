@@ -26,6 +26,11 @@ type Rep struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
+// OnDuty reports whether the rep takes handoffs now: active, and either
+// inside business hours (open) or on call. NextRep and AnyRepOnDuty apply
+// the same rule in SQL.
+func (r Rep) OnDuty(open bool) bool { return r.Active && (open || r.OnCall) }
+
 // ErrConflict is returned when a write would break a uniqueness rule (a
 // second rep of the same name).
 var ErrConflict = errors.New("conflict")

@@ -305,7 +305,7 @@ func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, ru
 		o.Outcome = agent.OutcomeOptedOut
 		return o, agent.Reply{}, nil
 	case crm.KeywordHelp:
-		o.Reply, o.Outcome = helpText(r.Business), agent.OutcomeAnswered
+		o.Reply, o.Outcome = crm.HelpText(r.Business.Name, r.Business.Phone), agent.OutcomeAnswered
 		o.Segments, o.Encoding = agent.Segments(o.Reply)
 		o.Evidence = businessEvidence(r.Business)
 		return o, agent.Reply{}, nil
@@ -401,15 +401,6 @@ func unknownStreak(history []Message) int {
 // nobody on duty and no known opening ("as soon as they can").
 func holdingMessage(reason, name, phone string) string {
 	return handoff.HoldingMessage(handoff.Holding{Reason: reason, Name: name, Phone: phone})
-}
-
-// helpText is what production answers HELP or INFO with.
-func helpText(b agent.Business) string {
-	s := b.Name + ": this is our automated assistant."
-	if b.Phone != "" {
-		s += " To reach a person call " + b.Phone + "."
-	}
-	return s + " Reply STOP to opt out."
 }
 
 func businessEvidence(b agent.Business) []string {

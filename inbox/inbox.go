@@ -225,11 +225,3 @@ func (ib *Inbox) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	}
 	return nil
 }
-
-func (ib *Inbox) helpText() string {
-	s := ib.business.Name + ": this is our automated assistant."
-	if ib.business.Phone != "" {
-		s += " To reach a person call " + ib.business.Phone + "."
-	}
-	return s + " Reply STOP to opt out."
-}

@@ -91,7 +91,7 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 		}
 	case crm.KeywordHelp:
 		return ib.queueReply(ctx, tx, crm.NewOutbound{
-			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: ib.helpText(), ReplyTo: msg.ID, Outcome: "answered",
+			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: crm.HelpText(ib.business.Name, ib.business.Phone), ReplyTo: msg.ID, Outcome: "answered",
 		}, event)
 	}
 	if err := ib.stopCadenceOnReply(ctx, tx, conv, keyword); err != nil {

@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +100,7 @@ func (ib *Inbox) dialAssigned(ctx context.Context, tx pgx.Tx, conv crm.Conversat
 	if err != nil {
 		return nil, err
 	}
-	if !rep.Active || !(rep.OnCall || sched.Open(ib.now())) {
+	if !rep.OnDuty(sched.Open(ib.now())) {
 		return nil, nil
 	}
 	h, err := handoff.LatestHandoff(ctx, tx, conv.ID)
@@ -515,9 +514,9 @@ func (ib *Inbox) CallStatus(ctx context.Context, c channels.Call) error {
 		secs := int(c.Duration.Seconds())
 		at := ib.now()
 		change.Duration, change.EndedAt = &secs, &at
-		var spoke bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE call_id = $1 AND direction = 'inbound')`, call.ID).Scan(&spoke); err != nil {
-			return fmt.Errorf("call %s turns: %w", call.CallSID, err)
+		spoke, err := crm.CallerSpoke(ctx, tx, call.ID)
+		if err != nil {
+			return err
 		}
 		change.Outcome = crm.CallAbandoned
 		if spoke {

@@ -72,7 +72,7 @@ func (s *Server) renderReps(c *gin.Context, status int, form crm.NewRep, problem
 		p.NextOpen = p.Hours.Schedule.Say(next, now)
 	}
 	for _, r := range reps {
-		p.Reps = append(p.Reps, repRow{Rep: r, OnDuty: r.Active && (p.OpenNow || r.OnCall), Login: logins[r.ID]})
+		p.Reps = append(p.Reps, repRow{Rep: r, OnDuty: r.OnDuty(p.OpenNow), Login: logins[r.ID]})
 	}
 	s.renderPage(c, status, "reps.html", p)
 }
