@@ -78,6 +78,10 @@ func TestLeadIntake(t *testing.T) {
 	if err != nil || !again.Repeat || again.Lead.ID != got.Lead.ID {
 		t.Fatalf("repeat = %+v (%v)", again, err)
 	}
+	b.settle(t)
+	if n := len(b.sandbox.MessagesTo("+19705552201")); n != 1 {
+		t.Fatalf("a retried delivery of the lead sent %d texts in all, want the 1 first touch", n)
+	}
 	// A second form from the same person by email, with a new phone: the
 	// contact is updated, not duplicated, and the merge is on the timeline.
 	merged, err := ib.ReceiveLead(b.ctx, crm.NewLead{Phone: "+19705552202", Email: "dana@example.com", Source: "google_ads",
@@ -475,5 +479,58 @@ func TestFollowUpWritesOutsideTheLock(t *testing.T) {
 		(SELECT id FROM conversations WHERE contact_id = (SELECT id FROM contacts WHERE phone = $1))`, phone).Scan(&state, &reason); err != nil ||
 		state != cadence.StateStopped || reason != cadence.StopReplied {
 		t.Fatalf("run %s %q (%v)", state, reason, err)
+	}
+}
+
+// TestFirstTouchSkips: no first touch for the same form twice in a day, a
+// lead who opted out, or a lead who texted before the first touch went.
+func TestFirstTouchSkips(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	ib, _ := b.withDesk(t, hours.MustParse("24/7", "UTC"), nil)
+	now := time.Now()
+
+	twice := crm.NewLead{Phone: "+19705552801", Name: "Dana", Message: "quote for a furnace please", Consent: consented(now)}
+	if got, err := ib.ReceiveLead(b.ctx, twice); err != nil || got.FirstTouch != inbox.FirstTouchQueued {
+		t.Fatalf("first form: %+v (%v)", got, err)
+	}
+	if got, err := ib.ReceiveLead(b.ctx, twice); err != nil || got.FirstTouch != inbox.FirstTouchRepeat {
+		t.Fatalf("the same form again: %+v (%v)", got, err)
+	}
+
+	b.text(t, "+19705552802", "STOP")
+	b.settle(t)
+	if got, err := ib.ReceiveLead(b.ctx, crm.NewLead{Phone: "+19705552802", Consent: consented(now)}); err != nil ||
+		got.FirstTouch != inbox.FirstTouchOptedOut {
+		t.Fatalf("a lead who opted out: %+v (%v)", got, err)
+	}
+
+	// The lead texts between the form and its first touch: the agent
+	// answers the text, and the first touch stands down.
+	gated := b.newInboxWith(t, func(c *inbox.Config) {
+		c.Workers = false
+		c.Desk = handoff.NewDesk(handoff.DeskConfig{Hours: hours.MustParse("24/7", "UTC")})
+	})
+	lead, err := gated.ReceiveLead(b.ctx, crm.NewLead{Phone: "+19705552803", Name: "Sam", Consent: consented(now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.text(t, "+19705552803", "hi, what are your hours?")
+	b.settle(t)
+	v := b.conversation(t, "+19705552803")
+	if !hasEvent(v, inbox.EventFirstTouchSkipped) {
+		t.Fatalf("no first touch skipped on the timeline: %+v", v.Timeline)
+	}
+	if l, _ := crm.GetLead(b.ctx, b.db, lead.Lead.ID); l.FirstTouchMessageID != "" {
+		t.Fatalf("a first touch was written after the lead texted")
+	}
+	if n := len(b.sandbox.MessagesTo("+19705552803")); n != 1 {
+		t.Fatalf("%d texts to the lead who wrote first, want the 1 answer", n)
+	}
+	if n := len(b.sandbox.MessagesTo("+19705552801")); n != 1 {
+		t.Fatalf("the same form twice got %d first touches", n)
+	}
+	if n := len(b.sandbox.MessagesTo("+19705552802")); n != 0 {
+		t.Fatalf("a lead who opted out was texted %d times", n)
 	}
 }
