@@ -30,7 +30,7 @@ func setup(t testing.TB) *testBundle {
 	return &testBundle{db: db, kb: kb, runner: &evals.Runner{
 		DB: db, Knowledge: kb, Business: testBusiness,
 		Provider: "offline", Model: "offline", PromptVersion: "offline",
-		Agent: func(r agent.Retriever) (agent.Responder, error) {
+		Agent: func(_ context.Context, r agent.Retriever, _ agent.Business) (agent.Responder, error) {
 			return offlineAgent(r), nil
 		},
 	}}

@@ -29,7 +29,7 @@ func TestRunLLM(t *testing.T) {
 	r := *b.runner
 	r.Provider, r.Model, r.PromptVersion = "openai", "gpt-4o-mini", "sms@v4"
 	r.Concurrency = 4
-	r.Agent = func(ret agent.Retriever) (agent.Responder, error) {
+	r.Agent = func(_ context.Context, ret agent.Retriever, _ agent.Business) (agent.Responder, error) {
 		return agent.NewLLM(agent.LLMConfig{BaseURL: srv.URL, APIKey: "sk-test", Model: "gpt-4o-mini", Retriever: ret,
 			Fallback: offlineAgent(ret), Business: testBusiness, DiscloseAI: true,
 			Prompt: evals.FixedPrompt(agent.Prompt{Version: "sms@v4", System: "You answer leads for Summit Home Services. [prompt v4]"})})

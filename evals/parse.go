@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -21,7 +22,8 @@ import (
 // not listed here is refused, so a misspelt expectation ("contain:") fails
 // the suite instead of silently checking nothing.
 var (
-	suiteFields    = []string{"name", "knowledge", "defaults", "cases"}
+	suiteFields    = []string{"name", "knowledge", "business", "defaults", "cases"}
+	businessFields = []string{"name", "phone", "timezone", "hours", "service_area"}
 	defaultsFields = []string{"channel", "contact"}
 	contactFields  = []string{"name", "source", "stage", "notes"}
 	caseFields     = []string{"id", "channel", "contact", "history", "lead", "expect"}
@@ -102,6 +104,10 @@ func parseSuite(file string, data []byte) (*Suite, error) {
 			}
 			s.Knowledge = append(s.Knowledge, k)
 		}
+	}
+
+	if v, ok := top["business"]; ok && v != nil {
+		s.Business = p.business(v)
 	}
 
 	channel := agent.ChannelSMS
@@ -426,6 +432,35 @@ func (p *parser) channel(v any, field, def string) string {
 
 // contact reads a contact and merges it over base: a field present in the
 // file, even empty, replaces base's.
+// business reads the suite's business block: who the agent speaks for in
+// the run. A name is required; an unknown time zone is an error.
+func (p *parser) business(v any) *Business {
+	m, ok := p.mapping(v, "business", businessFields)
+	if !ok {
+		return nil
+	}
+	var b Business
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"name", &b.Name}, {"phone", &b.Phone}, {"timezone", &b.Timezone}, {"hours", &b.Hours}, {"service_area", &b.ServiceArea}} {
+		if x, ok := m[f.key]; ok && x != nil {
+			if s, ok := p.text(x, "business."+f.key); ok {
+				*f.dst = strings.TrimSpace(s)
+			}
+		}
+	}
+	if b.Name == "" {
+		p.fail("business.name", "is required: the business the agent speaks for")
+	}
+	if b.Timezone != "" {
+		if _, err := time.LoadLocation(b.Timezone); err != nil {
+			p.fail("business.timezone", "%q is not an IANA time zone (America/Denver, Europe/London)", b.Timezone)
+		}
+	}
+	return &b
+}
+
 func (p *parser) contact(v any, field string, base Contact) Contact {
 	if v == nil {
 		return base

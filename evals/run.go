@@ -28,14 +28,16 @@ type Runner struct {
 	// Knowledge ingests each suite's knowledge into its namespace and
 	// searches it.
 	Knowledge *knowledge.Base
-	// Agent builds the responder under test on a suite's knowledge: the
-	// same responder production builds, on this retriever.
-	Agent func(r agent.Retriever) (agent.Responder, error)
+	// Agent builds the responder under test on a suite's knowledge, for
+	// the business the suite speaks for: the same responder production
+	// builds, on this retriever.
+	Agent func(ctx context.Context, r agent.Retriever, b agent.Business) (agent.Responder, error)
 	// Judge grades `judge` checks and `grounded` ones; nil leaves the
 	// first skipped and the second lexical.
 	Judge Judge
-	// Business is what the agent says about the business; its details
-	// are evidence for the grounded check and it names the HELP answer.
+	// Business is what the agent says about the business when a suite has
+	// no business block of its own; its details are evidence for the
+	// grounded check and it names the HELP answer.
 	Business agent.Business
 	// Provider ("offline" or "openai"), Model and PromptVersion describe
 	// the responder, for the report and the run record.
@@ -139,6 +141,15 @@ func (r *Runner) Run(ctx context.Context, s *Suite) (*Report, error) {
 	return report, nil
 }
 
+// business is who the agent speaks for in a run of s: the suite's
+// business block, or the runner's.
+func (r *Runner) business(s *Suite) agent.Business {
+	if s.Business != nil {
+		return s.Business.Agent()
+	}
+	return r.Business
+}
+
 // ready reports whether r has what a run needs.
 func (r *Runner) ready() error {
 	if r.DB == nil || r.Knowledge == nil || r.Agent == nil {
@@ -183,11 +194,12 @@ func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, e
 			return nil, fmt.Errorf("suite %s: knowledge: %w", s.Name, err)
 		}
 	}
-	responder, err := r.Agent(capturingRetriever{base: r.Knowledge, ns: ns})
+	business := r.business(s)
+	responder, err := r.Agent(ctx, capturingRetriever{base: r.Knowledge, ns: ns}, business)
 	if err != nil {
 		return nil, fmt.Errorf("suite %s: agent: %w", s.Name, err)
 	}
-	results, err := r.play(ctx, s, responder, rules.Rules, runID)
+	results, err := r.play(ctx, s, responder, rules.Rules, business, runID)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +215,7 @@ func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, e
 
 // play runs the cases, Concurrency at a time, in the suite's order in the
 // results whatever order they finish in.
-func (r *Runner) play(ctx context.Context, s *Suite, responder agent.Responder, rules handoff.Rules, runID int64) ([]CaseResult, error) {
+func (r *Runner) play(ctx context.Context, s *Suite, responder agent.Responder, rules handoff.Rules, b agent.Business, runID int64) ([]CaseResult, error) {
 	n := max(r.Concurrency, 1)
 	results := make([]CaseResult, len(s.Cases))
 	ctx, cancel := context.WithCancel(ctx)
@@ -218,7 +230,7 @@ func (r *Runner) play(ctx context.Context, s *Suite, responder agent.Responder, 
 	for range min(n, len(s.Cases)) {
 		wg.Go(func() {
 			for i := range next {
-				res := r.playCase(ctx, s.Cases[i], responder, rules)
+				res := r.playCase(ctx, s.Cases[i], responder, rules, b)
 				results[i] = res
 				err := RecordCase(ctx, r.DB, runID, i, res)
 				mu.Lock()
@@ -254,9 +266,9 @@ feed:
 }
 
 // playCase answers one case as production would and checks it.
-func (r *Runner) playCase(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules) CaseResult {
+func (r *Runner) playCase(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules, b agent.Business) CaseResult {
 	res := CaseResult{ID: c.ID, Expected: expectedClass(c.Expect), Checks: []CheckResult{}}
-	o, reply, err := r.turn(ctx, c, responder, rules)
+	o, reply, err := r.turn(ctx, c, responder, rules, b)
 	if err != nil {
 		res.Error = err.Error()
 		res.Checks = append(res.Checks, CheckResult{Name: CheckTurn, Detail: "the turn failed: " + err.Error()})
@@ -296,8 +308,8 @@ func expectedClass(e Expect) string {
 // turn plays one case's turn the way inbox does: consent keywords first,
 // then the agent, then the active escalation rules, which replace the
 // reply with the holding message when they hand off.
-func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules) (Observed, agent.Reply, error) {
-	o := Observed{Ignore: []string{c.Contact.Name, r.Business.Name}, Encoding: agent.EncodingGSM7}
+func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules, b agent.Business) (Observed, agent.Reply, error) {
+	o := Observed{Ignore: []string{c.Contact.Name, b.Name}, Encoding: agent.EncodingGSM7}
 	keyword, _ := crm.ParseKeyword(c.Lead)
 	switch keyword {
 	case crm.KeywordOptOut:
@@ -305,9 +317,9 @@ func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, ru
 		o.Outcome = agent.OutcomeOptedOut
 		return o, agent.Reply{}, nil
 	case crm.KeywordHelp:
-		o.Reply, o.Outcome = crm.HelpText(r.Business.Name, r.Business.Phone), agent.OutcomeAnswered
+		o.Reply, o.Outcome = crm.HelpText(b.Name, b.Phone), agent.OutcomeAnswered
 		o.Segments, o.Encoding = agent.Segments(o.Reply)
-		o.Evidence = businessEvidence(r.Business)
+		o.Evidence = businessEvidence(b)
 		return o, agent.Reply{}, nil
 	}
 	// A START or YES from a lead who is not opted out is an answer, and
@@ -352,7 +364,7 @@ func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, ru
 	decision := handoff.Decide(rules, turn)
 	switch {
 	case decision.Handoff:
-		reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = holdingMessage(decision.Reason, c.Contact.Name, r.Business.Phone),
+		reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = holdingMessage(decision.Reason, c.Contact.Name, b.Phone),
 			agent.OutcomeHandoff, decision.Reason, nil
 	case reply.Outcome == agent.OutcomeHandoff:
 		// The model asked for a person for a reason this business does
@@ -368,7 +380,7 @@ func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, ru
 	for _, ch := range chunks {
 		o.Evidence = append(o.Evidence, strings.TrimSpace(ch.Title+"\n"+ch.Heading+"\n"+ch.Content))
 	}
-	o.Evidence = append(o.Evidence, businessEvidence(r.Business)...)
+	o.Evidence = append(o.Evidence, businessEvidence(b)...)
 	o.Evidence = append(o.Evidence, c.Lead)
 	for _, m := range c.History {
 		if m.From == agent.FromLead {

@@ -281,7 +281,7 @@ func TestRunConcurrentlyInOrder(t *testing.T) {
 	r := *b.runner
 	r.Concurrency = 4
 	barrier := newBarrier(r.Concurrency, 10*time.Second)
-	r.Agent = func(ret agent.Retriever) (agent.Responder, error) {
+	r.Agent = func(_ context.Context, ret agent.Retriever, _ agent.Business) (agent.Responder, error) {
 		return barrierResponder{barrier: barrier, next: offlineAgent(ret)}, nil
 	}
 	var mu sync.Mutex
@@ -393,14 +393,14 @@ func TestRunFailures(t *testing.T) {
 
 	// A turn that fails is a failed case; the run goes on.
 	r := *b.runner
-	r.Agent = func(agent.Retriever) (agent.Responder, error) { return failingResponder{}, nil }
+	r.Agent = func(context.Context, agent.Retriever, agent.Business) (agent.Responder, error) { return failingResponder{}, nil }
 	rep := run(t, &r, s)
 	if rep.Summary.Failed != 3 || rep.Cases[0].Error != "model exploded" || rep.Cases[0].Checks[0].Name != "turn" {
 		t.Errorf("cases %+v", rep.Cases)
 	}
 
 	// A run that cannot go on is recorded failed, with why.
-	r.Agent = func(agent.Retriever) (agent.Responder, error) { return nil, errors.New("no model") }
+	r.Agent = func(context.Context, agent.Retriever, agent.Business) (agent.Responder, error) { return nil, errors.New("no model") }
 	if _, err := r.Run(ctx, s); err == nil || !strings.Contains(err.Error(), "no model") {
 		t.Fatalf("run: %v", err)
 	}
@@ -444,5 +444,39 @@ func TestRunFailures(t *testing.T) {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}
+	}
+}
+
+// TestRunSpeaksForTheSuitesBusiness: a suite's business block replaces the
+// runner's business wherever the run speaks of one: the agent is built for
+// it, HELP names it, and a holding message gives its number.
+func TestRunSpeaksForTheSuitesBusiness(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	dir := t.TempDir()
+	suite := `name: other-business
+business: {name: Peak Roofing & Exteriors, phone: "(303) 555-0187", timezone: America/Denver}
+cases:
+  - {id: help, lead: HELP, expect: {contains: ["Peak Roofing & Exteriors"]}}
+  - {id: person, lead: "I want to talk to a real person", expect: {handoff: true, contains: ["(303) 555-0187"], not_contains: ["Summit", "(970)"]}}
+`
+	path := filepath.Join(dir, "suite.yaml")
+	if err := os.WriteFile(path, []byte(suite), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := *b.runner
+	var built []agent.Business
+	r.Agent = func(ctx context.Context, ret agent.Retriever, biz agent.Business) (agent.Responder, error) {
+		built = append(built, biz)
+		return b.runner.Agent(ctx, ret, biz)
+	}
+	rep := run(t, &r, mustLoad(t, path))
+	for _, c := range rep.Cases {
+		if !c.Passed {
+			t.Errorf("case %s failed: %q %+v", c.ID, c.Reply, c.Checks)
+		}
+	}
+	if len(built) != 1 || built[0].Name != "Peak Roofing & Exteriors" || built[0].Phone != "(303) 555-0187" {
+		t.Errorf("agent built for %+v, want the suite's business", built)
 	}
 }

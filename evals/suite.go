@@ -20,7 +20,24 @@ type Suite struct {
 	// Knowledge lists the files and folders to ingest, as written in the
 	// file: relative to the suite file's folder (see KnowledgePaths).
 	Knowledge []string
-	Cases     []Case
+	// Business, when the suite has a business block, is who the agent
+	// speaks for in the run, in place of the server's BUSINESS_* settings.
+	Business *Business
+	Cases    []Case
+}
+
+// Business is a suite's business block.
+type Business struct {
+	Name, Phone string
+	// Timezone is an IANA zone ("America/Denver"), checked at parse.
+	Timezone string
+	// Hours and ServiceArea are as the agent may say them.
+	Hours, ServiceArea string
+}
+
+// Agent is the business as the agent knows it.
+func (b Business) Agent() agent.Business {
+	return agent.Business{Name: b.Name, Phone: b.Phone, Hours: b.Hours, ServiceArea: b.ServiceArea}
 }
 
 // KnowledgePaths returns the suite's knowledge paths resolved against the

@@ -52,6 +52,34 @@ func TestLoadBasics(t *testing.T) {
 	}
 }
 
+// TestParseBusiness: a suite's business block is who the agent speaks for.
+func TestParseBusiness(t *testing.T) {
+	t.Parallel()
+	s, err := evals.Parse("suite.yaml", []byte(`business:
+  name: Peak Roofing & Exteriors
+  phone: "(303) 555-0187"
+  timezone: America/Denver
+  hours: "Mon-Fri 7am-6pm"
+  service_area: "Denver metro"
+cases: [{id: a, lead: hi}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := evals.Business{Name: "Peak Roofing & Exteriors", Phone: "(303) 555-0187", Timezone: "America/Denver",
+		Hours: "Mon-Fri 7am-6pm", ServiceArea: "Denver metro"}
+	if s.Business == nil || *s.Business != want {
+		t.Fatalf("business %+v, want %+v", s.Business, want)
+	}
+	if a := s.Business.Agent(); a.Name != want.Name || a.Phone != want.Phone || a.Hours != want.Hours || a.ServiceArea != want.ServiceArea {
+		t.Errorf("agent business %+v", a)
+	}
+	s, err = evals.Parse("suite.yaml", []byte("cases: [{id: a, lead: hi}]\n"))
+	if err != nil || s.Business != nil {
+		t.Errorf("no business block: %+v, %v", s.Business, err)
+	}
+}
+
 // TestParseProblems is the suite format's spec for what it refuses, and
 // how it says so: the file, the case and the field.
 func TestParseProblems(t *testing.T) {
@@ -66,7 +94,7 @@ func TestParseProblems(t *testing.T) {
 		{"one of a list of outcomes", head + "  - id: a\n    lead: hi\n    expect: {outcome: [answered, sold]}\n",
 			[]string{`suite.yaml: case a: expect.outcome: "sold" is not an outcome (answered, asked, unknown, handoff, opted_out)`}},
 		{"unknown top-level field", "nmae: s\ncases: [{id: a, lead: hi}]\n",
-			[]string{`suite.yaml: nmae: unknown field (want name, knowledge, defaults, cases)`}},
+			[]string{`suite.yaml: nmae: unknown field (want name, knowledge, business, defaults, cases)`}},
 		{"misspelt expectation", head + "  - id: a\n    lead: hi\n    expect: {contain: [x]}\n",
 			[]string{`suite.yaml: case a: expect.contain: unknown field (want handoff, handoff_reason, outcome, contains, contains_any, not_contains, matches, not_matches, max_segments, grounded, judge)`}},
 		{"unknown case field before the id", head + "  - leed: hi\n    id: a\n    lead: hi\n",
@@ -111,12 +139,18 @@ func TestParseProblems(t *testing.T) {
 			[]string{`suite.yaml: case a: history: want a list of {from, text}, got text "hello"`}},
 		{"empty knowledge path", "knowledge: [kb/, '']\ncases: [{id: a, lead: hi}]\n",
 			[]string{`suite.yaml: knowledge[1]: is empty: name a file or folder, relative to the suite file`}},
+		{"business without a name", "business: {phone: '555'}\ncases: [{id: a, lead: hi}]\n",
+			[]string{`suite.yaml: business.name: is required: the business the agent speaks for`}},
+		{"business time zone", "business: {name: B, timezone: Mars/Olympus}\ncases: [{id: a, lead: hi}]\n",
+			[]string{`suite.yaml: business.timezone: "Mars/Olympus" is not an IANA time zone (America/Denver, Europe/London)`}},
+		{"business field", "business: {name: B, adress: x}\ncases: [{id: a, lead: hi}]\n",
+			[]string{`suite.yaml: business.adress: unknown field (want name, phone, timezone, hours, service_area)`}},
 		{"no cases", "name: s\n", []string{`suite.yaml: cases: is required: a suite has at least one case`}},
 		{"empty cases", "name: s\ncases: []\n", []string{`suite.yaml: cases: is empty: a suite has at least one case`}},
 		{"cases not a list", "cases: {id: a}\n", []string{`suite.yaml: cases: want a list of cases, got a mapping`}},
 		{"case not a mapping", "cases: [hello]\n", []string{`suite.yaml: cases[0]: want a mapping, got text "hello"`}},
 		{"empty file", "", []string{`suite.yaml: is empty: a suite has a name, knowledge, defaults and cases`}},
-		{"a list, not a suite", "- a\n- b\n", []string{`suite.yaml: want a mapping with name, knowledge, defaults, cases, got a list`}},
+		{"a list, not a suite", "- a\n- b\n", []string{`suite.yaml: want a mapping with name, knowledge, business, defaults, cases, got a list`}},
 		{"two documents", "cases: [{id: a, lead: hi}]\n---\ncases: []\n",
 			[]string{`suite.yaml: more than one YAML document: a file holds one suite`}},
 		{"not YAML", "cases: [\n", []string{`suite.yaml: not valid YAML: line 1, column 8: sequence end token ']' not found`}},

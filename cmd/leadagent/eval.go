@@ -264,22 +264,34 @@ func newEvalRunner(ctx context.Context, cfg Config, pool *pgxpool.Pool, kb *know
 	}
 	runner := &evals.Runner{DB: pool, Knowledge: kb, Business: agentBusiness(cfg), Concurrency: o.concurrency,
 		Provider: "offline", Model: "offline", PromptVersion: "offline"}
-	var source agent.PromptSource
 	if model {
+		// Pin the version now, so every suite of the run uses the same one
+		// even if an admin activates another meanwhile.
 		prompt, err := evals.Prompt(ctx, pool, o.prompt, promptsVars(cfg))
 		if err != nil {
 			return nil, err
 		}
-		source = evals.FixedPrompt(prompt)
 		runner.Provider, runner.Model, runner.PromptVersion = "openai", cfg.LLMModel, prompt.Version
 		if runner.Model == "" {
 			runner.Model = agent.DefaultLLMModel
 		}
 	}
-	runner.Agent = func(r agent.Retriever) (agent.Responder, error) {
+	runner.Agent = func(ctx context.Context, r agent.Retriever, b agent.Business) (agent.Responder, error) {
+		// The suite's business, when it has one, replaces the configured
+		// one everywhere the agent speaks of the business.
+		c := cfg
+		c.BusinessName, c.BusinessPhone, c.BusinessHours, c.BusinessServiceArea = b.Name, b.Phone, b.Hours, b.ServiceArea
+		var source agent.PromptSource
+		if model {
+			prompt, err := evals.Prompt(ctx, pool, runner.PromptVersion, promptsVars(c))
+			if err != nil {
+				return nil, err
+			}
+			source = evals.FixedPrompt(prompt)
+		}
 		// Fallbacks are in the report (each case's path); a log line
 		// would only break the progress bar.
-		return buildResponder(cfg, source, r, slog.New(slog.DiscardHandler))
+		return buildResponder(c, source, r, slog.New(slog.DiscardHandler))
 	}
 	if m := strings.TrimSpace(o.judgeModel); m != "" {
 		judge, err := evals.NewJudge(evals.JudgeConfig{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey.Reveal(), Model: m})

@@ -331,7 +331,7 @@ func TestEvalRunsServesResponder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eval, err := runner.Agent(r)
+	eval, err := runner.Agent(ctx, r, agentBusiness(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
