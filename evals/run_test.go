@@ -393,14 +393,18 @@ func TestRunFailures(t *testing.T) {
 
 	// A turn that fails is a failed case; the run goes on.
 	r := *b.runner
-	r.Agent = func(context.Context, agent.Retriever, agent.Business) (agent.Responder, error) { return failingResponder{}, nil }
+	r.Agent = func(context.Context, agent.Retriever, agent.Business) (agent.Responder, error) {
+		return failingResponder{}, nil
+	}
 	rep := run(t, &r, s)
 	if rep.Summary.Failed != 3 || rep.Cases[0].Error != "model exploded" || rep.Cases[0].Checks[0].Name != "turn" {
 		t.Errorf("cases %+v", rep.Cases)
 	}
 
 	// A run that cannot go on is recorded failed, with why.
-	r.Agent = func(context.Context, agent.Retriever, agent.Business) (agent.Responder, error) { return nil, errors.New("no model") }
+	r.Agent = func(context.Context, agent.Retriever, agent.Business) (agent.Responder, error) {
+		return nil, errors.New("no model")
+	}
 	if _, err := r.Run(ctx, s); err == nil || !strings.Contains(err.Error(), "no model") {
 		t.Fatalf("run: %v", err)
 	}
