@@ -6,44 +6,37 @@ import (
 	"strings"
 
 	"github.com/leadagent/leadagent/crm"
-	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/lexicon"
 )
 
-// Thresholds tune when the offline responder answers and how much it says.
+// Thresholds tune how much the offline responder says.
 type Thresholds struct {
 	// K is how many chunks each search asks for.
 	K int
-	// MinScore drops chunks the retriever scored below it. The scale is the
-	// retriever's own (reciprocal rank fusion gives about 1/61 for a first
-	// place in one list), so the default 0 keeps every chunk returned and
-	// leaves the decision to MinCoverage.
-	MinScore float64
-	// MinCoverage is the share, weighted, of what the question asks for
-	// (its content words, and the kind of fact: a price, a time) that the
-	// chosen sentences must cover for the responder to answer rather than
-	// say it does not know.
-	MinCoverage float64
 	// MaxSegments bounds an SMS reply.
 	MaxSegments int
-	// MaxSentences bounds how many knowledge sentences one answer quotes.
+	// MaxSentences bounds how many knowledge sentences a spoken answer
+	// quotes: a caller cannot re-read them.
 	MaxSentences int
 }
 
-// DefaultThresholds are tuned on the demo business's knowledge and the
-// lead questions in the tests.
+// DefaultThresholds: ten chunks are more than most questions need and
+// few enough to rate every sentence of them in well under a millisecond.
 func DefaultThresholds() Thresholds {
-	return Thresholds{K: 8, MinScore: 0, MinCoverage: 0.55, MaxSegments: 2, MaxSentences: 3}
+	return Thresholds{K: 10, MaxSegments: 2, MaxSentences: 2}
 }
 
 // Offline answers leads from the business's knowledge without a language
-// model: it quotes the sentences of the best retrieved chunks that answer
-// the question. It is safe for concurrent use.
+// model: it quotes the part of a retrieved chunk that answers the
+// question (see answer.go), and says so plainly when none does. It is
+// safe for concurrent use.
 type Offline struct {
 	retriever  Retriever
 	business   Business
 	thresholds Thresholds
 	classifier Classifier
-	chunks     *chunkCache
+	lex        *lexicon.Lexicon
+	units      *unitCache
 }
 
 var _ Responder = (*Offline)(nil)
@@ -54,8 +47,9 @@ const offlineModel = "offline"
 // NewOffline returns the offline responder for business b, searching r,
 // reading intent with NewIntentClassifier.
 func NewOffline(r Retriever, b Business) *Offline {
+	lex := lexicon.Default()
 	return &Offline{retriever: r, business: b, thresholds: DefaultThresholds(), classifier: NewIntentClassifier(),
-		chunks: newChunkCache(4096)}
+		lex: lex, units: newUnitCache(lex, 4096)}
 }
 
 // WithClassifier returns a copy of o that reads intent signals with c;
@@ -75,9 +69,6 @@ func (o *Offline) WithThresholds(t Thresholds) *Offline {
 	d := DefaultThresholds()
 	if t.K <= 0 {
 		t.K = d.K
-	}
-	if t.MinCoverage <= 0 {
-		t.MinCoverage = d.MinCoverage
 	}
 	if t.MaxSegments <= 0 {
 		t.MaxSegments = d.MaxSegments
@@ -146,49 +137,12 @@ func (o *Offline) reply(ctx context.Context, in TurnInput, text string, sig Sign
 		return o.finish(o.acknowledge(), OutcomeAsked, nil), 1, nil
 	}
 
-	queries := queriesFor(text, in.History)
-	if len(topicNeeds(queries[0].needs)) == 0 {
+	q := withHistory(o.lex, readQuestion(o.lex, text), in.History)
+	if len(q.terms) == 0 {
 		// "How much is it?" with nothing named before: ask what about.
-		return o.finish(clarify(queries[0].needs), OutcomeAsked, nil), 1, nil
+		return o.finish(clarify(q.kind), OutcomeAsked, nil), 1, nil
 	}
-	for _, q := range queries {
-		results, err := o.retriever.Search(ctx, q.text, o.thresholds.K)
-		if err != nil {
-			return Reply{}, 0, fmt.Errorf("offline turn: search knowledge: %w", err)
-		}
-		if a, ok := o.choose(results, q, in.Channel); ok {
-			reply := o.withQuestion(in, a)
-			return o.finish(reply, OutcomeAnswered, a.citations), o.answerCoverage(results, q, a), nil
-		}
-	}
-	return o.finish(o.unknown(), OutcomeUnknown, nil), 0, nil
-}
-
-// answerCoverage is the share of what q asks that the sentences of answer
-// a cover, as choose measured it: the quoted sentences with their FAQ
-// questions, list intros and headings.
-func (o *Offline) answerCoverage(results []knowledge.Result, q query, a answer) float64 {
-	total := 0.0
-	for _, n := range q.needs {
-		total += n.weight
-	}
-	if total == 0 {
-		return 0
-	}
-	cited := map[int64]bool{}
-	for _, id := range a.citations {
-		cited[id] = true
-	}
-	var quoted []candidate
-	for _, c := range o.candidates(results, q.needs, total, q.capability) {
-		if cited[c.chunkID] && strings.Contains(a.text, FoldGSM(strings.TrimSuffix(ensureStop(c.text), "."))) {
-			quoted = append(quoted, c)
-		}
-	}
-	if len(quoted) == 0 {
-		return 0
-	}
-	return min(1, coverage(quoted, q.needs, total))
+	return o.answer(ctx, in, q)
 }
 
 // finish fits the text to the channel and fills in the reply.
@@ -196,7 +150,7 @@ func (o *Offline) finish(text string, outcome Outcome, citations []int64) Reply 
 	text = TrimToSegments(text, o.thresholds.MaxSegments)
 	if text == "" {
 		// Only a single word longer than the budget trims to nothing.
-		text, outcome, citations = TrimToSegments(o.unknown(), o.thresholds.MaxSegments), OutcomeUnknown, nil
+		text, outcome, citations = TrimToSegments(o.unknown(nil), o.thresholds.MaxSegments), OutcomeUnknown, nil
 	}
 	n, _ := Segments(text)
 	return Reply{Text: text, Outcome: outcome, Citations: citations, Segments: n}
@@ -250,25 +204,50 @@ func (o *Offline) nextSteps() string {
 }
 
 // clarify asks what a message without a topic is about.
-func clarify(needs []need) string {
-	for _, n := range needs {
-		switch n.alts[0] {
-		case cuePrice:
-			return "Happy to help with pricing. Which service are you asking about?"
-		case cueTime, cueDuration:
-			return "Happy to help. Which service or appointment are you asking about?"
-		}
+func clarify(k kind) string {
+	switch k {
+	case kindPrice:
+		return "Happy to help with pricing. Which service are you asking about?"
+	case kindTime, kindDuration:
+		return "Happy to help. Which service or appointment are you asking about?"
 	}
-	return "Happy to help! What do you need help with at your home?"
+	return "Happy to help! What can I help you with?"
 }
 
-// unknown says plainly that the knowledge has no answer and offers a person.
-func (o *Offline) unknown() string {
-	s := "Sorry, I don't have that information and I don't want to guess. Someone from " + o.businessName() + " will follow up with you."
+// unknownTexts say plainly that the knowledge has no answer, in words
+// that change from one time to the next in a conversation, and what
+// happens next: a person follows up. %s is the business's name.
+var unknownTexts = []string{
+	"Sorry, I don't have that information and I don't want to guess. Someone from %s will follow up with you.",
+	"That's not something I can answer from what I have, so I've noted your question for the team at %s, and a person will get back to you.",
+	"I'm not sure about that one, and I'd rather not guess. I'll pass your question to someone at %s who can answer it.",
+}
+
+// unknown says plainly that the knowledge has no answer and what happens
+// next, in words not yet used in this conversation.
+func (o *Offline) unknown(history []Message) string {
+	pick := 0
+	for i := range unknownTexts {
+		pick = i
+		if !saidBefore(history, fmt.Sprintf(unknownTexts[i], o.businessName())) {
+			break
+		}
+	}
+	s := fmt.Sprintf(unknownTexts[pick], o.businessName())
 	if o.business.Phone != "" {
 		s += " If it's urgent, call " + o.business.Phone + "."
 	}
 	return s
+}
+
+// saidBefore reports whether the agent wrote text earlier in history.
+func saidBefore(history []Message, text string) bool {
+	for _, m := range history {
+		if m.From == FromAI && strings.Contains(m.Text, text) {
+			return true
+		}
+	}
+	return false
 }
 
 // hello greets the lead by first name when their name looks like one:

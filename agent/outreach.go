@@ -64,6 +64,10 @@ func (o *Offline) followUp(in TurnInput) Reply {
 	return o.finish(body, OutcomeAsked, nil)
 }
 
+// defaultQualifyingQuestion moves a first touch towards a person without
+// assuming what the business sells.
+const defaultQualifyingQuestion = "When is a good time for someone from our team to reach you?"
+
 func lowerFirst(s string) string {
 	if s == "" {
 		return s

@@ -3,6 +3,8 @@ package agent
 import (
 	"regexp"
 	"strings"
+
+	"github.com/leadagent/leadagent/lexicon"
 )
 
 // intent is what kind of message the lead sent, as far as the offline
@@ -56,7 +58,7 @@ func classify(text string, lead Lead) intent {
 		anchor = anchor || smallTalkAnchors[w] || isLaughter(w)
 		thanks = thanks || thanksWords[w]
 	}
-	if !anchor || len(questionNeeds(strings.Join(rest, " "))) > 0 {
+	if !anchor || len(termsOf(lexicon.Default(), normalize(strings.Join(rest, " ")), 1)) > 0 {
 		return intentQuestion
 	}
 	if thanks {

@@ -17,6 +17,9 @@ type passage struct {
 	pos     int    // order within the chunk
 	heading string // the Markdown or HTML heading above it in the chunk
 	context string // the FAQ question or list intro it answers
+	// question: context is an FAQ question (else a list intro, or none).
+	question bool
+	item     bool // a list item or table row
 }
 
 var (
@@ -207,12 +210,54 @@ func parsePassages(content string) []passage {
 			p.addLine(lineQuestion, cleanLine(reFAQQuestion.ReplaceAllString(raw, "")))
 		case reFAQAnswer.MatchString(raw):
 			p.addLine(lineAnswer, stripLineMarks(reFAQAnswer.ReplaceAllString(raw, "")))
+		case plainHeading(raw, i == 0 || strings.TrimSpace(lines[i-1]) == "", i+1 == len(lines) || strings.TrimSpace(lines[i+1]) == ""):
+			p.pending = false
+			p.breakParagraph()
+			p.heading = CleanInline(reSubject.ReplaceAllString(raw, ""))
 		default:
 			p.addLine(lineProse, stripLineMarks(raw))
 		}
 	}
 	p.breakParagraph()
 	return p.out
+}
+
+var reSubject = regexp.MustCompile(`(?i)^(?:subject|re|title)\s*:\s*`)
+
+// plainHeading reports whether a line of plain text is a heading: an
+// e-mail's subject, a line in capitals ("WHAT TO BRING"), or a short
+// line in title case standing alone ("Our Warranties"). Markdown and HTML
+// mark theirs.
+func plainHeading(line string, blankBefore, blankAfter bool) bool {
+	if reSubject.MatchString(line) && !strings.HasSuffix(line, ".") {
+		return true
+	}
+	ws := strings.Fields(line)
+	if len(ws) == 0 || len(ws) > 10 || strings.ContainsAny(line[len(line)-1:], ".!?:;,") {
+		return false
+	}
+	letters, upper := 0, 0
+	for _, r := range line {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	if letters >= 4 && upper == letters {
+		return true
+	}
+	if !blankBefore || !blankAfter || len(ws) > 6 || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
+		return false
+	}
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLetter(r) && !unicode.IsUpper(r) && len(w) > 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // passageBuilder accumulates the lines of one paragraph and emits its
@@ -226,6 +271,9 @@ type passageBuilder struct {
 	intro    string   // a list intro ("Common repairs:") above the items
 	rowStart int      // index in out of the last table row, when hasRow
 	hasRow   bool
+	// lastCells are the last row's cells; header, the current table's
+	// column names.
+	lastCells, header []string
 	// pending: a question or list intro was set and nothing has followed
 	// it yet, so a blank line does not end it.
 	pending bool
@@ -246,8 +294,18 @@ func (b *passageBuilder) emit(text string) {
 	if text == "" || !hasLetterOrDigit(text) {
 		return
 	}
-	b.out = append(b.out, passage{text: text, para: b.para, pos: len(b.out), heading: b.heading, context: b.context()})
+	b.out = append(b.out, passage{text: text, para: b.para, pos: len(b.out), heading: b.heading, context: b.context(),
+		question: b.question != ""})
 	b.pending = false
+}
+
+// emitItem emits a list item or table row.
+func (b *passageBuilder) emitItem(text string) {
+	n := len(b.out)
+	b.emit(text)
+	if len(b.out) > n {
+		b.out[n].item = true
+	}
 }
 
 // flushProse emits the sentences of the prose lines gathered so far. A
@@ -316,7 +374,7 @@ func (b *passageBuilder) addLine(kind lineKind, text string) {
 		b.prose = append(b.prose, text)
 	case lineItem:
 		b.flushProse()
-		b.emit(ensureStop(text))
+		b.emitItem(ensureStop(text))
 	default:
 		if b.intro != "" {
 			// Prose after a list ends the list.
@@ -329,37 +387,50 @@ func (b *passageBuilder) addLine(kind lineKind, text string) {
 func (b *passageBuilder) addTableRow(raw string) {
 	b.flushProse()
 	cells := strings.Split(strings.Trim(raw, "|"), "|")
-	var keep []string
-	for _, c := range cells {
-		if c = cleanLine(c); c != "" {
-			keep = append(keep, c)
-		}
+	for i, c := range cells {
+		cells[i] = cleanLine(c)
 	}
-	var text string
-	switch len(keep) {
-	case 0:
-		return
-	case 1:
-		text = keep[0]
-	case 2:
-		text = keep[0] + ": " + keep[1]
-	default:
-		text = keep[0] + ": " + strings.Join(keep[1:], ", ")
-	}
-	b.rowStart, b.hasRow = len(b.out), true
-	b.emit(ensureStop(text))
+	b.rowStart, b.hasRow, b.lastCells = len(b.out), true, cells
+	b.emitItem(ensureStop(tableRow(cells, b.header)))
 }
 
+// tableRow reads a row as a sentence: its first cell, then the others.
+// With more than two columns each value says which column it is in
+// ("2 movers: $139 per hour (Monday to Friday), $159 per hour (Saturday)"),
+// since a price without its column answers nothing.
+func tableRow(cells, header []string) string {
+	var keep []string
+	for i, c := range cells {
+		if c == "" {
+			continue
+		}
+		if i > 0 && len(cells) > 2 && i < len(header) && header[i] != "" && !strings.EqualFold(header[i], c) {
+			c += " (" + header[i] + ")"
+		}
+		keep = append(keep, c)
+	}
+	switch len(keep) {
+	case 0:
+		return ""
+	case 1:
+		return keep[0]
+	}
+	return keep[0] + ": " + strings.Join(keep[1:], ", ")
+}
+
+// dropLastTableRow drops the row above a table's rule: it was the header,
+// and it names the columns of the rows below.
 func (b *passageBuilder) dropLastTableRow() {
 	if b.hasRow && b.rowStart < len(b.out) {
 		b.out = b.out[:b.rowStart]
+		b.header = b.lastCells
 	}
 	b.hasRow = false
 }
 
 func (b *passageBuilder) breakParagraph() {
 	b.flushProse()
-	b.hasRow = false
+	b.hasRow, b.header = false, nil
 	if b.pending {
 		return
 	}

@@ -1,0 +1,477 @@
+package agent
+
+import (
+	"context"
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/leadagent/leadagent/knowledge"
+)
+
+// This file rates the units of the retrieved chunks against a question
+// and picks the one to quote, or finds that none answers.
+
+// How far a word met only around a unit counts: in the FAQ question it
+// answers (in full when the unit opens the answer), the list intro above
+// it, its headings, its document's title; a synonym or a related word;
+// a likely typo of a word it has.
+const (
+	creditAnswered    = 0.9
+	creditContext     = 0.7
+	creditHeading     = 0.6
+	creditHeadingItem = 0.8
+	creditTitle       = 0.4
+	creditRelated     = 0.6
+	creditRelCtx      = 0.4
+	creditTypo        = 0.8
+)
+
+// rated is a unit with how well it answers a question.
+type rated struct {
+	f        unitFeatures
+	u        *unit
+	result   knowledge.Result
+	rank     int
+	coverage float64 // weighted share of the question's words met
+	own      float64 // the same, of the lead's own words only (-1: none)
+	focus    float64 // how far the heaviest own word is met (-1: none)
+	// absent is the weight of the heaviest word the lead asks about that
+	// no retrieved chunk has: the knowledge does not speak of it.
+	absent float64
+	score  float64
+}
+
+// match is how far u meets t, 0..1.
+func match(t term, u *unit) float64 {
+	if u.textKeys[t.key] {
+		return 1
+	}
+	for _, k := range t.implied {
+		if u.textKeys[k] {
+			return 1
+		}
+	}
+	best := 0.0
+	switch {
+	case u.ctxKeys[t.key] && u.answers:
+		best = creditAnswered
+	case u.ctxKeys[t.key]:
+		best = creditContext
+	case u.headKeys[t.key] && u.item:
+		// A list item or table row is plainly about its section.
+		best = creditHeadingItem
+	case u.headKeys[t.key]:
+		best = creditHeading
+	case u.titleKeys[t.key]:
+		best = creditTitle
+	}
+	if t.phrase || best >= creditRelated {
+		return best
+	}
+	for _, a := range t.alts {
+		switch {
+		case u.textKeys[a]:
+			return max(best, creditRelated)
+		case u.ctxKeys[a] || u.headKeys[a]:
+			best = max(best, creditRelCtx)
+		}
+	}
+	if len(t.word) >= 5 && !u.rawWords[t.word] {
+		for w := range u.rawWords {
+			if typo(t.word, w) {
+				return max(best, creditTypo)
+			}
+		}
+	}
+	return best
+}
+
+// typo reports whether a and b differ by one edit, or share a long start
+// ("chnge" and "change", "reccomend" and "recommend").
+func typo(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 || a[0] != b[0] {
+		return false
+	}
+	// One edit: skip the first difference in each way and compare the rest.
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		return a[i+1:] == b[i+1:] || i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}
+
+// weights returns each term's weight for these results.
+func weights(q question, _ [][]unit) []float64 {
+	out := make([]float64, len(q.terms))
+	for i, t := range q.terms {
+		out[i] = t.weight
+	}
+	return out
+}
+
+// focusTerm returns the index of the word a question is most about: the
+// heaviest of the lead's own asked words, leaving out those that only
+// frame it ("cost") and unknown words no retrieved chunk has (a typo, a
+// filler, a name), or -1.
+func focusTerm(q question, w []float64, units [][]unit) int {
+	focus := -1
+	for i, t := range q.terms {
+		if t.background || t.aside || t.phrase || t.cue {
+			continue
+		}
+		if !t.known && !anyHas(units, t.key) {
+			continue
+		}
+		if focus < 0 || w[i] > w[focus] {
+			focus = i
+		}
+	}
+	return focus
+}
+
+// anyMeets reports whether any unit meets t at all.
+func anyMeets(units [][]unit, t term) bool {
+	for _, us := range units {
+		for k := range us {
+			if match(t, &us[k]) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func anyHas(units [][]unit, key string) bool {
+	for _, us := range units {
+		for k := range us {
+			if u := &us[k]; u.textKeys[key] || u.ctxKeys[key] || u.headKeys[key] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TermCounter is implemented by a Retriever that can say how common words
+// are in the knowledge it searches: how many of its chunks hold each word
+// (any inflection), and how many chunks there are. The offline responder
+// then also weighs a lead's words by how much they tell the business's
+// chunks apart: in a dentist's knowledge "appointment" is everywhere and
+// "bring" in one section.
+type TermCounter interface {
+	TermCounts(ctx context.Context, words []string) (counts map[string]int, chunks int, err error)
+}
+
+// rarity returns each term's inverse document frequency in the
+// knowledge, scaled to 0..1, or nil when counts are unknown.
+func rarity(q question, counts map[string]int, chunks int) []float64 {
+	if chunks < 2 {
+		return nil
+	}
+	top := math.Log(float64(chunks) + 1)
+	out := make([]float64, len(q.terms))
+	for i, t := range q.terms {
+		df, ok := counts[t.word]
+		if !ok || t.phrase {
+			out[i] = 0.5
+			continue
+		}
+		out[i] = math.Log((float64(chunks)+1)/(float64(df)+1)) / top
+	}
+	return out
+}
+
+// rate scores every unit of the results for q. qvec is the question's
+// local embedding (nil leaves the similarity feature 0); idf, each term's
+// rarity in the knowledge (nil leaves rare coverage 0).
+func rate(q question, results []knowledge.Result, cache *unitCache, history []Message, qvec []float32, idf []float64) []rated {
+	units := make([][]unit, len(results))
+	for i, r := range results {
+		units[i] = cache.of(r)
+	}
+	w := weights(q, units)
+	focus := focusTerm(q, w, units)
+	absent := 0.0
+	for i, t := range q.terms {
+		if t.background || t.aside || t.cue || t.phrase || !t.known || t.comparative || isNumber(t.word) {
+			continue
+		}
+		// A synonym is not enough to say the knowledge speaks of it:
+		// "clear gutters" is not "clean gutters".
+		lit := t
+		lit.alts = nil
+		if !anyMeets(units, lit) {
+			absent = max(absent, w[i])
+		}
+	}
+	said := agentSaid(history)
+	qkeys := map[string]bool{}
+	for _, t := range q.terms {
+		qkeys[t.key] = true
+		for _, k := range t.implied {
+			qkeys[k] = true
+		}
+	}
+	said1 := map[string]bool{}
+	for _, t := range q.terms {
+		if !t.background {
+			said1[t.key] = true
+			for _, k := range t.implied {
+				said1[k] = true
+			}
+		}
+	}
+	topScore := 0.0
+	if len(results) > 0 {
+		topScore = results[0].Score
+	}
+	var out []rated
+	for ri, r := range results {
+		for k := range units[ri] {
+			u := &units[ri][k]
+			x := rated{u: u, result: r, rank: ri, own: -1, focus: -1, absent: absent}
+			var sum, total, ownSum, ownTotal, about, asked, askedText, faqCtx, bgSum, bgTotal, rareSum, rareTotal float64
+			for i, t := range q.terms {
+				m := match(t, u)
+				sum += w[i] * m
+				total += w[i]
+				if idf != nil && !t.background {
+					rw := idf[i] * w[i] / max(t.base, 0.01)
+					rareSum += rw * m
+					rareTotal += rw
+				}
+				if t.background {
+					bgSum += w[i] * m
+					bgTotal += w[i]
+				} else {
+					ownSum += w[i] * m
+					ownTotal += w[i]
+				}
+				if !t.background && !t.aside && !t.cue {
+					asked += w[i]
+					if u.textKeys[t.key] {
+						askedText += w[i]
+					}
+					if u.ctxKeys[t.key] || u.headKeys[t.key] || u.titleKeys[t.key] {
+						about += w[i]
+					}
+					if u.ctxKeys[t.key] {
+						faqCtx += w[i]
+					}
+				}
+				if i == focus {
+					x.focus = m
+				}
+			}
+			f := &x.f
+			if total > 0 {
+				x.coverage = sum / total
+			}
+			if ownTotal > 0 {
+				x.own = ownSum / ownTotal
+				f[fOwn] = x.own
+			}
+			f[fCoverage] = x.coverage
+			if rareTotal > 0 {
+				f[fRareCoverage] = rareSum / rareTotal
+			}
+			if asked > 0 {
+				f[fAskedText] = askedText / asked
+				f[fAbout] = about / asked
+				if u.answers {
+					f[fAnswersFAQ] = faqCtx / asked
+				}
+			}
+			if bgTotal > 0 {
+				f[fBackground] = bgSum / bgTotal
+			}
+			f[fFocus] = max(0, x.focus)
+			f[fKindMissing] = b2f(!u.facts.has(q.kind))
+			f[fLeans] = b2f(u.leans)
+			f[fQuote] = b2f(isQuotation(u.text))
+			f[fSaid] = b2f(said(u.text))
+			f[fExtraSentences] = float64(u.n - 1)
+			f[fLength] = float64(len(u.text)) / 300
+			f[fRank] = 1 - float64(ri)/float64(len(results))
+			if topScore > 0 {
+				f[fRetrieval] = r.Score / topScore
+			}
+			f[fItem] = b2f(u.item)
+			f[fLabel] = labelShare(u, said1)
+			f[fPrecision] = precision(u, qkeys)
+			if qvec != nil && u.vec != nil {
+				f[fSimilarity] = cosine(qvec, u.vec)
+			}
+			x.score = f.score()
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// labelShare is the largest share, by weight, of one of a unit's labels
+// (its FAQ question, list intro or nearest heading) that the lead's words
+// say: "what do I need to bring?" says all of the heading "What to bring".
+func labelShare(u *unit, keys map[string]bool) float64 {
+	best := 0.0
+	for _, l := range u.labels {
+		var have, total float64
+		for _, k := range l {
+			total += k.weight
+			if keys[k.key] {
+				have += k.weight
+			}
+		}
+		if total > 0 {
+			best = max(best, have/total)
+		}
+	}
+	return best
+}
+
+// precision is the share of a unit's own words that the question (with
+// its earlier turns) has: a unit about what was asked says little else.
+func precision(u *unit, qkeys map[string]bool) float64 {
+	if len(u.textKeys) == 0 {
+		return 0
+	}
+	n := 0
+	for k := range u.textKeys {
+		if qkeys[k] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(u.textKeys))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func cosine(a, b []float32) float64 {
+	var dot float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+	}
+	return dot
+}
+
+// agentSaid returns a test of whether the agent already said a text in
+// the conversation: a follow-up wants what comes next, not the same again.
+func agentSaid(history []Message) func(string) bool {
+	var said []string
+	for _, m := range history {
+		if m.From == FromAI {
+			said = append(said, strings.ToLower(m.Text))
+		}
+	}
+	return func(text string) bool {
+		t := strings.ToLower(strings.TrimSuffix(text, "."))
+		for _, s := range said {
+			if len(t) > 20 && strings.Contains(s, t) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// decision returns the features of the decision to quote x, the best
+// of rs, for q.
+func decision(q question, x rated, rs []rated) decisionFeatures {
+	var d decisionFeatures
+	d[dBias] = 1
+	d[dScore] = x.score
+	d[dOwn] = max(0, x.own)
+	d[dFocus] = max(0, x.focus)
+	d[dAbsent] = x.absent
+	d[dKindMissing] = x.f[fKindMissing]
+	d[dFollowUp] = b2f(q.followUp)
+	d[dCoverage] = x.coverage
+	second := math.Inf(-1)
+	for _, y := range rs {
+		if y.result.ChunkID != x.result.ChunkID && y.score > second {
+			second = y.score
+		}
+	}
+	if !math.IsInf(second, -1) {
+		d[dMargin] = x.score - second
+	}
+	d[dSimilarity] = x.f[fSimilarity]
+	return d
+}
+
+// answerProbability is the probability at or above which the best unit is
+// quoted; below it the responder says it does not know.
+const answerProbability = 0.5
+
+// kindMet: a question that asks for a price, a time or a duration is
+// answered only by a unit that states one.
+func (q question) kindMet(u *unit) bool {
+	return u.facts.has(q.kind)
+}
+
+// isFollowUpOnly: the lead's own words name nothing (all weight is in the
+// earlier turns').
+func isFollowUpOnly(q question) bool {
+	own := 0.0
+	for _, t := range q.terms {
+		if !t.background {
+			own += t.weight
+		}
+	}
+	return own < 0.5
+}
+
+// best returns the best unit that fits the budget, and whether one does.
+func best(rs []rated, fitsBudget func(string) bool) (rated, bool) {
+	var top rated
+	found := false
+	for _, x := range rs {
+		if !fitsBudget(x.u.text) {
+			continue
+		}
+		if !found || x.score > top.score || x.score == top.score && len(x.u.text) < len(top.u.text) {
+			top, found = x, true
+		}
+	}
+	return top, found
+}
+
+// questionParts splits a message that asks two things ("do you pull the
+// permit? and is the tear-off extra") into its questions; a message that
+// asks one thing is one part.
+func questionParts(norm string) []string {
+	var parts []string
+	for _, s := range strings.SplitAfter(norm, "?") {
+		if s = strings.TrimSpace(s); len(words(s)) >= 2 {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 1 {
+		// "do you do oil changes on saturdays and do i need an appointment"
+		if i := reSecondQuestion.FindStringIndex(parts[0]); i != nil && i[0] > 10 {
+			parts = []string{parts[0][:i[0]], parts[0][i[0]:]}
+		}
+	}
+	return parts
+}
+
+// reSecondQuestion finds where a second question starts in a message
+// without question marks.
+var reSecondQuestion = regexp.MustCompile(`\s(?:and|also|plus|,)\s+(?:also\s+)?(?:do|does|did|is|are|can|could|will|would|what|how|when|where|who|what's)\s`)

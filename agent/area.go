@@ -1,0 +1,145 @@
+package agent
+
+import (
+	"regexp"
+	"strings"
+)
+
+// This file answers "do you come out to <place>?" when the knowledge does
+// not name the place. A business's knowledge lists where it works; a town
+// it does not list is, as far as the assistant can tell, outside it, and
+// saying so with the list is the answer a person at the desk would give.
+
+// reAreaAsk is a message asking whether the business works somewhere.
+var reAreaAsk = regexp.MustCompile(`\b(?:serve[sd]?|service|servicing|cover(?:s|ed)?|come (?:out|over|up|down|to)|go (?:out|as far)|travel|work (?:in|out|up|down|over)|areas?|that far|this far|out there|out here|house calls?|home visits?|tow(?:s|ing|ed)?|deliver|do (?:moves|jobs|work|roofs|repairs)|sell (?:homes|houses)|help (?:her|him|them|us|me) (?:find|buy|sell)|local moves|move (?:a|my|our|the|from|to))\b`)
+
+// placeIntro are the words a place follows: "out to aurora", "in castle
+// rock", "from mesa", "cover pflugerville"; "is buckeye in your area" is
+// read apart (reIsPlaceIn).
+var placeIntro = wordSet(`in to from near around cover serve service`)
+
+var reIsPlaceIn = regexp.MustCompile(`\bis ([a-z][a-z'.-]*(?: [a-z][a-z'.-]*){0,2}) (?:in|within|part of) (?:your|the)\b`)
+
+// notPlaces are words that follow "in", "to" or "from" without naming a
+// place: times, and what a lead says of their own things.
+var notPlaces = wordSet(`january february march april may june july august september october november december
+	monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight morning afternoon evening
+	night week weekend month year spring summer fall autumn winter time advance person line town city area
+	general total addition order case fact stock`)
+
+// usStates are the abbreviations leads write after a town ("austin tx").
+var usStates = map[string]string{"al": "Alabama", "ak": "Alaska", "az": "Arizona", "ar": "Arkansas", "ca": "California",
+	"co": "Colorado", "ct": "Connecticut", "de": "Delaware", "fl": "Florida", "ga": "Georgia", "hi": "Hawaii", "id": "Idaho",
+	"il": "Illinois", "in": "Indiana", "ia": "Iowa", "ks": "Kansas", "ky": "Kentucky", "la": "Louisiana", "me": "Maine",
+	"md": "Maryland", "ma": "Massachusetts", "mi": "Michigan", "mn": "Minnesota", "ms": "Mississippi", "mo": "Missouri",
+	"mt": "Montana", "ne": "Nebraska", "nv": "Nevada", "nh": "New Hampshire", "nj": "New Jersey", "nm": "New Mexico",
+	"ny": "New York", "nc": "North Carolina", "nd": "North Dakota", "oh": "Ohio", "ok": "Oklahoma", "or": "Oregon",
+	"pa": "Pennsylvania", "ri": "Rhode Island", "sc": "South Carolina", "sd": "South Dakota", "tn": "Tennessee",
+	"tx": "Texas", "ut": "Utah", "vt": "Vermont", "va": "Virginia", "wa": "Washington", "wv": "West Virginia",
+	"wi": "Wisconsin", "wy": "Wyoming"}
+
+// place is a place a lead named.
+type place struct {
+	name  string // as written, lower case: "castle rock"
+	state string // the state written after it, spelt out ("Texas"), if any
+}
+
+// placesAsked returns the places a message asks the business to work in,
+// or none when it does not ask that.
+func placesAsked(norm string) []place {
+	if !reAreaAsk.MatchString(norm) {
+		return nil
+	}
+	var out []place
+	seen := map[string]bool{}
+	add := func(ws []string) {
+		var name []string
+		state := ""
+		for _, w := range ws {
+			w = strings.Trim(w, ".'")
+			if s, ok := usStates[w]; ok && len(name) > 0 {
+				state = s
+				break
+			}
+			if isStop(w) || notPlaces[w] || isNumber(w) || reAreaAsk.MatchString(w) || len(name) == 3 {
+				break
+			}
+			name = append(name, w)
+		}
+		if len(name) == 0 || len(name) == 1 && len(name[0]) < 3 {
+			return
+		}
+		if p := strings.Join(name, " "); !seen[p] {
+			seen[p] = true
+			out = append(out, place{name: p, state: state})
+		}
+	}
+	if m := reIsPlaceIn.FindStringSubmatch(norm); m != nil {
+		add(strings.Fields(m[1]))
+	}
+	ws := strings.Fields(strings.Map(func(r rune) rune {
+		if r == ',' || r == '?' || r == '!' || r == ';' || r == ':' {
+			return ' '
+		}
+		return r
+	}, norm))
+	for i, w := range ws {
+		if placeIntro[w] || w == "as" && i+2 < len(ws) && ws[i+1] == "far" && ws[i+2] == "as" {
+			j := i + 1
+			if w == "as" {
+				j = i + 3
+			}
+			if j < len(ws) {
+				add(ws[j:min(len(ws), j+4)])
+			}
+		}
+	}
+	return out
+}
+
+// mentions reports whether text names the place, whole words, any case.
+func mentions(text string, p place) bool {
+	re, err := regexp.Compile(`(?i)\b` + regexp.QuoteMeta(p.name) + `\b`)
+	if err != nil {
+		return false
+	}
+	if re.MatchString(text) {
+		return true
+	}
+	return p.state != "" && strings.Contains(strings.ToLower(text), strings.ToLower(p.state))
+}
+
+// displayPlace writes a place as a town is written: "Castle Rock".
+func displayPlace(p place) string {
+	ws := strings.Fields(p.name)
+	for i, w := range ws {
+		ws[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	s := strings.Join(ws, " ")
+	if p.state != "" {
+		s += ", " + p.state
+	}
+	return s
+}
+
+// areaClause returns the sentence or clause of a service-area description
+// that names p ("The tow program does not cover Buckeye, ..."), or "".
+func areaClause(area string, p place) string {
+	for _, s := range SplitSentences(area) {
+		for _, c := range strings.Split(s, ";") {
+			if mentions(c, p) {
+				return ensureStop(strings.TrimSpace(c))
+			}
+		}
+	}
+	return ""
+}
+
+// isAreaUnit reports whether a unit describes where the business works:
+// area words in it or around it, and a list of names.
+func isAreaUnit(u *unit) bool {
+	around := u.text + " " + u.context
+	return reAreaWords.MatchString(around) && (isBareList(u.text) || strings.Count(u.text, ",") >= 2)
+}
+
+var reAreaWords = regexp.MustCompile(`(?i)\b(?:serve[sd]?|service area|areas?|towns?|cities|city|communities|counties|county|neighborhoods|suburbs|zones?|metro|we (?:cover|work in|go))\b`)

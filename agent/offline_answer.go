@@ -1,0 +1,249 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/leadagent/leadagent/knowledge"
+)
+
+// answer answers a question from the knowledge: the best unit of the
+// retrieved chunks when it answers well enough (each part of a message
+// that asks two things answered on its own), else, for a town the
+// knowledge does not name, that it is outside the service area, else
+// that the assistant does not know.
+func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, float64, error) {
+	fitsAll := o.budget(in, 1)
+	if parts := questionParts(q.text); len(parts) > 1 && !isFollowUpOnly(q) {
+		half := o.budget(in, len(parts))
+		var texts []string
+		var cites []int64
+		cov := 1.0
+		for _, p := range parts {
+			pq := withHistory(o.lex, readQuestion(o.lex, p), in.History)
+			if len(pq.terms) == 0 {
+				continue
+			}
+			x, ok, err := o.find(ctx, pq, in, half)
+			if err != nil {
+				return Reply{}, 0, err
+			}
+			if !ok {
+				texts = nil
+				break
+			}
+			if !containsText(texts, x.u.text) {
+				texts = append(texts, x.u.text)
+				cites = appendCite(cites, x.result.ChunkID)
+			}
+			cov = min(cov, x.coverage)
+		}
+		if text := strings.Join(texts, " "); len(texts) > 0 && fitsAll(text) {
+			return o.finish(text, OutcomeAnswered, cites), cov, nil
+		}
+	}
+	x, ok, err := o.find(ctx, q, in, fitsAll)
+	if err != nil {
+		return Reply{}, 0, err
+	}
+	if ok {
+		return o.finish(x.u.text, OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
+	}
+	if text, cites, ok, err := o.area(ctx, in, q, fitsAll); err != nil || ok {
+		return o.finish(text, OutcomeAnswered, cites), 1, err
+	}
+	return o.finish(o.unknown(in.History), OutcomeUnknown, nil), 0, nil
+}
+
+// find searches the knowledge for q and returns the best unit that fits,
+// and whether it answers.
+func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(string) bool) (rated, bool, error) {
+	results, err := o.search(ctx, q.searchText())
+	if err != nil {
+		return rated{}, false, err
+	}
+	idf, err := o.rarity(ctx, q)
+	if err != nil {
+		return rated{}, false, err
+	}
+	rs := rate(q, results, o.units, in.History, o.units.question(q.text), idf)
+	x, ok := best(rs, o.unitFilter(in, fits))
+	return x, ok && decision(q, x, rs).probability() >= answerProbability, nil
+}
+
+// rarity returns how rare q's words are in the knowledge, when the
+// retriever can tell, else nil.
+func (o *Offline) rarity(ctx context.Context, q question) ([]float64, error) {
+	tc, ok := o.retriever.(TermCounter)
+	if !ok {
+		return nil, nil
+	}
+	ws := make([]string, 0, len(q.terms))
+	for _, t := range q.terms {
+		if !t.phrase {
+			ws = append(ws, t.word)
+		}
+	}
+	counts, n, err := tc.TermCounts(ctx, ws)
+	if err != nil {
+		return nil, fmt.Errorf("offline turn: count words: %w", err)
+	}
+	return rarity(q, counts, n), nil
+}
+
+func (o *Offline) search(ctx context.Context, query string) ([]knowledge.Result, error) {
+	results, err := o.retriever.Search(ctx, query, o.thresholds.K)
+	if err != nil {
+		return nil, fmt.Errorf("offline turn: search knowledge: %w", err)
+	}
+	return results, nil
+}
+
+// unitFilter is what a unit must be to be quoted on the turn's channel:
+// within the budget, and on a call at most MaxSentences sentences.
+func (o *Offline) unitFilter(in TurnInput, fits func(string) bool) func(string) bool {
+	if in.Channel != ChannelVoice {
+		return fits
+	}
+	return func(text string) bool {
+		return fits(text) && len(SplitSentences(text)) <= o.thresholds.MaxSentences
+	}
+}
+
+// budget returns a test of whether a text fits the channel's budget when
+// the reply is made of parts such texts: on SMS, a share of MaxSegments,
+// leaving room for the AI disclosure on the first turn.
+func (o *Offline) budget(in TurnInput, parts int) func(string) bool {
+	reserve := ""
+	if in.FirstTurn {
+		reserve = "I'm the AI assistant for " + o.businessName() + ". "
+	}
+	return func(text string) bool {
+		if in.Channel == ChannelVoice {
+			return len(text) <= 400/parts
+		}
+		n := len(FoldGSM(reserve + strings.Repeat(text+" ", parts)))
+		return fits(reserve+strings.Repeat(text+" ", parts), o.thresholds.MaxSegments) && n > 0
+	}
+}
+
+// area answers a question about a town the knowledge did not answer for:
+// the unit that names it, else the business's own service-area line that
+// names it, else, when the business says where it works, that the town
+// is not among those places.
+func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(string) bool) (string, []int64, bool, error) {
+	places := placesAsked(q.text)
+	if len(places) == 0 {
+		return "", nil, false, nil
+	}
+	var areaUnit *rated
+	for _, p := range places {
+		query := p.name + " " + p.state + " service area"
+		results, err := o.search(ctx, query)
+		if err != nil {
+			return "", nil, false, err
+		}
+		pq := q
+		pq.terms = append(termsOf(o.lex, normalize(p.name+" "+p.state), 1), q.terms...)
+		rs := rate(pq, results, o.units, in.History, nil, nil)
+		var named []rated
+		for _, x := range rs {
+			if mentions(x.u.text, p) {
+				named = append(named, x)
+			}
+			if isAreaUnit(x.u) && (areaUnit == nil || x.score > areaUnit.score) {
+				x := x
+				areaUnit = &x
+			}
+		}
+		if x, ok := best(named, o.unitFilter(in, fits)); ok {
+			return x.u.text, []int64{x.result.ChunkID}, true, nil
+		}
+		if c := areaClause(o.business.ServiceArea, p); c != "" && fits(c) {
+			return c, nil, true, nil
+		}
+	}
+	if areaUnit == nil && o.business.ServiceArea == "" {
+		return "", nil, false, nil
+	}
+	p := places[len(places)-1]
+	text := "Sorry, " + displayPlace(p) + " isn't in our service area."
+	switch {
+	case areaUnit != nil && fits(text+" "+areaUnit.u.text):
+		return text + " " + areaUnit.u.text, []int64{areaUnit.result.ChunkID}, true, nil
+	case o.business.ServiceArea != "" && fits(text+" We serve "+ensureStop(o.business.ServiceArea)):
+		return text + " We serve " + ensureStop(o.business.ServiceArea), nil, true, nil
+	}
+	return text + " Someone from " + o.businessName() + " can confirm.", nil, true, nil
+}
+
+func containsText(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func appendCite(cites []int64, id int64) []int64 {
+	for _, c := range cites {
+		if c == id {
+			return cites
+		}
+	}
+	return append(cites, id)
+}
+
+// Considered is what the offline responder weighed to answer one message
+// as a whole: every unit of the retrieved chunks with its features. It is
+// for training and measuring the responder's weights (make train), which
+// see the same features a turn does.
+type Considered struct {
+	Units []Candidate
+	q     question
+	rs    []rated
+}
+
+// Candidate is one unit considered.
+type Candidate struct {
+	Text    string
+	ChunkID int64
+	// Features are the unit's features, named by UnitFeatureNames.
+	Features []float64
+	// Fits: the unit fits the turn's channel budget, so it may be quoted.
+	Fits bool
+}
+
+// Consider returns what the offline responder weighs to answer in.Text.
+func (o *Offline) Consider(ctx context.Context, in TurnInput) (Considered, error) {
+	q := withHistory(o.lex, readQuestion(o.lex, in.Text), in.History)
+	results, err := o.search(ctx, q.searchText())
+	if err != nil {
+		return Considered{}, err
+	}
+	idf, err := o.rarity(ctx, q)
+	if err != nil {
+		return Considered{}, err
+	}
+	rs := rate(q, results, o.units, in.History, o.units.question(q.text), idf)
+	fits := o.unitFilter(in, o.budget(in, 1))
+	c := Considered{q: q, rs: rs}
+	for _, x := range rs {
+		c.Units = append(c.Units, Candidate{Text: x.u.text, ChunkID: x.result.ChunkID, Features: append([]float64(nil), x.f[:]...),
+			Fits: fits(x.u.text)})
+	}
+	return c, nil
+}
+
+// Decision returns the features of the decision to quote unit i when the
+// units score scores, named by DecisionFeatureNames.
+func (c Considered) Decision(i int, scores []float64) []float64 {
+	rs := append([]rated(nil), c.rs...)
+	for j := range rs {
+		rs[j].score = scores[j]
+	}
+	d := decision(c.q, rs[i], rs)
+	return d[:]
+}

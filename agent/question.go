@@ -1,0 +1,485 @@
+package agent
+
+import (
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/leadagent/leadagent/lexicon"
+)
+
+// This file reads what a lead's question asks: its words, each weighted by
+// how much it says, and the kind of fact it wants (a price, a time, a
+// duration). Everything here is general English; what the business calls
+// things comes from its knowledge.
+
+// kind is the kind of fact a question wants.
+type kind int
+
+const (
+	kindAny      kind = iota
+	kindPrice         // how much, what does it cost
+	kindDuration      // how long, how many days
+	kindTime          // when, what time, are you open
+	kindNumber        // how many, how old
+)
+
+// term is one word (or run-together phrase) of a question.
+type term struct {
+	word string // as the lead wrote it, lower case
+	key  string // lexicon key
+	// base is how much the word says in English, before the scales of
+	// where it was said (an aside, an earlier turn, a cue word).
+	base float64
+	// alts are the keys of its synonyms and derived words, which meet it
+	// in part.
+	alts   []string
+	weight float64
+	// phrase: several words the lexicon knows as one thing ("water
+	// heater"); its words are terms of their own too.
+	phrase bool
+	// background: from earlier turns, not the lead's new message. It says
+	// what a follow-up is about, not what it asks.
+	background bool
+	// aside: said around the question, not in it ("hail wrecked our roof
+	// last week" before "do you deal with insurance?"): it tells why the
+	// lead asks, and the answer rarely repeats it.
+	aside bool
+	// cue: a word that says what kind of fact is asked ("cost").
+	cue bool
+	// implied are the keys of what the word stands for ("weekday":
+	// Monday to Friday); they meet it in full.
+	implied []string
+	// comparative: "longest", "cheaper".
+	comparative bool
+	// known: an English word the lexicon has (else a name, a typo or the
+	// business's own term).
+	known bool
+}
+
+// question is what one message asks.
+type question struct {
+	text  string // normalised
+	terms []term
+	kind  kind
+	// capability: the lead asks whether the business does something
+	// ("do you do payment plans?").
+	capability bool
+	// followUp: the message leans on earlier turns, whose words joined it.
+	followUp bool
+}
+
+// Weights of a question's words. A word's weight falls with how common it
+// is in ordinary English (WordNet's tag counts): "roof" says more than
+// "get". A number says little of what is asked ("a 2019 corolla").
+const (
+	commonScale    = 20.0
+	numberWeight   = 0.3
+	phraseBonus    = 1.2
+	backgroundLead = 0.5 // an earlier message of the lead's
+	backgroundAI   = 0.35
+	asideWeight    = 0.6
+	offeredTopic   = 0.8 // what the agent's last question offered ("Want details on the warranty?")
+)
+
+// textSpeak spells out how people text. It is general English, not any
+// business's words.
+var textSpeak = map[string]string{
+	"u": "you", "ur": "your", "r": "are", "ya": "you", "yall": "you", "y'all": "you", "pls": "please", "plz": "please",
+	"thx": "thanks", "tho": "though", "thru": "through", "w": "with", "b4": "before", "bc": "because", "cuz": "because",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2day": "today", "2nite": "tonight", "rn": "now",
+	"hw": "how", "wat": "what", "wut": "what", "whats": "what is", "hrs": "hours", "hr": "hour", "mins": "minutes",
+	"wk": "week", "wks": "weeks", "mo": "month", "mos": "months", "yr": "year", "yrs": "years", "appt": "appointment",
+	"appts": "appointments", "info": "information", "approx": "approximately", "n": "and", "im": "i am",
+	"dont": "do not", "cant": "cannot", "wont": "will not", "doesnt": "does not", "isnt": "is not", "didnt": "did not",
+	"ppl": "people", "abt": "about", "bday": "birthday", "chnge": "change", "ok": "ok", "ty": "thanks",
+	"gonna": "going to", "wanna": "want to", "gotta": "have to", "kinda": "kind of", "sorta": "sort of",
+}
+
+// reWhatsTheDamage is the idiom for a price.
+var reWhatsTheDamage = regexp.MustCompile(`\bwhat(?:'s| is|s) the damage\b`)
+
+// twoAsTo are verbs after which a "2" is "to" ("how much to come out").
+var twoAsTo = wordSet(`come go get be do see look make have take pay fix book schedule move start stop call
+	check help find put bring send replace repair install clean change drop pick ship buy sell`)
+
+// normalize lower-cases a message and spells out text speak.
+func normalize(text string) string {
+	text = strings.ToLower(FoldGSM(text))
+	text = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", " and ").Replace(text)
+	text = reWhatsTheDamage.ReplaceAllString(text, "how much")
+	ws := strings.Fields(text)
+	for i, f := range ws {
+		core := strings.Trim(f, ".,!?;:()\"")
+		next := ""
+		if i+1 < len(ws) {
+			next = strings.Trim(ws[i+1], ".,!?;:()\"")
+		}
+		switch {
+		case core == "4" && next != "" && !isNumber(next) && !strings.HasPrefix(next, "$") && next != "of":
+			ws[i] = strings.Replace(f, core, "for", 1)
+		case core == "4" && isNumber(next):
+			ws[i] = strings.Replace(f, core, "for", 1)
+		case core == "2" && twoAsTo[next]:
+			ws[i] = strings.Replace(f, core, "to", 1)
+		default:
+			if s, ok := textSpeak[core]; ok {
+				ws[i] = strings.Replace(f, core, s, 1)
+			}
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+// stopwords carry no topic: function words, and how people frame a
+// question or a text.
+var stopwords = wordSet(`a about above after again all also am an and any anyone anything are aren't as at
+	be because been before being below between both but by can can't cannot could couldn't did didn't do does
+	doesn't doing don't down during each either few for from further get gets getting got had hadn't has hasn't
+	have haven't having he her here hers herself him himself his how i i'd i'll i'm i've if in into is isn't it
+	it's its itself just let let's me might more most must my myself no nor not of off on once only or other ought
+	our ours ourselves out over own same she should shouldn't so some such than that that's the their theirs them
+	themselves then there there's these they they'd they'll they're they've this those through to too under
+	until up upon us very was wasn't we we'd we'll we're we've were weren't what what's where where's which while
+	who who's whom why will with won't would wouldn't you you'd you'll you're you've your yours yourself
+	yourselves hi hello hey hiya howdy yo bye goodbye thanks thank please sure yes yeah yep yup nope ok okay
+	guys guy folks know need needs want wants wanted like wondering wonder question questions ask asking tell
+	also really actually maybe still kind sort thing things something stuff anybody someone somebody one ones
+	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
+	though even ever usually typically generally normally roughly approximately around able hoping hope
+	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea`)
+
+// cueWords ask what kind of fact is wanted ("how much", "what does it
+// cost"): they frame the question, and the answer states a price rather
+// than repeating them.
+var cueWords = wordSet(`cost costs price prices pricing priced charge charges charged fee fees rate rates ballpark
+	expensive cheap afford affordable run runs long soon quickly fast`)
+
+// cueWeight scales a cue word's weight.
+const cueWeight = 0.3
+
+// isStop reports whether a word carries no topic.
+func isStop(w string) bool {
+	return stopwords[w] || len(w) == 1 && !isNumber(w)
+}
+
+var (
+	reAskPrice    = regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bpric(?:e|es|ing|ey)\b|\bcharges?\b|\bfees?\b|\brates?\b|\bballpark\b|\bexpensive\b|\bcheap\b|\bafford|\bwhat'?s the damage\b|\bwhat (?:do|does|would|will) .{1,40}\brun\b|\bper (?:hour|month|week)\b|\bupfront\b|\bdeposit\b|\bpay (?:for|anything|extra|more)\b`)
+	reAskDuration = regexp.MustCompile(`\bhow long\b|\bhow many (?:days|hours|weeks|months|years|minutes)\b|\bhow (?:soon|fast|quickly)\b|\btake long\b|\bhow far (?:ahead|in advance)\b`)
+	reAskTime     = regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bwhat days?\b|\bopen\b|\bhours\b|\bclose[ds]?\b|\bsaturdays?\b|\bsundays?\b|\bweekends?\b|\bevenings?\b|\bmornings?\b|\blate\b|\bearly\b`)
+	reAskNumber   = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
+	reCapability  = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
+)
+
+// kindOf is the kind of fact a normalised message asks for.
+func kindOf(text string) kind {
+	switch {
+	case reAskNumber.MatchString(text):
+		return kindNumber
+	case reAskDuration.MatchString(text):
+		return kindDuration
+	case reAskPrice.MatchString(text):
+		return kindPrice
+	case reAskTime.MatchString(text):
+		return kindTime
+	}
+	return kindAny
+}
+
+// termWeight is how much a word says, by how common it is in English.
+func termWeight(lex *lexicon.Lexicon, w string) float64 {
+	if isNumber(strings.TrimLeft(w, "$")) {
+		return numberWeight
+	}
+	c := float64(lex.Count(w))
+	return 1 / (1 + math.Log1p(c/commonScale))
+}
+
+// readQuestion reads a lead's message.
+func readQuestion(lex *lexicon.Lexicon, text string) question {
+	norm := normalize(text)
+	q := question{text: norm, kind: kindOf(norm), capability: reCapability.MatchString(norm)}
+	asked, aside := askedPart(norm)
+	q.terms = termsOf(lex, asked, 1)
+	if aside != "" && weightOf(q.terms) >= minAskedWeight && !pointsBack(asked) {
+		have := map[string]bool{}
+		for _, t := range q.terms {
+			have[t.key] = true
+		}
+		for _, t := range termsOf(lex, aside, asideWeight) {
+			if !have[t.key] {
+				t.aside = true
+				q.terms = append(q.terms, t)
+			}
+		}
+	} else {
+		q.terms = termsOf(lex, norm, 1)
+	}
+	return q
+}
+
+// minAskedWeight is how much the asked part must say for the rest of a
+// message to count as an aside: "is that something you do?" after a long
+// story asks about the story.
+const minAskedWeight = 0.6
+
+// pointsBack reports whether text points at something named outside it
+// ("do you do house calls out there?", "is that something you do?"): the
+// rest of the message then says what is asked about.
+func pointsBack(text string) bool {
+	for _, w := range words(text) {
+		if anaphora[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func weightOf(ts []term) float64 {
+	sum := 0.0
+	for _, t := range ts {
+		if !t.phrase {
+			sum += t.weight
+		}
+	}
+	return sum
+}
+
+// reQuestionOpener opens a question, in a sentence or after a comma.
+var reQuestionOpener = regexp.MustCompile(`^(?:(?:so|and|but|also|ok|okay|well|um|uh|like|just|hi|hey|hello|hola|yeah)\W+)*(?:what|what's|how|when|where|who|which|why|whats|do|does|did|can|could|is|are|will|would|should|any|anyone|have|has)\b`)
+
+// askedPart splits a message into what it asks (its sentences or clauses
+// that are questions) and the rest. A message without a recognisable
+// question is all asked.
+func askedPart(norm string) (asked, aside string) {
+	var q, rest []string
+	for _, sent := range splitLoose(norm) {
+		// "hail wrecked our roof, do you deal with insurance?", "need a
+		// crown but can't pay it all at once, do you do payment plans":
+		// the question is the clause that opens as one.
+		clauses := strings.Split(sent, ", ")
+		at := -1
+		for i, c := range clauses {
+			if reQuestionOpener.MatchString(c) {
+				at = i
+				break
+			}
+		}
+		switch {
+		case at >= 0:
+			if at > 0 {
+				rest = append(rest, strings.Join(clauses[:at], ", "))
+			}
+			q = append(q, strings.Join(clauses[at:], ", "))
+		case strings.HasSuffix(sent, "?"):
+			q = append(q, sent)
+		default:
+			rest = append(rest, sent)
+		}
+	}
+	if len(q) == 0 || len(rest) == 0 {
+		return norm, ""
+	}
+	return strings.Join(q, " "), strings.Join(rest, " ")
+}
+
+// splitLoose splits lower-case text into sentences at ., ! and ? followed
+// by a space.
+func splitLoose(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if (s[i] == '.' || s[i] == '!' || s[i] == '?') && (i+1 == len(s) || s[i+1] == ' ') {
+			if t := strings.TrimSpace(s[start : i+1]); t != "" {
+				out = append(out, t)
+			}
+			start = i + 1
+		}
+	}
+	if t := strings.TrimSpace(s[start:]); t != "" {
+		out = append(out, t)
+	}
+	return out
+}
+
+// termsOf returns the terms of normalised text, each weighted and scaled
+// by scale, without duplicates.
+func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
+	ws := words(norm)
+	var out []term
+	seen := map[string]bool{}
+	add := func(t term) {
+		if t.key == "" || seen[t.key] {
+			return
+		}
+		seen[t.key] = true
+		out = append(out, t)
+	}
+	for i, w := range ws {
+		w = strings.Trim(w, "'")
+		for n := 3; n >= 2; n-- {
+			if i+n > len(ws) || isStop(ws[i]) || isStop(ws[i+n-1]) {
+				continue
+			}
+			if p, ok := lex.Phrase(ws[i : i+n]...); ok {
+				wt := 0.0
+				for _, x := range ws[i : i+n] {
+					wt = max(wt, termWeight(lex, x))
+				}
+				add(term{word: p, key: p, base: min(1, wt*phraseBonus), weight: min(1, wt*phraseBonus) * scale, phrase: true})
+			}
+		}
+		if isStop(w) {
+			continue
+		}
+		t := term{word: w, key: lex.Key(w), alts: altKeys(lex, w), base: termWeight(lex, w), weight: termWeight(lex, w) * scale, cue: cueWords[w]}
+		if t.cue {
+			t.weight *= cueWeight
+		}
+		t.known = lex.Known(w)
+		for _, x := range strings.Fields(implied[w]) {
+			t.implied = append(t.implied, lex.Key(x))
+		}
+		// "longest", "cheaper": a comparison between things named
+		// before, not a topic of its own.
+		t.comparative = t.known && lex.Lemma(w) != w && (strings.HasSuffix(w, "est") || strings.HasSuffix(w, "er"))
+		add(t)
+	}
+	return out
+}
+
+// altKeys are the keys of a word's synonyms and derived words, single
+// words only: a phrase among synonyms ("put in" for "install") would meet
+// any text with "put".
+func altKeys(lex *lexicon.Lexicon, w string) []string {
+	var out []string
+	seen := map[string]bool{lex.Key(w): true}
+	for _, list := range [][]string{lex.Synonyms(w), lex.Derived(w)} {
+		for _, s := range list {
+			if strings.Contains(s, " ") || isStop(s) {
+				continue
+			}
+			if k := lex.Key(s); !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// implied are what some general words stand for, which knowledge writes
+// out: a weekday is Monday to Friday.
+var implied = map[string]string{
+	"weekday": "monday tuesday wednesday thursday friday", "weekdays": "monday tuesday wednesday thursday friday",
+	"weekend": "saturday sunday", "weekends": "saturday sunday",
+}
+
+// anaphora refer back to something named earlier.
+var anaphora = wordSet(`it its it's that that's this these those them they they're one ones there`)
+
+// followUpOpener starts a message that continues the previous question.
+var followUpOpener = regexp.MustCompile(`^\W*(?:(?:ok(?:ay)?|cool|great|thanks|and|so|also|but|yeah|yes|hmm|oh)\W+)*(?:what about|how about|what if|and|also|same|plus|is that|does that|would that|will that|do they|does it|is it|can i|can we)\b`)
+
+// withHistory folds the earlier turns into a follow-up's question: a
+// message that leans on them ("how much is the metal one?", "and on
+// saturdays?") is about what the lead asked before and what the agent
+// offered last. Their words join as background, weighted less.
+func withHistory(lex *lexicon.Lexicon, q question, history []Message) question {
+	if !isFollowUp(q) || len(history) == 0 {
+		return q
+	}
+	q.followUp = true
+	have := map[string]bool{}
+	for _, t := range q.terms {
+		have[t.key] = true
+	}
+	addAll := func(ts []term) {
+		for _, t := range ts {
+			if !have[t.key] {
+				have[t.key] = true
+				t.background = true
+				q.terms = append(q.terms, t)
+			}
+		}
+	}
+	leads, ais := 0, 0
+	for i := len(history) - 1; i >= 0 && leads+ais < 3; i-- {
+		m := history[i]
+		switch m.From {
+		case FromAI:
+			if ais > 0 {
+				continue
+			}
+			ais++
+			text := strings.TrimSpace(m.Text)
+			if offer := lastQuestion(text); offer != "" {
+				// "Want details on the warranty?": a "yes, how long?" is
+				// about the warranty.
+				addAll(termsOf(lex, normalize(offer), offeredTopic))
+			}
+			addAll(termsOf(lex, normalize(text), backgroundAI))
+		case FromLead:
+			if leads > 0 {
+				continue
+			}
+			leads++
+			addAll(termsOf(lex, normalize(m.Text), backgroundLead))
+		}
+	}
+	if q.kind == kindAny {
+		for i := len(history) - 1; i >= 0; i-- {
+			if history[i].From == FromLead {
+				q.kind = kindOf(normalize(history[i].Text))
+				break
+			}
+		}
+	}
+	return q
+}
+
+// lastQuestion returns the question a message ends with, if any.
+func lastQuestion(text string) string {
+	if !strings.HasSuffix(text, "?") {
+		return ""
+	}
+	sents := SplitSentences(text)
+	return sents[len(sents)-1]
+}
+
+// isFollowUp reports whether a message leans on earlier ones for its
+// topic: it names no topic of its own, opens as a continuation, or is
+// short and points back ("how long is it").
+func isFollowUp(q question) bool {
+	own := 0.0
+	for _, t := range q.terms {
+		if !t.background && !t.phrase {
+			own += t.weight
+		}
+	}
+	if own < 0.5 || followUpOpener.MatchString(q.text) {
+		return true
+	}
+	ws := words(q.text)
+	if len(ws) > 12 {
+		return false
+	}
+	for _, w := range ws {
+		if anaphora[w] {
+			return true
+		}
+	}
+	return len(q.terms) <= 2
+}
+
+// searchText is what the retriever is asked for a question: the lead's
+// words, then the earlier turns' when it is a follow-up.
+func (q question) searchText() string {
+	var bg []string
+	for _, t := range q.terms {
+		if t.background && !t.phrase {
+			bg = append(bg, t.word)
+		}
+	}
+	return strings.TrimSpace(q.text + " " + strings.Join(bg, " "))
+}

@@ -1,0 +1,374 @@
+package agent
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/lexicon"
+)
+
+// A unit is what the offline responder may quote: one to a few sentences
+// of one chunk that read as a whole (a sentence with the one it leans on,
+// an FAQ answer, a short list under its intro, a table row with its
+// columns). Units depend on the chunk alone, so a chunk's are made once
+// and kept.
+type unit struct {
+	text    string // as it would be quoted
+	first   int    // index of its first passage in the chunk
+	n       int    // passages it spans
+	context string // the FAQ question or list intro it answers
+	// answers: context is an FAQ question, or the chunk's title or
+	// heading is one, and the unit opens its answer.
+	answers bool
+	// whole: the unit is all of its paragraph's answer or list.
+	whole bool
+	// item: it is list items or table rows.
+	item bool
+
+
+	textKeys  map[string]bool // lexicon keys of its own words
+	ctxKeys   map[string]bool // of its FAQ question or list intro
+	headKeys  map[string]bool // of its headings
+	titleKeys map[string]bool // of its document's title
+	rawWords  map[string]bool // its words as written, for typos
+	// labels are the weighted keys of what names the unit: its FAQ
+	// question or list intro, and its nearest heading.
+	labels [][]weightedKey
+
+	facts facts
+	vec   []float32 // its local embedding
+	// leans: it opens with a pronoun or a connective ("It costs...",
+	// "However, ...") whose referent it does not hold.
+	leans bool
+}
+
+// facts are the kinds of fact a text states.
+type facts struct {
+	price, duration, time, number, free bool
+}
+
+func (f facts) has(k kind) bool {
+	switch k {
+	case kindPrice:
+		return f.price || f.free
+	case kindDuration:
+		return f.duration
+	case kindTime:
+		return f.time
+	case kindNumber:
+		return f.number
+	}
+	return true
+}
+
+var (
+	rePriceFact    = regexp.MustCompile(`(?i)[$€£]\s?\d|\d\s?(?:dollars|bucks|cents|usd)\b|\d(?:\.\d+)?\s?(?:%|percent)`)
+	reFreeFact     = regexp.MustCompile(`(?i)\b(?:free|no charge|at no cost|no cost|no (?:extra |additional |upfront |up-front )?(?:charge|cost|fee)s?|included|includes|complimentary|waived?|nothing (?:up ?front|to pay))\b`)
+	reDurationFact = regexp.MustCompile(`(?i)\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|several)(?:\s?(?:-|–|to|or)\s?\d+)?[- ](?:business |calendar |full |working )?(?:minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b|\bsame[- ]day\b|\bovernight\b|\bnext (?:business )?day\b|\bhalf an hour\b|\byear[- ]round\b|\blifetime\b`)
+	reTimeFact     = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight|24/7|around the clock|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|weekdays?|weekends?|holidays?|closed|mornings?|afternoons?|evenings?)\b`)
+	reNumberFact   = regexp.MustCompile(`\d`)
+	reLeans        = regexp.MustCompile(`^(?:It|Its|It's|This|That|These|Those|They|Them|Both|Each|Either|Neither|Also|However|But|And|Or|So|Otherwise|Instead|Then|There|Here|Which|If so|If not|Otherwise)\b`)
+)
+
+func factsOf(s string) facts {
+	return facts{
+		price:    rePriceFact.MatchString(s),
+		free:     reFreeFact.MatchString(s),
+		duration: reDurationFact.MatchString(s),
+		time:     reTimeFact.MatchString(s),
+		number:   reNumberFact.MatchString(s),
+	}
+}
+
+// maxUnitSentences bounds a window of sentences; a list under its intro
+// may be longer (maxListItems), as its items are short.
+const (
+	maxUnitSentences = 3
+	maxListItems     = 16
+	shortIntroWords  = 6
+)
+
+// chunkUnits are a chunk's units.
+type chunkUnits struct {
+	key   string // title, heading and text: tells a reused id with new text apart
+	units []unit
+}
+
+// unitCache keeps the units of recent chunks, bounded. The units in it are
+// shared and must not be written to.
+type unitCache struct {
+	lex     *lexicon.Lexicon
+	emb     *knowledge.LocalEmbedder
+	mu      sync.Mutex
+	entries map[int64]*chunkUnits
+	max     int
+}
+
+func newUnitCache(lex *lexicon.Lexicon, max int) *unitCache {
+	return &unitCache{lex: lex, emb: knowledge.NewLocalEmbedder(), entries: map[int64]*chunkUnits{}, max: max}
+}
+
+// of returns r's units.
+func (c *unitCache) of(r knowledge.Result) []unit {
+	key := r.Title + "\x00" + r.Heading + "\x00" + r.Content
+	c.mu.Lock()
+	cu, ok := c.entries[r.ChunkID]
+	c.mu.Unlock()
+	if ok && cu.key == key {
+		return cu.units
+	}
+	cu = &chunkUnits{key: key, units: buildUnits(c.lex, r)}
+	c.embed(cu.units)
+	c.mu.Lock()
+	if len(c.entries) >= c.max {
+		// Dropping everything is crude but bounded; a busy knowledge base
+		// refills the cache with what leads ask about.
+		c.entries = map[int64]*chunkUnits{}
+	}
+	c.entries[r.ChunkID] = cu
+	c.mu.Unlock()
+	return cu.units
+}
+
+// embed sets the units' local embeddings. The local embedder needs no
+// network and fails only when its context ends, which a background one
+// never does.
+func (c *unitCache) embed(units []unit) {
+	texts := make([]string, len(units))
+	for i, u := range units {
+		texts[i] = u.context + " " + u.text
+	}
+	vecs, err := c.emb.Embed(context.Background(), texts)
+	if err != nil {
+		return
+	}
+	for i := range units {
+		units[i].vec = vecs[i]
+	}
+}
+
+// question returns the local embedding of a question's text.
+func (c *unitCache) question(text string) []float32 {
+	vecs, err := c.emb.Embed(context.Background(), []string{text})
+	if err != nil || len(vecs) == 0 {
+		return nil
+	}
+	return vecs[0]
+}
+
+// buildUnits cuts a chunk into units.
+func buildUnits(lex *lexicon.Lexicon, r knowledge.Result) []unit {
+	ps := parsePassages(r.Content)
+	faqChunk := isQuestion(r.Title) || isQuestion(r.Heading)
+	titleKeys := keysOf(lex, r.Title)
+	var out []unit
+	// A block is a run of passages that belong together: one paragraph
+	// under one heading, answering one question or listed under one intro.
+	for start := 0; start < len(ps); {
+		end := start + 1
+		for end < len(ps) && sameBlock(ps[start], ps[end]) {
+			end++
+		}
+		block := ps[start:end]
+		if start == 0 && len(block) > 0 && startsMidSentence(block[0].text) {
+			// Chunks overlap: the first words may be the tail of a
+			// sentence that began in the chunk before.
+			block = block[1:]
+			start++
+		}
+		if len(block) == 0 {
+			start = end
+			continue
+		}
+		head := r.Heading
+		if h := block[0].heading; h != "" && !strings.Contains(head, h) {
+			head = strings.TrimSpace(head + " > " + h)
+		}
+		ctx := block[0].context
+		answers := block[0].question || faqChunk && ctx == ""
+		if faqChunk && ctx == "" {
+			ctx = r.Title
+			if isQuestion(r.Heading) {
+				ctx = r.Heading
+			}
+		}
+		mk := func(i, j int) unit {
+			u := unit{first: start + i, n: j - i, context: ctx, answers: answers && i == 0, whole: i == 0 && j == len(block)}
+			u.text = unitText(block[i:j], head, ctx)
+			u.item = allItems(block[i:j])
+			u.textKeys = keysOf(lex, u.text)
+			u.ctxKeys = keysOf(lex, ctx)
+			u.headKeys = keysOf(lex, head)
+			u.titleKeys = titleKeys
+			u.rawWords = rawWordsOf(u.text)
+			u.labels = labelsOf(lex, ctx, lastHeading(head))
+			u.facts = factsOf(u.text)
+			u.leans = i > 0 && reLeans.MatchString(block[i].text) ||
+				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
+			return u
+		}
+		for i := range block {
+			for j := i + 1; j <= len(block) && j-i <= maxUnitSentences; j++ {
+				if j == i+1 && tooShort(block[i]) {
+					// "Sí.", "Hello,": nothing to quote alone.
+					continue
+				}
+				out = append(out, mk(i, j))
+			}
+		}
+		if len(block) > maxUnitSentences && (block[0].question || allItems(block) && len(block) <= maxListItems) {
+			out = append(out, mk(0, len(block)))
+		}
+		start = end
+	}
+	return out
+}
+
+// tooShort: a sentence of fewer than three words, unless it is a list
+// item or table row, answers nothing alone.
+func tooShort(p passage) bool {
+	return !p.item && len(strings.Fields(p.text)) < 3
+}
+
+// sameBlock reports whether b continues a's block.
+func sameBlock(a, b passage) bool {
+	return a.para == b.para && a.heading == b.heading && a.context == b.context
+}
+
+func allItems(ps []passage) bool {
+	for _, p := range ps {
+		if !p.item {
+			return false
+		}
+	}
+	return true
+}
+
+// unitText joins a unit's sentences. A list's items follow their intro
+// when it is short ("Local moves: ..."), and a bare list of names follows
+// its heading when the heading states what the list does not ("Zone 3:
+// Outer suburbs ($95 travel fee): Wilmette, Glenview, ..."): an answer
+// stands on its own.
+func unitText(ps []passage, head, ctx string) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = ensureStop(p.text)
+	}
+	text := strings.Join(parts, " ")
+	switch {
+	case ps[0].item && !ps[0].question && ctx != "" && len(strings.Fields(ctx)) <= shortIntroWords:
+		text = strings.TrimSuffix(ctx, ":") + ": " + text
+	case len(ps) == 1 && isBareList(ps[0].text):
+		if h := lastHeading(head); h != "" && carriesFact(h, text) {
+			text = strings.TrimSuffix(h, ":") + ": " + text
+		}
+	}
+	return FoldGSM(text)
+}
+
+// isBareList reports whether a sentence is a list of names ("Evanston,
+// Skokie, Lincolnwood and Oak Park."): many commas, few small words.
+func isBareList(s string) bool {
+	return strings.Count(s, ",") >= 3 && strings.Count(s, ",")*3 >= len(strings.Fields(s))
+}
+
+// carriesFact: the heading states a price, a number or a time that the
+// text does not.
+func carriesFact(head, text string) bool {
+	return reNumberFact.MatchString(head) && !reNumberFact.MatchString(text) || reFreeFact.MatchString(head)
+}
+
+func lastHeading(path string) string {
+	if i := strings.LastIndex(path, " > "); i >= 0 {
+		return path[i+3:]
+	}
+	return path
+}
+
+// keysOf returns the lexicon keys of a text's words that carry a topic,
+// and of the phrases the lexicon knows among them.
+func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
+	out := map[string]bool{}
+	ws := words(normalize(text))
+	for i, w := range ws {
+		w = strings.Trim(w, "'")
+		for n := 2; n <= 3 && i+n <= len(ws); n++ {
+			if p, ok := lex.Phrase(ws[i : i+n]...); ok {
+				out[p] = true
+			}
+		}
+		if isStop(w) {
+			continue
+		}
+		out[lex.Key(w)] = true
+	}
+	return out
+}
+
+// weightedKey is a word's key with how much the word says in English.
+type weightedKey struct {
+	key    string
+	weight float64
+}
+
+// labelsOf returns the weighted keys of each non-empty label.
+func labelsOf(lex *lexicon.Lexicon, labels ...string) [][]weightedKey {
+	var out [][]weightedKey
+	for _, l := range labels {
+		var ks []weightedKey
+		seen := map[string]bool{}
+		for _, w := range words(normalize(l)) {
+			if isStop(w) || cueWords[w] {
+				continue
+			}
+			if k := lex.Key(w); !seen[k] {
+				seen[k] = true
+				ks = append(ks, weightedKey{key: k, weight: termWeight(lex, w)})
+			}
+		}
+		if len(ks) > 0 {
+			out = append(out, ks)
+		}
+	}
+	return out
+}
+
+// rawWordsOf returns a text's longer words as written, lower case, for
+// matching a lead's typos.
+func rawWordsOf(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range words(strings.ToLower(text)) {
+		if len(w) >= 4 && !stopwords[w] {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// startsMidSentence reports whether text begins with a lower-case word, as
+// the tail of a sentence cut at a chunk boundary does.
+func startsMidSentence(text string) bool {
+	r, _ := utf8.DecodeRuneInString(text)
+	return unicode.IsLower(r)
+}
+
+func isQuestion(s string) bool {
+	return strings.HasSuffix(strings.TrimSpace(s), "?")
+}
+
+// isQuotation: a sentence in quotation marks, or attributed with a dash,
+// is a customer's voice (a review), not the business's fact.
+func isQuotation(s string) bool {
+	return strings.HasPrefix(s, "\"") || strings.HasPrefix(s, "“") || strings.HasPrefix(s, "'") ||
+		strings.Contains(s, "\" -") || strings.Contains(s, "” —")
+}
+
+// sourceText is the text of a result that an answer may take facts from.
+func sourceText(r knowledge.Result) string {
+	return r.Title + "\n" + r.Heading + "\n" + r.Content
+}
