@@ -73,6 +73,28 @@ func OptOut(ctx context.Context, db DB, contactID, keyword string, at time.Time)
 	return nil
 }
 
+// RevokeConsent records an opt-out a lead asked for in plain words, with
+// their words as its evidence (cut to maxRevocationWords). revoked is
+// false, and nothing changes, when the lead had opted out already: the
+// one confirmation such an opt-out gets goes out once, however many
+// messages say it, even when two of them arrive at once.
+func RevokeConsent(ctx context.Context, db DB, contactID, words string, at time.Time) (revoked bool, err error) {
+	if r := []rune(words); len(r) > maxRevocationWords {
+		words = string(r[:maxRevocationWords])
+	}
+	tag, err := db.Exec(ctx, `
+		UPDATE contacts SET opted_out = true, opted_out_at = $2, opt_out_keyword = $3, updated_at = now()
+		WHERE id = $1 AND NOT opted_out`, contactID, at, words)
+	if err != nil {
+		return false, fmt.Errorf("revoke consent of contact %s: %w", contactID, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// maxRevocationWords bounds the words kept as an opt-out's evidence: one
+// SMS's worth.
+const maxRevocationWords = 160
+
 // OptIn lifts an opt-out (the lead sent START, UNSTOP or YES).
 func OptIn(ctx context.Context, db DB, contactID string) error {
 	tag, err := db.Exec(ctx, `

@@ -59,3 +59,30 @@ func HelpText(business, phone string) string {
 	}
 	return s + " Reply STOP to opt out."
 }
+
+// OptOutConfirmation is the one text that confirms an opt-out a lead
+// asked for in plain words ("please stop texting me"): the carrier
+// confirms a keyword such as STOP itself but cannot read free text, so the
+// business must. It sells nothing and fits one SMS segment: a business
+// name that could make it longer, or that GSM-7 cannot carry, is left out.
+func OptOutConfirmation(business string) string {
+	const text = "you're opted out and will get no more texts from us. Reply START to opt back in."
+	if plainName(business) {
+		return business + ": " + text
+	}
+	return "You" + text[3:]
+}
+
+// plainName reports whether a business name is short and made of
+// characters that take one GSM-7 position each.
+func plainName(s string) bool {
+	if s == "" || len(s) > 60 {
+		return false
+	}
+	for _, r := range s {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(" &'.,-!?()/+:#%*", r)) {
+			return false
+		}
+	}
+	return true
+}

@@ -8,10 +8,15 @@
 // ingested into a namespace of its own ([Namespace]: the suite's name and a
 // hash of its files' paths and contents), so suites never see each other's
 // knowledge or the business's ('default'), and a re-run of unchanged files
-// ingests nothing. Each case becomes one agent turn; the active escalation
-// rules then decide, as inbox does, whether the conversation goes to a
-// person, in which case what is judged is the holding message the lead
-// would get. An opt-out keyword gets no reply at all, as in production.
+// ingests nothing. When a suite's files change, a run deletes the
+// namespaces of their earlier versions, except one a run in progress
+// still searches. Each case is played through package turn, the turn the
+// inbox plays: what the product answers itself first (an opt-out keyword
+// gets no reply at all, an opt-out in plain words its one confirmation,
+// HELP its answer), else one agent turn on the history production would
+// give it, after which the active escalation rules decide whether the
+// conversation goes to a person, in which case what is judged is the
+// holding message the lead would get.
 //
 // The `grounded` check asks a judge model when one is configured; without
 // one it is a lexical approximation (see [GroundedLexical]). The `judge`

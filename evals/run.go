@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/leadagent/leadagent/agent"
-	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // Runner runs suites against one responder and records every run.
@@ -50,9 +50,6 @@ type Runner struct {
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 }
-
-// historyTurns is how many earlier messages production's agent reads.
-const historyTurns = 12
 
 // Namespace is the knowledge namespace a suite's run uses: the suite's
 // name and a hash of the absolute paths and contents of its knowledge
@@ -93,8 +90,15 @@ func Namespace(s *Suite) (string, error) {
 		}
 		fmt.Fprintf(h, "%s\x00%s\n", f, fh)
 	}
-	return "eval:" + s.Name + ":" + hex.EncodeToString(h.Sum(nil))[:12], nil
+	return namespacePrefix + s.Name + ":" + hex.EncodeToString(h.Sum(nil))[:namespaceHashLen], nil
 }
+
+// An eval namespace is namespacePrefix, the suite's name, a colon and
+// namespaceHashLen hex digits.
+const (
+	namespacePrefix  = "eval:"
+	namespaceHashLen = 12
+)
 
 func fileHash(path string) (string, error) {
 	f, err := os.Open(path)
@@ -185,6 +189,9 @@ func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, e
 		return nil, err
 	}
 
+	if err := r.pruneNamespaces(ctx, s.Name, ns); err != nil {
+		return nil, err
+	}
 	paths, err := s.KnowledgePaths()
 	if err != nil {
 		return nil, err
@@ -305,72 +312,44 @@ func expectedClass(e Expect) string {
 	return AnyReason
 }
 
-// turn plays one case's turn the way inbox does: consent keywords first,
-// then the agent, then the active escalation rules, which replace the
-// reply with the holding message when they hand off.
+// turn plays one case's turn as production does, through package turn:
+// what the product answers itself first (STOP gets nothing, an opt-out in
+// plain words its confirmation, HELP its answer), then the agent on the
+// history production would give it, then the active escalation rules,
+// which replace the reply with the holding message when they hand off.
 func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules, b agent.Business) (Observed, agent.Reply, error) {
 	o := Observed{Ignore: []string{c.Contact.Name, b.Name}, Encoding: agent.EncodingGSM7}
-	keyword, _ := crm.ParseKeyword(c.Lead)
-	switch keyword {
-	case crm.KeywordOptOut:
-		// Production records the opt-out and sends nothing, ever.
-		o.Outcome = agent.OutcomeOptedOut
-		return o, agent.Reply{}, nil
-	case crm.KeywordHelp:
-		o.Reply, o.Outcome = crm.HelpText(b.Name, b.Phone), agent.OutcomeAnswered
-		o.Segments, o.Encoding = agent.Segments(o.Reply)
-		o.Evidence = businessEvidence(b)
+	// The case's lead has not opted out: a START or YES is an answer, and
+	// reaches the agent as production passes it.
+	if s := turn.Screen(c.Lead, false, turn.Business{Name: b.Name, Phone: b.Phone}); s.Action != turn.Agent {
+		o.Reply, o.Outcome = s.Reply, s.Outcome
+		if s.Reply != "" {
+			o.Segments, o.Encoding = agent.Segments(s.Reply)
+			o.Evidence = businessEvidence(b)
+		}
 		return o, agent.Reply{}, nil
 	}
-	// A START or YES from a lead who is not opted out is an answer, and
-	// reaches the agent as production passes it.
-	text := c.Lead
-	in := agent.TurnInput{
-		Channel:   c.Channel,
-		Lead:      agent.Lead{Name: c.Contact.Name, Source: c.Contact.Source, Stage: c.Contact.Stage, Notes: c.Contact.Notes},
-		Text:      text,
-		FirstTurn: true,
+	in := turn.Input{
+		Channel: c.Channel,
+		Lead:    agent.Lead{Name: c.Contact.Name, Source: c.Contact.Source, Stage: c.Contact.Stage, Notes: c.Contact.Notes},
+		Text:    c.Lead,
 	}
 	for _, m := range c.History {
-		in.History = append(in.History, agent.Message{From: m.From, Text: m.Text})
-		if m.From == agent.FromAI {
-			in.FirstTurn = false
-		}
-	}
-	if len(in.History) > historyTurns {
-		in.History = in.History[len(in.History)-historyTurns:]
+		in.History = append(in.History, turn.Message{From: m.From, Text: m.Text, Outcome: m.Outcome})
 	}
 
 	rec := &retrieved{}
-	started := r.now()
-	reply, err := responder.Turn(withRetrieved(ctx, rec), in)
+	t, err := turn.Ask(withRetrieved(ctx, rec), responder, in, r.now)
 	if err != nil {
-		return o, reply, err
+		return o, agent.Reply{}, err
 	}
-	if reply.Latency == 0 {
-		reply.Latency = r.now().Sub(started)
+	decision, err := t.Escalate(rules, func(d handoff.Decision) (string, error) {
+		return holdingMessage(d.Reason, c.Contact.Name, b.Phone), nil
+	})
+	if err != nil {
+		return o, t.Reply, err
 	}
-
-	turn := handoff.Turn{
-		Text: in.Text,
-		Signals: handoff.Signals{BuyingIntent: reply.Signals.BuyingIntent, HumanRequest: reply.Signals.HumanRequest,
-			Complaint: reply.Signals.Complaint, Sentiment: reply.Signals.Sentiment},
-		Unknown:       reply.Outcome == agent.OutcomeUnknown,
-		UnknownBefore: unknownStreak(c.History),
-	}
-	if reply.Outcome == agent.OutcomeHandoff {
-		turn.Requested = reply.HandoffReason
-	}
-	decision := handoff.Decide(rules, turn)
-	switch {
-	case decision.Handoff:
-		reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = holdingMessage(decision.Reason, c.Contact.Name, b.Phone),
-			agent.OutcomeHandoff, decision.Reason, nil
-	case reply.Outcome == agent.OutcomeHandoff:
-		// The model asked for a person for a reason this business does
-		// not hand off: its reply stands, as a question to the lead.
-		reply.Outcome, reply.HandoffReason = agent.OutcomeAsked, ""
-	}
+	reply := t.Reply
 
 	o.Reply, o.Outcome = reply.Text, reply.Outcome
 	o.Handoff, o.Reason = decision.Handoff, decision.Reason
@@ -388,23 +367,6 @@ func (r *Runner) turn(ctx context.Context, c Case, responder agent.Responder, ru
 		}
 	}
 	return o, reply, nil
-}
-
-// unknownStreak counts the agent's turns at the end of the history, in a
-// row, marked outcome: unknown, as production counts stored outcomes.
-func unknownStreak(history []Message) int {
-	n := 0
-	for i := len(history) - 1; i >= 0; i-- {
-		m := history[i]
-		if m.From != agent.FromAI {
-			continue
-		}
-		if m.Outcome != agent.OutcomeUnknown {
-			break
-		}
-		n++
-	}
-	return n
 }
 
 // holdingMessage is the lead's message on a handoff. Production says when
@@ -438,6 +400,12 @@ func (c capturingRetriever) Search(ctx context.Context, query string, k int) ([]
 		rec.add(res)
 	}
 	return res, err
+}
+
+// TermCounts counts words in the suite's namespace, as production counts
+// them in the business's.
+func (c capturingRetriever) TermCounts(ctx context.Context, words []string) (map[string]int, int, error) {
+	return c.base.TermCounts(ctx, c.ns, words)
 }
 
 // retrieved collects the chunks one turn's searches returned.

@@ -260,7 +260,10 @@ cases: [{id: gutters, lead: "how much is gutter cleaning?", expect: {not_contain
 		t.Errorf("the other suite's knowledge is in the first's namespace: %+v", res)
 	}
 
-	// Re-running ingests nothing.
+	// Re-running ingests nothing. (The same-named suite's run deleted the
+	// first one's namespace, as an earlier version of its files: the
+	// first run after it ingests them again.)
+	run(t, b.runner, s)
 	var before, after int
 	count := `SELECT count(*) FROM chunks WHERE namespace = $1`
 	if err := b.db.QueryRow(ctx, count, ns).Scan(&before); err != nil {
@@ -482,5 +485,39 @@ cases:
 	}
 	if len(built) != 1 || built[0].Name != "Peak Roofing & Exteriors" || built[0].Phone != "(303) 555-0187" {
 		t.Errorf("agent built for %+v, want the suite's business", built)
+	}
+}
+
+// TestRunOptOutInWords: an opt-out in plain words is played as production
+// answers it, with its one confirmation and no agent; STOP alone gets no
+// reply at all; another sense of "stop" reaches the agent.
+func TestRunOptOutInWords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	s, err := evals.Parse("testdata/optout.yaml", []byte(`
+knowledge: [kb/]
+business: {name: Summit Home Services, phone: "(970) 555-0100"}
+cases:
+  - {id: stop, lead: "STOP", expect: {handoff: false, outcome: opted_out, not_matches: "."}}
+  - id: stop-in-words
+    lead: "please stop texting me"
+    expect: {handoff: false, outcome: opted_out, max_segments: 1, contains: ["Summit Home Services", "START"], not_contains: ["$"]}
+  - {id: off-the-list, lead: "take me off your list", expect: {outcome: opted_out, max_segments: 1}}
+  - {id: stop-by, lead: "can you stop by tomorrow?", expect: {outcome: [answered, asked, unknown, handoff]}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, b.runner, s)
+	for _, c := range rep.Cases {
+		if !c.Passed {
+			t.Errorf("case %s failed: %q %+v", c.ID, c.Reply, c.Checks)
+		}
+		if c.ID != "stop-by" && c.Path != "" {
+			t.Errorf("case %s reached the agent (%s)", c.ID, c.Path)
+		}
+	}
+	if c := rep.Cases[1]; c.Reply == "" || c.Segments != 1 {
+		t.Errorf("stop-in-words: reply %q in %d segments, want the one-segment confirmation", c.Reply, c.Segments)
 	}
 }

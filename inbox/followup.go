@@ -14,6 +14,7 @@ import (
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // FollowUpArgs is the job that sends one step of a lead's cadence when it
@@ -217,9 +218,11 @@ func (ib *Inbox) stepText(ctx context.Context, conv crm.Conversation, s cadence.
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	reply, err := ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelSMS, Purpose: agent.PurposeFollowUp,
+	in := turn.Prepare(turn.Input{Channel: agent.ChannelSMS,
 		Lead:    agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage, Notes: conv.Contact.Notes},
-		History: history(conv.Messages), Text: asked, FirstTurn: !spoke(conv.Messages)})
+		History: history(conv.Messages), Text: asked})
+	in.Purpose = agent.PurposeFollowUp
+	reply, err := ib.agent.Turn(ctx, in)
 	if err != nil {
 		return "", agent.Reply{}, fmt.Errorf("follow-up text: %w", err)
 	}

@@ -8,11 +8,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // NotifyArgs is the job that texts one notification to a rep.
@@ -73,69 +73,39 @@ func (ib *Inbox) enqueue(ctx context.Context, tx pgx.Tx, w handoff.Work) error {
 	return nil
 }
 
-// escalate applies the active escalation rules to a turn. When they hand
-// off, the conversation goes to a rep and the reply becomes the holding
-// message; opened is the new handoff (nil when none).
-func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation, in crm.Message, before []crm.Message,
-	text string, reply *agent.Reply) (opened *handoff.Opened, err error) {
+// escalate applies the active escalation rules to a turn, as turn
+// decides for every caller. When they hand off, the conversation goes to a
+// rep and the reply becomes the holding message the desk chose; opened is
+// the new handoff (nil when none).
+func (ib *Inbox) escalate(ctx context.Context, tx pgx.Tx, conv crm.Conversation, in crm.Message, t *turn.Turn) (opened *handoff.Opened, err error) {
 	rules, err := handoff.ActiveRules(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	turn := handoff.Turn{
-		Text: text,
-		Signals: handoff.Signals{BuyingIntent: reply.Signals.BuyingIntent, HumanRequest: reply.Signals.HumanRequest,
-			Complaint: reply.Signals.Complaint, Sentiment: reply.Signals.Sentiment},
-		Unknown:       reply.Outcome == agent.OutcomeUnknown,
-		UnknownBefore: unknownStreak(before),
-	}
-	if reply.Outcome == agent.OutcomeHandoff {
-		turn.Requested = reply.HandoffReason
-	}
-	decision := handoff.Decide(rules.Rules, turn)
-	if !decision.Handoff {
-		if reply.Outcome == agent.OutcomeHandoff {
-			// The model asked for a person for a reason this business does
-			// not hand off: its reply stands, as a question to the lead.
-			reply.Outcome, reply.HandoffReason = agent.OutcomeAsked, ""
+	_, err = t.Escalate(rules.Rules, func(decision handoff.Decision) (string, error) {
+		var leads []string
+		for _, m := range conv.Messages {
+			if m.Direction == crm.Inbound && m.Body != "" {
+				leads = append(leads, m.Body)
+			}
 		}
-		return nil, nil
-	}
-	var leads []string
-	for _, m := range conv.Messages {
-		if m.Direction == crm.Inbound && m.Body != "" {
-			leads = append(leads, m.Body)
+		o, err := ib.desk.Open(ctx, tx, handoff.OpenRequest{
+			Conversation: conv, Decision: decision, MessageID: in.ID, RulesVersion: rules.Version, SLAMinutes: rules.Rules.SLAMinutes,
+			Summary: handoff.Summarize(handoff.SummaryInput{Reason: decision.Reason, Lead: leads, ModelSummary: t.Reply.HandoffSummary}),
+		})
+		if err != nil {
+			return "", err
 		}
-	}
-	o, err := ib.desk.Open(ctx, tx, handoff.OpenRequest{
-		Conversation: conv, Decision: decision, MessageID: in.ID, RulesVersion: rules.Version, SLAMinutes: rules.Rules.SLAMinutes,
-		Summary: handoff.Summarize(handoff.SummaryInput{Reason: decision.Reason, Lead: leads, ModelSummary: reply.HandoffSummary}),
+		opened = &o
+		return o.Holding, nil
 	})
-	if err != nil {
+	if err != nil || opened == nil {
 		return nil, err
 	}
-	reply.Text, reply.Outcome, reply.HandoffReason, reply.Citations = o.Holding, agent.OutcomeHandoff, decision.Reason, nil
 	if err := ib.stopCadence(ctx, tx, conv, cadence.StopHandedOff); err != nil {
 		return nil, err
 	}
-	return &o, ib.enqueue(ctx, tx, o.Work)
-}
-
-// unknownStreak counts the agent's replies at the end of msgs, in a row,
-// that said the knowledge has no answer.
-func unknownStreak(msgs []crm.Message) int {
-	n := 0
-	for i := len(msgs) - 1; i >= 0; i-- {
-		m := msgs[i]
-		if m.Direction != crm.Outbound || m.Author != crm.AuthorAI {
-			continue
-		}
-		if m.Outcome != string(agent.OutcomeUnknown) {
-			break
-		}
-		n++
-	}
-	return n
+	return opened, ib.enqueue(ctx, tx, opened.Work)
 }
 
 type notifyWorker struct {

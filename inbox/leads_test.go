@@ -227,6 +227,10 @@ func TestCadenceStops(t *testing.T) {
 		{"opted out at the carrier", func(b *testBundle, ib *inbox.Inbox, v crm.Conversation, _ map[string]crm.Rep) error {
 			return crm.OptOut(b.ctx, b.db, v.Contact.ID, "21610", time.Now())
 		}, cadence.StopOptedOut, 0},
+		{"opted out in plain words", func(b *testBundle, ib *inbox.Inbox, v crm.Conversation, _ map[string]crm.Rep) error {
+			_, err := b.lead(v.Contact.Phone).Text(b.ctx, "please stop texting me")
+			return err
+		}, cadence.StopOptedOut, 1}, // the confirmation
 		{"taken over", func(b *testBundle, ib *inbox.Inbox, v crm.Conversation, reps map[string]crm.Rep) error {
 			return ib.Takeover(b.ctx, v.ID, handoff.Actor{RepID: reps["Alex"].ID, Name: "Alex Rivera"})
 		}, cadence.StopHandedOff, 0},

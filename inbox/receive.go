@@ -12,6 +12,7 @@ import (
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // Receive records a lead's message and decides who answers it, all in one
@@ -68,33 +69,36 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 	})
 }
 
-// decide answers consent keywords itself and hands everything else to the
-// agent's reply job, unless the lead opted out or a person has the
-// conversation.
+// decide answers what the product answers itself (consent keywords, an
+// opt-out in plain words, HELP) and hands everything else to the agent's
+// reply job, unless the lead opted out or a person has the conversation.
 func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
 	event func(string, map[string]any) error) error {
-	keyword, word := crm.ParseKeyword(msg.Body)
-	switch keyword {
-	case crm.KeywordOptOut:
+	screened := turn.Screen(msg.Body, contact.OptedOut, ib.screenBusiness())
+	switch screened.Action {
+	case turn.OptOut:
 		// Twilio confirms the opt-out itself; we send nothing, ever, until START.
-		if err := crm.OptOut(ctx, tx, contact.ID, word, msg.CreatedAt); err != nil {
+		if err := crm.OptOut(ctx, tx, contact.ID, screened.Word, msg.CreatedAt); err != nil {
 			return err
 		}
-		return event(crm.EventOptedOut, map[string]any{"keyword": word})
-	case crm.KeywordOptIn:
-		if contact.OptedOut {
-			if err := crm.OptIn(ctx, tx, contact.ID); err != nil {
-				return err
-			}
-			// Twilio confirms START too; the agent speaks when the lead next asks something.
-			return event(crm.EventOptedIn, map[string]any{"keyword": word})
+		if err := event(crm.EventOptedOut, map[string]any{"keyword": screened.Word}); err != nil {
+			return err
 		}
-	case crm.KeywordHelp:
+		return ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut)
+	case turn.OptOutInWords:
+		return ib.optOutInWords(ctx, tx, contact, conv, msg, screened, event)
+	case turn.OptIn:
+		if err := crm.OptIn(ctx, tx, contact.ID); err != nil {
+			return err
+		}
+		// Twilio confirms START too; the agent speaks when the lead next asks something.
+		return event(crm.EventOptedIn, map[string]any{"keyword": screened.Word})
+	case turn.Help:
 		return ib.queueReply(ctx, tx, crm.NewOutbound{
-			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: crm.HelpText(ib.business.Name, ib.business.Phone), ReplyTo: msg.ID, Outcome: "answered",
+			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: screened.Reply, ReplyTo: msg.ID, Outcome: string(screened.Outcome),
 		}, event)
 	}
-	if err := ib.stopCadenceOnReply(ctx, tx, conv, keyword); err != nil {
+	if err := ib.stopCadence(ctx, tx, conv, cadence.StopReplied); err != nil {
 		return err
 	}
 	if contact.OptedOut {
@@ -126,18 +130,34 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 	return nil
 }
 
-// stopCadenceOnReply ends the conversation's follow-ups when the lead
-// writes: a reply means the agent (or a rep) talks with them now, and STOP
-// means no more texts. HELP, and START after a STOP, change nothing.
-func (ib *Inbox) stopCadenceOnReply(ctx context.Context, tx pgx.Tx, conv crm.Conversation, k crm.Keyword) error {
-	if k == crm.KeywordHelp || (k == crm.KeywordOptIn && conv.Contact.OptedOut) {
-		return nil
+// screenBusiness is who HELP's answer and an opt-out's confirmation speak for.
+func (ib *Inbox) screenBusiness() turn.Business {
+	return turn.Business{Name: ib.business.Name, Phone: ib.business.Phone}
+}
+
+// optOutInWords records an opt-out the lead asked for in plain words
+// ("please stop texting me") as STOP's, with their words on the timeline,
+// and queues the one text that confirms it: the carrier confirms STOP
+// itself but cannot read free text. The agent does not answer it. A lead
+// who had opted out already gets nothing more.
+func (ib *Inbox) optOutInWords(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
+	screened turn.Screened, event func(string, map[string]any) error) error {
+	revoked, err := crm.RevokeConsent(ctx, tx, contact.ID, msg.Body, msg.CreatedAt)
+	if err != nil {
+		return err
 	}
-	reason := cadence.StopReplied
-	if k == crm.KeywordOptOut {
-		reason = cadence.StopOptedOut
+	if !revoked {
+		return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
 	}
-	return ib.stopCadence(ctx, tx, conv, reason)
+	if err := event(crm.EventOptedOut, map[string]any{"words": msg.Body, "phrase": screened.Word, "message_id": msg.ID}); err != nil {
+		return err
+	}
+	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
+		return err
+	}
+	return ib.queueReply(ctx, tx, crm.NewOutbound{
+		ConversationID: conv.ID, Author: crm.AuthorSystem, Body: screened.Reply, ReplyTo: msg.ID, Outcome: string(screened.Outcome),
+	}, event)
 }
 
 // stopCadence ends the conversation's follow-ups, if any run, and says so

@@ -11,10 +11,8 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/turn"
 )
-
-// historyTurns is how many earlier messages the agent reads.
-const historyTurns = 12
 
 type respondWorker struct {
 	river.WorkerDefaults[RespondArgs]
@@ -57,21 +55,15 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 		}
 		media = media || len(m.Media) > 0
 	}
-	turn := agent.TurnInput{
+	t, err := turn.Ask(ctx, ib.agent, turn.Input{
 		Channel: conv.Channel,
 		Lead: agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage,
 			Notes: conv.Contact.Notes, Background: background},
-		History:   history(before),
-		Text:      strings.Join(texts, "\n"),
-		FirstTurn: !spoke(before),
-	}
-	started := ib.now()
-	reply, err := ib.agent.Turn(ctx, turn)
+		History: history(before),
+		Text:    strings.Join(texts, "\n"),
+	}, ib.now)
 	if err != nil {
 		return fmt.Errorf("agent turn for %s: %w", in.ID, err)
-	}
-	if reply.Latency == 0 {
-		reply.Latency = ib.now().Sub(started)
 	}
 	return ib.inTx(ctx, func(tx pgx.Tx) error {
 		locked, err := crm.LockConversation(ctx, tx, conv.ID)
@@ -85,12 +77,13 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 		event := func(kind string, detail map[string]any) error {
 			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
 		}
-		if err := turnEvents(reply, event); err != nil {
+		if err := turnEvents(t.Reply, event); err != nil {
 			return err
 		}
-		if _, err := ib.escalate(ctx, tx, locked, in, before, turn.Text, &reply); err != nil {
+		if _, err := ib.escalate(ctx, tx, locked, in, t); err != nil {
 			return err
 		}
+		reply := t.Reply
 		body := reply.Text
 		if media {
 			if n, _ := agent.Segments(mediaNote + body); n <= 2 {
@@ -160,25 +153,12 @@ func unanswered(msgs []crm.Message, id string) (pending, before []crm.Message, o
 }
 
 // answerable reports whether a lead's message is for the agent: text that
-// is not STOP or HELP, which the inbox answers itself. "Yes" (an opt-in
-// keyword too) is an answer to our question unless the lead had opted out,
-// and then the inbox opts them in and no reply job is made for it.
+// the product does not answer itself (STOP, HELP, an opt-out in plain
+// words). "Yes" (an opt-in keyword too) is an answer to our question
+// unless the lead had opted out, and then the inbox opts them in and no
+// reply job is made for it.
 func answerable(body string) bool {
-	if strings.TrimSpace(body) == "" {
-		return false
-	}
-	k, _ := crm.ParseKeyword(body)
-	return k != crm.KeywordOptOut && k != crm.KeywordHelp
-}
-
-// spoke reports whether the agent has already written in the conversation.
-func spoke(msgs []crm.Message) bool {
-	for _, m := range msgs {
-		if m.Direction == crm.Outbound && m.Author == crm.AuthorAI {
-			return true
-		}
-	}
-	return false
+	return strings.TrimSpace(body) != "" && turn.Screen(body, false, turn.Business{}).Action == turn.Agent
 }
 
 func turnOf(r agent.Reply) *crm.Turn {
@@ -198,17 +178,12 @@ func turnOf(r agent.Reply) *crm.Turn {
 	}
 }
 
-// history returns messages in the agent's terms, at most historyTurns long.
-func history(msgs []crm.Message) []agent.Message {
-	var out []agent.Message
-	for _, m := range msgs {
-		if m.Body == "" {
-			continue
-		}
-		out = append(out, agent.Message{From: m.Author, Text: m.Body})
-	}
-	if len(out) > historyTurns {
-		out = out[len(out)-historyTurns:]
+// history is a conversation's messages in a turn's terms, each with the
+// outcome it recorded; turn decides how much of it the agent reads.
+func history(msgs []crm.Message) []turn.Message {
+	out := make([]turn.Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = turn.Message{From: m.Author, Text: m.Body, Outcome: agent.Outcome(m.Outcome)}
 	}
 	return out
 }

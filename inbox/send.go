@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 )
@@ -63,7 +64,7 @@ func (ib *Inbox) deliver(ctx context.Context, tx pgx.Tx, conv crm.Conversation, 
 	event := func(kind string, detail map[string]any) error {
 		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
 	}
-	if contact.OptedOut {
+	if contact.OptedOut && !confirmsOptOut(msg) {
 		if err := crm.MarkUnsent(ctx, tx, msg.ID, crm.StatusSuppressed, 0, "lead opted out"); err != nil {
 			return nil, err
 		}
@@ -86,6 +87,12 @@ func (ib *Inbox) deliver(ctx context.Context, tx pgx.Tx, conv crm.Conversation, 
 		return nil, ib.delivered(ctx, tx, conv, sent)
 	}
 	return nil, nil
+}
+
+// confirmsOptOut reports whether msg is the confirmation of an opt-out in
+// plain words, which goes to the lead although they have opted out.
+func confirmsOptOut(msg crm.Message) bool {
+	return msg.Author == crm.AuthorSystem && msg.Outcome == string(agent.OutcomeOptedOut)
 }
 
 // refused records a provider refusal. Permanent ones mark the message

@@ -13,6 +13,7 @@ import (
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // VoiceConfig tunes phone calls.
@@ -268,18 +269,19 @@ func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, 
 	if err != nil {
 		return agent.Reply{}, "", err
 	}
-	turn := agent.TurnInput{Channel: agent.ChannelVoice, Text: in.Body, History: history(before), FirstTurn: !spoke(before),
+	input := turn.Input{Channel: agent.ChannelVoice, Text: in.Body, History: history(before),
 		Lead: agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage,
 			Notes: conv.Contact.Notes, Background: background}}
+	prepared := turn.Prepare(input)
 	started := ib.now()
 	streamer, streams := ib.agent.(agent.Streamer)
 	switch {
 	case say == nil:
-		reply, err = ib.agent.Turn(ctx, turn)
+		reply, err = ib.agent.Turn(ctx, prepared)
 	case streams:
-		reply, err = streamer.TurnStream(ctx, turn, say)
+		reply, err = streamer.TurnStream(ctx, prepared, say)
 	default:
-		if reply, err = ib.agent.Turn(ctx, turn); err == nil {
+		if reply, err = ib.agent.Turn(ctx, prepared); err == nil {
 			if err = say(reply.Text); err != nil {
 				reply.Text = ""
 			}
@@ -319,10 +321,12 @@ func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, 
 		}
 		said := reply.Text
 		if locked.Mode == crm.ModeAI {
-			opened, err := ib.escalate(ctx, tx, locked, in, before, in.Body, &reply)
+			t := turn.Answered(input, reply)
+			opened, err := ib.escalate(ctx, tx, locked, in, t)
 			if err != nil {
 				return err
 			}
+			reply = t.Reply
 			if opened != nil {
 				if then, err = ib.handOffCall(ctx, tx, locked, call, *opened); err != nil {
 					return err

@@ -62,7 +62,7 @@ func (b *Base) Search(ctx context.Context, query string, opts SearchOptions) ([]
 	}
 	defer conn.Release()
 
-	if err := b.stats.setIDF(ctx, conn.Conn(), &plan); err != nil {
+	if err := b.stats.setIDF(ctx, conn.Conn(), ns, &plan); err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	vec, err := b.queryVector(ctx, query, plan)
@@ -128,9 +128,9 @@ func (b *Base) queryVector(ctx context.Context, query string, plan queryPlan) ([
 // The text search must not rank half the knowledge base: in a company's
 // pages "furnace" or "repair" is in every other chunk, and ranking 50,000
 // matches takes half a second. So chunks are selected by the query's
-// rarer words (lexemes in at most textCommonChunks chunks, estimated from
-// the planner's statistics of the tsv column, which ANALYZE keeps and
-// Ingest refreshes) and only then ranked by all of the words; when every
+// rarer words (lexemes in at most textCommonChunks chunks of the
+// namespace, as knowledge_terms counts them: see stats.go) and only then
+// ranked by all of the words; when every
 // word is common the rarest one selects, and at most $11 chunks are
 // ranked. On a small base no word is common, and the search is exact. The
 // rank is normalised by document length (ts_rank_cd option 1) so that long
@@ -150,14 +150,9 @@ WITH vec AS MATERIALIZED (
 	SELECT id, 1 - distance AS similarity, row_number() OVER (ORDER BY distance, id) AS rank
 	FROM vec
 	WHERE 1 - distance >= $12
-), stats AS (
-	SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs,
-	       (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'chunks'::regclass) AS rows
-	FROM pg_stats
-	WHERE schemaname = current_schema() AND tablename = 'chunks' AND attname = 'tsv'
 ), terms AS (
 	SELECT t.lexeme,
-	       coalesce((SELECT s.freqs[array_position(s.elems, t.lexeme)] * s.rows FROM stats s), 0) AS matches
+	       coalesce((SELECT k.chunks FROM knowledge_terms k WHERE k.namespace = $2 AND k.lexeme = t.lexeme), 0) AS matches
 	FROM unnest(to_tsvector('english', $5)) AS t
 ), selector AS (
 	-- Quoted lexemes: '' doubles a quote and \\ a backslash in tsquery input.

@@ -175,7 +175,7 @@ func TestSmallNamespaceBesideALargeOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := analyzeQuery(query)
-	err = tb.base.stats.setIDF(tb.ctx, conn.Conn(), &plan)
+	err = tb.base.stats.setIDF(tb.ctx, conn.Conn(), "small", &plan)
 	conn.Release()
 	if err != nil {
 		t.Fatal(err)

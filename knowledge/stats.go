@@ -9,152 +9,149 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Inverse document frequencies come from PostgreSQL's statistics of the
-// chunks' full-text column: ANALYZE (which Ingest runs, and autovacuum
-// after it) keeps the most common lexemes of a sample with the share of
-// rows that hold each, up to ten times the statistics target (1,000 by
-// default). A word that is not among them is rarer than the rarest that
-// is. The statistics cover every namespace: what is common in a
-// business's knowledge is common in all of it.
+// Inverse document frequencies are kept per namespace: knowledge_terms
+// holds how many chunks of each namespace hold each lexeme, and
+// knowledge_namespaces how many chunks each namespace has, both kept
+// exact by triggers on chunks as ingest writes and replaces them (see
+// migration 00011). A word is weighed by its rarity in the namespace
+// searched, so what else the database holds (another business's
+// knowledge, other eval suites) never changes a search's results.
 //
-// Reading pg_stats costs milliseconds, more than the rest of a search's
-// SQL can spare, so a snapshot is kept for statsTTL (and dropped when
-// this base ingests), and so is each word's lexeme under the english
-// configuration; a search asks the database only for words it has not
-// seen.
+// A search must not pay a round trip for statistics that rarely change,
+// so each namespace's counts of the words searched so far are kept for
+// statsTTL (and dropped when this base ingests); a search asks the
+// database only for words it has not seen in that namespace.
 
-// statsTTL is how long a snapshot of the statistics serves searches.
-// Statistics change when a table is analysed, which is rarely.
+// statsTTL is how long remembered counts serve searches. They change when
+// knowledge is ingested, which is rare; an ingest through this base drops
+// them at once.
 const statsTTL = time.Minute
 
-// maxLexemeCache bounds the remembered word → lexeme pairs; the cache
-// starts again when full.
+// maxLexemeCache bounds the words remembered over all namespaces; the
+// cache starts again when full.
 const maxLexemeCache = 50_000
 
-// termStatsCache is a base's snapshot of the statistics and its lexemes.
+// termStatsCache is a base's remembered term counts, per namespace.
 type termStatsCache struct {
-	mu      sync.Mutex
-	fetched time.Time
-	rows    float64            // estimated rows of the chunks table
-	freq    map[string]float64 // lexeme → share of rows holding it
-	minFreq float64            // the smallest share listed
-	lexeme  map[string]string  // word → lexeme; "" for a stopword
+	mu     sync.Mutex
+	spaces map[string]*namespaceStats
+	words  int // remembered over all namespaces
 }
 
-// invalidate drops the snapshot of the statistics (after an ANALYZE).
+// namespaceStats are one namespace's counts, as fetched at one time.
+type namespaceStats struct {
+	fetched time.Time
+	chunks  float64
+	// words maps a word to the chunks holding its lexeme; -1 for a
+	// stopword to PostgreSQL's english configuration (no lexeme).
+	words map[string]float64
+}
+
+// invalidate drops every remembered count (after an ingest).
 func (c *termStatsCache) invalidate() {
 	c.mu.Lock()
-	c.fetched = time.Time{}
+	c.spaces, c.words = nil, 0
 	c.mu.Unlock()
 }
 
-// setIDF sets the inverse document frequency of the plan's terms.
-func (c *termStatsCache) setIDF(ctx context.Context, conn *pgx.Conn, plan *queryPlan) error {
+// setIDF sets the inverse document frequency of the plan's terms in
+// namespace ns.
+func (c *termStatsCache) setIDF(ctx context.Context, conn *pgx.Conn, ns string, plan *queryPlan) error {
 	c.mu.Lock()
-	stale := c.fetched.IsZero() || time.Since(c.fetched) > statsTTL
+	s := c.spaces[ns]
+	if s != nil && time.Since(s.fetched) > statsTTL {
+		c.words -= len(s.words)
+		delete(c.spaces, ns)
+		s = nil
+	}
 	var missing []string
 	for _, t := range plan.terms {
-		if _, ok := c.lexeme[t.word]; !ok {
+		if s == nil || !has(s.words, t.word) {
 			missing = append(missing, t.word)
 		}
 	}
 	c.mu.Unlock()
 
 	var (
-		rows, minFreq float64
-		freq          map[string]float64
-		lexemes       map[string]string
+		chunks  float64
+		fetched map[string]float64
 	)
-	if stale || len(missing) > 0 {
-		var b pgx.Batch
-		if stale {
-			freq = map[string]float64{}
-			b.Queue(statsSQL).Query(func(r pgx.Rows) error {
-				for r.Next() {
-					var (
-						elems []string
-						freqs []float64
-					)
-					if err := r.Scan(&rows, &elems, &freqs); err != nil {
-						return err
-					}
-					for i, e := range elems {
-						if i < len(freqs) {
-							freq[e] = freqs[i]
-							if minFreq == 0 || freqs[i] < minFreq {
-								minFreq = freqs[i]
-							}
-						}
-					}
-				}
-				return r.Err()
-			})
+	if len(missing) > 0 {
+		fetched = make(map[string]float64, len(missing))
+		rows, err := conn.Query(ctx, termCountsSQL, ns, missing)
+		if err != nil {
+			return fmt.Errorf("term statistics of %s: %w", ns, err)
 		}
-		if len(missing) > 0 {
-			lexemes = map[string]string{}
-			b.Queue(lexemesSQL, missing).Query(func(r pgx.Rows) error {
-				for r.Next() {
-					var w, l string
-					if err := r.Scan(&w, &l); err != nil {
-						return err
-					}
-					lexemes[w] = l
-				}
-				return r.Err()
-			})
-		}
-		if err := conn.SendBatch(ctx, &b).Close(); err != nil {
-			return fmt.Errorf("term statistics: %w", err)
+		var (
+			word    string
+			stop    bool
+			matches float64
+		)
+		_, err = pgx.ForEachRow(rows, []any{&word, &stop, &matches, &chunks}, func() error {
+			if stop {
+				matches = -1
+			}
+			fetched[word] = matches
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("term statistics of %s: %w", ns, err)
 		}
 	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if stale {
-		c.rows, c.freq, c.minFreq, c.fetched = rows, freq, minFreq, time.Now()
+	if c.spaces == nil || c.words+len(fetched) > maxLexemeCache {
+		c.spaces, c.words = map[string]*namespaceStats{}, 0
 	}
-	if len(c.lexeme)+len(lexemes) > maxLexemeCache || c.lexeme == nil {
-		c.lexeme = make(map[string]string, len(lexemes))
+	s = c.spaces[ns]
+	if s == nil {
+		s = &namespaceStats{fetched: time.Now(), words: make(map[string]float64, len(fetched))}
+		c.spaces[ns] = s
 	}
-	for w, l := range lexemes {
-		c.lexeme[w] = l
+	if len(fetched) > 0 {
+		s.chunks = chunks
 	}
+	for w, n := range fetched {
+		if !has(s.words, w) {
+			c.words++
+		}
+		s.words[w] = n
+	}
+
 	df := make(map[string]float64, len(plan.terms))
 	for _, t := range plan.terms {
-		l, ok := c.lexeme[t.word]
+		n, ok := s.words[t.word]
 		if !ok {
-			l, ok = lexemes[t.word]
+			n = fetched[t.word]
 		}
-		switch f, listed := c.freq[l]; {
-		case !ok || l == "":
+		switch {
+		case n < 0:
 			// A stopword to PostgreSQL's english configuration: in
 			// nearly every text.
-			df[t.word] = c.rows
-		case listed:
-			df[t.word] = f * c.rows
-		case c.minFreq > 0:
-			// Below the rarest listed lexeme: half its count, and at
-			// least one chunk.
-			df[t.word] = max(1, c.minFreq*c.rows/2)
+			df[t.word] = s.chunks
 		default:
-			df[t.word] = 1
+			// A word in no chunk counts as in one: it weighs as the
+			// rarest word there is, no more.
+			df[t.word] = max(n, 1)
 		}
 	}
-	plan.setIDF(c.rows, df)
+	plan.setIDF(s.chunks, df)
 	return nil
 }
 
-// statsSQL reads the statistics: the table's estimated row count (0 when
-// never analysed, and then setIDF leaves the weights alone), its most
-// common lexemes and the share of rows holding each.
-const statsSQL = `
-SELECT (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'chunks'::regclass)::float8,
-       coalesce(s.most_common_elems::text::text[], '{}'),
-       coalesce(s.most_common_elem_freqs::float8[], '{}')
-FROM (SELECT 1) one
-LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'chunks' AND s.attname = 'tsv'`
+func has(m map[string]float64, k string) bool {
+	_, ok := m[k]
+	return ok
+}
 
-// lexemesSQL: $1 words; each word with its lexeme, "" for a stopword.
-const lexemesSQL = `
-SELECT w.word, coalesce((SELECT t.lexeme FROM unnest(to_tsvector('english', w.word)) AS t LIMIT 1), '')
-FROM unnest($1::text[]) AS w(word)`
+// termCountsSQL: $1 namespace, $2 words. Each word, whether it is a
+// stopword (no lexeme), the chunks of the namespace that hold its lexeme,
+// and the namespace's chunks (0 for an empty namespace, and then setIDF
+// leaves the weights alone).
+const termCountsSQL = `
+SELECT w.word, l.lexeme IS NULL, coalesce(t.chunks, 0)::float8,
+       coalesce((SELECT n.chunks FROM knowledge_namespaces n WHERE n.namespace = $1), 0)::float8
+FROM unnest($2::text[]) AS w(word)
+LEFT JOIN LATERAL (SELECT x.lexeme FROM unnest(to_tsvector('english', w.word)) AS x LIMIT 1) l ON true
+LEFT JOIN knowledge_terms t ON t.namespace = $1 AND t.lexeme = l.lexeme`

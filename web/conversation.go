@@ -172,6 +172,9 @@ func describe(e crm.Event) string {
 	case crm.EventCallEnded:
 		return fmt.Sprintf("Call ended after %v s: %s", d["duration_seconds"], label(str(d["outcome"])))
 	case crm.EventOptedOut:
+		if w := str(d["words"]); w != "" {
+			return `The lead opted out of texts: "` + w + `"`
+		}
 		return "The lead opted out of texts"
 	case crm.EventOptedIn:
 		return "The lead opted back in"

@@ -107,6 +107,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		return def
 	}
+	// Without a name of its own the business is the demo one, and its
+	// hours are the demo's; a business that names itself starts from
+	// neutral hours until it sets its own.
+	defaultTimezone, defaultHours := "UTC", "Mon-Fri 09:00-17:00"
+	if get("BUSINESS_NAME", "") == "" {
+		defaultTimezone, defaultHours = demoTimezone, demoHours
+	}
 	c := Config{
 		DatabaseURL:               get("DATABASE_URL", ""),
 		ListenAddr:                get("LISTEN_ADDR", ":8080"),
@@ -120,13 +127,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		OpenAIBaseURL:             get("OPENAI_BASE_URL", ""),
 		LLMModel:                  get("LLM_MODEL", "gpt-4o-mini"),
 		EmbeddingModel:            get("EMBEDDING_MODEL", "text-embedding-3-small"),
-		BusinessName:              get("BUSINESS_NAME", "Summit Home Services"),
-		BusinessPhone:             get("BUSINESS_PHONE", "(970) 555-0100"),
+		BusinessName:              get("BUSINESS_NAME", demoName),
+		BusinessPhone:             get("BUSINESS_PHONE", demoPhone),
 		BusinessServiceArea:       get("BUSINESS_SERVICE_AREA", ""),
 		BusinessTone:              get("BUSINESS_TONE", ""),
 		EscalationPolicy:          get("ESCALATION_POLICY", ""),
-		BusinessTimezone:          get("BUSINESS_TIMEZONE", "UTC"),
-		BusinessHours:             get("BUSINESS_HOURS", "Mon-Fri 09:00-17:00"),
+		BusinessTimezone:          get("BUSINESS_TIMEZONE", defaultTimezone),
+		BusinessHours:             get("BUSINESS_HOURS", defaultHours),
 		DefaultRegion:             strings.ToUpper(get("DEFAULT_REGION", "US")),
 		EvalSuites:                get("EVAL_SUITES", "evals/suites"),
 		JudgeModel:                get("JUDGE_MODEL", ""),

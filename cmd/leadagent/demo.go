@@ -13,6 +13,19 @@ import (
 	"github.com/leadagent/leadagent/crm"
 )
 
+// The demo business as its knowledge (demo/knowledge) describes it: the
+// server speaks for it while BUSINESS_NAME is unset, so its time zone and
+// hours are the defaults of BUSINESS_TIMEZONE and BUSINESS_HOURS then, and
+// holding messages, on-duty routing and reports agree with what the agent
+// reads in hours-and-contact.md (a Fort Collins office, open Mon-Fri 7-6
+// and Sat 8-2).
+const (
+	demoName     = "Summit Home Services"
+	demoPhone    = "(970) 555-0100"
+	demoTimezone = "America/Denver"
+	demoHours    = "Mon-Fri 07:00-18:00, Sat 08:00-14:00"
+)
+
 // demoPassword is every demo login's password. Demo logins are made only
 // against the Twilio sandbox, never beside a real account.
 const demoPassword = "summit-demo"
