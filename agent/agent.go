@@ -164,23 +164,26 @@ type Usage struct {
 	CompletionTokens int `json:"completion"`
 }
 
-// Signals are one turn's intent signals. Scores are 0..1 confidences;
-// Sentiment runs from -1 (angry) to 1 (delighted).
+// Signals are one turn's intent signals. Scores are 0..1 calibrated
+// probabilities; Sentiment runs from -1 (angry) to 1 (delighted).
 type Signals struct {
 	BuyingIntent float64 `json:"buying_intent"`
 	HumanRequest float64 `json:"human_request"`
 	Complaint    float64 `json:"complaint"`
-	Sentiment    float64 `json:"sentiment"`
+	// Sensitive is a safety emergency, a legal threat or dispute, or a
+	// request to discriminate.
+	Sensitive float64 `json:"sensitive"`
+	Sentiment float64 `json:"sentiment"`
 	// Coverage is how well the knowledge covered the question, 0..1
 	// (0: nothing found; the reply said it does not know).
 	Coverage float64 `json:"coverage"`
 	// Intent is the single most likely class: "buying_intent",
-	// "human_request", "complaint", "faq" or "other".
+	// "human_request", "complaint", "sensitive", "faq" or "other".
 	Intent string `json:"intent"`
 }
 
 // Classifier reads intent signals from a lead's message and the turns
-// before it, without a model.
+// before it, without a language model.
 type Classifier interface {
 	Classify(text string, history []Message) Signals
 }

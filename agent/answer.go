@@ -112,14 +112,23 @@ func typo(a, b string) bool {
 	}
 }
 
-// weights returns each term's weight for these results.
-func weights(q question, _ [][]unit) []float64 {
+// weights returns each term's weight: how much the word says in English
+// and, when known, how few of the knowledge's chunks hold it, times the
+// scale of where it was said (an aside, an earlier turn, a cue).
+func weights(q question, idf []float64) []float64 {
 	out := make([]float64, len(q.terms))
 	for i, t := range q.terms {
 		out[i] = t.weight
+		if idf != nil && t.base > 0 {
+			out[i] = t.weight / t.base * ((1-idfShare)*t.base + idfShare*idf[i])
+		}
 	}
 	return out
 }
+
+// idfShare is the share of a word's weight that comes from its rarity in
+// the knowledge when that is known.
+const idfShare = 0.5
 
 // focusTerm returns the index of the word a question is most about: the
 // heaviest of the lead's own asked words, leaving out those that only
@@ -201,7 +210,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	for i, r := range results {
 		units[i] = cache.of(r)
 	}
-	w := weights(q, units)
+	w := weights(q, idf)
 	focus := focusTerm(q, w, units)
 	absent := 0.0
 	for i, t := range q.terms {
@@ -209,9 +218,10 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			continue
 		}
 		// A synonym is not enough to say the knowledge speaks of it:
-		// "clear gutters" is not "clean gutters".
+		// WordNet's synonyms of a word cover all its senses ("fitting"
+		// is also "adjustment"); a derived word is the same word.
 		lit := t
-		lit.alts = nil
+		lit.alts = t.alts[:t.derived]
 		if !anyMeets(units, lit) {
 			absent = max(absent, w[i])
 		}
@@ -311,6 +321,8 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			f[fItem] = b2f(u.item)
 			f[fLabel] = labelShare(u, said1)
 			f[fPrecision] = precision(u, qkeys)
+			f[fIdle] = idle(u, qkeys)
+			f[fWhole] = b2f(u.whole)
 			if qvec != nil && u.vec != nil {
 				f[fSimilarity] = cosine(qvec, u.vec)
 			}
@@ -334,11 +346,33 @@ func labelShare(u *unit, keys map[string]bool) float64 {
 				have += k.weight
 			}
 		}
-		if total > 0 {
-			best = max(best, have/total)
-		}
+		// A label of one common word ("Work") says little when the lead
+		// says it too.
+		best = max(best, have/max(total, minLabelWeight))
 	}
 	return best
+}
+
+// minLabelWeight is the least weight a label counts as having.
+const minLabelWeight = 0.6
+
+// idle counts a unit's sentences that share no word with the question:
+// what a window quotes besides the answer.
+func idle(u *unit, qkeys map[string]bool) float64 {
+	n := 0
+	for _, ks := range u.sentKeys {
+		hit := false
+		for k := range ks {
+			if qkeys[k] {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			n++
+		}
+	}
+	return float64(n)
 }
 
 // precision is the share of a unit's own words that the question (with
@@ -393,26 +427,14 @@ func agentSaid(history []Message) func(string) bool {
 
 // decision returns the features of the decision to quote x, the best
 // of rs, for q.
-func decision(q question, x rated, rs []rated) decisionFeatures {
+func decision(q question, x rated, _ []rated) decisionFeatures {
 	var d decisionFeatures
 	d[dBias] = 1
-	d[dScore] = x.score
-	d[dOwn] = max(0, x.own)
-	d[dFocus] = max(0, x.focus)
+	d[dOwn] = x.f[fOwn]
+	d[dRare] = x.f[fRareCoverage]
 	d[dAbsent] = x.absent
-	d[dKindMissing] = x.f[fKindMissing]
 	d[dFollowUp] = b2f(q.followUp)
-	d[dCoverage] = x.coverage
-	second := math.Inf(-1)
-	for _, y := range rs {
-		if y.result.ChunkID != x.result.ChunkID && y.score > second {
-			second = y.score
-		}
-	}
-	if !math.IsInf(second, -1) {
-		d[dMargin] = x.score - second
-	}
-	d[dSimilarity] = x.f[fSimilarity]
+	d[dBackground] = x.f[fBackground]
 	return d
 }
 

@@ -4,39 +4,37 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	3.9633,  // coverage
-	1.4138,  // own
-	-0.9990, // asked_text
-	0.1884,  // about
-	1.0281,  // focus
-	-3.7753, // kind_missing
-	0.2147,  // answers_faq
-	-1.9024, // leans
-	-0.5440, // quote
-	-0.0061, // said
-	0.0833,  // extra_sentences
+	4.4646,  // coverage
+	2.8479,  // own
+	-1.2939, // asked_text
+	0.5088,  // about
+	1.1303,  // focus
+	-3.5602, // kind_missing
+	-0.1305, // answers_faq
+	-1.9280, // leans
+	-0.4800, // quote
+	-0.0072, // said
+	0.4086,  // extra_sentences
 	-0.1000, // length
-	3.0875,  // rank
-	0.1842,  // retrieval
-	0.4216,  // item
-	2.6487,  // background
-	2.0244,  // similarity
-	1.3700,  // label
-	1.7926,  // rare_coverage
-	-0.2316, // precision
+	2.5878,  // rank
+	0.0064,  // retrieval
+	0.5120,  // item
+	2.5210,  // background
+	1.4970,  // similarity
+	1.3502,  // label
+	0.0240,  // rare_coverage
+	-0.3695, // precision
+	-0.6212, // idle
+	0.3547,  // whole
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-5.7650, // bias
-	1.0709,  // score
-	0.1613,  // own
-	-1.1018, // focus
-	-0.3805, // absent
-	0.0000,  // kind_missing
-	0.5821,  // follow_up
-	0.2351,  // coverage
-	0.1002,  // margin
-	-0.1467, // similarity
+	-0.4647, // bias
+	4.5337,  // own
+	1.5551,  // rare_coverage
+	-1.1499, // absent
+	2.7103,  // follow_up
+	1.6038,  // background
 }

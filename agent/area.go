@@ -3,6 +3,8 @@ package agent
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // This file answers "do you come out to <place>?" when the knowledge does
@@ -11,7 +13,7 @@ import (
 // saying so with the list is the answer a person at the desk would give.
 
 // reAreaAsk is a message asking whether the business works somewhere.
-var reAreaAsk = regexp.MustCompile(`\b(?:serve[sd]?|service|servicing|cover(?:s|ed)?|come (?:out|over|up|down|to)|go (?:out|as far)|travel|work (?:in|out|up|down|over)|areas?|that far|this far|out there|out here|house calls?|home visits?|tow(?:s|ing|ed)?|deliver|do (?:moves|jobs|work|roofs|repairs)|sell (?:homes|houses)|help (?:her|him|them|us|me) (?:find|buy|sell)|local moves|move (?:a|my|our|the|from|to))\b`)
+var reAreaAsk = regexp.MustCompile(`\b(?:serve[sd]?|service|servicing|cover(?:s|ed)?|come (?:out|over|up|down|to|by|get|pick)|pick(?:s|ing)? (?:it |them )?up|drop(?:s|ping)? off|go (?:out|as far)|travel|work (?:in|out|up|down|over)|areas?|that far|this far|out there|out here|house calls?|home visits?|tow(?:s|ing|ed)?|deliver|do (?:moves|jobs|work|roofs|repairs)|sell (?:homes|houses)|help (?:her|him|them|us|me) (?:find|buy|sell)|local moves|move (?:a|my|our|the|from|to))\b`)
 
 // placeIntro are the words a place follows: "out to aurora", "in castle
 // rock", "from mesa", "cover pflugerville"; "is buckeye in your area" is
@@ -136,10 +138,28 @@ func areaClause(area string, p place) string {
 }
 
 // isAreaUnit reports whether a unit describes where the business works:
-// area words in it or around it, and a list of names.
-func isAreaUnit(u *unit) bool {
-	around := u.text + " " + u.context
-	return reAreaWords.MatchString(around) && (isBareList(u.text) || strings.Count(u.text, ",") >= 2)
+// words of serving somewhere in it or around it, and places named in it.
+func isAreaUnit(u *unit, head string) bool {
+	return reAreaWords.MatchString(u.text+" "+u.context+" "+head) && properNames(u.text) >= 2
 }
 
-var reAreaWords = regexp.MustCompile(`(?i)\b(?:serve[sd]?|service area|areas?|towns?|cities|city|communities|counties|county|neighborhoods|suburbs|zones?|metro|we (?:cover|work in|go))\b`)
+var reAreaWords = regexp.MustCompile(`(?i)\b(?:serve[sd]?|service|area|areas|towns?|cities|city|communities|counties|county|neighborhoods|suburbs|zones?|metro|cover|travel|pick ?ups?|deliver(?:y|ies)?|visits?|tows?|towing)\b`)
+
+// properNames counts the capitalised words of a text that do not open a
+// sentence: the names in "We serve Maplewood, Harlan and Cedar Falls."
+func properNames(text string) int {
+	n := 0
+	for _, s := range SplitSentences(text) {
+		ws := strings.Fields(s)
+		for i, w := range ws {
+			if i == 0 {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(w)
+			if unicode.IsUpper(r) {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -37,7 +37,16 @@ const (
 
 func loadDemoKB(t testing.TB, how chunking) *fakeKB {
 	t.Helper()
-	dir := filepath.Join("..", "demo", "knowledge")
+	kb := loadKB(t, filepath.Join("..", "demo", "knowledge"), how)
+	if len(kb.chunks) < 20 {
+		t.Fatalf("demo knowledge gave only %d chunks", len(kb.chunks))
+	}
+	return kb
+}
+
+// loadKB loads the knowledge files of dir as chunks.
+func loadKB(t testing.TB, dir string, how chunking) *fakeKB {
+	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatalf("read demo knowledge: %v", err)
@@ -59,7 +68,7 @@ func loadDemoKB(t testing.TB, how chunking) *fakeKB {
 			t.Fatalf("read %s: %v", path, err)
 		}
 		switch filepath.Ext(path) {
-		case ".md":
+		case ".md", ".txt":
 			splitMarkdown(string(raw), how, func(title, heading, content string) { add(path, title, heading, content) })
 		case ".html":
 			splitMarkdown(fakeHTMLToMarkdown(string(raw)), how, func(title, heading, content string) { add(path, title, heading, content) })
@@ -77,11 +86,8 @@ func loadDemoKB(t testing.TB, how chunking) *fakeKB {
 				add(path, row[0], "", row[1])
 			}
 		default:
-			t.Fatalf("unexpected file in demo knowledge: %s", path)
+			t.Fatalf("unexpected file in %s: %s", dir, path)
 		}
-	}
-	if len(kb.chunks) < 20 {
-		t.Fatalf("demo knowledge gave only %d chunks", len(kb.chunks))
 	}
 	return kb
 }
@@ -194,4 +200,24 @@ func (kb *fakeKB) Search(ctx context.Context, query string, k int) ([]knowledge.
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out[:min(k, len(out))], nil
+}
+
+// TermCounts counts the chunks that have each word (by the fake's own
+// crude tokens), as knowledge's full-text statistics would.
+func (kb *fakeKB) TermCounts(_ context.Context, words []string) (map[string]int, int, error) {
+	out := map[string]int{}
+	for _, w := range words {
+		out[w] = 0
+		tok := fakeTokens(w)
+		for _, c := range kb.chunks {
+			have := fakeTokens(c.Title + " " + c.Heading + " " + c.Content)
+			for t := range tok {
+				if have[t] {
+					out[w]++
+					break
+				}
+			}
+		}
+	}
+	return out, len(kb.chunks), nil
 }

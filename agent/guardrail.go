@@ -302,6 +302,14 @@ func (e evidenceRetriever) Search(ctx context.Context, query string, k int) ([]k
 	return results, err
 }
 
+// TermCounts counts words through the wrapped retriever, when it can.
+func (e evidenceRetriever) TermCounts(ctx context.Context, words []string) (map[string]int, int, error) {
+	if tc, ok := e.next.(TermCounter); ok {
+		return tc.TermCounts(ctx, words)
+	}
+	return nil, 0, nil
+}
+
 // evidenceLog collects one turn's evidence. A log made inside another
 // turn's (an LLM's own, inside WithGuardrails) passes what it gets to the
 // outer one too.

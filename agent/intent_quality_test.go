@@ -11,27 +11,32 @@ import (
 	"testing"
 )
 
-// The offline classifier measured on the public intent sets in
-// ../shared/data (each maps its own labels to our five classes; see the
+// The shipped classifier read through Classify on the public intent sets
+// in ../shared/data (each maps its own labels to our classes; see the
 // README.md of each set). The sets are read at test time and never copied
 // here: their licences would bind the project.
 //
-//	go test -run TestIntentQuality -v ./agent/        # the tables
-//	go test -run '^$' -bench IntentQuality -benchtime 1x ./agent/
-//	LEADAGENT_INTENT_ERRORS=complaint go test -run TestIntentQuality -v ./agent/   # misses and false alarms of one class
+// Four of the sets trained the shipped weights, so their rows show how
+// well the model fits what it learnt, not how it does on messages it
+// never saw; rasa-sara-nlu (GPL-3.0) never trains and is the one row
+// measured on unseen messages. The honest figures (cross-validation,
+// leave one set out, leave one business out) are what `make train`
+// prints. This test guards the wiring: the signals Classify returns are
+// the model's.
+//
+//	go test -run TestIntentQuality -v ./agent/
+//	LEADAGENT_INTENT_ERRORS=complaint go test -run TestIntentQuality -v ./agent/
 
 var intentSets = []string{
 	"bitext-customer-service-intent",
 	"natcs-dstc11-intent",
-	"rasa-sara-nlu",
 	"clinc150-oos",
 	"banking77",
+	"rasa-sara-nlu",
 }
 
-var intentClasses = []string{IntentBuying, IntentHuman, IntentComplaint, IntentFAQ, IntentOther}
-
 func isHandoffIntent(c string) bool {
-	return c == IntentBuying || c == IntentHuman || c == IntentComplaint
+	return c == IntentBuying || c == IntentHuman || c == IntentComplaint || c == IntentSensitive
 }
 
 // sharedDataDir returns the shared data folder, or "" when it is absent.
@@ -46,7 +51,7 @@ func sharedDataDir() string {
 	return dir
 }
 
-type labelled struct{ text, label, source string }
+type labelled struct{ text, label string }
 
 func readIntentSet(tb testing.TB, dir, name string) []labelled {
 	tb.Helper()
@@ -59,17 +64,14 @@ func readIntentSet(tb testing.TB, dir, name string) []labelled {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		var r struct {
-			Text, Label  string
-			SourceIntent string `json:"source_intent"`
-		}
+		var r struct{ Text, Label string }
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			tb.Fatalf("%s: %v", name, err)
 		}
 		if !slices.Contains(intentClasses, r.Label) {
 			tb.Fatalf("%s: unknown label %q", name, r.Label)
 		}
-		out = append(out, labelled{r.Text, r.Label, r.SourceIntent})
+		out = append(out, labelled{r.Text, r.Label})
 	}
 	if err := sc.Err(); err != nil {
 		tb.Fatalf("%s: %v", name, err)
@@ -80,20 +82,13 @@ func readIntentSet(tb testing.TB, dir, name string) []labelled {
 // confusion counts predictions by gold label.
 type confusion map[[2]string]int // {gold, predicted}
 
-func (c confusion) add(o confusion) {
-	for k, v := range o {
-		c[k] += v
-	}
-}
-
 type prf struct {
 	p, r, f1 float64
 	support  int
 }
 
 func newPRF(tp, fp, fn int) prf {
-	var x prf
-	x.support = tp + fn
+	x := prf{support: tp + fn}
 	if tp+fp > 0 {
 		x.p = float64(tp) / float64(tp+fp)
 	}
@@ -106,28 +101,10 @@ func newPRF(tp, fp, fn int) prf {
 	return x
 }
 
-func (c confusion) class(name string) prf {
+func (c confusion) count(match func(gold, pred string) (bool, bool)) prf {
 	tp, fp, fn := 0, 0, 0
 	for k, v := range c {
-		switch {
-		case k[0] == name && k[1] == name:
-			tp += v
-		case k[1] == name:
-			fp += v
-		case k[0] == name:
-			fn += v
-		}
-	}
-	return newPRF(tp, fp, fn)
-}
-
-// handoff is the view the escalation rules see: should this message go to
-// a person (any of the three handoff classes) or not. A buying message
-// read as a request for a person still goes to the right place.
-func (c confusion) handoff() prf {
-	tp, fp, fn := 0, 0, 0
-	for k, v := range c {
-		gold, pred := isHandoffIntent(k[0]), isHandoffIntent(k[1])
+		gold, pred := match(k[0], k[1])
 		switch {
 		case gold && pred:
 			tp += v
@@ -140,229 +117,73 @@ func (c confusion) handoff() prf {
 	return newPRF(tp, fp, fn)
 }
 
-// falseAlarms is the share of messages that should not hand off and
-// would: the cost the reps pay for the classifier's recall.
-func (c confusion) falseAlarms() float64 {
-	fp, neg := 0, 0
-	for k, v := range c {
-		if isHandoffIntent(k[0]) {
-			continue
-		}
-		neg += v
-		if isHandoffIntent(k[1]) {
-			fp += v
-		}
-	}
-	if neg == 0 {
-		return 0
-	}
-	return float64(fp) / float64(neg)
+func (c confusion) class(name string) prf {
+	return c.count(func(g, p string) (bool, bool) { return g == name, p == name })
 }
 
-func (c confusion) accuracy() float64 {
-	right, all := 0, 0
-	for k, v := range c {
-		all += v
-		if k[0] == k[1] {
-			right += v
-		}
-	}
-	if all == 0 {
-		return 0
-	}
-	return float64(right) / float64(all)
+// handoff is whether the message should go to a person at all: a buying
+// message read as a request for a person still goes to the right place.
+func (c confusion) handoff() prf {
+	return c.count(func(g, p string) (bool, bool) { return isHandoffIntent(g), isHandoffIntent(p) })
 }
 
-// bankingGrievances are the BANKING77 labels its README says read as
-// grievances, mapped to "other" there; the adjusted view counts them as
-// complaints, as a home-services business would.
-var bankingGrievances = []string{"transaction_charged_twice", "extra_charge_on_statement",
-	"wrong_amount_of_cash_received", "card_payment_wrong_exchange_rate", "cash_withdrawal_charge"}
-
-const adjustedBanking = "banking77 (grievances=complaint)"
-
-// calibration counts, per band of the highest handoff score, how many
-// messages fall in it and how many of those should hand off.
-type calibration [10][2]int
-
-// intentQuality classifies every set and returns the confusion per set.
-func intentQuality(tb testing.TB, dir string, errorsOf string) (map[string]confusion, calibration, []string) {
-	c := NewIntentClassifier()
-	out := map[string]confusion{adjustedBanking: {}}
-	var cal calibration
-	var errs []string
-	for _, name := range intentSets {
-		conf := confusion{}
-		for _, u := range readIntentSet(tb, dir, name) {
-			s := c.Classify(u.text, nil)
-			conf[[2]string{u.label, s.Intent}]++
-			if name == "banking77" {
-				gold := u.label
-				if slices.Contains(bankingGrievances, u.source) {
-					gold = IntentComplaint
-				}
-				out[adjustedBanking][[2]string{gold, s.Intent}]++
-			}
-			band := min(int(max(s.BuyingIntent, s.HumanRequest, s.Complaint)*10), 9)
-			cal[band][0]++
-			if isHandoffIntent(u.label) {
-				cal[band][1]++
-			}
-			if errorsOf != "" && u.label != s.Intent && (u.label == errorsOf || s.Intent == errorsOf) {
-				errs = append(errs, fmt.Sprintf("%-14s gold=%-13s got=%-13s b=%.2f h=%.2f c=%.2f s=%+.2f %q",
-					name, u.label, s.Intent, s.BuyingIntent, s.HumanRequest, s.Complaint, s.Sentiment, u.text))
-			}
-		}
-		out[name] = conf
-	}
-	return out, cal, errs
-}
-
-func formatCalibration(cal calibration) string {
+func formatQuality(per map[string]confusion, all confusion) string {
 	var b strings.Builder
-	b.WriteString("highest handoff score vs share of messages that should hand off (all sets):\n")
-	for i, c := range cal {
-		if c[0] == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "  %.1f-%.1f  n=%-6d should hand off %.2f\n", float64(i)/10, float64(i+1)/10, c[0], float64(c[1])/float64(c[0]))
-	}
-	return b.String()
-}
-
-func formatQuality(per map[string]confusion) string {
-	var b strings.Builder
-	all := confusion{}
-	row := func(name string, c confusion) {
-		fmt.Fprintf(&b, "%-32s", name)
-		for _, cl := range intentClasses {
-			x := c.class(cl)
-			if x.support == 0 && x.p == 0 {
-				fmt.Fprintf(&b, " %15s", "-")
-				continue
-			}
-			fmt.Fprintf(&b, " %4.2f/%4.2f/%4.2f", x.p, x.r, x.f1)
-		}
-		h := c.handoff()
-		fmt.Fprintf(&b, " | %4.2f/%4.2f/%4.2f | %.3f | %.2f\n", h.p, h.r, h.f1, c.falseAlarms(), c.accuracy())
-	}
-	fmt.Fprintf(&b, "%-32s", "precision/recall/F1")
+	fmt.Fprintf(&b, "%-32s %-16s", "Intent P/R/F1 (gold n)", "handoff")
 	for _, cl := range intentClasses {
-		fmt.Fprintf(&b, " %15s", cl)
-	}
-	fmt.Fprintf(&b, " | %14s | false | acc\n", "handoff P/R/F1")
-	for _, name := range intentSets {
-		row(name, per[name])
-		all.add(per[name])
-	}
-	row("overall", all)
-	if adj, ok := per[adjustedBanking]; ok {
-		row(adjustedBanking, adj)
-	}
-	fmt.Fprintf(&b, "\nsupport (gold count) overall:")
-	for _, cl := range intentClasses {
-		fmt.Fprintf(&b, " %s=%d", cl, all.class(cl).support)
-	}
-	fmt.Fprintf(&b, "\nconfusion overall (rows gold, columns predicted):\n%-14s", "")
-	for _, cl := range intentClasses {
-		fmt.Fprintf(&b, " %13s", cl)
+		fmt.Fprintf(&b, " %-16s", cl)
 	}
 	b.WriteString("\n")
-	for _, g := range intentClasses {
-		fmt.Fprintf(&b, "%-14s", g)
-		for _, p := range intentClasses {
-			fmt.Fprintf(&b, " %13d", all[[2]string{g, p}])
+	row := func(name string, c confusion) {
+		h := c.handoff()
+		fmt.Fprintf(&b, "%-32s %-16s", name, fmt.Sprintf("%.2f/%.2f/%.2f", h.p, h.r, h.f1))
+		for _, cl := range intentClasses {
+			x := c.class(cl)
+			if x.support == 0 {
+				fmt.Fprintf(&b, " %-16s", "-")
+				continue
+			}
+			fmt.Fprintf(&b, " %-16s", fmt.Sprintf("%.2f/%.2f (%d)", x.p, x.r, x.support))
 		}
 		b.WriteString("\n")
 	}
+	for _, name := range intentSets {
+		row(name, per[name])
+	}
+	row("overall", all)
 	return b.String()
 }
 
-// TestIntentQuality logs the per-set tables; it checks floors well below
-// the measured figures, so a change that breaks the classifier fails
-// while tuning stays free.
+// TestIntentQuality logs the per-set table and checks floors under the
+// measured figures (handoff P/R 0.96/0.94 overall, 0.61/0.50 on rasa),
+// so a change that breaks the wiring fails while retraining stays free.
 func TestIntentQuality(t *testing.T) {
+	t.Parallel()
 	dir := sharedDataDir()
 	if dir == "" {
 		t.Skip("no shared data (set LEADAGENT_SHARED_DATA)")
 	}
-	per, cal, errs := intentQuality(t, dir, os.Getenv("LEADAGENT_INTENT_ERRORS"))
-	t.Log("\n" + formatQuality(per) + "\n" + formatCalibration(cal))
-	for _, e := range errs {
-		t.Log(e)
-	}
-	all := confusion{}
+	c := NewIntentClassifier()
+	errorsOf := os.Getenv("LEADAGENT_INTENT_ERRORS")
+	per, all := map[string]confusion{}, confusion{}
 	for _, name := range intentSets {
-		all.add(per[name])
-	}
-	if h := all.handoff(); h.p < 0.45 || h.r < 0.6 {
-		t.Errorf("handoff precision %.2f recall %.2f, below the floor", h.p, h.r)
-	}
-}
-
-// BenchmarkIntentQuality reports the figures for make bench.
-func BenchmarkIntentQuality(b *testing.B) {
-	dir := sharedDataDir()
-	if dir == "" {
-		b.Skip("no shared data (set LEADAGENT_SHARED_DATA)")
-	}
-	var per map[string]confusion
-	var cal calibration
-	for b.Loop() {
-		per, cal, _ = intentQuality(b, dir, "")
-	}
-	all := confusion{}
-	for _, name := range intentSets {
-		c := per[name]
-		all.add(c)
-		h := c.handoff()
-		short := strings.SplitN(name, "-", 2)[0]
-		if h.support > 0 {
-			b.ReportMetric(h.p, short+"-handoff-P")
-			b.ReportMetric(h.r, short+"-handoff-R")
-		}
-		b.ReportMetric(c.falseAlarms(), short+"-false-handoffs")
-	}
-	h := all.handoff()
-	b.ReportMetric(h.p, "handoff-P")
-	b.ReportMetric(h.r, "handoff-R")
-	b.ReportMetric(all.falseAlarms(), "false-handoffs")
-	for _, cl := range intentClasses {
-		x := all.class(cl)
-		b.ReportMetric(x.p, cl+"-P")
-		b.ReportMetric(x.r, cl+"-R")
-	}
-	b.ReportMetric(all.accuracy(), "accuracy")
-	if adj, ok := per[adjustedBanking]; ok {
-		h := adj.handoff()
-		b.ReportMetric(h.p, "banking77g-handoff-P")
-	}
-	b.Log("\n" + formatQuality(per) + "\n" + formatCalibration(cal))
-}
-
-// explainIntent lists the lexicon phrases found in text, for tuning.
-func explainIntent(c *IntentClassifier, text string) []string {
-	var out []string
-	names := [icClasses]string{"buying", "human", "complaint", "faq", "other", "price-frame", "cap-frame", "policy-frame", "ask-frame", "identity-frame", "defer"}
-	for _, clause := range icNormalize(text).clauses {
-		for class := range icClasses {
-			idx := &c.lex[class]
-			for _, m := range idx.find(clause, false) {
-				out = append(out, fmt.Sprintf("%s %.2f %q", names[class], idx.entries[m.entry].w, idx.entries[m.entry].pat))
+		conf := confusion{}
+		for _, u := range readIntentSet(t, dir, name) {
+			s := c.Classify(u.text, nil)
+			conf[[2]string{u.label, s.Intent}]++
+			all[[2]string{u.label, s.Intent}]++
+			if errorsOf != "" && u.label != s.Intent && (u.label == errorsOf || s.Intent == errorsOf) {
+				t.Logf("%-9s gold=%-13s got=%-13s b=%.2f h=%.2f c=%.2f s=%.2f %q", strings.SplitN(name, "-", 2)[0],
+					u.label, s.Intent, s.BuyingIntent, s.HumanRequest, s.Complaint, s.Sensitive, u.text)
 			}
 		}
+		per[name] = conf
 	}
-	return out
-}
-
-func TestExplainIntent(t *testing.T) {
-	text := os.Getenv("LEADAGENT_EXPLAIN")
-	if text == "" {
-		t.Skip("set LEADAGENT_EXPLAIN to a message")
+	t.Log("\n" + formatQuality(per, all))
+	if h := all.handoff(); h.p < 0.9 || h.r < 0.85 {
+		t.Errorf("handoff precision %.2f recall %.2f, below the floor (0.90, 0.85)", h.p, h.r)
 	}
-	c := NewIntentClassifier()
-	t.Logf("%+v", c.Classify(text, nil))
-	for _, l := range explainIntent(c, text) {
-		t.Log(l)
+	if h := per["rasa-sara-nlu"].handoff(); h.p < 0.45 || h.r < 0.35 {
+		t.Errorf("rasa (never trained on) handoff precision %.2f recall %.2f, below the floor (0.45, 0.35)", h.p, h.r)
 	}
 }

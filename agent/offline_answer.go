@@ -47,7 +47,7 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 	if err != nil {
 		return Reply{}, 0, err
 	}
-	if ok {
+	if ok && !missesPlace(q, x.u.text) {
 		return o.finish(x.u.text, OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 	}
 	if text, cites, ok, err := o.area(ctx, in, q, fitsAll); err != nil || ok {
@@ -121,7 +121,9 @@ func (o *Offline) budget(in TurnInput, parts int) func(string) bool {
 	}
 	return func(text string) bool {
 		if in.Channel == ChannelVoice {
-			return len(text) <= 400/parts
+			// As the voice guardrail will say it, within what it lets
+			// a call say.
+			return len(reserve)+parts*(len(speakable(text))+1) <= voiceMaxChars
 		}
 		n := len(FoldGSM(reserve + strings.Repeat(text+" ", parts)))
 		return fits(reserve+strings.Repeat(text+" ", parts), o.thresholds.MaxSegments) && n > 0
@@ -152,7 +154,7 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 			if mentions(x.u.text, p) {
 				named = append(named, x)
 			}
-			if isAreaUnit(x.u) && (areaUnit == nil || x.score > areaUnit.score) {
+			if isAreaUnit(x.u, x.result.Heading) && (areaUnit == nil || x.score > areaUnit.score) {
 				x := x
 				areaUnit = &x
 			}
@@ -176,6 +178,19 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 		return text + " We serve " + ensureStop(o.business.ServiceArea), nil, true, nil
 	}
 	return text + " Someone from " + o.businessName() + " can confirm.", nil, true, nil
+}
+
+// missesPlace reports whether a question asks about a place the answer
+// does not name: "do you come out to Riverton?" is not answered by the
+// list of towns without it, which the area answer says plainly.
+func missesPlace(q question, text string) bool {
+	places := placesAsked(q.text)
+	for _, p := range places {
+		if mentions(text, p) {
+			return false
+		}
+	}
+	return len(places) > 0
 }
 
 func containsText(list []string, s string) bool {

@@ -1,10 +1,170 @@
 package agent
 
-import "testing"
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // lead and ai build a conversation history.
 func lead(text string) Message { return Message{From: FromLead, Text: text} }
 func ai(text string) Message   { return Message{From: FromAI, Text: text} }
+
+// bikeShop is a business written for these tests, unlike the demo's: the
+// responder must answer from whatever a business's knowledge says.
+var bikeShop = Business{Name: "Ridgeline Cycle Works", Phone: "(555) 010-2040"}
+
+func bikeShopResponder(t testing.TB) *Offline {
+	t.Helper()
+	return NewOffline(loadKB(t, filepath.Join("testdata", "bikeshop"), byParagraph), bikeShop)
+}
+
+type turnCase struct {
+	name    string
+	history []Message
+	text    string
+	channel string
+	outcome Outcome
+	// contains: every one, case-insensitive; containsAny: at least one;
+	// not: none.
+	contains, containsAny, not []string
+}
+
+func runTurnCases(t *testing.T, o *Offline, cases []turnCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			in := TurnInput{Channel: tc.channel, Text: tc.text, History: tc.history, Lead: Lead{Name: "Dana"}}
+			if in.Channel == "" {
+				in.Channel = ChannelSMS
+			}
+			r, err := o.Turn(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			low := strings.ToLower(r.Text)
+			if r.Outcome != tc.outcome {
+				t.Errorf("outcome %s, want %s: %q", r.Outcome, tc.outcome, r.Text)
+			}
+			for _, c := range tc.contains {
+				if !strings.Contains(low, strings.ToLower(c)) {
+					t.Errorf("reply %q lacks %q", r.Text, c)
+				}
+			}
+			if len(tc.containsAny) > 0 {
+				hit := false
+				for _, c := range tc.containsAny {
+					hit = hit || strings.Contains(low, strings.ToLower(c))
+				}
+				if !hit {
+					t.Errorf("reply %q has none of %q", r.Text, tc.containsAny)
+				}
+			}
+			for _, c := range tc.not {
+				if strings.Contains(low, strings.ToLower(c)) {
+					t.Errorf("reply %q has %q", r.Text, c)
+				}
+			}
+			if r.Outcome == OutcomeAnswered && len(r.Citations) == 0 {
+				t.Errorf("an answer without citations: %q", r.Text)
+			}
+			if max := 2; r.Segments > max {
+				t.Errorf("%d segments: %q", r.Segments, r.Text)
+			}
+		})
+	}
+}
+
+// TestOfflineAnswersFromAnyKnowledge: questions in a lead's own words are
+// answered with the passage that answers them, whole; what the knowledge
+// does not say is not answered.
+func TestOfflineAnswersFromAnyKnowledge(t *testing.T) {
+	t.Parallel()
+	runTurnCases(t, bikeShopResponder(t), []turnCase{
+		{name: "a price from a table keeps its row", text: "how much is a tune up for my e-bike?",
+			outcome: OutcomeAnswered, contains: []string{"$129"}},
+		{name: "text speak", text: "hw much 4 a basic tune up",
+			outcome: OutcomeAnswered, contains: []string{"$89"}},
+		{name: "an FAQ answers its own question in other words", text: "if you fix my brakes and they act up again, is that covered by a warranty?",
+			outcome: OutcomeAnswered, contains: []string{"90-day"}},
+		{name: "an aside before the question", text: "my kid's bike got a flat on the trail yesterday, can you fix it while I wait?",
+			outcome: OutcomeAnswered, containsAny: []string{"while you wait", "$18"}},
+		{name: "hours on a weekday", text: "are you open on weekdays?",
+			outcome: OutcomeAnswered, contains: []string{"10:00"}},
+		{name: "what the business does not do", text: "do you guys work on motorcycles?",
+			outcome: OutcomeAnswered, contains: []string{"do not repair motorcycles"}},
+		{name: "a plain-text policy under a heading in capitals", text: "what happens if I leave my bike there for a month after it's fixed?",
+			outcome: OutcomeAnswered, contains: []string{"$5 a day"}},
+		{name: "another topic the knowledge lacks", text: "can you paint my frame a different color?",
+			outcome: OutcomeUnknown, not: []string{"$"}},
+	})
+}
+
+// TestOfflineFollowUps: a message that leans on the one before is read
+// with it.
+func TestOfflineFollowUps(t *testing.T) {
+	t.Parallel()
+	runTurnCases(t, bikeShopResponder(t), []turnCase{
+		{name: "how much is it, after a topic", history: []Message{lead("can I rent a bike?"),
+			ai("Yes. City bikes rent for $35 a day and e-bikes for $65 a day.")},
+			text: "and what about saturday, are you open?", outcome: OutcomeAnswered, contains: []string{"9:00"}},
+		{name: "a question without a topic asks what about", text: "how much is it?", outcome: OutcomeAsked,
+			contains: []string{"which service"}},
+	})
+}
+
+// TestOfflineArea: a town the knowledge names is answered from it; one it
+// does not name is, as far as the assistant can tell, outside the area.
+func TestOfflineArea(t *testing.T) {
+	t.Parallel()
+	runTurnCases(t, bikeShopResponder(t), []turnCase{
+		{name: "a town it serves", text: "do you pick up bikes in cedar falls?", outcome: OutcomeAnswered,
+			contains: []string{"Cedar Falls", "$25"}},
+		{name: "a town it does not name", text: "can you come pick up my bike in riverton?", outcome: OutcomeAnswered,
+			contains: []string{"Riverton isn't in our service area"}},
+	})
+}
+
+// TestOfflineTwoQuestions: a message that asks two things gets both
+// answers when they fit.
+func TestOfflineTwoQuestions(t *testing.T) {
+	t.Parallel()
+	runTurnCases(t, bikeShopResponder(t), []turnCase{
+		{name: "two questions", text: "do you take apple pay? and how much is a full overhaul?", outcome: OutcomeAnswered,
+			contains: []string{"Apple Pay", "$249"}},
+	})
+}
+
+// TestOfflineUnknownVaries: saying "I don't know" twice in a thread uses
+// other words, and says what happens next.
+func TestOfflineUnknownVaries(t *testing.T) {
+	t.Parallel()
+	o := bikeShopResponder(t)
+	in := TurnInput{Channel: ChannelSMS, Text: "can you paint my frame a different color?"}
+	first, err := o.Turn(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.History = []Message{lead(in.Text), ai(first.Text)}
+	in.Text = "do you offer student discounts?"
+	second, err := o.Turn(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Outcome != OutcomeUnknown || second.Outcome != OutcomeUnknown {
+		t.Fatalf("outcomes %s, %s: want unknown twice", first.Outcome, second.Outcome)
+	}
+	if SplitSentences(first.Text)[0] == SplitSentences(second.Text)[0] {
+		t.Errorf("the same words twice: %q", second.Text)
+	}
+	for _, r := range []Reply{first, second} {
+		if !strings.Contains(r.Text, bikeShop.Name) {
+			t.Errorf("%q does not say who follows up", r.Text)
+		}
+	}
+}
 
 func TestTypo(t *testing.T) {
 	t.Parallel()

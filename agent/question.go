@@ -31,10 +31,11 @@ type term struct {
 	// base is how much the word says in English, before the scales of
 	// where it was said (an aside, an earlier turn, a cue word).
 	base float64
-	// alts are the keys of its synonyms and derived words, which meet it
-	// in part.
-	alts   []string
-	weight float64
+	// alts are the keys of its derived words ("pay" for "payment"), then
+	// of its synonyms, which meet it in part; derived counts the first.
+	alts    []string
+	derived int
+	weight  float64
 	// phrase: several words the lexicon knows as one thing ("water
 	// heater"); its words are terms of their own too.
 	phrase bool
@@ -316,7 +317,7 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		out = append(out, t)
 	}
 	for i, w := range ws {
-		w = strings.Trim(w, "'")
+		w = strings.Trim(strings.TrimSuffix(w, "'s"), "'")
 		for n := 3; n >= 2; n-- {
 			if i+n > len(ws) || isStop(ws[i]) || isStop(ws[i+n-1]) {
 				continue
@@ -332,7 +333,9 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		if isStop(w) {
 			continue
 		}
-		t := term{word: w, key: lex.Key(w), alts: altKeys(lex, w), base: termWeight(lex, w), weight: termWeight(lex, w) * scale, cue: cueWords[w]}
+		syn, der := altKeys(lex, w)
+		t := term{word: w, key: lex.Key(w), alts: append(der, syn...), derived: len(der), base: termWeight(lex, w),
+			weight: termWeight(lex, w) * scale, cue: cueWords[w]}
 		if t.cue {
 			t.weight *= cueWeight
 		}
@@ -351,10 +354,10 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 // altKeys are the keys of a word's synonyms and derived words, single
 // words only: a phrase among synonyms ("put in" for "install") would meet
 // any text with "put".
-func altKeys(lex *lexicon.Lexicon, w string) []string {
-	var out []string
+func altKeys(lex *lexicon.Lexicon, w string) (synonyms, derived []string) {
 	seen := map[string]bool{lex.Key(w): true}
-	for _, list := range [][]string{lex.Synonyms(w), lex.Derived(w)} {
+	keys := func(list []string) []string {
+		var out []string
 		for _, s := range list {
 			if strings.Contains(s, " ") || isStop(s) {
 				continue
@@ -364,15 +367,19 @@ func altKeys(lex *lexicon.Lexicon, w string) []string {
 				out = append(out, k)
 			}
 		}
+		return out
 	}
-	return out
+	derived = keys(lex.Derived(w))
+	return keys(lex.Synonyms(w)), derived
 }
 
 // implied are what some general words stand for, which knowledge writes
-// out: a weekday is Monday to Friday.
+// out: a weekday is Monday to Friday, and a new one of something is
+// installed or replaced.
 var implied = map[string]string{
 	"weekday": "monday tuesday wednesday thursday friday", "weekdays": "monday tuesday wednesday thursday friday",
 	"weekend": "saturday sunday", "weekends": "saturday sunday",
+	"new": "install installation replace replacement",
 }
 
 // anaphora refer back to something named earlier.
@@ -469,7 +476,7 @@ func isFollowUp(q question) bool {
 			return true
 		}
 	}
-	return len(q.terms) <= 2
+	return false
 }
 
 // searchText is what the retriever is asked for a question: the lead's

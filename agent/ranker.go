@@ -14,33 +14,35 @@ import (
 
 // Features of a unit for a question, by index into unitFeatures.
 const (
-	fCoverage      = iota // weighted share of all the question's words met, earlier turns' included
-	fOwn                  // of the lead's own words
-	fAskedText            // share of the asked words (not asides or cues) the unit says itself
-	fAbout                // share of the asked words in its FAQ question, list intro, headings or title
-	fFocus                // how far the heaviest asked word is met
-	fKindMissing          // the question asks a price, a time or a duration and the unit states none
-	fAnswersFAQ           // it opens the answer to an FAQ question, times how much of the asked words that question has
-	fLeans                // it opens with "It..." without what "it" is
-	fQuote                // a testimonial
-	fSaid                 // the agent said it already in this conversation
-	fExtraSentences       // sentences beyond the first
-	fLength               // characters / 300
-	fRank                 // 1 for the retriever's first chunk, towards 0 for its last
-	fRetrieval            // the chunk's retrieval score over the first chunk's
-	fItem                 // list items or table rows
-	fBackground           // share of the earlier turns' words met
-	fSimilarity           // cosine of the unit's and the question's local embeddings
-	fLabel                // how much of its FAQ question, list intro or heading the lead's message says
-	fRareCoverage         // coverage with the words weighted by how few chunks of the knowledge hold them
-	fPrecision            // share of the unit's own words that the question has
+	fCoverage       = iota // weighted share of all the question's words met, earlier turns' included
+	fOwn                   // of the lead's own words
+	fAskedText             // share of the asked words (not asides or cues) the unit says itself
+	fAbout                 // share of the asked words in its FAQ question, list intro, headings or title
+	fFocus                 // how far the heaviest asked word is met
+	fKindMissing           // the question asks a price, a time or a duration and the unit states none
+	fAnswersFAQ            // it opens the answer to an FAQ question, times how much of the asked words that question has
+	fLeans                 // it opens with "It..." without what "it" is
+	fQuote                 // a testimonial
+	fSaid                  // the agent said it already in this conversation
+	fExtraSentences        // sentences beyond the first
+	fLength                // characters / 300
+	fRank                  // 1 for the retriever's first chunk, towards 0 for its last
+	fRetrieval             // the chunk's retrieval score over the first chunk's
+	fItem                  // list items or table rows
+	fBackground            // share of the earlier turns' words met
+	fSimilarity            // cosine of the unit's and the question's local embeddings
+	fLabel                 // how much of its FAQ question, list intro or heading the lead's message says
+	fRareCoverage          // coverage with the words weighted by how few chunks of the knowledge hold them
+	fPrecision             // share of the unit's own words that the question has
+	fIdle                  // its sentences that share no word with the question
+	fWhole                 // it is the whole of its paragraph, list or answer
 	nUnitFeatures
 )
 
 // unitFeatureNames name the features, for the trainer's report.
 var unitFeatureNames = [nUnitFeatures]string{"coverage", "own", "asked_text", "about", "focus", "kind_missing",
 	"answers_faq", "leans", "quote", "said", "extra_sentences", "length", "rank", "retrieval", "item", "background",
-	"similarity", "label", "rare_coverage", "precision"}
+	"similarity", "label", "rare_coverage", "precision", "idle", "whole"}
 
 // UnitFeatureNames returns the names of the features units are rated by,
 // in order.
@@ -56,23 +58,20 @@ func (f unitFeatures) score() float64 {
 	return s
 }
 
-// Features of the decision to answer with the best unit.
+// Features of the decision to answer with the best unit. Few, as there
+// are few cases to learn it from, and about how much of the question the
+// unit meets, not how it ranked: the best of poor answers is still poor.
 const (
-	dBias        = iota
-	dScore            // the best unit's score
-	dOwn              // its share of the lead's own words
-	dFocus            // how far it meets the heaviest asked word (0 when none)
-	dAbsent           // weight of the heaviest asked word no retrieved chunk has
-	dKindMissing      // it states no fact of the kind asked
-	dFollowUp         // the message leans on earlier turns
-	dCoverage         // its share of all words
-	dMargin           // its score over the second best unit of another chunk
-	dSimilarity       // its embedding similarity
+	dBias       = iota
+	dOwn        // share of the lead's own words it meets
+	dRare       // the same, with the words weighted by rarity in the knowledge
+	dAbsent     // weight of the heaviest asked word no retrieved chunk has
+	dFollowUp   // the message leans on earlier turns
+	dBackground // share of the earlier turns' words it meets
 	nDecisionFeatures
 )
 
-var decisionFeatureNames = [nDecisionFeatures]string{"bias", "score", "own", "focus", "absent", "kind_missing",
-	"follow_up", "coverage", "margin", "similarity"}
+var decisionFeatureNames = [nDecisionFeatures]string{"bias", "own", "rare_coverage", "absent", "follow_up", "background"}
 
 // DecisionFeatureNames returns the names of the features the decision to
 // answer is made by, in order.
@@ -82,9 +81,16 @@ type decisionFeatures [nDecisionFeatures]float64
 
 // probability is how likely the best unit answers the question.
 func (f decisionFeatures) probability() float64 {
+	return DecisionProbability(decisionWeights[:], f[:])
+}
+
+// DecisionProbability is how likely a unit with the decision features f
+// answers, under weights w (both named by DecisionFeatureNames): the
+// logistic of the weighted features.
+func DecisionProbability(w, f []float64) float64 {
 	z := 0.0
 	for i, x := range f {
-		z += decisionWeights[i] * x
+		z += w[i] * x
 	}
 	return 1 / (1 + math.Exp(-z))
 }

@@ -203,6 +203,11 @@ func parsePassages(content string) []passage {
 			p.heading = CleanInline(reHeading.ReplaceAllString(raw, ""))
 		case strings.HasPrefix(raw, "|") && strings.Count(raw, "|") >= 2:
 			p.addTableRow(raw)
+		case reListItem.MatchString(strings.TrimLeft(raw, "> ")) && allCaps(cleanLine(raw)):
+			// "2. CANCELLING AND RESCHEDULING": a numbered section.
+			p.pending = false
+			p.breakParagraph()
+			p.heading = cleanLine(raw)
 		case reListItem.MatchString(strings.TrimLeft(raw, "> ")):
 			p.addLine(lineItem, cleanLine(raw))
 		case reFAQQuestion.MatchString(raw):
@@ -236,16 +241,7 @@ func plainHeading(line string, blankBefore, blankAfter bool) bool {
 	if len(ws) == 0 || len(ws) > 10 || strings.ContainsAny(line[len(line)-1:], ".!?:;,") {
 		return false
 	}
-	letters, upper := 0, 0
-	for _, r := range line {
-		if unicode.IsLetter(r) {
-			letters++
-			if unicode.IsUpper(r) {
-				upper++
-			}
-		}
-	}
-	if letters >= 4 && upper == letters {
+	if allCaps(line) {
 		return true
 	}
 	if !blankBefore || !blankAfter || len(ws) > 6 || strings.IndexFunc(line, unicode.IsDigit) >= 0 {
@@ -258,6 +254,21 @@ func plainHeading(line string, blankBefore, blankAfter bool) bool {
 		}
 	}
 	return true
+}
+
+// allCaps reports whether a line is written in capitals ("WHAT TO
+// BRING"), as plain text marks its headings.
+func allCaps(line string) bool {
+	letters, upper := 0, 0
+	for _, r := range line {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	return letters >= 4 && upper == letters
 }
 
 // passageBuilder accumulates the lines of one paragraph and emits its

@@ -30,12 +30,13 @@ type unit struct {
 	// item: it is list items or table rows.
 	item bool
 
-
 	textKeys  map[string]bool // lexicon keys of its own words
 	ctxKeys   map[string]bool // of its FAQ question or list intro
 	headKeys  map[string]bool // of its headings
 	titleKeys map[string]bool // of its document's title
 	rawWords  map[string]bool // its words as written, for typos
+	// sentKeys are the keys of each of its sentences.
+	sentKeys []map[string]bool
 	// labels are the weighted keys of what names the unit: its FAQ
 	// question or list intro, and its nearest heading.
 	labels [][]weightedKey
@@ -197,10 +198,15 @@ func buildUnits(lex *lexicon.Lexicon, r knowledge.Result) []unit {
 				ctx = r.Heading
 			}
 		}
+		sentKeys := make([]map[string]bool, len(block))
+		for i, p := range block {
+			sentKeys[i] = keysOf(lex, p.text)
+		}
 		mk := func(i, j int) unit {
 			u := unit{first: start + i, n: j - i, context: ctx, answers: answers && i == 0, whole: i == 0 && j == len(block)}
 			u.text = unitText(block[i:j], head, ctx)
 			u.item = allItems(block[i:j])
+			u.sentKeys = sentKeys[i:j]
 			u.textKeys = keysOf(lex, u.text)
 			u.ctxKeys = keysOf(lex, ctx)
 			u.headKeys = keysOf(lex, head)
@@ -296,7 +302,7 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 	out := map[string]bool{}
 	ws := words(normalize(text))
 	for i, w := range ws {
-		w = strings.Trim(w, "'")
+		w = strings.Trim(strings.TrimSuffix(w, "'s"), "'")
 		for n := 2; n <= 3 && i+n <= len(ws); n++ {
 			if p, ok := lex.Phrase(ws[i : i+n]...); ok {
 				out[p] = true

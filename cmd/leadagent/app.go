@@ -96,10 +96,10 @@ func adminReps(ctx context.Context, db crm.DB) ([]crm.Rep, error) {
 }
 
 // retriever adapts the knowledge base to what the agent asks of it.
-type retriever struct{ kb *knowledge.Base }
-
-func (r retriever) Search(ctx context.Context, query string, k int) ([]knowledge.Result, error) {
-	return r.kb.Search(ctx, query, knowledge.SearchOptions{K: k})
+// retriever is the agent's view of the business's knowledge: search, and
+// word counts for weighing a lead's words.
+func retriever(kb *knowledge.Base) knowledge.NamespaceRetriever {
+	return knowledge.NamespaceRetriever{Base: kb, Namespace: knowledge.DefaultNamespace}
 }
 
 func newLogger() *slog.Logger {
@@ -130,7 +130,7 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	if err != nil {
 		return nil, err
 	}
-	responder, err := newResponder(cfg, db, retriever{kb}, logger)
+	responder, err := newResponder(cfg, db, retriever(kb), logger)
 	if err != nil {
 		return nil, err
 	}

@@ -282,7 +282,7 @@ const (
 	iterations = 3000
 	rate       = 0.05
 	l2Rank     = 1e-3
-	l2Decision = 1e-2
+	l2Decision = 1e-3
 )
 
 // fitRanker fits the unit weights: maximise, over cases with a good unit
@@ -447,7 +447,7 @@ func measure(exs []example, rw, dw []float64) (top1, decision float64) {
 		top, scores := best(e, rw)
 		answer := false
 		if top >= 0 {
-			answer = dot(dw, e.c.Decision(top, scores)) >= 0
+			answer = agent.DecisionProbability(dw, e.c.Decision(top, scores)) >= 0.5
 		}
 		if e.unknown {
 			if !answer {
@@ -471,7 +471,7 @@ func report(exs []example, rw, dw []float64) {
 	var unkSaid, unkAnswered, goodAnswered, goodDeclined, wrongAnswered, wrongDeclined int
 	for _, e := range exs {
 		top, scores := best(e, rw)
-		answer := top >= 0 && dot(dw, e.c.Decision(top, scores)) >= 0
+		answer := top >= 0 && agent.DecisionProbability(dw, e.c.Decision(top, scores)) >= 0.5
 		switch {
 		case e.unknown && answer:
 			unkAnswered++

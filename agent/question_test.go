@@ -1,0 +1,151 @@
+package agent
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/leadagent/leadagent/lexicon"
+)
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"how much 4 a full synthetic oil chnge":   "how much for a full synthetic oil change",
+		"hw much 4 2 guys n a truck on a weekday": "how much for 2 guys and a truck on a weekday",
+		"how much do u charge 2 come out":         "how much do you charge to come out",
+		"whats the damage for 3 guys":             "how much for 3 guys",
+		"2 movers w/ a truck":                     "2 movers with a truck",
+	} {
+		if got := normalize(in); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]kind{
+		"how much is a tune-up":           kindPrice,
+		"what do new gutters usually run": kindPrice,
+		"do you charge extra for stairs":  kindPrice,
+		"how long does the install take":  kindDuration,
+		"how many days will it take":      kindDuration,
+		"are you open on saturdays":       kindTime,
+		"when do the movers show up":      kindTime,
+		"how many movers do i need":       kindNumber,
+		"do you work on teslas":           kindAny,
+		"what brand of pads do you use":   kindAny,
+	} {
+		if got := kindOf(normalize(in)); got != want {
+			t.Errorf("kindOf(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestAskedPart(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, asked, aside string }{
+		{"hail wrecked our roof last week, do you guys deal with insurance?", "do you guys deal with insurance?", "hail wrecked our roof last week"},
+		{"need a crown but cant pay it all at once, do you do payment plans", "do you do payment plans", "need a crown but cant pay it all at once"},
+		{"my dad is in a care home. could your dentist see him?", "could your dentist see him?", "my dad is in a care home."},
+		{"how much is a tune-up", "how much is a tune-up", ""},
+		{"my furnace is blowing cold air", "my furnace is blowing cold air", ""},
+	} {
+		asked, aside := askedPart(tc.in)
+		if asked != tc.asked || aside != tc.aside {
+			t.Errorf("askedPart(%q) = %q, %q; want %q, %q", tc.in, asked, aside, tc.asked, tc.aside)
+		}
+	}
+}
+
+// TestReadQuestion: asides weigh less than what is asked, except when the
+// question points back at them; cue words frame, they are not the topic.
+func TestReadQuestion(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	q := readQuestion(lex, "hail wrecked our roof last week, do you guys deal with insurance?")
+	byWord := map[string]term{}
+	for _, tm := range q.terms {
+		byWord[tm.word] = tm
+	}
+	if !byWord["hail"].aside || byWord["insurance"].aside || byWord["hail"].weight >= byWord["insurance"].weight {
+		t.Errorf("terms %+v: want hail an aside, lighter than insurance", q.terms)
+	}
+	q = readQuestion(lex, "my mom lives in milwaukie, do you do house calls out there?")
+	for _, tm := range q.terms {
+		if tm.aside {
+			t.Errorf("%q is an aside, though the question points back at it", tm.word)
+		}
+	}
+	q = readQuestion(lex, "how much does the extra insurance cost")
+	if q.kind != kindPrice {
+		t.Errorf("kind %d, want price", q.kind)
+	}
+	for _, tm := range q.terms {
+		if tm.word == "cost" && !tm.cue {
+			t.Error("cost is not a cue")
+		}
+	}
+}
+
+// TestFollowUps: a message that leans on the ones before takes their
+// words as background, and the agent's offer first.
+func TestFollowUps(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	history := []Message{lead("what shingles do you use"), ai("We install GAF Timberline shingles. Want details on the warranty?")}
+	q := withHistory(lex, readQuestion(lex, "yeah how long is it"), history)
+	if !q.followUp || q.kind != kindDuration {
+		t.Fatalf("followUp %v kind %d", q.followUp, q.kind)
+	}
+	var bg []string
+	for _, tm := range q.terms {
+		if tm.background {
+			bg = append(bg, tm.word)
+		}
+	}
+	if !slices.Contains(bg, "warranty") || !slices.Contains(bg, "shingles") {
+		t.Errorf("background %v: want the offered warranty and the earlier shingles", bg)
+	}
+	standalone := withHistory(lex, readQuestion(lex, "do you install seamless gutters on two story homes?"), history)
+	if standalone.followUp {
+		t.Error("a question that names its own topic is no follow-up")
+	}
+}
+
+func TestQuestionParts(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string][]string{
+		"do you pull the permit? and is the tear-off extra":               {"do you pull the permit?", "and is the tear-off extra"},
+		"do you do oil changes on saturdays and do i need an appointment": {"do you do oil changes on saturdays", "and do i need an appointment"},
+		"how much to move a 1br from pilsen to austin":                    {"how much to move a 1br from pilsen to austin"},
+	} {
+		if got := questionParts(normalize(in)); !slices.Equal(got, want) {
+			t.Errorf("questionParts(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPlacesAsked(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string][]string{
+		"do you guys come out to aurora?":                                               {"aurora"},
+		"we're down in castle rock, do you do repairs that far south?":                  {"castle rock"},
+		"my mom is homebound in milwaukie, does your dentist do house calls out there?": {"milwaukie"},
+		"is paradise valley in ur free tow area":                                        {"paradise valley"},
+		"do yall cover pflugerville":                                                    {"pflugerville"},
+		"can you put a roof on in january":                                              nil,
+		"how bad is the commute from leander to downtown":                               nil,
+	} {
+		var got []string
+		for _, p := range placesAsked(normalize(in)) {
+			got = append(got, p.name)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("placesAsked(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if ps := placesAsked(normalize("how much to move a 1br to austin tx")); len(ps) != 1 || ps[0].state != "Texas" {
+		t.Errorf("austin tx: %+v", ps)
+	}
+}

@@ -1,0 +1,78 @@
+package agent
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/lexicon"
+)
+
+// TestUnitsStandAlone: what a unit quotes reads whole: a table row keeps
+// its columns, a bare list of names keeps the heading that states its
+// fee, list items keep their short intro, a pronoun's sentence leans on
+// the one before.
+func TestUnitsStandAlone(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	texts := func(content, heading string) []string {
+		var out []string
+		for _, u := range buildUnits(lex, knowledge.Result{ChunkID: 1, Title: "Doc", Heading: heading, Content: content}) {
+			out = append(out, u.text)
+		}
+		return out
+	}
+	has := func(list []string, want string) bool {
+		for _, s := range list {
+			if s == want {
+				return true
+			}
+		}
+		return false
+	}
+	table := texts("| Crew | Weekdays | Saturday |\n| --- | --- | --- |\n| 2 movers | $139 per hour | $159 per hour |", "Rates")
+	if !has(table, "2 movers: $139 per hour (Weekdays), $159 per hour (Saturday).") {
+		t.Errorf("table units %q", table)
+	}
+	zone := texts("Evanston, Skokie, Lincolnwood, Niles and Oak Park.", "Service area > Zone 2: Near suburbs ($50 travel fee)")
+	if !has(zone, "Zone 2: Near suburbs ($50 travel fee): Evanston, Skokie, Lincolnwood, Niles and Oak Park.") {
+		t.Errorf("zone units %q", zone)
+	}
+	intro := texts("Local moves:\n- Cancelled 72 hours ahead: the deposit is refunded.", "")
+	if !has(intro, "Local moves: Cancelled 72 hours ahead: the deposit is refunded.") {
+		t.Errorf("intro units %q", intro)
+	}
+	units := buildUnits(lex, knowledge.Result{ChunkID: 2, Content: "We rent e-bikes. They cost $65 a day."})
+	for _, u := range units {
+		if strings.HasPrefix(u.text, "They") && !u.leans {
+			t.Errorf("%q does not lean on what it follows", u.text)
+		}
+	}
+	caps := texts("WHAT TO BRING\n\n1. A photo ID.\n2. Your insurance card.", "")
+	for _, s := range caps {
+		if strings.Contains(s, "WHAT TO BRING") {
+			t.Errorf("a heading in capitals quoted: %q", s)
+		}
+	}
+}
+
+func TestFactsOf(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		text string
+		k    kind
+		want bool
+	}{
+		{"Repairs have a $325 minimum charge.", kindPrice, true},
+		{"Estimates are free.", kindPrice, true},
+		{"Most roofs take one to two days.", kindDuration, true},
+		{"We install year-round.", kindDuration, true},
+		{"Saturday: 8:00 a.m. to noon.", kindTime, true},
+		{"We serve Denver and Aurora.", kindPrice, false},
+		{"We serve Denver and Aurora.", kindTime, false},
+	} {
+		if got := factsOf(tc.text).has(tc.k); got != tc.want {
+			t.Errorf("factsOf(%q).has(%d) = %v", tc.text, tc.k, got)
+		}
+	}
+}
