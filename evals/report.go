@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -281,6 +282,21 @@ func WriteJSON(w io.Writer, reports ...*Report) error {
 		reports = []*Report{}
 	}
 	return enc.Encode(reports)
+}
+
+// Slim returns what a baseline needs of r: each case's id, outcome,
+// handoff and whether it passed, and the summary; not the replies, checks
+// or citations, which quote the suite and the knowledge. A baseline of a
+// suite kept outside the repository is committed slim.
+func (r *Report) Slim() *Report {
+	s := *r
+	s.Cases = make([]CaseResult, len(r.Cases))
+	for i, c := range r.Cases {
+		s.Cases[i] = CaseResult{ID: c.ID, Passed: c.Passed, Outcome: c.Outcome, Handoff: c.Handoff, Expected: c.Expected,
+			Checks: []CheckResult{}}
+	}
+	s.File = filepath.Base(r.File)
+	return &s
 }
 
 // ReadReports reads a file WriteJSON wrote: one report or an array.

@@ -3,16 +3,18 @@ package knowledge
 import (
 	"context"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // maxCountWords bounds the words one TermCounts asks about: a lead's
 // message has a few dozen at most.
 const maxCountWords = 64
 
-// TermCounts returns how many of the namespace's chunks (those embedded by
-// the base's embedder) hold each word, in any inflection (PostgreSQL's
-// english configuration, as full-text search reads it), and how many
-// chunks the namespace has. A word that is only a stopword counts 0. The
+// TermCounts returns how many of the namespace's chunks hold each word, in
+// any inflection (PostgreSQL's english configuration, as full-text search
+// reads it), and how many chunks the namespace has, from the term
+// statistics ingest keeps (knowledge_terms). A stopword counts 0. The
 // answerer weighs a lead's words by it: what few chunks say tells them
 // apart.
 func (b *Base) TermCounts(ctx context.Context, namespace string, words []string) (map[string]int, int, error) {
@@ -20,34 +22,25 @@ func (b *Base) TermCounts(ctx context.Context, namespace string, words []string)
 	if len(words) > maxCountWords {
 		words = words[:maxCountWords]
 	}
-	conn, err := b.acquire(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count words: %w", err)
-	}
-	defer conn.Release()
 	var total int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE namespace = $1 AND embedder = $2`,
-		ns, b.embedder.Name()).Scan(&total); err != nil {
+	if err := b.pool.QueryRow(ctx, `SELECT coalesce((SELECT chunks FROM knowledge_namespaces WHERE namespace = $1), 0)`,
+		ns).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count chunks of %s: %w", ns, err)
 	}
-	rows, err := conn.Query(ctx, `SELECT w, (SELECT count(*) FROM chunks c
-			WHERE c.namespace = $1 AND c.embedder = $2 AND numnode(plainto_tsquery('english', w)) > 0
-			  AND c.tsv @@ plainto_tsquery('english', w))
-		FROM unnest($3::text[]) AS w`, ns, b.embedder.Name(), words)
+	rows, err := b.pool.Query(ctx, `SELECT w, coalesce((
+			SELECT min(t.chunks) FROM unnest(tsvector_to_array(to_tsvector('english', w))) AS l(lexeme)
+			JOIN knowledge_terms t ON t.namespace = $1 AND t.lexeme = l.lexeme), 0)
+		FROM unnest($2::text[]) AS w`, ns, words)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count words in %s: %w", ns, err)
 	}
-	defer rows.Close()
 	out := make(map[string]int, len(words))
-	for rows.Next() {
-		var w string
-		var n int
-		if err := rows.Scan(&w, &n); err != nil {
-			return nil, 0, fmt.Errorf("count words in %s: %w", ns, err)
-		}
+	var w string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&w, &n}, func() error {
 		out[w] = n
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, 0, fmt.Errorf("count words in %s: %w", ns, err)
 	}
 	return out, total, nil

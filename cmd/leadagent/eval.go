@@ -24,7 +24,7 @@ import (
 	"github.com/leadagent/leadagent/prompts"
 )
 
-const evalUsage = `usage: leadagent eval run SUITE.yaml... [--prompt VERSION] [--json FILE] [--baseline FILE]
+const evalUsage = `usage: leadagent eval run SUITE.yaml... [--prompt VERSION] [--json FILE [--slim]] [--baseline FILE]
                           [--concurrency N] [--judge-model MODEL]
 
 Runs each suite's cases through the agent the configuration names (LLM_PROVIDER),
@@ -36,6 +36,7 @@ Every run is recorded in the database (eval_runs).
   --baseline FILE      compare with an earlier --json report
   --concurrency N      cases at once (default 1 offline, 4 with a model)
   --judge-model MODEL  judge model for the grounded and judge checks, on OPENAI_BASE_URL (default $JUDGE_MODEL)
+  --slim               with --json, write only what a baseline needs: each case's id, outcome and result, and the summary
 
 Exit status: 0 when every case passes, or with --baseline when the pass rate did not
 drop below the baseline's and no case that passed there fails now; 1 otherwise;
@@ -73,6 +74,7 @@ func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout 
 	baselinePath := fs.String("baseline", "", "compare with an earlier --json report")
 	concurrency := fs.Int("concurrency", 0, "cases at once")
 	judgeModel := fs.String("judge-model", cfg.JudgeModel, "judge model")
+	slim := fs.Bool("slim", false, "write only what a baseline needs to --json")
 	files, err := parseFlagsAnywhere(fs, args[1:])
 	if err != nil {
 		return err
@@ -153,7 +155,14 @@ func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout 
 		}
 	}
 	if *jsonPath != "" {
-		if err := writeEvalReports(*jsonPath, stdout, reports); err != nil {
+		out := reports
+		if *slim {
+			out = make([]*evals.Report, len(reports))
+			for i, r := range reports {
+				out[i] = r.Slim()
+			}
+		}
+		if err := writeEvalReports(*jsonPath, stdout, out); err != nil {
 			return err
 		}
 	}

@@ -19,43 +19,64 @@ const (
 	shippedSuite    = "../../evals/suites/demo.yaml"
 	shippedBaseline = "../../evals/baseline/demo.json"
 	sharedData      = "../../../shared/data"
+	// sharedBusinesses holds businesses' knowledge and suites, written
+	// apart from the product, when it is next to the repository.
+	sharedBusinesses = "../../../shared/businesses"
 )
 
 // TestShippedSuitesAgainstBaseline is CI's eval regression check: the demo
-// business's suite with the offline agent must not fall below the
-// committed baseline (make eval-baseline refreshes it).
+// business's suite, and each business's suite under ../shared/businesses
+// when it is there, with the offline agent must not fall below its
+// committed baseline (make eval-baseline refreshes them).
 func TestShippedSuitesAgainstBaseline(t *testing.T) {
-	suite, err := evals.Load(shippedSuite)
-	if err != nil {
-		t.Fatal(err)
+	suites := map[string]string{shippedSuite: shippedBaseline}
+	found, _ := filepath.Glob(filepath.Join(sharedBusinesses, "*", "suite.yaml"))
+	for _, f := range found {
+		suites[f] = filepath.Join("..", "..", "evals", "baseline", filepath.Base(filepath.Dir(f))+".json")
 	}
-	base, err := evals.ReadReports(shippedBaseline)
-	if err != nil || len(base) != 1 || base[0].Suite != suite.Name {
-		t.Fatalf("%s: want one report of suite %s (make eval-baseline): %v", shippedBaseline, suite.Name, err)
+	if len(found) == 0 {
+		t.Logf("%s is not there: only the demo's suite runs", sharedBusinesses)
 	}
-	// A case added to or taken from the suite without a new baseline
-	// would leave the check blind to it.
-	if added, removed := diffIDs(caseIDs(suite), reportIDs(base[0])); len(added)+len(removed) > 0 {
-		t.Errorf("%s is stale: cases not in it %v, cases no longer in the suite %v; run make eval-baseline", shippedBaseline, added, removed)
-	}
-
 	cli := newEvalCLI(t)
-	report := filepath.Join(t.TempDir(), "demo.json")
-	started := time.Now()
-	code, stdout, stderr := cli.run("eval", "run", shippedSuite, "--baseline", shippedBaseline, "--json", report)
-	elapsed := time.Since(started)
-	if code != 0 {
-		t.Fatalf("eval run %s --baseline %s: exit %d, want 0 (a regression against the baseline)\n%s\n%s",
-			shippedSuite, shippedBaseline, code, strings.TrimSpace(stderr), stdout)
+	files := make([]string, 0, len(suites))
+	for f := range suites {
+		files = append(files, f)
 	}
-	reps, err := evals.ReadReports(report)
-	if err != nil {
-		t.Fatal(err)
+	sort.Strings(files)
+	for _, file := range files {
+		baseline := suites[file]
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			suite, err := evals.Load(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, err := evals.ReadReports(baseline)
+			if err != nil || len(base) != 1 || base[0].Suite != suite.Name {
+				t.Fatalf("%s: want one report of suite %s (make eval-baseline): %v", baseline, suite.Name, err)
+			}
+			// A case added to or taken from the suite without a new
+			// baseline would leave the check blind to it.
+			if added, removed := diffIDs(caseIDs(suite), reportIDs(base[0])); len(added)+len(removed) > 0 {
+				t.Errorf("%s is stale: cases not in it %v, cases no longer in the suite %v; run make eval-baseline", baseline, added, removed)
+			}
+			report := filepath.Join(t.TempDir(), "report.json")
+			started := time.Now()
+			code, stdout, stderr := cli.run("eval", "run", file, "--baseline", baseline, "--json", report)
+			elapsed := time.Since(started)
+			if code != 0 {
+				t.Fatalf("eval run %s --baseline %s: exit %d, want 0 (a regression against the baseline)\n%s\n%s",
+					file, baseline, code, strings.TrimSpace(stderr), stdout)
+			}
+			reps, err := evals.ReadReports(report)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := reps[0].Summary
+			t.Logf("%s: %d/%d passed (%.1f%%; baseline %.1f%%), %d cases in %s (%.1f ms a case); handoff precision %.2f recall %.2f",
+				suite.Name, s.Passed, s.Cases, s.PassRate*100, base[0].Summary.PassRate*100, s.Cases, elapsed.Round(time.Millisecond),
+				float64(elapsed.Milliseconds())/float64(max(s.Cases, 1)), s.Handoff.Precision, s.Handoff.Recall)
+		})
 	}
-	s := reps[0].Summary
-	t.Logf("%s: %d/%d passed (%.1f%%; baseline %.1f%%), %d cases in %s (%.1f ms a case); handoff precision %.2f recall %.2f",
-		suite.Name, s.Passed, s.Cases, s.PassRate*100, base[0].Summary.PassRate*100, s.Cases, elapsed.Round(time.Millisecond),
-		float64(elapsed.Milliseconds())/float64(max(s.Cases, 1)), s.Handoff.Precision, s.Handoff.Recall)
 }
 
 // TestIntentSuite generates the intent suite from ../shared/data and runs
