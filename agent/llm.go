@@ -470,6 +470,7 @@ func (l *LLM) guard(ctx context.Context, st *turnState, reply Reply) Reply {
 	off.PromptVersion = ""
 	off.Signals.BuyingIntent, off.Signals.HumanRequest = guarded.Signals.BuyingIntent, guarded.Signals.HumanRequest
 	off.Signals.Complaint, off.Signals.Sentiment, off.Signals.Intent = guarded.Signals.Complaint, guarded.Signals.Sentiment, guarded.Signals.Intent
+	off.Signals.Sensitive = guarded.Signals.Sensitive
 	for _, g := range guarded.Guardrails {
 		if !slices.Contains(off.Guardrails, g) {
 			off.Guardrails = append(off.Guardrails, g)

@@ -249,10 +249,10 @@ func attributionWords(text string) map[string]bool {
 // (a handoff's reason, whether the knowledge answered).
 func (l *LLM) signals(st *turnState, reply Reply) Signals {
 	r := st.signals
-	complete := r != nil && r.BuyingIntent != nil && r.HumanRequest != nil && r.Complaint != nil &&
-		r.Sentiment != nil && r.Coverage != nil && r.Intent != nil
 	var s Signals
-	if !complete && l.classifier != nil {
+	// The model reports no sensitive score: the classifier's stands
+	// beside whatever the model reported.
+	if l.classifier != nil {
 		s = l.classifier.Classify(st.in.Text, st.in.History)
 	}
 	if r != nil {
@@ -279,7 +279,10 @@ func (l *LLM) signals(st *turnState, reply Reply) Signals {
 		}
 	}
 	if h := st.handoff; h != nil {
-		escalation := s.Intent == ReasonBuyingIntent || s.Intent == ReasonHumanRequest || s.Intent == ReasonComplaint
+		scored := func(r string) bool {
+			return r == ReasonBuyingIntent || r == ReasonHumanRequest || r == ReasonComplaint || r == ReasonSensitive
+		}
+		escalation := scored(s.Intent)
 		switch h.Reason {
 		case ReasonBuyingIntent:
 			s.BuyingIntent = max(s.BuyingIntent, 0.9)
@@ -287,8 +290,10 @@ func (l *LLM) signals(st *turnState, reply Reply) Signals {
 			s.HumanRequest = max(s.HumanRequest, 0.9)
 		case ReasonComplaint:
 			s.Complaint = max(s.Complaint, 0.9)
+		case ReasonSensitive:
+			s.Sensitive = max(s.Sensitive, 0.9)
 		}
-		if !escalation && (h.Reason == ReasonBuyingIntent || h.Reason == ReasonHumanRequest || h.Reason == ReasonComplaint) {
+		if !escalation && scored(h.Reason) {
 			s.Intent = h.Reason
 		}
 	}

@@ -6,13 +6,16 @@ import (
 )
 
 // Signals are what one turn read in the lead's message (the agent's
-// intent signals, in this package's terms). Scores are 0..1; Sentiment
-// runs from -1 (angry) to 1 (delighted).
+// intent signals, in this package's terms). Scores are 0..1 calibrated
+// probabilities; Sentiment runs from -1 (angry) to 1 (delighted).
 type Signals struct {
 	BuyingIntent float64
 	HumanRequest float64
 	Complaint    float64
-	Sentiment    float64
+	// Sensitive is a safety emergency, a legal threat or dispute, or a
+	// request to discriminate: what no agent should answer alone.
+	Sensitive float64
+	Sentiment float64
 }
 
 // Turn is what Decide reads of one agent turn.
@@ -48,6 +51,7 @@ func Decide(r Rules, t Turn) Decision {
 		ReasonBuyingIntent: t.Signals.BuyingIntent,
 		ReasonHumanRequest: t.Signals.HumanRequest,
 		ReasonComplaint:    t.Signals.Complaint,
+		ReasonSensitive:    t.Signals.Sensitive,
 	}
 	for _, reason := range Reasons {
 		rule := r.Rule(reason)

@@ -9,49 +9,56 @@ import (
 )
 
 // TestDecideOnMessages is the escalation rules as a spec: realistic lead
-// texts, read by the offline intent classifier, under the default rules.
-// (The public intent sets are measured in quality_test.go, read where they
+// texts, read by the intent classifier, under the default rules. (The
+// public intent sets are measured in quality_test.go, read where they
 // are; none of them is copied here.)
 func TestDecideOnMessages(t *testing.T) {
 	t.Parallel()
 	classifier := agent.NewIntentClassifier()
 	tests := []struct {
-		text string
-		want string // the reason, "" for no handoff
+		text    string
+		history []agent.Message
+		want    string // the reason, "" for no handoff
 	}{
-		// Buying intent: quote, book, buy, sign, apply.
-		{"I'd like to get a quote for a new furnace", handoff.ReasonBuyingIntent},
-		{"can you come out tomorrow to install a water heater? I want to book it", handoff.ReasonBuyingIntent},
-		{"ready to sign the contract, what's next", handoff.ReasonBuyingIntent},
-		{"I want to buy the maintenance plan", handoff.ReasonBuyingIntent},
-		{"how do I apply for financing? I'd like to go ahead with the AC", handoff.ReasonBuyingIntent},
-		{"please schedule an appointment for Thursday", handoff.ReasonBuyingIntent},
+		// Buying intent: book, quote, come out, get started.
+		{text: "can you come out tomorrow at 8?", want: handoff.ReasonBuyingIntent},
+		{text: "I'd like to get a quote for a new furnace", want: handoff.ReasonBuyingIntent},
+		{text: "ready to sign the contract, what's next", want: handoff.ReasonBuyingIntent},
+		{text: "please schedule an appointment for Thursday", want: handoff.ReasonBuyingIntent},
+		{text: "ok that works for us, what do you need from me?", history: []agent.Message{
+			{From: agent.FromAI, Text: "The full replacement comes to $9,400, haul-away included."}}, want: handoff.ReasonBuyingIntent},
 		// A person, however asked.
-		{"agent", handoff.ReasonHumanRequest},
-		{"human", handoff.ReasonHumanRequest},
-		{"can I talk to a real person please", handoff.ReasonHumanRequest},
-		{"have someone call me", handoff.ReasonHumanRequest},
-		{"is there a manager I can speak with", handoff.ReasonHumanRequest},
-		// Complaints and anger.
-		{"your technician never showed up and nobody called", handoff.ReasonComplaint},
-		{"this is the worst service I've ever had", handoff.ReasonComplaint},
-		{"I was overcharged and I want a refund", handoff.ReasonComplaint},
-		// Sensitive topics the business lists.
-		{"I smell gas in the basement", handoff.ReasonSensitive},
-		{"my lawyer will be in touch about the damage", handoff.ReasonSensitive},
+		{text: "I want to talk to a real person", want: handoff.ReasonHumanRequest},
+		{text: "agent", want: handoff.ReasonHumanRequest},
+		{text: "have someone call me", want: handoff.ReasonHumanRequest},
+		{text: "yes", history: []agent.Message{{From: agent.FromAI, Text: "Want me to have someone call you?"}}, want: handoff.ReasonHumanRequest},
+		// Complaints.
+		{text: "you charged me twice", want: handoff.ReasonComplaint},
+		{text: "your technician never showed up and nobody called", want: handoff.ReasonComplaint},
+		{text: "this is the worst service I've ever had", want: handoff.ReasonComplaint},
+		// Sensitive: safety, legal threats, discrimination; by the
+		// classifier, not a keyword.
+		{text: "there's smoke coming from the outlet", want: handoff.ReasonSensitive},
+		{text: "the CO detector is beeping and my daughter feels dizzy", want: handoff.ReasonSensitive},
+		{text: "my husband fell off the step ladder and his arm is bleeding", want: handoff.ReasonSensitive},
+		{text: "I'm taking you to court over the damage", want: handoff.ReasonSensitive},
 		// Questions the agent answers itself.
-		{"how much is a furnace tune-up?", ""},
-		{"what are your hours on saturday", ""},
-		{"do you service Loveland?", ""},
-		{"do you offer financing", ""},
-		{"thanks!", ""},
-		{"hi", ""},
-		{"not ready to book yet, just looking at prices", ""},
+		{text: "how much is a tune-up?", want: ""},
+		{text: "do you take insurance?", want: ""},
+		{text: "can you stop by tomorrow?", want: ""},
+		{text: "do you handle insurance claims?", want: ""},
+		{text: "how long does a filling last?", want: ""},
+		{text: "I was rear ended last spring, do you take cases like that?", want: ""},
+		{text: "what are your hours on saturday", want: ""},
+		{text: "thanks!", want: ""},
+		{text: "hi", want: ""},
+		{text: "not ready to book yet, just looking at prices", want: ""},
 	}
 	for _, tt := range tests {
-		sig := classifier.Classify(tt.text, nil)
+		sig := classifier.Classify(tt.text, tt.history)
 		got := handoff.Decide(handoff.DefaultRules(), handoff.Turn{Text: tt.text, Signals: handoff.Signals{
-			BuyingIntent: sig.BuyingIntent, HumanRequest: sig.HumanRequest, Complaint: sig.Complaint, Sentiment: sig.Sentiment}})
+			BuyingIntent: sig.BuyingIntent, HumanRequest: sig.HumanRequest, Complaint: sig.Complaint,
+			Sensitive: sig.Sensitive, Sentiment: sig.Sentiment}})
 		if got.Reason != tt.want || got.Handoff != (tt.want != "") {
 			t.Errorf("%q: %+v, want %q (signals %+v)", tt.text, got, tt.want, sig)
 		}
@@ -73,8 +80,12 @@ func TestDecideRules(t *testing.T) {
 		turn  handoff.Turn
 		want  string
 	}{
-		{"below every threshold", def, handoff.Turn{Text: "ok", Signals: handoff.Signals{BuyingIntent: 0.56, HumanRequest: 0.49, Complaint: 0.59}}, ""},
-		{"buying at its threshold", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.57}}, handoff.ReasonBuyingIntent},
+		{"below every threshold", def, handoff.Turn{Text: "ok", Signals: handoff.Signals{BuyingIntent: 0.49, HumanRequest: 0.49, Complaint: 0.49, Sensitive: 0.29}}, ""},
+		{"buying at its threshold", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.5}}, handoff.ReasonBuyingIntent},
+		{"sensitive at its threshold", def, handoff.Turn{Signals: handoff.Signals{Sensitive: 0.3}}, handoff.ReasonSensitive},
+		{"sensitive and complaint: sensitive wins", def, handoff.Turn{Signals: handoff.Signals{Sensitive: 0.5, Complaint: 0.9}}, handoff.ReasonSensitive},
+		{"sensitive score off", off(func(r *handoff.Rules) { r.Sensitive.Enabled = false }), handoff.Turn{Signals: handoff.Signals{Sensitive: 1}}, ""},
+		{"a sensitive keyword, whatever the score", def, handoff.Turn{Text: "I will take legal action", Signals: handoff.Signals{Sensitive: 0.1}}, handoff.ReasonSensitive},
 		{"person and buying: the person wins", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.9, HumanRequest: 0.9}}, handoff.ReasonHumanRequest},
 		{"complaint and person: the complaint wins", def, handoff.Turn{Signals: handoff.Signals{Complaint: 0.8, HumanRequest: 0.9}}, handoff.ReasonComplaint},
 		{"angry without complaint words", def, handoff.Turn{Signals: handoff.Signals{Sentiment: -0.8}}, handoff.ReasonComplaint},
@@ -117,6 +128,7 @@ func TestValidateRules(t *testing.T) {
 		{"defaults", func(*handoff.Rules) {}, ""},
 		{"threshold zero", func(r *handoff.Rules) { r.BuyingIntent.Threshold = 0 }, "buying_intent.threshold"},
 		{"threshold above one", func(r *handoff.Rules) { r.Complaint.Threshold = 1.2 }, "complaint.threshold"},
+		{"sensitive threshold zero", func(r *handoff.Rules) { r.Sensitive.Threshold = 0 }, "sensitive.threshold"},
 		{"sentiment above zero", func(r *handoff.Rules) { r.NegativeSentiment = 0.3 }, "negative_sentiment"},
 		{"streak zero", func(r *handoff.Rules) { r.UnknownStreak = 0 }, "unknown_streak"},
 		{"sla zero", func(r *handoff.Rules) { r.SLAMinutes = 0 }, "sla_minutes"},

@@ -172,7 +172,7 @@ func turnOf(r agent.Reply) *crm.Turn {
 		LatencyMS: float64(r.Latency.Microseconds()) / 1000,
 		Signals: map[string]any{
 			"intent": r.Signals.Intent, "buying_intent": r.Signals.BuyingIntent, "human_request": r.Signals.HumanRequest,
-			"complaint": r.Signals.Complaint, "sentiment": r.Signals.Sentiment, "coverage": r.Signals.Coverage,
+			"complaint": r.Signals.Complaint, "sensitive": r.Signals.Sensitive, "sentiment": r.Signals.Sentiment, "coverage": r.Signals.Coverage,
 			"handoff_reason": r.HandoffReason,
 		},
 	}

@@ -188,7 +188,7 @@ func handoffSignals(s agent.Signals) handoff.Signals {
 		HumanRequest: s.HumanRequest,
 		Complaint:    s.Complaint,
 		Sentiment:    s.Sentiment,
-		// Sensitive: s.Sensitive, once agent.Signals reports it.
+		Sensitive:    s.Sensitive,
 	}
 }
 

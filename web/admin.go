@@ -190,7 +190,7 @@ func (s *Server) renderRules(c *gin.Context, status int, draft *handoff.Rules, p
 	for _, reason := range []string{handoff.ReasonBuyingIntent, handoff.ReasonHumanRequest, handoff.ReasonComplaint,
 		handoff.ReasonUnknownAnswer, handoff.ReasonSensitive} {
 		p.Forms = append(p.Forms, ruleForm{Reason: reason, Label: handoff.ReasonLabel(reason), Rule: *p.Rules.Rule(reason),
-			Scored:   reason != handoff.ReasonUnknownAnswer && reason != handoff.ReasonSensitive,
+			Scored:   handoff.Scored(reason),
 			Keywords: reason != handoff.ReasonUnknownAnswer})
 	}
 	s.renderPage(c, status, "rules.html", p)
@@ -233,11 +233,15 @@ func (s *Server) activateVersion(page string, activate func(ctx context.Context,
 }
 
 // rulesFromForm reads the rules form; numbers that do not parse are
-// named.
+// named. A threshold left out of the form keeps its default.
 func rulesFromForm(c *gin.Context) (handoff.Rules, error) {
 	r := handoff.DefaultRules()
 	num := func(field string, dst *float64) error {
-		v := strings.TrimSpace(c.PostForm(field))
+		v, ok := c.GetPostForm(field)
+		if !ok {
+			return nil
+		}
+		v = strings.TrimSpace(v)
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
 			return &crm.InvalidError{Field: field, Reason: fmt.Sprintf("%q is not a number", v)}
@@ -257,7 +261,7 @@ func rulesFromForm(c *gin.Context) (handoff.Rules, error) {
 	for _, reason := range handoff.Reasons {
 		rule := r.Rule(reason)
 		rule.Enabled = c.PostForm(reason+".enabled") != ""
-		if reason == handoff.ReasonBuyingIntent || reason == handoff.ReasonHumanRequest || reason == handoff.ReasonComplaint {
+		if handoff.Scored(reason) {
 			if err := num(reason+".threshold", &rule.Threshold); err != nil {
 				return r, err
 			}
