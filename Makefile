@@ -33,21 +33,30 @@ screenshots: ## refresh the README's console screenshots
 	LEADAGENT_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestConsoleInBrowser ./cmd/leadagent/
 
 # The eval suites run with the offline agent and the local embedder, as the
-# baseline was made, whatever the environment configures. The intent suite is
-# generated from ../shared/data when it is there (never committed: the sets'
-# licences keep their text out of the repository); it measures handoff
-# precision and recall, so its failed cases (exit 1) are figures, not a
-# failure of make eval; an invalid suite (exit 2) still fails it.
+# baselines were made, whatever the environment configures: the demo's suite
+# and every business's suite under $(BUSINESSES) when it is there (read from
+# there, never copied in), each against its committed baseline in
+# evals/baseline/. The intent suite is generated from ../shared/data when it
+# is there (never committed: the sets' licences keep their text out of the
+# repository); it measures handoff precision and recall, so its failed cases
+# (exit 1) are figures, not a failure of make eval; an invalid suite (exit 2)
+# still fails it.
 EVAL_DATA    ?= ../shared/data
+BUSINESSES   ?= ../shared/businesses
 EVAL_INTENTS := .data/evals/intents.yaml
 EVAL_ENV     := LLM_PROVIDER=offline EMBEDDING_PROVIDER=local JUDGE_MODEL=
 
 .PHONY: eval eval-baseline
-eval: build ## run the shipped eval suites offline against the committed baseline
+eval: build ## run the eval suites offline (demo, and each business in ../shared/businesses) against their baselines
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
 	export $(EVAL_ENV); \
 	$(BIN) eval run evals/suites/demo.yaml --baseline evals/baseline/demo.json; \
+	for s in $(wildcard $(BUSINESSES)/*/suite.yaml); do \
+	  b=$$(basename $$(dirname $$s)); \
+	  $(BIN) eval run $$s --baseline evals/baseline/$$b.json > .data/eval-$$b.md || { cat .data/eval-$$b.md; exit 1; }; \
+	  sed -n '/^## /,/^### Failures/p' .data/eval-$$b.md | sed '$$d'; \
+	done; \
 	if [ -d "$(EVAL_DATA)" ]; then \
 	  $(BIN) eval intents --data $(EVAL_DATA) --out $(EVAL_INTENTS); \
 	  $(BIN) eval run $(EVAL_INTENTS) --json $(EVAL_INTENTS:.yaml=.json) > $(EVAL_INTENTS:.yaml=.md) || [ $$? -eq 1 ]; \
@@ -57,14 +66,41 @@ eval: build ## run the shipped eval suites offline against the committed baselin
 	  echo "intent suite skipped: $(EVAL_DATA) is not there"; \
 	fi
 
-eval-baseline: build ## refresh evals/baseline/demo.json from the offline agent
+# A business's baseline keeps what the regression check reads (each case's
+# id and whether it passed, and the summary), not the replies or the
+# suite's expectations: the suites stay in $(BUSINESSES).
+eval-baseline: build ## refresh the baselines in evals/baseline/ from the offline agent
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
 	export $(EVAL_ENV); \
 	mkdir -p .data; old=""; if [ -f evals/baseline/demo.json ]; then old="--baseline evals/baseline/demo.json"; fi; \
 	$(BIN) eval run evals/suites/demo.yaml $$old --json evals/baseline/demo.json > .data/eval-baseline.md || [ $$? -eq 1 ]; \
 	sed '/^### Failures/,$$d' .data/eval-baseline.md; \
-	echo "evals/baseline/demo.json rewritten: review its diff before committing it"
+	for s in $(wildcard $(BUSINESSES)/*/suite.yaml); do \
+	  b=$$(basename $$(dirname $$s)); \
+	  $(BIN) eval run $$s --json evals/baseline/$$b.json --slim > .data/eval-$$b.md || [ $$? -eq 1 ]; \
+	  sed -n '/^## /,/^### Failures/p' .data/eval-$$b.md | sed '$$d'; \
+	done; \
+	echo "evals/baseline/ rewritten: review its diff before committing it"
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')
+
+# The intent classifier's weights (agent/intent/weights.bin, embedded in the
+# binary) are trained from the public intent sets and the businesses beside
+# the repository, and the project's own examples; the offline answerer's
+# (agent/answer_weights.go) from the businesses' knowledge and suites, in
+# PostgreSQL. Each prints its leave-one-out figures first; the same files
+# give the same weights.
+TRAIN_DATA       ?= ../shared/data
+TRAIN_BUSINESSES ?= ../shared/businesses
+
+.PHONY: train lexicon
+train: ## retrain the intent classifier and the offline answerer's weights, printing their measured figures
+	$(GO) run ./agent/intent/train -data $(TRAIN_DATA) -businesses $(TRAIN_BUSINESSES) -out agent/intent/weights.bin
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
+	$(GO) run ./agent/internal/answerfit -businesses $(TRAIN_BUSINESSES) -out agent/answer_weights.go
+
+lexicon: ## regenerate lexicon/wordnet.txt.gz from WordNet (apt-get install wordnet-base)
+	$(GO) run ./lexicon/internal/wngen -wordnet /usr/share/wordnet -out lexicon/wordnet.txt.gz

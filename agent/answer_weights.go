@@ -31,10 +31,10 @@ var rankWeights = [nUnitFeatures]float64{
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-0.4647, // bias
-	4.5337,  // own
-	1.5551,  // rare_coverage
-	-1.1499, // absent
-	2.7103,  // follow_up
-	1.6038,  // background
+	-1.3734, // bias
+	5.3950,  // own
+	1.2495,  // rare_coverage
+	-1.0519, // absent
+	3.1920,  // follow_up
+	1.8788,  // background
 }

@@ -412,6 +412,11 @@ func decisionData(exs []example, rw []float64) (xs [][]float64, ys []float64) {
 	return xs, ys
 }
 
+// unknownWeight is how much more a case the knowledge cannot answer
+// counts than one it can: a suite holds far fewer of them, and quoting an
+// unrelated fact is worse than saying one does not know.
+const unknownWeight = 2
+
 // fitDecision fits the logistic regression of the decision.
 func fitDecision(exs []example, rw []float64) []float64 {
 	xs, ys := decisionData(exs, rw)
@@ -426,6 +431,9 @@ func fitDecision(exs []example, rw []float64) []float64 {
 		for i, x := range xs {
 			p := 1 / (1 + math.Exp(-dot(w, x)))
 			cw := 1 / float64(len(ys))
+			if ys[i] == 0 {
+				cw *= unknownWeight
+			}
 			for k := range grad {
 				grad[k] += cw * (p - ys[i]) * x[k]
 			}

@@ -36,8 +36,8 @@ func main() {
 const maxSenses = 2
 
 type synset struct {
-	pos       byte
-	words     []string
+	pos   byte
+	words []string
 	// derived are the derivationally related words of each member, by
 	// member index (pointer "+", lexical).
 	derived map[int][]string // member index -> "pos:offset:target index"
