@@ -488,7 +488,7 @@ func questionParts(norm string) []string {
 	if len(parts) == 1 {
 		// "do you do oil changes on saturdays and do i need an appointment"
 		if i := reSecondQuestion.FindStringIndex(parts[0]); i != nil && i[0] > 10 {
-			parts = []string{parts[0][:i[0]], parts[0][i[0]:]}
+			parts = []string{strings.TrimSpace(parts[0][:i[0]]), strings.TrimSpace(parts[0][i[0]:])}
 		}
 	}
 	return parts

@@ -4,37 +4,37 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.4646,  // coverage
-	2.8479,  // own
-	-1.2939, // asked_text
-	0.5088,  // about
-	1.1303,  // focus
-	-3.5602, // kind_missing
-	-0.1305, // answers_faq
-	-1.9280, // leans
-	-0.4800, // quote
-	-0.0072, // said
-	0.4086,  // extra_sentences
+	4.5522,  // coverage
+	2.7705,  // own
+	-1.2009, // asked_text
+	0.4382,  // about
+	1.1551,  // focus
+	-3.6802, // kind_missing
+	-0.1466, // answers_faq
+	-1.9185, // leans
+	-0.4731, // quote
+	-0.0069, // said
+	0.3734,  // extra_sentences
 	-0.1000, // length
-	2.5878,  // rank
-	0.0064,  // retrieval
-	0.5120,  // item
-	2.5210,  // background
-	1.4970,  // similarity
-	1.3502,  // label
-	0.0240,  // rare_coverage
-	-0.3695, // precision
-	-0.6212, // idle
-	0.3547,  // whole
+	2.6137,  // rank
+	-0.1287, // retrieval
+	0.5728,  // item
+	2.5094,  // background
+	1.5811,  // similarity
+	1.5675,  // label
+	-0.0553, // rare_coverage
+	-0.1872, // precision
+	-0.5407, // idle
+	0.3593,  // whole
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.3734, // bias
-	5.3950,  // own
-	1.2495,  // rare_coverage
-	-1.0519, // absent
-	3.1920,  // follow_up
-	1.8788,  // background
+	-1.1387, // bias
+	5.3171,  // own
+	1.0498,  // rare_coverage
+	-1.2220, // absent
+	3.1034,  // follow_up
+	1.8366,  // background
 }

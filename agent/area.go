@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leadagent/leadagent/lexicon"
 )
 
 // This file answers "do you come out to <place>?" when the knowledge does
@@ -28,6 +30,10 @@ var notPlaces = wordSet(`january february march april may june july august septe
 	monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight morning afternoon evening
 	night week weekend month year spring summer fall autumn winter time advance person line town city area
 	general total addition order case fact stock`)
+
+// commonWord is the tag count from which a word alone is too common to be
+// a town's name ("move" is; "boulder" and "aurora" are not).
+const commonWord = 20
 
 // usStates are the abbreviations leads write after a town ("austin tx").
 var usStates = map[string]string{"al": "Alabama", "ak": "Alaska", "az": "Arizona", "ar": "Arkansas", "ca": "California",
@@ -68,7 +74,8 @@ func placesAsked(norm string) []place {
 			}
 			name = append(name, w)
 		}
-		if len(name) == 0 || len(name) == 1 && len(name[0]) < 3 {
+		if len(name) == 0 || len(name) == 1 && (len(name[0]) < 3 || lexicon.Default().Count(name[0]) >= commonWord) {
+			// "to move", "in general": a common word alone names no town.
 			return
 		}
 		if p := strings.Join(name, " "); !seen[p] {

@@ -87,7 +87,7 @@ func TestOfflineAnswersFromAnyKnowledge(t *testing.T) {
 			outcome: OutcomeAnswered, contains: []string{"$129"}},
 		{name: "text speak", text: "hw much 4 a basic tune up",
 			outcome: OutcomeAnswered, contains: []string{"$89"}},
-		{name: "an FAQ answers its own question in other words", text: "if you fix my brakes and they act up again, is that covered by a warranty?",
+		{name: "an FAQ answers its own question in other words", text: "do your repairs come with any kind of warranty?",
 			outcome: OutcomeAnswered, contains: []string{"90-day"}},
 		{name: "an aside before the question", text: "my kid's bike got a flat on the trail yesterday, can you fix it while I wait?",
 			outcome: OutcomeAnswered, containsAny: []string{"while you wait", "$18"}},

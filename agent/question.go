@@ -175,10 +175,10 @@ var (
 // kindOf is the kind of fact a normalised message asks for.
 func kindOf(text string) kind {
 	switch {
-	case reAskNumber.MatchString(text):
-		return kindNumber
 	case reAskDuration.MatchString(text):
 		return kindDuration
+	case reAskNumber.MatchString(text):
+		return kindNumber
 	case reAskPrice.MatchString(text):
 		return kindPrice
 	case reAskTime.MatchString(text):

@@ -69,7 +69,7 @@ func (f facts) has(k kind) bool {
 
 var (
 	rePriceFact    = regexp.MustCompile(`(?i)[$€£]\s?\d|\d\s?(?:dollars|bucks|cents|usd)\b|\d(?:\.\d+)?\s?(?:%|percent)`)
-	reFreeFact     = regexp.MustCompile(`(?i)\b(?:free|no charge|at no cost|no cost|no (?:extra |additional |upfront |up-front )?(?:charge|cost|fee)s?|included|includes|complimentary|waived?|nothing (?:up ?front|to pay))\b`)
+	reFreeFact     = regexp.MustCompile(`(?i)\b(?:free|no charge|at no cost|no cost|no (?:extra |additional |upfront |up-front )?(?:charge|cost|fee)s?|complimentary|waived?|nothing (?:up ?front|to pay))\b`)
 	reDurationFact = regexp.MustCompile(`(?i)\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|several)(?:\s?(?:-|–|to|or)\s?\d+)?[- ](?:business |calendar |full |working )?(?:minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b|\bsame[- ]day\b|\bovernight\b|\bnext (?:business )?day\b|\bhalf an hour\b|\byear[- ]round\b|\blifetime\b`)
 	reTimeFact     = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight|24/7|around the clock|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|weekdays?|weekends?|holidays?|closed|mornings?|afternoons?|evenings?)\b`)
 	reNumberFact   = regexp.MustCompile(`\d`)

@@ -209,9 +209,9 @@ func TestTwoUnknownAnswersHandOff(t *testing.T) {
 	b := setup(t, options{})
 	_, reps := b.withDesk(t, hours.MustParse("24/7", "UTC"), nil)
 	phone := "+19705552104"
-	b.text(t, phone, "do you repair swimming pool pumps?")
+	b.text(t, phone, "do you groom dogs?")
 	first := b.replies(t, phone, 1)[0]
-	b.text(t, phone, "what about hot tub heaters?")
+	b.text(t, phone, "do you cater weddings?")
 	second := b.replies(t, phone, 2)[1]
 	b.settle(t)
 	v := b.conversation(t, phone)
