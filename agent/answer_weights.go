@@ -4,37 +4,37 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.5522,  // coverage
-	2.7705,  // own
-	-1.2009, // asked_text
-	0.4382,  // about
-	1.1551,  // focus
-	-3.6802, // kind_missing
-	-0.1466, // answers_faq
-	-1.9185, // leans
-	-0.4731, // quote
-	-0.0069, // said
-	0.3734,  // extra_sentences
+	4.6066,  // coverage
+	2.8025,  // own
+	-1.2568, // asked_text
+	0.3928,  // about
+	1.1304,  // focus
+	-3.6770, // kind_missing
+	-0.0515, // answers_faq
+	-1.9189, // leans
+	-0.4764, // quote
+	-0.0077, // said
+	0.3428,  // extra_sentences
 	-0.1000, // length
-	2.6137,  // rank
-	-0.1287, // retrieval
-	0.5728,  // item
-	2.5094,  // background
-	1.5811,  // similarity
-	1.5675,  // label
-	-0.0553, // rare_coverage
-	-0.1872, // precision
-	-0.5407, // idle
-	0.3593,  // whole
+	2.6082,  // rank
+	-0.1525, // retrieval
+	0.5989,  // item
+	2.5013,  // background
+	1.7616,  // similarity
+	1.7296,  // label
+	-0.1349, // rare_coverage
+	-0.1753, // precision
+	-0.5071, // idle
+	0.3631,  // whole
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.1387, // bias
-	5.3171,  // own
-	1.0498,  // rare_coverage
-	-1.2220, // absent
-	3.1034,  // follow_up
-	1.8366,  // background
+	-0.9567, // bias
+	4.8839,  // own
+	1.2263,  // rare_coverage
+	-1.3624, // absent
+	3.0345,  // follow_up
+	1.8214,  // background
 }

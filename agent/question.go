@@ -97,6 +97,9 @@ var textSpeak = map[string]string{
 	"gonna": "going to", "wanna": "want to", "gotta": "have to", "kinda": "kind of", "sorta": "sort of",
 }
 
+// textMarks are spelt out before reading a message.
+var textMarks = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", " and ")
+
 // reWhatsTheDamage is the idiom for a price.
 var reWhatsTheDamage = regexp.MustCompile(`\bwhat(?:'s| is|s) the damage\b`)
 
@@ -107,7 +110,7 @@ var twoAsTo = wordSet(`come go get be do see look make have take pay fix book sc
 // normalize lower-cases a message and spells out text speak.
 func normalize(text string) string {
 	text = strings.ToLower(FoldGSM(text))
-	text = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", " and ").Replace(text)
+	text = textMarks.Replace(text)
 	text = reWhatsTheDamage.ReplaceAllString(text, "how much")
 	ws := strings.Fields(text)
 	for i, f := range ws {

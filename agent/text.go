@@ -20,6 +20,8 @@ type passage struct {
 	// question: context is an FAQ question (else a list intro, or none).
 	question bool
 	item     bool // a list item or table row
+	// header names a table row's columns ("Day Hours").
+	header string
 }
 
 var (
@@ -402,7 +404,11 @@ func (b *passageBuilder) addTableRow(raw string) {
 		cells[i] = cleanLine(c)
 	}
 	b.rowStart, b.hasRow, b.lastCells = len(b.out), true, cells
+	n := len(b.out)
 	b.emitItem(ensureStop(tableRow(cells, b.header)))
+	if len(b.out) > n {
+		b.out[n].header = strings.Join(b.header, " ")
+	}
 }
 
 // tableRow reads a row as a sentence: its first cell, then the others.

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -123,8 +124,7 @@ func (c *unitCache) of(r knowledge.Result) []unit {
 	if ok && cu.key == key {
 		return cu.units
 	}
-	cu = &chunkUnits{key: key, units: buildUnits(c.lex, r)}
-	c.embed(cu.units)
+	cu = &chunkUnits{key: key, units: buildUnits(c.lex, c.emb, r)}
 	c.mu.Lock()
 	if len(c.entries) >= c.max {
 		// Dropping everything is crude but bounded; a busy knowledge base
@@ -136,23 +136,6 @@ func (c *unitCache) of(r knowledge.Result) []unit {
 	return cu.units
 }
 
-// embed sets the units' local embeddings. The local embedder needs no
-// network and fails only when its context ends, which a background one
-// never does.
-func (c *unitCache) embed(units []unit) {
-	texts := make([]string, len(units))
-	for i, u := range units {
-		texts[i] = u.context + " " + u.text
-	}
-	vecs, err := c.emb.Embed(context.Background(), texts)
-	if err != nil {
-		return
-	}
-	for i := range units {
-		units[i].vec = vecs[i]
-	}
-}
-
 // question returns the local embedding of a question's text.
 func (c *unitCache) question(text string) []float32 {
 	vecs, err := c.emb.Embed(context.Background(), []string{text})
@@ -162,11 +145,24 @@ func (c *unitCache) question(text string) []float32 {
 	return vecs[0]
 }
 
-// buildUnits cuts a chunk into units.
-func buildUnits(lex *lexicon.Lexicon, r knowledge.Result) []unit {
+// buildUnits cuts a chunk into units. What a unit is made of is worked
+// out once per sentence (its keys, facts, words, embedding) and per block
+// (its question, headings), and a unit takes the union of its sentences':
+// a chunk's units share most of their sentences.
+func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.Result) []unit {
 	ps := parsePassages(r.Content)
 	faqChunk := isQuestion(r.Title) || isQuestion(r.Heading)
 	titleKeys := keysOf(lex, r.Title)
+	var vecs [][]float32
+	if emb != nil && len(ps) > 0 {
+		texts := make([]string, len(ps))
+		for i, p := range ps {
+			texts[i] = p.text
+		}
+		// The local embedder fails only when its context ends, which a
+		// background one never does.
+		vecs, _ = emb.Embed(context.Background(), texts)
+	}
 	var out []unit
 	// A block is a run of passages that belong together: one paragraph
 	// under one heading, answering one question or listed under one intro.
@@ -198,22 +194,43 @@ func buildUnits(lex *lexicon.Lexicon, r knowledge.Result) []unit {
 				ctx = r.Heading
 			}
 		}
-		sentKeys := make([]map[string]bool, len(block))
+		headKeys := keysOf(lex, head)
+		labels := labelsOf(lex, ctx, lastHeading(head))
+		ctxKeys := map[string]map[string]bool{}
+		sent := make([]sentence, len(block))
 		for i, p := range block {
-			sentKeys[i] = keysOf(lex, p.text)
+			sent[i] = sentence{keys: keysOf(lex, p.text), facts: factsOf(p.text), raw: rawWordsOf(p.text)}
+			if vecs != nil {
+				sent[i].vec = vecs[start+i]
+			}
+			if _, ok := ctxKeys[p.header]; !ok {
+				ctxKeys[p.header] = keysOf(lex, ctx+" "+p.header)
+			}
 		}
+		prefixes := map[string]sentence{}
 		mk := func(i, j int) unit {
 			u := unit{first: start + i, n: j - i, context: ctx, answers: answers && i == 0, whole: i == 0 && j == len(block)}
-			u.text = unitText(block[i:j], head, ctx)
+			prefix := unitPrefix(block[i:j], head, ctx)
+			u.text = FoldGSM(prefix + joinPassages(block[i:j]))
 			u.item = allItems(block[i:j])
-			u.sentKeys = sentKeys[i:j]
-			u.textKeys = keysOf(lex, u.text)
-			u.ctxKeys = keysOf(lex, ctx)
-			u.headKeys = keysOf(lex, head)
+			u.ctxKeys = ctxKeys[block[i].header]
+			u.headKeys = headKeys
 			u.titleKeys = titleKeys
-			u.rawWords = rawWordsOf(u.text)
-			u.labels = labelsOf(lex, ctx, lastHeading(head))
-			u.facts = factsOf(u.text)
+			u.labels = labels
+			parts := sent[i:j]
+			if prefix != "" {
+				pre, ok := prefixes[prefix]
+				if !ok {
+					pre = sentence{keys: keysOf(lex, prefix), facts: factsOf(prefix), raw: rawWordsOf(prefix)}
+					prefixes[prefix] = pre
+				}
+				parts = append([]sentence{pre}, parts...)
+			}
+			u.sentKeys = make([]map[string]bool, j-i)
+			for k := i; k < j; k++ {
+				u.sentKeys[k-i] = sent[k].keys
+			}
+			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
 			u.leans = i > 0 && reLeans.MatchString(block[i].text) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
 			return u
@@ -233,6 +250,56 @@ func buildUnits(lex *lexicon.Lexicon, r knowledge.Result) []unit {
 		start = end
 	}
 	return out
+}
+
+// sentence is what a unit takes from one of its sentences.
+type sentence struct {
+	keys  map[string]bool
+	raw   map[string]bool
+	facts facts
+	vec   []float32
+}
+
+// unionOf joins sentences: their keys and words, the facts any states,
+// and the normalised sum of their embeddings. A single sentence's maps
+// are shared, not copied.
+func unionOf(ss []sentence) (keys, raw map[string]bool, f facts, vec []float32) {
+	if len(ss) == 1 {
+		return ss[0].keys, ss[0].raw, ss[0].facts, ss[0].vec
+	}
+	keys, raw = map[string]bool{}, map[string]bool{}
+	for _, s := range ss {
+		for k := range s.keys {
+			keys[k] = true
+		}
+		for w := range s.raw {
+			raw[w] = true
+		}
+		f.price = f.price || s.facts.price
+		f.free = f.free || s.facts.free
+		f.duration = f.duration || s.facts.duration
+		f.time = f.time || s.facts.time
+		f.number = f.number || s.facts.number
+		if s.vec != nil {
+			if vec == nil {
+				vec = make([]float32, len(s.vec))
+			}
+			for i, x := range s.vec {
+				vec[i] += x
+			}
+		}
+	}
+	var norm float64
+	for _, x := range vec {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range vec {
+			vec[i] *= inv
+		}
+	}
+	return keys, raw, f, vec
 }
 
 // tooShort: a sentence of fewer than three words, unless it is a list
@@ -255,26 +322,29 @@ func allItems(ps []passage) bool {
 	return true
 }
 
-// unitText joins a unit's sentences. A list's items follow their intro
-// when it is short ("Local moves: ..."), and a bare list of names follows
-// its heading when the heading states what the list does not ("Zone 3:
-// Outer suburbs ($95 travel fee): Wilmette, Glenview, ..."): an answer
-// stands on its own.
-func unitText(ps []passage, head, ctx string) string {
+// unitPrefix is what a unit's sentences follow, when they need it to
+// stand alone: a list's short intro ("Local moves: ..."), or, before a
+// bare list of names, the heading that states what the list does not
+// ("Zone 3: Outer suburbs ($95 travel fee): Wilmette, Glenview, ...").
+func unitPrefix(ps []passage, head, ctx string) string {
+	switch {
+	case ps[0].item && !ps[0].question && ctx != "" && len(strings.Fields(ctx)) <= shortIntroWords:
+		return strings.TrimSuffix(ctx, ":") + ": "
+	case len(ps) == 1 && isBareList(ps[0].text):
+		if h := lastHeading(head); h != "" && carriesFact(h, ps[0].text) {
+			return strings.TrimSuffix(h, ":") + ": "
+		}
+	}
+	return ""
+}
+
+// joinPassages joins sentences into one text.
+func joinPassages(ps []passage) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
 		parts[i] = ensureStop(p.text)
 	}
-	text := strings.Join(parts, " ")
-	switch {
-	case ps[0].item && !ps[0].question && ctx != "" && len(strings.Fields(ctx)) <= shortIntroWords:
-		text = strings.TrimSuffix(ctx, ":") + ": " + text
-	case len(ps) == 1 && isBareList(ps[0].text):
-		if h := lastHeading(head); h != "" && carriesFact(h, text) {
-			text = strings.TrimSuffix(h, ":") + ": " + text
-		}
-	}
-	return FoldGSM(text)
+	return strings.Join(parts, " ")
 }
 
 // isBareList reports whether a sentence is a list of names ("Evanston,

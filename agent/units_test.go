@@ -17,7 +17,7 @@ func TestUnitsStandAlone(t *testing.T) {
 	lex := lexicon.Default()
 	texts := func(content, heading string) []string {
 		var out []string
-		for _, u := range buildUnits(lex, knowledge.Result{ChunkID: 1, Title: "Doc", Heading: heading, Content: content}) {
+		for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Title: "Doc", Heading: heading, Content: content}) {
 			out = append(out, u.text)
 		}
 		return out
@@ -42,7 +42,7 @@ func TestUnitsStandAlone(t *testing.T) {
 	if !has(intro, "Local moves: Cancelled 72 hours ahead: the deposit is refunded.") {
 		t.Errorf("intro units %q", intro)
 	}
-	units := buildUnits(lex, knowledge.Result{ChunkID: 2, Content: "We rent e-bikes. They cost $65 a day."})
+	units := buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Content: "We rent e-bikes. They cost $65 a day."})
 	for _, u := range units {
 		if strings.HasPrefix(u.text, "They") && !u.leans {
 			t.Errorf("%q does not lean on what it follows", u.text)

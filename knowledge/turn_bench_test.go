@@ -11,12 +11,6 @@ import (
 	"github.com/leadagent/leadagent/knowledge"
 )
 
-type retriever struct{ kb *knowledge.Base }
-
-func (r retriever) Search(ctx context.Context, q string, k int) ([]knowledge.Result, error) {
-	return r.kb.Search(ctx, q, knowledge.SearchOptions{K: k})
-}
-
 // BenchmarkAgentTurn100k measures one offline agent turn, guardrails
 // included, over a knowledge base of 100,000 chunks: the overhead a turn
 // adds to the model's own time (all of a turn's time without a model).
@@ -25,7 +19,7 @@ func (r retriever) Search(ctx context.Context, q string, k int) ([]knowledge.Res
 func BenchmarkAgentTurn100k(b *testing.B) {
 	base := knowledge.BenchBase(b)
 	biz := agent.Business{Name: "Summit Home Services", Phone: "(970) 555-0100"}
-	responder := agent.WithGuardrails(agent.NewOffline(agent.RecordEvidence(retriever{base}), biz),
+	responder := agent.WithGuardrails(agent.NewOffline(agent.RecordEvidence(knowledge.NamespaceRetriever{Base: base}), biz),
 		agent.Guardrails{Business: biz, DiscloseAI: true})
 	ctx := context.Background()
 	queries := knowledge.BenchQueries(600)
