@@ -323,6 +323,9 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			f[fPrecision] = precision(u, qkeys)
 			f[fIdle] = idle(u, qkeys)
 			f[fWhole] = b2f(u.whole)
+			if focus >= 0 && q.kind != kindAny {
+				f[fFactWithFocus] = b2f(factWith(u, q.terms[focus], q.kind))
+			}
 			if qvec != nil && u.vec != nil {
 				f[fSimilarity] = cosine(qvec, u.vec)
 			}
@@ -351,6 +354,32 @@ func labelShare(u *unit, keys map[string]bool) float64 {
 		best = max(best, have/max(total, minLabelWeight))
 	}
 	return best
+}
+
+// factWith reports whether one of a unit's sentences says t and states a
+// fact of kind k: "Repairs have a $325 minimum" for "what's your minimum
+// for a repair", where a price two sentences from the word is another
+// thing's price.
+func factWith(u *unit, t term, k kind) bool {
+	for i, keys := range u.sentKeys {
+		if !u.sentFacts[i].has(k) {
+			continue
+		}
+		if keys[t.key] {
+			return true
+		}
+		for _, x := range t.implied {
+			if keys[x] {
+				return true
+			}
+		}
+		for _, x := range t.alts[:t.derived] {
+			if keys[x] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // minLabelWeight is the least weight a label counts as having.

@@ -4,37 +4,38 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.6066,  // coverage
-	2.8025,  // own
-	-1.2568, // asked_text
-	0.3928,  // about
-	1.1304,  // focus
-	-3.6770, // kind_missing
-	-0.0515, // answers_faq
-	-1.9189, // leans
-	-0.4764, // quote
-	-0.0077, // said
-	0.3428,  // extra_sentences
+	4.6872,  // coverage
+	2.8045,  // own
+	-1.3750, // asked_text
+	0.8856,  // about
+	1.1895,  // focus
+	-3.2663, // kind_missing
+	0.2064,  // answers_faq
+	-1.9216, // leans
+	-0.4580, // quote
+	-0.0106, // said
+	0.3533,  // extra_sentences
 	-0.1000, // length
-	2.6082,  // rank
-	-0.1525, // retrieval
-	0.5989,  // item
-	2.5013,  // background
-	1.7616,  // similarity
-	1.7296,  // label
-	-0.1349, // rare_coverage
-	-0.1753, // precision
-	-0.5071, // idle
-	0.3631,  // whole
+	2.5668,  // rank
+	-0.4694, // retrieval
+	0.6265,  // item
+	2.3641,  // background
+	1.4381,  // similarity
+	1.6467,  // label
+	0.0139,  // rare_coverage
+	-0.0695, // precision
+	-0.5279, // idle
+	0.3835,  // whole
+	0.0701,  // fact_with_focus
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-0.9567, // bias
-	4.8839,  // own
-	1.2263,  // rare_coverage
-	-1.3624, // absent
-	3.0345,  // follow_up
-	1.8214,  // background
+	-0.9332, // bias
+	4.5164,  // own
+	1.6197,  // rare_coverage
+	-1.4001, // absent
+	3.0116,  // follow_up
+	1.8382,  // background
 }

@@ -39,7 +39,7 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 			}
 			cov = min(cov, x.coverage)
 		}
-		if text := strings.Join(texts, " "); len(texts) > 0 && fitsAll(text) {
+		if text := strings.Join(texts, " "); len(texts) > 0 && fitsAll(text) && !missesPlace(q, text) {
 			return o.finish(text, OutcomeAnswered, cites), cov, nil
 		}
 	}
@@ -140,7 +140,10 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 		return "", nil, false, nil
 	}
 	var areaUnit *rated
-	for _, p := range places {
+	// The last place named is where the lead wants the business to go
+	// ("from Wicker Park to Austin"): it decides.
+	for i := len(places) - 1; i >= 0; i-- {
+		p := places[i]
 		query := p.name + " " + p.state + " service area"
 		results, err := o.search(ctx, query)
 		if err != nil {
@@ -184,13 +187,12 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 // does not name: "do you come out to Riverton?" is not answered by the
 // list of towns without it, which the area answer says plainly.
 func missesPlace(q question, text string) bool {
-	places := placesAsked(q.text)
-	for _, p := range places {
-		if mentions(text, p) {
-			return false
+	for _, p := range placesAsked(q.text) {
+		if !mentions(text, p) {
+			return true
 		}
 	}
-	return len(places) > 0
+	return false
 }
 
 func containsText(list []string, s string) bool {

@@ -22,6 +22,7 @@ const (
 	kindDuration      // how long, how many days
 	kindTime          // when, what time, are you open
 	kindNumber        // how many, how old
+	kindPerson        // who
 )
 
 // term is one word (or run-together phrase) of a question.
@@ -98,7 +99,7 @@ var textSpeak = map[string]string{
 }
 
 // textMarks are spelt out before reading a message.
-var textMarks = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", " and ")
+var textMarks = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", " and ", "%", " percent ")
 
 // reWhatsTheDamage is the idiom for a price.
 var reWhatsTheDamage = regexp.MustCompile(`\bwhat(?:'s| is|s) the damage\b`)
@@ -168,10 +169,11 @@ func isStop(w string) bool {
 }
 
 var (
-	reAskPrice    = regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bpric(?:e|es|ing|ey)\b|\bcharges?\b|\bfees?\b|\brates?\b|\bballpark\b|\bexpensive\b|\bcheap\b|\bafford|\bwhat'?s the damage\b|\bwhat (?:do|does|would|will) .{1,40}\brun\b|\bper (?:hour|month|week)\b|\bupfront\b|\bdeposit\b|\bpay (?:for|anything|extra|more)\b`)
+	reAskPrice    = regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bpric(?:e|es|ing|ey)\b|\bcharges?\b|\bfees?\b|\brates?\b|\bballpark\b|\bexpensive\b|\bcheap\b|\bafford|\bwhat'?s the damage\b|\bwhat (?:do|does|would|will) .{1,40}\brun\b|\bper (?:hour|month|week)\b|\bupfront\b|\bdeposit\b|\bpay (?:for|anything|extra|more)\b|\bpercent(?:age)?\b|\byour cut\b`)
 	reAskDuration = regexp.MustCompile(`\bhow long\b|\bhow many (?:days|hours|weeks|months|years|minutes)\b|\bhow (?:soon|fast|quickly)\b|\btake long\b|\bhow far (?:ahead|in advance)\b`)
 	reAskTime     = regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bwhat days?\b|\bopen\b|\bhours\b|\bclose[ds]?\b|\bsaturdays?\b|\bsundays?\b|\bweekends?\b|\bevenings?\b|\bmornings?\b|\blate\b|\bearly\b`)
 	reAskNumber   = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
+	reAskPerson   = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
 	reCapability  = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 )
 
@@ -186,6 +188,8 @@ func kindOf(text string) kind {
 		return kindPrice
 	case reAskTime.MatchString(text):
 		return kindTime
+	case reAskPerson.MatchString(text):
+		return kindPerson
 	}
 	return kindAny
 }

@@ -36,8 +36,10 @@ type unit struct {
 	headKeys  map[string]bool // of its headings
 	titleKeys map[string]bool // of its document's title
 	rawWords  map[string]bool // its words as written, for typos
-	// sentKeys are the keys of each of its sentences.
-	sentKeys []map[string]bool
+	// sentKeys and sentFacts are the keys and facts of each of its
+	// sentences.
+	sentKeys  []map[string]bool
+	sentFacts []facts
 	// labels are the weighted keys of what names the unit: its FAQ
 	// question or list intro, and its nearest heading.
 	labels [][]weightedKey
@@ -51,7 +53,7 @@ type unit struct {
 
 // facts are the kinds of fact a text states.
 type facts struct {
-	price, duration, time, number, free bool
+	price, duration, time, number, free, person bool
 }
 
 func (f facts) has(k kind) bool {
@@ -64,6 +66,8 @@ func (f facts) has(k kind) bool {
 		return f.time
 	case kindNumber:
 		return f.number
+	case kindPerson:
+		return f.person
 	}
 	return true
 }
@@ -74,8 +78,17 @@ var (
 	reDurationFact = regexp.MustCompile(`(?i)\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|several)(?:\s?(?:-|–|to|or)\s?\d+)?[- ](?:business |calendar |full |working )?(?:minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b|\bsame[- ]day\b|\bovernight\b|\bnext (?:business )?day\b|\bhalf an hour\b|\byear[- ]round\b|\blifetime\b`)
 	reTimeFact     = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight|24/7|around the clock|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|weekdays?|weekends?|holidays?|closed|mornings?|afternoons?|evenings?)\b`)
 	reNumberFact   = regexp.MustCompile(`\d`)
-	reLeans        = regexp.MustCompile(`^(?:It|Its|It's|This|That|These|Those|They|Them|Both|Each|Either|Neither|Also|However|But|And|Or|So|Otherwise|Instead|Then|There|Here|Which|If so|If not|Otherwise)\b`)
+	// rePersonFact finds a person's name: a title and a name, or two
+	// capitalised words after a lower-case one or a comma ("led by Dana
+	// Whitfield", "Kiara Bell, Senior Case Manager" after another name).
+	rePersonFact = regexp.MustCompile(`\b(?:Dr|Mr|Mrs|Ms|Attorney|Judge)\.?\s+[A-Z][a-z]+|(?:^|[a-z,:]\s+)[A-Z][a-z]+ [A-Z][a-z]+\b`)
+	reLeans      = regexp.MustCompile(`^(?:It|Its|It's|This|That|These|Those|They|Them|Both|Each|Either|Neither|Also|However|But|And|Or|So|Otherwise|Instead|Then|There|Here|Which|If so|If not|Otherwise)\b`)
 )
+
+func (f facts) or(g facts) facts {
+	return facts{price: f.price || g.price, free: f.free || g.free, duration: f.duration || g.duration,
+		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person}
+}
 
 func factsOf(s string) facts {
 	return facts{
@@ -84,6 +97,7 @@ func factsOf(s string) facts {
 		duration: reDurationFact.MatchString(s),
 		time:     reTimeFact.MatchString(s),
 		number:   reNumberFact.MatchString(s),
+		person:   rePersonFact.MatchString(s),
 	}
 }
 
@@ -227,8 +241,15 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				parts = append([]sentence{pre}, parts...)
 			}
 			u.sentKeys = make([]map[string]bool, j-i)
+			u.sentFacts = make([]facts, j-i)
 			for k := i; k < j; k++ {
-				u.sentKeys[k-i] = sent[k].keys
+				u.sentKeys[k-i], u.sentFacts[k-i] = sent[k].keys, sent[k].facts
+			}
+			if prefix != "" {
+				// The prefix states its fact for every sentence after it.
+				for k := range u.sentFacts {
+					u.sentFacts[k] = u.sentFacts[k].or(prefixes[prefix].facts)
+				}
 			}
 			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
 			u.leans = i > 0 && reLeans.MatchString(block[i].text) ||
@@ -275,11 +296,7 @@ func unionOf(ss []sentence) (keys, raw map[string]bool, f facts, vec []float32) 
 		for w := range s.raw {
 			raw[w] = true
 		}
-		f.price = f.price || s.facts.price
-		f.free = f.free || s.facts.free
-		f.duration = f.duration || s.facts.duration
-		f.time = f.time || s.facts.time
-		f.number = f.number || s.facts.number
+		f = f.or(s.facts)
 		if s.vec != nil {
 			if vec == nil {
 				vec = make([]float32, len(s.vec))
