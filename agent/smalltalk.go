@@ -90,7 +90,7 @@ func answersOurQuestion(text string, history []Message) bool {
 const maxAnswerWords = 12
 
 // reQuestionStart opens a question written without a question mark.
-var reQuestionStart = regexp.MustCompile(`(?i)^\W*(?:(?:ok|okay|and|so|also|but|hi|hey)\W+)*(?:what|what's|whats|how|when|where|why|who|which|do|does|did|can|could|is|are|will|would|should|any|anything)\b`)
+var reQuestionStart = regexp.MustCompile(`(?i)^\W*(?:(?:ok|okay|and|so|also|but|hi|hey|yeah|yes|yep|yup|sure|um|uh|oh|cool|great|thanks)\W+)*(?:what|what's|whats|how|when|where|why|who|which|do|does|did|can|could|is|are|will|would|should|any|anything)\b`)
 
 // isLaughter matches "lol", "haha", "hahaha".
 func isLaughter(w string) bool {
