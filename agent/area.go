@@ -15,7 +15,7 @@ import (
 // saying so with the list is the answer a person at the desk would give.
 
 // reAreaAsk is a message asking whether the business works somewhere.
-var reAreaAsk = regexp.MustCompile(`\b(?:serve[sd]?|service|servicing|cover(?:s|ed)?|come (?:out|over|up|down|to|by|get|pick)|pick(?:s|ing)? (?:it |them )?up|drop(?:s|ping)? off|go (?:out|as far)|travel|work (?:in|out|up|down|over)|areas?|that far|this far|out there|out here|house calls?|home visits?|tow(?:s|ing|ed)?|deliver|do (?:moves|jobs|work|roofs|repairs)|sell (?:homes|houses)|help (?:her|him|them|us|me) (?:find|buy|sell)|local moves|move (?:a|my|our|the|from|to))\b`)
+var reAreaAsk = regexp.MustCompile(`\b(?:serve[sd]?|service|servicing|cover(?:s|ed)?|come (?:out|over|up|down|to|by|get|pick)|pick(?:s|ing)? (?:it |them )?up|drop(?:s|ping)? off|go (?:out|as far)|travel|work (?:in|out|up|down|over)|areas?|that far|this far|out there|out here|house calls?|home visits?|tow(?:s|ing|ed)?|deliver|(?:do|offer|sell|handle|take|find|rent|buy) (?:[a-z'-]+ ){1,2}(?:in|out in|up in|down in|over in|around)|help (?:her|him|them|us|me) (?:find|buy|sell|move)|move (?:a|my|our|the|from|to))\b`)
 
 // placeIntro are the words a place follows: "out to aurora", "in castle
 // rock", "from mesa", "cover pflugerville"; "is buckeye in your area" is
@@ -32,8 +32,12 @@ var notPlaces = wordSet(`january february march april may june july august septe
 	general total addition order case fact stock`)
 
 // commonWord is the tag count from which a word alone is too common to be
-// a town's name ("move" is; "boulder" and "aurora" are not).
-const commonWord = 20
+// a town's name ("move" is; "boulder" and "aurora" are not); a word above
+// rareWord is not taken for a town the knowledge does not name.
+const (
+	commonWord = 20
+	rareWord   = 3
+)
 
 // usStates are the abbreviations leads write after a town ("austin tx").
 var usStates = map[string]string{"al": "Alabama", "ak": "Alaska", "az": "Arizona", "ar": "Arkansas", "ca": "California",

@@ -173,6 +173,11 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 		return "", nil, false, nil
 	}
 	p := places[len(places)-1]
+	if !strings.Contains(p.name, " ") && o.lex.Count(p.name) > rareWord {
+		// Not the knowledge's, and a word of ordinary English: likely not
+		// a town at all ("in installments").
+		return "", nil, false, nil
+	}
 	text := "Sorry, " + displayPlace(p) + " isn't in our service area."
 	switch {
 	case areaUnit != nil && fits(text+" "+areaUnit.u.text):

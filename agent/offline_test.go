@@ -124,6 +124,8 @@ func TestOfflineArea(t *testing.T) {
 			contains: []string{"Cedar Falls", "$25"}},
 		{name: "a town it does not name", text: "can you come pick up my bike in riverton?", outcome: OutcomeAnswered,
 			contains: []string{"Riverton isn't in our service area"}},
+		{name: "an ordinary word is no town", text: "do you take payment for repairs in installments?",
+			outcome: OutcomeAnswered, not: []string{"service area"}},
 	})
 }
 
