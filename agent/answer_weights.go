@@ -4,38 +4,38 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.6872,  // coverage
-	2.8045,  // own
-	-1.3750, // asked_text
-	0.8856,  // about
-	1.1895,  // focus
-	-3.2663, // kind_missing
-	0.2064,  // answers_faq
-	-1.9216, // leans
-	-0.4580, // quote
-	-0.0106, // said
-	0.3533,  // extra_sentences
+	4.9669,  // coverage
+	2.3757,  // own
+	-1.2448, // asked_text
+	0.8321,  // about
+	1.6746,  // focus
+	-3.2371, // kind_missing
+	0.1440,  // answers_faq
+	-1.9008, // leans
+	-0.3070, // quote
+	-0.0097, // said
+	0.3363,  // extra_sentences
 	-0.1000, // length
-	2.5668,  // rank
-	-0.4694, // retrieval
-	0.6265,  // item
-	2.3641,  // background
-	1.4381,  // similarity
-	1.6467,  // label
-	0.0139,  // rare_coverage
-	-0.0695, // precision
-	-0.5279, // idle
-	0.3835,  // whole
-	0.0701,  // fact_with_focus
+	0.9159,  // rank
+	0.6567,  // retrieval
+	0.7722,  // item
+	2.6312,  // background
+	1.5956,  // similarity
+	1.9395,  // label
+	-0.1950, // rare_coverage
+	0.0541,  // precision
+	-0.5729, // idle
+	0.4073,  // whole
+	-0.0263, // fact_with_focus
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-0.9332, // bias
-	4.5164,  // own
-	1.6197,  // rare_coverage
-	-1.4001, // absent
-	3.0116,  // follow_up
-	1.8382,  // background
+	-1.0988, // bias
+	4.6333,  // own
+	1.6978,  // rare_coverage
+	-1.0595, // absent
+	2.9631,  // follow_up
+	1.7896,  // background
 }

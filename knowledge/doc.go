@@ -2,7 +2,8 @@
 // chunks, the embedders that turn text into vectors, ingestion of files and
 // folders, and hybrid search (pgvector cosine plus PostgreSQL full text,
 // fused by reciprocal rank fusion). It owns the documents and chunks tables
-// and must not know about leads or conversations.
+// and the term statistics kept beside them (knowledge_terms,
+// knowledge_namespaces), and must not know about leads or conversations.
 //
 // # Ingestion
 //
@@ -36,10 +37,12 @@
 // # Search
 //
 // [Base.Search] weighs the question's words first: by how rare each is in
-// the knowledge base (IDF from PostgreSQL's statistics of the full-text
-// column, cached), less for the words that frame a question ("is it
-// possible to"), and adds the synonyms of a hand-written general-English
-// lexicon ("where does it come from" also looks for "source", "origin").
+// the namespace searched (IDF from the term statistics that triggers keep
+// at ingest in knowledge_terms and knowledge_namespaces, cached), less for
+// the words that frame a question ("is it possible to"), and adds the
+// forms English derives from them ("payment" also looks for "pay"; from
+// WordNet, package lexicon). [Base.TermCounts] gives the answerer the
+// same counts.
 // It then runs, in one statement, an HNSW cosine search with the weighted
 // query vector and a full-text search whose query ORs the question's words
 // (a natural question must match partially), and takes the best of both by

@@ -168,12 +168,14 @@ func BenchmarkRetrievalQuality(b *testing.B) {
 }
 
 // TestRetrievalQuality guards the figures of both shared sets against
-// regressions, when the shared data is there. The product's goal is hit@5
-// of 0.80 on covid-faq with the local embedder. Plain hybrid search
-// reached 0.69 there (0.86 on stackfaq); weighting the question's words
-// by rarity, the general lexicon's synonyms and the BM25F rerank reach
-// about 0.81 (0.92 on stackfaq). The floors leave a query or two of
-// slack: HNSW graphs are built with random levels.
+// regressions, when the shared data is there. Plain hybrid search reached
+// hit@5 0.69 on covid-faq (0.86 on stackfaq); weighting the question's
+// words by rarity and the BM25F rerank reach about 0.76 (0.91). A
+// hand-written lexicon of synonyms once reached 0.81 here, but it was
+// written with these sets in view (vaccines, quarantine) and did nothing
+// for businesses' questions; WordNet's derived forms replaced it. The
+// floors leave a query or two of slack: HNSW graphs are built with
+// random levels.
 func TestRetrievalQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
@@ -183,8 +185,8 @@ func TestRetrievalQuality(t *testing.T) {
 		set           string
 		hitAt5, mrr10 float64
 	}{
-		{"covid-faq-retrieval", 0.79, 0.67},
-		{"stackfaq-retrieval", 0.90, 0.84},
+		{"covid-faq-retrieval", 0.74, 0.62},
+		{"stackfaq-retrieval", 0.89, 0.83},
 	} {
 		t.Run(tt.set, func(t *testing.T) {
 			t.Parallel()
