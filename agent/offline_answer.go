@@ -3,6 +3,8 @@ package agent
 import (
 	"context"
 	"fmt"
+	"math"
+	"sort"
 	"strings"
 
 	"github.com/leadagent/leadagent/knowledge"
@@ -16,30 +18,11 @@ import (
 func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, float64, error) {
 	fitsAll := o.budget(in, 1)
 	if parts := questionParts(q.text); len(parts) > 1 && !isFollowUpOnly(q) {
-		half := o.budget(in, len(parts))
-		var texts []string
-		var cites []int64
-		cov := 1.0
-		for _, p := range parts {
-			pq := withHistory(o.lex, readQuestion(o.lex, p), in.History)
-			if len(pq.terms) == 0 {
-				continue
-			}
-			x, ok, err := o.find(ctx, pq, in, half)
-			if err != nil {
-				return Reply{}, 0, err
-			}
-			if !ok {
-				texts = nil
-				break
-			}
-			if !containsText(texts, x.u.text) {
-				texts = append(texts, x.u.text)
-				cites = appendCite(cites, x.result.ChunkID)
-			}
-			cov = min(cov, x.coverage)
+		text, cites, cov, ok, err := o.answerParts(ctx, in, parts, fitsAll)
+		if err != nil {
+			return Reply{}, 0, err
 		}
-		if text := strings.Join(texts, " "); len(texts) > 0 && fitsAll(text) && !missesPlace(q, text) {
+		if ok && !missesPlace(q, text) {
 			return o.finish(text, OutcomeAnswered, cites), cov, nil
 		}
 	}
@@ -56,18 +39,107 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 	return o.finish(o.unknown(in.History), OutcomeUnknown, nil), 0, nil
 }
 
-// find searches the knowledge for q and returns the best unit that fits,
-// and whether it answers.
-func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(string) bool) (rated, bool, error) {
+// partChoices is how many of each part's best units answerParts weighs
+// against the others' to fit them all in one reply.
+const partChoices = 4
+
+// answerParts answers each part of a message that asks several things,
+// when every part has an answer: of each part's best few units, the
+// combination with the highest total score that fits the reply together.
+func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string, fits func(string) bool) (string, []int64, float64, bool, error) {
+	var options [][]rated
+	for _, p := range parts {
+		pq := withHistory(o.lex, readQuestion(o.lex, p), in.History)
+		if len(pq.terms) == 0 {
+			continue
+		}
+		rs, q, err := o.rated(ctx, pq, in)
+		if err != nil {
+			return "", nil, 0, false, err
+		}
+		top := topUnits(rs, o.unitFilter(in, fits), partChoices)
+		if len(top) == 0 || decision(q, top[0], rs).probability() < answerProbability {
+			return "", nil, 0, false, nil
+		}
+		options = append(options, top)
+	}
+	if len(options) < 2 {
+		return "", nil, 0, false, nil
+	}
+	var bestText string
+	var bestPick []rated
+	bestScore := math.Inf(-1)
+	pick := make([]rated, len(options))
+	var walk func(i int, score float64)
+	walk = func(i int, score float64) {
+		if i == len(options) {
+			var texts []string
+			for _, x := range pick {
+				if !containsText(texts, x.u.text) {
+					texts = append(texts, x.u.text)
+				}
+			}
+			if text := strings.Join(texts, " "); score > bestScore && fits(text) {
+				bestText, bestScore, bestPick = text, score, append([]rated(nil), pick...)
+			}
+			return
+		}
+		for _, x := range options[i] {
+			pick[i] = x
+			walk(i+1, score+x.score)
+		}
+	}
+	walk(0, 0)
+	if bestPick == nil {
+		return "", nil, 0, false, nil
+	}
+	var cites []int64
+	cov := 1.0
+	for _, x := range bestPick {
+		cites = appendCite(cites, x.result.ChunkID)
+		cov = min(cov, x.coverage)
+	}
+	return bestText, cites, cov, true, nil
+}
+
+// topUnits returns up to n of the best-scored units that pass keep, best
+// first, each from a different text.
+func topUnits(rs []rated, keep func(string) bool, n int) []rated {
+	sorted := append([]rated(nil), rs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].score > sorted[j].score })
+	var out []rated
+	for _, x := range sorted {
+		if len(out) == n {
+			break
+		}
+		if keep(x.u.text) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// rated searches the knowledge for q and rates the units found; q comes
+// back as it was weighed.
+func (o *Offline) rated(ctx context.Context, q question, in TurnInput) ([]rated, question, error) {
 	results, err := o.search(ctx, q.searchText())
 	if err != nil {
-		return rated{}, false, err
+		return nil, q, err
 	}
 	idf, err := o.rarity(ctx, q)
 	if err != nil {
+		return nil, q, err
+	}
+	return rate(q, results, o.units, in.History, o.units.question(q.text), idf), q, nil
+}
+
+// find searches the knowledge for q and returns the best unit that fits,
+// and whether it answers.
+func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(string) bool) (rated, bool, error) {
+	rs, q, err := o.rated(ctx, q, in)
+	if err != nil {
 		return rated{}, false, err
 	}
-	rs := rate(q, results, o.units, in.History, o.units.question(q.text), idf)
 	x, ok := best(rs, o.unitFilter(in, fits))
 	return x, ok && decision(q, x, rs).probability() >= answerProbability, nil
 }
@@ -240,16 +312,10 @@ type Candidate struct {
 
 // Consider returns what the offline responder weighs to answer in.Text.
 func (o *Offline) Consider(ctx context.Context, in TurnInput) (Considered, error) {
-	q := withHistory(o.lex, readQuestion(o.lex, in.Text), in.History)
-	results, err := o.search(ctx, q.searchText())
+	rs, q, err := o.rated(ctx, withHistory(o.lex, readQuestion(o.lex, in.Text), in.History), in)
 	if err != nil {
 		return Considered{}, err
 	}
-	idf, err := o.rarity(ctx, q)
-	if err != nil {
-		return Considered{}, err
-	}
-	rs := rate(q, results, o.units, in.History, o.units.question(q.text), idf)
 	fits := o.unitFilter(in, o.budget(in, 1))
 	c := Considered{q: q, rs: rs}
 	for _, x := range rs {
