@@ -251,6 +251,12 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	for ri, r := range results {
 		for k := range units[ri] {
 			u := &units[ri][k]
+			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) {
+				// A window that ends on a sentence about something else
+				// quotes more than the answer; the window without it is
+				// among the units.
+				continue
+			}
 			x := rated{u: u, result: r, rank: ri, own: -1, focus: -1, absent: absent}
 			var sum, total, ownSum, ownTotal, about, asked, askedText, faqCtx, bgSum, bgTotal, rareSum, rareTotal float64
 			for i, t := range q.terms {
@@ -384,6 +390,16 @@ func factWith(u *unit, t term, k kind) bool {
 
 // minLabelWeight is the least weight a label counts as having.
 const minLabelWeight = 0.6
+
+// sharesNone reports whether a sentence has none of the question's keys.
+func sharesNone(keys, qkeys map[string]bool) bool {
+	for k := range keys {
+		if qkeys[k] {
+			return false
+		}
+	}
+	return true
+}
 
 // idle counts a unit's sentences that share no word with the question:
 // what a window quotes besides the answer.

@@ -4,38 +4,38 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.9669,  // coverage
-	2.3757,  // own
-	-1.2448, // asked_text
-	0.8321,  // about
-	1.6746,  // focus
-	-3.2371, // kind_missing
-	0.1440,  // answers_faq
-	-1.9008, // leans
-	-0.3070, // quote
-	-0.0097, // said
-	0.3363,  // extra_sentences
+	4.7743,  // coverage
+	2.4984,  // own
+	-1.5014, // asked_text
+	0.6882,  // about
+	1.5651,  // focus
+	-2.8503, // kind_missing
+	0.0466,  // answers_faq
+	-1.8468, // leans
+	-0.2939, // quote
+	-0.0104, // said
+	0.3382,  // extra_sentences
 	-0.1000, // length
-	0.9159,  // rank
-	0.6567,  // retrieval
-	0.7722,  // item
-	2.6312,  // background
-	1.5956,  // similarity
-	1.9395,  // label
-	-0.1950, // rare_coverage
-	0.0541,  // precision
-	-0.5729, // idle
-	0.4073,  // whole
-	-0.0263, // fact_with_focus
+	0.7021,  // rank
+	1.1393,  // retrieval
+	0.9303,  // item
+	2.0068,  // background
+	1.6880,  // similarity
+	2.1114,  // label
+	0.0398,  // rare_coverage
+	-0.1070, // precision
+	-0.5591, // idle
+	0.3535,  // whole
+	0.0396,  // fact_with_focus
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.0988, // bias
-	4.6333,  // own
-	1.6978,  // rare_coverage
-	-1.0595, // absent
-	2.9631,  // follow_up
-	1.7896,  // background
+	-0.9362, // bias
+	4.5453,  // own
+	1.4236,  // rare_coverage
+	-1.0524, // absent
+	2.8769,  // follow_up
+	1.7344,  // background
 }

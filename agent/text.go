@@ -405,10 +405,21 @@ func (b *passageBuilder) addTableRow(raw string) {
 	}
 	b.rowStart, b.hasRow, b.lastCells = len(b.out), true, cells
 	n := len(b.out)
-	b.emitItem(ensureStop(tableRow(cells, b.header)))
+	b.emitItem(endSentence(tableRow(cells, b.header)))
 	if len(b.out) > n {
 		b.out[n].header = strings.Join(b.header, " ")
 	}
+}
+
+// endSentence ends a row or item with a full stop unless it ends with
+// one already: "(Saturday)" does not end a sentence, and rows quoted
+// together must not run on.
+func endSentence(s string) string {
+	s = strings.TrimRight(strings.TrimSpace(s), ",;")
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, ":") {
+		return s
+	}
+	return s + "."
 }
 
 // tableRow reads a row as a sentence: its first cell, then the others.

@@ -31,7 +31,7 @@ func TestUnitsStandAlone(t *testing.T) {
 		return false
 	}
 	table := texts("| Crew | Weekdays | Saturday |\n| --- | --- | --- |\n| 2 movers | $139 per hour | $159 per hour |", "Rates")
-	if !has(table, "2 movers: $139 per hour (Weekdays), $159 per hour (Saturday)") {
+	if !has(table, "2 movers: $139 per hour (Weekdays), $159 per hour (Saturday).") {
 		t.Errorf("table units %q", table)
 	}
 	zone := texts("Evanston, Skokie, Lincolnwood, Niles and Oak Park.", "Service area > Zone 2: Near suburbs ($50 travel fee)")
