@@ -251,7 +251,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	for ri, r := range results {
 		for k := range units[ri] {
 			u := &units[ri][k]
-			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) {
+			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) && !itemOfAsked(u, qkeys) {
 				// A window that ends on a sentence about something else
 				// quotes more than the answer; the window without it is
 				// among the units.
@@ -329,6 +329,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			f[fPrecision] = precision(u, qkeys)
 			f[fIdle] = idle(u, qkeys)
 			f[fWhole] = b2f(u.whole)
+			f[fNegative] = b2f(u.negative && !reNegative.MatchString(q.text))
 			if focus >= 0 && q.kind != kindAny {
 				f[fFactWithFocus] = b2f(factWith(u, q.terms[focus], q.kind))
 			}
@@ -401,9 +402,19 @@ func sharesNone(keys, qkeys map[string]bool) bool {
 	return true
 }
 
+// itemOfAsked reports whether a unit's sentences are list items or rows
+// under an intro or columns that have the question's words: the items of
+// "Installed prices include ...:" are about what the intro says.
+func itemOfAsked(u *unit, qkeys map[string]bool) bool {
+	return u.item && !sharesNone(u.ctxKeys, qkeys)
+}
+
 // idle counts a unit's sentences that share no word with the question:
 // what a window quotes besides the answer.
 func idle(u *unit, qkeys map[string]bool) float64 {
+	if itemOfAsked(u, qkeys) {
+		return 0
+	}
 	n := 0
 	for _, ks := range u.sentKeys {
 		hit := false

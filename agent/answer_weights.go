@@ -4,38 +4,39 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.7743,  // coverage
-	2.4984,  // own
-	-1.5014, // asked_text
-	0.6882,  // about
-	1.5651,  // focus
-	-2.8503, // kind_missing
-	0.0466,  // answers_faq
-	-1.8468, // leans
-	-0.2939, // quote
-	-0.0104, // said
-	0.3382,  // extra_sentences
+	5.0618,  // coverage
+	2.6233,  // own
+	-1.4319, // asked_text
+	0.6847,  // about
+	1.5105,  // focus
+	-2.8575, // kind_missing
+	0.0771,  // answers_faq
+	-1.8102, // leans
+	-0.4221, // quote
+	-0.0111, // said
+	0.2067,  // extra_sentences
 	-0.1000, // length
-	0.7021,  // rank
-	1.1393,  // retrieval
-	0.9303,  // item
-	2.0068,  // background
-	1.6880,  // similarity
-	2.1114,  // label
-	0.0398,  // rare_coverage
-	-0.1070, // precision
-	-0.5591, // idle
-	0.3535,  // whole
-	0.0396,  // fact_with_focus
+	0.8194,  // rank
+	0.9111,  // retrieval
+	0.7901,  // item
+	1.9945,  // background
+	2.1123,  // similarity
+	1.9025,  // label
+	-0.1554, // rare_coverage
+	-0.0604, // precision
+	-0.3144, // idle
+	0.4283,  // whole
+	0.1323,  // fact_with_focus
+	0.6239,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-0.9362, // bias
-	4.5453,  // own
-	1.4236,  // rare_coverage
-	-1.0524, // absent
-	2.8769,  // follow_up
-	1.7344,  // background
+	-0.9162, // bias
+	4.5868,  // own
+	1.2721,  // rare_coverage
+	-1.0678, // absent
+	2.7369,  // follow_up
+	1.7360,  // background
 }

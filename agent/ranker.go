@@ -37,13 +37,14 @@ const (
 	fIdle                  // its sentences that share no word with the question
 	fWhole                 // it is the whole of its paragraph, list or answer
 	fFactWithFocus         // one of its sentences says the heaviest asked word and states the kind of fact asked
+	fNegative              // it says what the business does not do, and the question asks what it does
 	nUnitFeatures
 )
 
 // unitFeatureNames name the features, for the trainer's report.
 var unitFeatureNames = [nUnitFeatures]string{"coverage", "own", "asked_text", "about", "focus", "kind_missing",
 	"answers_faq", "leans", "quote", "said", "extra_sentences", "length", "rank", "retrieval", "item", "background",
-	"similarity", "label", "rare_coverage", "precision", "idle", "whole", "fact_with_focus"}
+	"similarity", "label", "rare_coverage", "precision", "idle", "whole", "fact_with_focus", "negative"}
 
 // UnitFeatureNames returns the names of the features units are rated by,
 // in order.

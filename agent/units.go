@@ -46,6 +46,8 @@ type unit struct {
 
 	facts facts
 	vec   []float32 // its local embedding
+	// negative: it says what the business does not do.
+	negative bool
 	// leans: it opens with a pronoun or a connective ("It costs...",
 	// "However, ...") whose referent it does not hold.
 	leans bool
@@ -78,6 +80,7 @@ var (
 	reDurationFact = regexp.MustCompile(`(?i)\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|several)(?:\s?(?:-|–|to|or)\s?\d+)?[- ](?:business |calendar |full |working )?(?:minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b|\bsame[- ]day\b|\bovernight\b|\bnext (?:business )?day\b|\bhalf an hour\b|\byear[- ]round\b|\blifetime\b`)
 	reTimeFact     = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight|24/7|around the clock|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|weekdays?|weekends?|holidays?|closed|mornings?|afternoons?|evenings?)\b`)
 	reNumberFact   = regexp.MustCompile(`\d`)
+	reNegative     = regexp.MustCompile(`(?i)\b(?:not|n't|never|cannot)\b`)
 	// rePersonFact finds a person's name: a title and a name, or two
 	// capitalised words after a lower-case one or a comma ("led by Dana
 	// Whitfield", "Kiara Bell, Senior Case Manager" after another name).
@@ -252,6 +255,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				}
 			}
 			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
+			u.negative = reNegative.MatchString(block[i].text)
 			u.leans = i > 0 && reLeans.MatchString(block[i].text) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
 			return u
