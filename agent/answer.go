@@ -537,7 +537,7 @@ func best(rs []rated, fitsBudget func(string) bool) (rated, bool) {
 func questionParts(norm string) []string {
 	var parts []string
 	for _, s := range strings.SplitAfter(norm, "?") {
-		if s = strings.TrimSpace(s); len(words(s)) >= 2 {
+		if s = strings.TrimSpace(s); len(words(s)) >= 2 && !containsText(parts, s) {
 			parts = append(parts, s)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, float64, error) {
 	fitsAll := o.budget(in, 1)
 	if parts := questionParts(q.text); len(parts) > 1 && !isFollowUpOnly(q) {
+		parts = parts[:min(len(parts), maxParts)]
 		text, cites, cov, ok, err := o.answerParts(ctx, in, parts, fitsAll)
 		if err != nil {
 			return Reply{}, 0, err
@@ -40,8 +41,13 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 }
 
 // partChoices is how many of each part's best units answerParts weighs
-// against the others' to fit them all in one reply.
-const partChoices = 4
+// against the others' to fit them all in one reply; maxParts, how many
+// questions of one message it answers (a text holds no more answers; a
+// person follows up on the rest).
+const (
+	partChoices = 4
+	maxParts    = 3
+)
 
 // answerParts answers each part of a message that asks several things,
 // when every part has an answer: of each part's best few units, the

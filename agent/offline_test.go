@@ -136,6 +136,12 @@ func TestOfflineTwoQuestions(t *testing.T) {
 	runTurnCases(t, bikeShopResponder(t), []turnCase{
 		{name: "two questions", text: "do you take apple pay? and how much is a full overhaul?", outcome: OutcomeAnswered,
 			contains: []string{"Apple Pay", "$249"}},
+		// Weighing every part's answers against the others' grows with the
+		// parts: the first three are answered.
+		{name: "the same question thirty times", text: strings.Repeat("how much is a full overhaul? ", 30),
+			outcome: OutcomeAnswered, contains: []string{"$249"}},
+		{name: "five questions", text: "do you rent bikes? how much is a tune-up? do you take apple pay? are you open sunday? do you fix flats?",
+			outcome: OutcomeAnswered},
 	})
 }
 
