@@ -37,12 +37,18 @@ type featureConfig struct {
 	// CharWeight is the value of a character n-gram, in hundredths of a
 	// word's: the grams are many, and at full value they drown the words.
 	CharWeight uint8
+	// Skeleton is the value of a skeleton n-gram in hundredths of a
+	// word's; 0 turns them off.
+	Skeleton uint8
+	// Cues is the value of a cue (cues.go) in hundredths of a word's; 0
+	// turns them off.
+	Cues uint8
 }
 
 func (c featureConfig) charValue() float32 { return float32(c.CharWeight) / 100 }
 
 func defaultFeatureConfig() featureConfig {
-	return featureConfig{Bits: 18, CharMin: 3, CharMax: 5, ShortReply: 6, CharWeight: 20}
+	return featureConfig{Bits: 18, CharMin: 3, CharMax: 5, ShortReply: 6, CharWeight: 20, Skeleton: 50, Cues: 100}
 }
 
 // FNV-1a, 32 bits: fast, no allocation, and stable across releases.
@@ -113,16 +119,39 @@ func (f *featureSet) dedupe() {
 	f.feats = b[:n]
 }
 
-// features returns the features of a message and the agent's message
-// before it, sorted by bucket, each bucket once; none when the message
-// has no words.
-func (c featureConfig) features(msg, previous string, buf []feature) []feature {
-	f := featureSet{mask: 1<<c.Bits - 1, feats: buf[:0]}
+// message is what the model reads of one message: the features of its
+// words, scaled together to unit length, and its cues, which are not: a
+// cue tells of the whole message, however long it is.
+type message struct {
+	feats []feature
+	cues  []feature
+}
+
+// read returns the features and cues of a message and the agent's
+// message before it, each sorted by bucket, each bucket once; none when
+// the message has no words.
+func (c featureConfig) read(msg, previous string, buf []feature) message {
 	t := normalize(msg)
-	words := t.words
-	if len(words) == 0 {
-		return nil
+	if len(t.words) == 0 {
+		return message{}
 	}
+	m := message{feats: c.wordFeatures(t, previous, buf)}
+	if c.Cues > 0 {
+		f := featureSet{mask: 1<<c.Bits - 1}
+		for _, k := range cueSet(t) {
+			f.add(newHasher("k:").add(k), float32(c.Cues)/100)
+		}
+		f.dedupe()
+		m.cues = f.feats
+	}
+	return m
+}
+
+// wordFeatures returns the features of a message's words, with the
+// agent's message before it.
+func (c featureConfig) wordFeatures(t text, previous string, buf []feature) []feature {
+	f := featureSet{mask: 1<<c.Bits - 1, feats: buf[:0]}
+	words := t.words
 
 	prev := "<s>"
 	for _, w := range words {
@@ -149,6 +178,10 @@ func (c featureConfig) features(msg, previous string, buf []feature) []feature {
 		f.add(newHasher("s:").add(m), 1)
 	}
 
+	if c.Skeleton > 0 {
+		c.skeletonGrams(&f, t)
+	}
+
 	if ask := normalize(lastAsk(previous)); len(ask.words) > 0 {
 		first := words[0]
 		short := len(words) <= int(c.ShortReply)
@@ -163,6 +196,21 @@ func (c featureConfig) features(msg, previous string, buf []feature) []feature {
 	}
 	f.dedupe()
 	return f.feats
+}
+
+// skeletonGrams adds the 3- and 4-grams of the clause's skeleton.
+func (c featureConfig) skeletonGrams(f *featureSet, t text) {
+	sk := skeleton(t)
+	v := float32(c.Skeleton) / 100
+	for n := 3; n <= 4; n++ {
+		for i := 0; i+n <= len(sk); i++ {
+			h := newHasher("g:")
+			for _, w := range sk[i : i+n] {
+				h = h.add(w).byte(' ')
+			}
+			f.add(h, v)
+		}
+	}
 }
 
 // charGrams adds the character n-grams of one word, its edges marked.

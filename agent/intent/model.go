@@ -90,21 +90,33 @@ type Model struct {
 // it is other.
 func (m *Model) Predict(text, previous string) Probs {
 	var buf [512]feature
-	return m.predict(m.cfg.features(text, previous, buf[:0]))
+	return m.predict(m.cfg.read(text, previous, buf[:0]))
 }
 
-func (m *Model) predict(feats []feature) Probs {
-	if len(feats) == 0 {
+func (m *Model) predict(msg message) Probs {
+	if len(msg.feats) == 0 {
 		var p Probs
 		p[Other] = 1
 		return p
 	}
-	return m.probs(m.logits(feats))
+	return m.probs(m.logits(msg))
 }
 
 // logits are the model's scores before calibration.
-func (m *Model) logits(feats []feature) [NumClasses]float64 {
-	var sum [NumClasses]float64
+func (m *Model) logits(msg message) [NumClasses]float64 {
+	var sum, cues [NumClasses]float64
+	m.dot(&sum, msg.feats)
+	m.dot(&cues, msg.cues)
+	var z [NumClasses]float64
+	norm := featureNorm(msg.feats)
+	for c := range NumClasses {
+		z[c] = sum[c]*m.scale[c]*norm + cues[c]*m.scale[c] + m.bias[c]
+	}
+	return z
+}
+
+// dot adds the quantised weights of feats, times their values, to sum.
+func (m *Model) dot(sum *[NumClasses]float64, feats []feature) {
 	for _, f := range feats {
 		row := m.weights[int(f.bucket)*int(NumClasses) : int(f.bucket+1)*int(NumClasses)]
 		v := float64(f.value)
@@ -112,12 +124,6 @@ func (m *Model) logits(feats []feature) [NumClasses]float64 {
 			sum[c] += float64(row[c]) * v
 		}
 	}
-	var z [NumClasses]float64
-	norm := featureNorm(feats)
-	for c := range NumClasses {
-		z[c] = sum[c]*m.scale[c]*norm + m.bias[c]
-	}
-	return z
 }
 
 // probs calibrates logits into probabilities.
@@ -181,7 +187,7 @@ func Default() *Model {
 // The weights file: gzip of a header, the calibration and the weights.
 const (
 	magic         = "leadagent-intent"
-	formatVersion = 1
+	formatVersion = 2
 )
 
 // Encode writes the model as the weights file Decode reads. The same
@@ -190,7 +196,7 @@ func (m *Model) Encode(w io.Writer) error {
 	var raw bytes.Buffer
 	raw.WriteString(magic)
 	raw.WriteByte(formatVersion)
-	raw.Write([]byte{m.cfg.Bits, m.cfg.CharMin, m.cfg.CharMax, m.cfg.ShortReply, m.cfg.CharWeight, byte(NumClasses)})
+	raw.Write([]byte{m.cfg.Bits, m.cfg.CharMin, m.cfg.CharMax, m.cfg.ShortReply, m.cfg.CharWeight, m.cfg.Skeleton, m.cfg.Cues, byte(NumClasses)})
 	for _, n := range classNames {
 		raw.WriteByte(byte(len(n)))
 		raw.WriteString(n)
@@ -227,7 +233,7 @@ func Decode(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("decode intent model: %w", err)
 	}
 	r := bytes.NewReader(raw)
-	head := make([]byte, len(magic)+1+6)
+	head := make([]byte, len(magic)+1+8)
 	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(magic)]) != magic {
 		return nil, errors.New("decode intent model: not an intent weights file")
 	}
@@ -235,12 +241,12 @@ func Decode(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("decode intent model: format version %d, want %d", v, formatVersion)
 	}
 	h := head[len(magic)+1:]
-	m := &Model{cfg: featureConfig{Bits: h[0], CharMin: h[1], CharMax: h[2], ShortReply: h[3], CharWeight: h[4]}}
+	m := &Model{cfg: featureConfig{Bits: h[0], CharMin: h[1], CharMax: h[2], ShortReply: h[3], CharWeight: h[4], Skeleton: h[5], Cues: h[6]}}
 	if m.cfg.Bits < 8 || m.cfg.Bits > 24 || (m.cfg.CharMax > 0 && (m.cfg.CharMin < 1 || m.cfg.CharMin > m.cfg.CharMax)) {
 		return nil, fmt.Errorf("decode intent model: bad feature settings %+v", m.cfg)
 	}
-	if int(h[5]) != int(NumClasses) {
-		return nil, fmt.Errorf("decode intent model: %d classes, want %d", h[5], NumClasses)
+	if int(h[7]) != int(NumClasses) {
+		return nil, fmt.Errorf("decode intent model: %d classes, want %d", h[7], NumClasses)
 	}
 	for c := range NumClasses {
 		n, err := r.ReadByte()

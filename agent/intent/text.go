@@ -30,6 +30,15 @@ type text struct {
 	question bool // a question mark
 	exclaim  bool // an exclamation mark
 	shouting bool // most letters of a message of some length are capitals
+	// clauses are the message's runs of words between sentence and
+	// clause punctuation (. , ; : ! ? and line breaks), in order.
+	clauses []clause
+}
+
+// clause is the words [start, end) of a text, and the mark it ends with.
+type clause struct {
+	start, end        int
+	question, exclaim bool
 }
 
 // shorthand spells out contractions written without an apostrophe and
@@ -108,6 +117,17 @@ func normalize(s string) text {
 
 	var word strings.Builder
 	money := false // the word started with a currency sign
+	start := 0     // the first word of the clause being read
+	endClause := func(r rune) {
+		if n := len(t.words); n > start {
+			t.clauses = append(t.clauses, clause{start: start, end: n})
+			start = n
+		}
+		if k := len(t.clauses) - 1; k >= 0 && t.clauses[k].end == len(t.words) {
+			t.clauses[k].question = t.clauses[k].question || r == '?' || r == '¿'
+			t.clauses[k].exclaim = t.clauses[k].exclaim || r == '!'
+		}
+	}
 	flush := func() {
 		w := strings.Trim(word.String(), "'")
 		word.Reset()
@@ -142,11 +162,15 @@ func normalize(s string) text {
 		case unicode.Is(unicode.So, r):
 			flush()
 			t.words = append(t.words, string(r))
+		case strings.ContainsRune(".,;:!?¿…\n", r):
+			flush()
+			endClause(r)
 		default:
 			flush()
 		}
 	}
 	flush()
+	endClause(0)
 	return t
 }
 

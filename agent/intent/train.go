@@ -76,7 +76,7 @@ func (o TrainOptions) withDefaults() TrainOptions {
 // folds of a cross-validation share the work.
 type Dataset struct {
 	cfg      featureConfig
-	feats    [][]feature
+	msgs     []message
 	classes  []Class
 	weights  []float64
 	examples []Example
@@ -104,7 +104,7 @@ func NewDataset(examples []Example, bits int) (*Dataset, error) {
 		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
 			return nil, fmt.Errorf("intent dataset: example %d: weight %v", i, e.Weight)
 		}
-		d.feats = append(d.feats, cfg.features(e.Text, e.Previous, nil))
+		d.msgs = append(d.msgs, cfg.read(e.Text, e.Previous, nil))
 		d.classes = append(d.classes, e.Class)
 		d.weights = append(d.weights, w)
 	}
@@ -150,7 +150,7 @@ func (d *Dataset) Train(idx []int, o TrainOptions) (*Model, error) {
 		err := parallel(o.Workers, len(folds), func(k int) error {
 			m := d.fit(Without(idx, folds[k]), o)
 			for _, i := range folds[k] {
-				logits[i] = m.logits(d.feats[i])
+				logits[i] = m.logits(d.msgs[i])
 			}
 			return nil
 		})
@@ -166,7 +166,7 @@ func (d *Dataset) Train(idx []int, o TrainOptions) (*Model, error) {
 
 // Predict returns the probabilities model m gives example i.
 func (d *Dataset) Predict(m *Model, i int) Probs {
-	return m.predict(d.feats[i])
+	return m.predict(d.msgs[i])
 }
 
 // Folds splits idx into k folds stratified by class: each class spread
@@ -222,7 +222,7 @@ func (d *Dataset) fit(idx []int, o TrainOptions) *Model {
 	for range o.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		for _, i := range order {
-			feats := d.feats[i]
+			feats, cues := d.msgs[i].feats, d.msgs[i].cues
 			if len(feats) == 0 {
 				continue // Predict calls a message without words other
 			}
@@ -233,6 +233,9 @@ func (d *Dataset) fit(idx []int, o TrainOptions) *Model {
 					s += w[int(f.bucket)*nc+c] * float64(f.value)
 				}
 				z[c] = float64(s*norm) + bias[c]
+				for _, f := range cues {
+					z[c] += w[int(f.bucket)*nc+c] * float64(f.value)
+				}
 			}
 			p := softmax(z)
 			for c := range nc {
@@ -247,6 +250,12 @@ func (d *Dataset) fit(idx []int, o TrainOptions) *Model {
 				for _, f := range feats {
 					k := int(f.bucket)*nc + c
 					gk := float64(gn*float64(f.value)) + float64(o.L2*w[k])
+					g2[k] += float64(gk * gk)
+					w[k] -= float64(o.Rate * gk / math.Sqrt(g2[k]+1e-8))
+				}
+				for _, f := range cues {
+					k := int(f.bucket)*nc + c
+					gk := float64(g*float64(f.value)) + float64(o.L2*w[k])
 					g2[k] += float64(gk * gk)
 					w[k] -= float64(o.Rate * gk / math.Sqrt(g2[k]+1e-8))
 				}

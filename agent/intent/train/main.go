@@ -49,9 +49,11 @@ type settings struct {
 // sourceWeights say how much one message of each source counts in
 // training. The public sets are many and far from our leads; the
 // project's examples and the businesses' cases are few and close.
-type sourceWeights struct{ project, business float64 }
+type sourceWeights struct{ project, business, publicOther float64 }
 
-func defaultSourceWeights() sourceWeights { return sourceWeights{project: 4, business: 3} }
+func defaultSourceWeights() sourceWeights {
+	return sourceWeights{project: 4, business: 3, publicOther: 1}
+}
 
 func parseSettings(args []string) (settings, error) {
 	s := settings{opts: intent.DefaultTrainOptions(), weights: defaultSourceWeights()}
@@ -70,6 +72,7 @@ func parseSettings(args []string) (settings, error) {
 	fl.IntVar(&s.opts.Bits, "bits", s.opts.Bits, "log2 of the feature buckets")
 	fl.Float64Var(&s.weights.project, "project-weight", s.weights.project, "weight of a project example")
 	fl.Float64Var(&s.weights.business, "business-weight", s.weights.business, "weight of a business case")
+	fl.Float64Var(&s.weights.publicOther, "public-other-weight", s.weights.publicOther, "weight of a public set's message of class other")
 	if err := fl.Parse(args); err != nil {
 		return s, err
 	}
@@ -96,6 +99,11 @@ func loadCorpus(s settings) (*corpus, error) {
 		got, err := readPublicSet(s.data, set.name)
 		if err != nil {
 			return nil, err
+		}
+		for i := range got {
+			if got[i].Class == intent.Other && s.weights.publicOther != 1 {
+				got[i].Weight = s.weights.publicOther
+			}
 		}
 		items = append(items, got...)
 	}
