@@ -20,18 +20,36 @@ const (
 	// GuardNoHumanClaim: the reply claimed to be a person or gave itself a
 	// human name; those sentences were removed.
 	GuardNoHumanClaim = "no_human_claim"
-	// GuardUnsupportedPrice: a dollar amount, or "free", that no evidence
-	// states; the reply was replaced.
+	// GuardUnsupportedPrice: an amount of money ("$19", "nineteen bucks",
+	// "€19") or a price of nothing ("free", "no charge", "we'll waive
+	// it") that no evidence states of the same thing; the reply was
+	// replaced.
 	GuardUnsupportedPrice = "unsupported_price"
-	// GuardUnsupportedDiscount: a percentage, discount, coupon, promotion
-	// or rebate that no evidence states; the reply was replaced.
+	// GuardUnsupportedDiscount: a percentage ("half off"), discount,
+	// coupon, promotion, rebate or price match that no evidence states of
+	// the same thing; the reply was replaced.
 	GuardUnsupportedDiscount = "unsupported_discount"
-	// GuardUnsupportedGuarantee: a guarantee, warranty or promise that no
-	// evidence states; the reply was replaced.
+	// GuardUnsupportedGuarantee: a guarantee, warranty, refund or promise,
+	// or a term for one, that no evidence states of the same thing; the
+	// reply was replaced.
 	GuardUnsupportedGuarantee = "unsupported_guarantee"
-	// GuardUnsupportedAppointment: an appointment day, date, time or
-	// arrival promise that no evidence states; the reply was replaced.
+	// GuardUnsupportedAppointment: an appointment day, date, time, wait or
+	// arrival promise ("by noon", "within the hour", "on the way", "en una
+	// hora") that no evidence states of the same thing; the reply was
+	// replaced.
 	GuardUnsupportedAppointment = "unsupported_appointment"
+	// GuardUnsupportedContact: a phone number, link, email address,
+	// handle or way to pay (Zelle, gift cards, a wire) that neither the
+	// evidence nor the business's details give; the reply was replaced.
+	GuardUnsupportedContact = "unsupported_contact"
+	// GuardUnsupportedNumber: a length of time or a distance ("24 hours
+	// a day", "a 3-hour window") that no evidence gives of the same
+	// thing; the reply was replaced.
+	GuardUnsupportedNumber = "unsupported_number"
+	// GuardSensitiveRequest: the reply asked the lead for card, bank,
+	// identity or login data; it was replaced by a warning not to send
+	// them.
+	GuardSensitiveRequest = "sensitive_request"
 	// GuardPromptLeak: the reply repeated the system prompt or talked
 	// about the agent's own tools; it was replaced.
 	GuardPromptLeak = "prompt_leak"
@@ -72,10 +90,13 @@ type Evidence struct {
 //   - plain text for the channel: no Markdown; SMS within MaxSegments,
 //     voice short and speakable (no URLs or symbols);
 //   - a reply that repeats the system prompt is replaced;
-//   - a reply stating a price, discount, guarantee or appointment time
-//     that ev does not state is replaced by one that promises a person
-//     will confirm (a handoff keeps its outcome with a plain holding
-//     message);
+//   - a reply stating a price, discount, guarantee, appointment time,
+//     phone number, link or email address that ev does not state of the
+//     same thing, in whatever words ("nineteen bucks", "half off", "by
+//     noon", "gratis"), is replaced by one that promises a person will
+//     confirm (a handoff keeps its outcome with a plain holding message);
+//   - a reply asking the lead for card, bank, identity or login data is
+//     replaced by a warning not to send them;
 //   - sentences claiming to be a person are removed, and the reply says
 //     it is an AI assistant when the lead asked, or on the first turn
 //     when DiscloseAI is set.
@@ -101,7 +122,7 @@ func (g Guardrails) Apply(reply Reply, in TurnInput, ev Evidence) Reply {
 	if leaksPrompt(text, ev.SystemPrompts, facts, g.ownPhrases()) {
 		replace([]string{GuardPromptLeak})
 	}
-	if rules := idx.unsupported(text); len(rules) > 0 {
+	if rules := idx.unsupported(text, in.Text); len(rules) > 0 {
 		replace(rules)
 	}
 	kept, removed := dropHumanClaims(text, g.Business)
@@ -154,6 +175,8 @@ func (g Guardrails) replacement(rules []string, handoff bool) (text string, o Ou
 		return g.holding(), OutcomeHandoff, leak
 	case leak:
 		return g.leakSafe(), OutcomeAsked, true
+	case slices.Contains(rules, GuardSensitiveRequest):
+		return g.keepSecrets(), OutcomeUnknown, true
 	}
 	appointment := len(rules) == 1 && rules[0] == GuardUnsupportedAppointment
 	return g.confirmLater(appointment), OutcomeUnknown, true
@@ -185,11 +208,25 @@ func (g Guardrails) fit(text, channel string) string {
 // evidenceTexts is everything a reply may take facts from: ev, the
 // business's details, the lead's CRM record, and what the business (the
 // assistant or a rep) said earlier in this conversation. Earlier
-// assistant replies were checked when they were sent.
+// assistant replies were checked when they were sent. The business's
+// details are written as sentences, so that the words around them say
+// what they are: "7am" is when the business opens.
 func (g Guardrails) evidenceTexts(in TurnInput, ev Evidence) []string {
 	b := g.Business
 	out := append([]string(nil), ev.Texts...)
-	out = append(out, b.Name, b.Phone, b.Hours, b.ServiceArea)
+	out = append(out, b.Name)
+	if b.Phone != "" {
+		out = append(out, "Call or text "+b.Name+" at "+b.Phone+".")
+	}
+	// One sentence a part, "Sat 8am-2pm" as open as "Mon-Fri 7am-6pm".
+	for _, part := range strings.FieldsFunc(b.Hours, func(r rune) bool { return r == ',' || r == ';' }) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, "Our office is open "+part+".")
+		}
+	}
+	if b.ServiceArea != "" {
+		out = append(out, "We serve "+b.ServiceArea+".")
+	}
 	l := in.Lead
 	out = append(out, l.Name, l.Source, l.Stage, l.Notes, l.Owner)
 	out = append(out, l.Background...)
@@ -235,6 +272,12 @@ func (g Guardrails) holding() string {
 	return "Thanks! I've passed this to the team at " + g.businessName() + ", and someone will follow up with you."
 }
 
+// keepSecrets replaces a reply that asked the lead for card, bank or
+// login data.
+func (g Guardrails) keepSecrets() string {
+	return "For your security, please never text card numbers, bank details or passwords. Someone from " + g.businessName() + " will take care of payment with you directly."
+}
+
 // leakSafe replaces a reply that gave away the system prompt.
 func (g Guardrails) leakSafe() string {
 	return "I can't share how I'm set up, but I'm happy to help with questions about " + g.businessName() + ". What can I help you with?"
@@ -243,7 +286,7 @@ func (g Guardrails) leakSafe() string {
 // ownPhrases are the sentences the guardrails themselves write, which a
 // reply may share with a system prompt without leaking it.
 func (g Guardrails) ownPhrases() []string {
-	return []string{g.identity(), g.disclosure(), g.confirmLater(false), g.confirmLater(true), g.holding(), g.leakSafe()}
+	return []string{g.identity(), g.disclosure(), g.confirmLater(false), g.confirmLater(true), g.holding(), g.leakSafe(), g.keepSecrets()}
 }
 
 // joinText joins two parts of a reply with a space.

@@ -2,530 +2,237 @@ package agent
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// The words and phrases the fact rules look for, each list the one source
-// of its rule's expression and of the words from which a streamed reply
-// holds a sentence back to check it (streamHolds). A phrase's words match
-// with a space or a hyphen between them: "money back", "money-back".
-var (
-	// freeWords state a price of nothing (statesFree tells "free" as a
-	// price from "feel free").
-	freeWords = []string{"free", "complimentary", "no charge", "no cost", "no extra charge", "no extra cost"}
-	// discountWords announce a discount or promotion.
-	discountWords = []string{"discount", "discounts", "discounted", "coupon", "coupons",
-		"promo", "promos", "promotion", "promotions", "promotional", "rebate", "rebates",
-		"on sale", "sale price", "half off", "bogo", "clearance"}
-	// guaranteeWords give a guarantee, a warranty or a promise.
-	guaranteeWords = []string{"guarantee", "guarantees", "guaranteed", "guaranteeing",
-		"warranty", "warranties", "warrantied", "money back", "risk free", "lifetime",
-		"we promise", "i promise", "promised"}
-	// forLifeWords say a guarantee has no end.
-	forLifeWords = []string{"lifetime", "for life", "forever", "for as long as you own"}
-	// relativeDayWords name a day by today's date: the evidence must say
-	// the same for a visit or call on it.
-	relativeDayWords = []string{"today", "tonight", "tomorrow", "this morning", "this afternoon",
-		"this evening", "this weekend", "next week", "later today", "first thing"}
+// The fact rules read what a reply claims (a price, a percentage, a price
+// of nothing, a discount, a guarantee and how long it runs, a time, a
+// day, a wait, a phone number, a link) and look for the same claim in the
+// evidence, said of the same thing. Each reader lives in a file of its
+// own (amounts, offers, times, contacts), the evidence's index in
+// guardrail_evidence.go, the words around a claim in
+// guardrail_context.go.
+
+// claimKind is what a claim states.
+type claimKind uint8
+
+const (
+	claimMoney     claimKind = iota + 1 // "usd:89"; "usd:0" for "free", "no charge", "we'll waive it"
+	claimPercent                        // "10"
+	claimDiscount                       // "coupon", "promo", "match", "off", "special"
+	claimGuarantee                      // "warranty", "guarantee", "refund", "promise"
+	claimTerm                           // how long a guarantee runs: "2 year", "life"
+	claimClock                          // "~3:00" (exact: "15:00")
+	claimDay                            // "saturday"
+	claimDate                           // "10/14"
+	claimWait                           // "2 hour"
+	claimRelDay                         // "tomorrow", "esta noche"
+	claimSoon                           // "right away", "on the way"
+	claimCount                          // a length or distance: "24 hour", "12 month"
+	claimPhone                          // digits
+	claimLink                           // host and path
+	claimEmail                          // address
+	claimHandle                         // "@name"
+	claimPayWith                        // "zelle", "giftcard"
 )
 
-// phrasePattern is a regular expression alternation matching any of the
-// phrases, lower-cased, longest first.
-func phrasePattern(phrases []string) string {
-	alts := make([]string, 0, len(phrases))
-	for _, p := range phrases {
-		words := strings.Fields(p)
-		for i, w := range words {
-			words[i] = regexp.QuoteMeta(w)
-		}
-		alts = append(alts, strings.Join(words, "[ -]"))
+// rule is the guardrail a claim of the kind breaks when the evidence
+// does not make it.
+func (k claimKind) rule() string {
+	switch k {
+	case claimMoney:
+		return GuardUnsupportedPrice
+	case claimPercent, claimDiscount:
+		return GuardUnsupportedDiscount
+	case claimGuarantee, claimTerm:
+		return GuardUnsupportedGuarantee
+	case claimPhone, claimLink, claimEmail, claimHandle, claimPayWith:
+		return GuardUnsupportedContact
+	case claimCount:
+		return GuardUnsupportedNumber
 	}
-	slices.SortStableFunc(alts, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	return strings.Join(alts, "|")
+	return GuardUnsupportedAppointment
 }
 
-// evidenceIndex is what the evidence states, in the forms a reply would
-// state it: amounts, percentages, times, days, dates, durations, words.
-// Each set is built the first time a reply needs it: most replies state
-// no date, and reading every chunk for dates would cost more than the
-// rest of the check.
-type evidenceIndex struct {
-	lower     string // all evidence, folded and lower-cased
-	money     map[string]bool
-	percent   map[string]bool
-	times     map[string]bool // "15:00" when the half of the day is known, "~3:00" always
-	days      map[string]bool // "monday", with ranges ("Mon-Fri") expanded
-	dates     map[string]bool // "10/5"
-	durations map[string]bool // "24 hour"
-	terms     map[string]bool // "2 year"
+// family is the kinds whose claims are about the same sort of thing: a
+// word the evidence puts around a price of another item is a conflict
+// for a percentage off, as much as for another price.
+func (k claimKind) family() int {
+	switch k {
+	case claimMoney, claimPercent, claimDiscount:
+		return 1
+	case claimGuarantee, claimTerm:
+		return 2
+	case claimClock, claimDay, claimDate, claimWait, claimRelDay, claimSoon, claimCount:
+		return 3
+	}
+	return 4
 }
 
-func newEvidenceIndex(texts []string) *evidenceIndex {
-	return &evidenceIndex{lower: strings.ToLower(FoldGSM(strings.Join(texts, "\n")))}
+// contact reports whether a claim of the kind is a place to reach or pay:
+// the evidence gives it or not, whatever the words around it.
+func (k claimKind) contact() bool { return k >= claimPhone }
+
+// claim is one thing a text states: its kind, its value as compared with
+// the evidence's, and where it is in the text read.
+type claim struct {
+	kind  claimKind
+	value string
+	exact string // a clock time with its half of the day: "15:00"
+	at    []int
 }
 
-// lazySet fills *set from the evidence on first use.
-func (idx *evidenceIndex) lazySet(set *map[string]bool, extract func(string) []string) map[string]bool {
-	if *set == nil {
-		*set = map[string]bool{}
-		for _, v := range extract(idx.lower) {
-			(*set)[v] = true
+func (c claim) key() string { return strconv.Itoa(int(c.kind)) + "|" + c.value }
+
+// claimReader reads the claims of some kinds from a sentence, folded and
+// with its numbers spelled (claimText). Evidence is read more widely than
+// a reply: its day ranges give every day in them, and its "today" counts
+// without a visit next to it.
+type claimReader struct {
+	kinds []claimKind
+	read  func(s string, evidence bool) []claim
+}
+
+// claimReaders are the readers, in the order a reply's broken rules are
+// listed. The evidence is read by one only when a reply states a claim of
+// its kinds: most replies state a price or a time, not both, and reading
+// every chunk for everything would cost more than the rest of the turn.
+var claimReaders = []claimReader{
+	{[]claimKind{claimMoney}, func(s string, _ bool) []claim { return append(moneyIn(s), freeIn(s)...) }},
+	{[]claimKind{claimPercent}, func(s string, _ bool) []claim { return percentsIn(s) }},
+	{[]claimKind{claimDiscount}, func(s string, _ bool) []claim { return discountsIn(s) }},
+	{[]claimKind{claimGuarantee, claimTerm}, func(s string, _ bool) []claim {
+		// A length is a guarantee's term only beside a guarantee.
+		if g := guaranteesIn(s); len(g) > 0 {
+			return append(g, termsIn(s)...)
+		}
+		return nil
+	}},
+	{[]claimKind{claimClock}, func(s string, _ bool) []claim { return timesIn(s) }},
+	{[]claimKind{claimDay}, weekdaysIn},
+	{[]claimKind{claimDate}, func(s string, _ bool) []claim { return datesIn(s) }},
+	{[]claimKind{claimWait}, func(s string, _ bool) []claim { return waitsIn(s) }},
+	{[]claimKind{claimRelDay, claimSoon}, relativeDaysIn},
+	{[]claimKind{claimCount}, func(s string, _ bool) []claim { return countsIn(s) }},
+	{[]claimKind{claimPhone, claimLink, claimEmail, claimHandle, claimPayWith}, func(s string, _ bool) []claim { return contactsIn(s) }},
+}
+
+// readerOf returns the index in claimReaders of the reader of kind k.
+func readerOf(k claimKind) int {
+	for i, r := range claimReaders {
+		if slices.Contains(r.kinds, k) {
+			return i
 		}
 	}
-	return *set
+	return -1
 }
 
-func (idx *evidenceIndex) moneySet() map[string]bool   { return idx.lazySet(&idx.money, moneyIn) }
-func (idx *evidenceIndex) percentSet() map[string]bool { return idx.lazySet(&idx.percent, percentsIn) }
-func (idx *evidenceIndex) daySet() map[string]bool {
-	return idx.lazySet(&idx.days, func(s string) []string { return weekdaysIn(s, true) })
-}
-func (idx *evidenceIndex) dateSet() map[string]bool { return idx.lazySet(&idx.dates, datesIn) }
-func (idx *evidenceIndex) durationSet() map[string]bool {
-	return idx.lazySet(&idx.durations, durationsIn)
-}
-func (idx *evidenceIndex) termSet() map[string]bool { return idx.lazySet(&idx.terms, termLengthsIn) }
-func (idx *evidenceIndex) timeSet() map[string]bool {
-	return idx.lazySet(&idx.times, func(s string) []string {
-		var out []string
-		for _, t := range timesIn(s) {
-			out = append(out, t.loose)
-			if t.exact != "" {
-				out = append(out, t.exact)
+// readClaims returns the claims a reply's sentence s makes (claimText).
+// A question states no length ("is it over 15 years old?"), and a length
+// that is a wait or a guarantee's term is checked as one ("within 2
+// hours", "a 10-year warranty").
+func readClaims(s string) []claim {
+	question := endsInQuestion(s)
+	var out []claim
+	for _, r := range claimReaders {
+		for _, c := range r.read(s, false) {
+			if c.kind == claimCount && (question || overlaps(c, out)) {
+				continue
 			}
+			out = append(out, c)
 		}
-		return out
-	})
+	}
+	return out
+}
+
+// overlaps reports whether c is where one of claims is.
+func overlaps(c claim, claims []claim) bool {
+	for _, o := range claims {
+		if c.at[0] < o.at[1] && o.at[0] < c.at[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// claimText is a sentence as the claim readers read it.
+func claimText(sentence string) string {
+	return spellNumbers(claimFold(sentence))
 }
 
 // unsupported returns the guardrails that text breaks: each price,
-// discount, guarantee or appointment time it states that the evidence
-// does not.
-func (idx *evidenceIndex) unsupported(text string) []string {
-	lower := strings.ToLower(FoldGSM(text))
+// discount, guarantee, time, phone number, link or email address it
+// states that the evidence does not state of the same thing, and a
+// request for the lead's card, bank or login data. lead is the lead's
+// message: a bare "It's $89." is about what the lead asked.
+func (idx *evidenceIndex) unsupported(text, lead string) []string {
 	var rules []string
 	add := func(rule string) {
-		for _, r := range rules {
-			if r == rule {
-				return
+		if !slices.Contains(rules, rule) {
+			rules = append(rules, rule)
+		}
+	}
+	var leadWords []string
+	leadRead := false
+	asked := func() []string {
+		if !leadRead {
+			leadRead = true
+			leadWords = contextWords(claimText(clipText(lead, maxGuardInput)))
+		}
+		return leadWords
+	}
+	for _, sentence := range SplitSentences(text) {
+		folded := claimFold(sentence)
+		if asksForSecrets(folded) {
+			add(GuardSensitiveRequest)
+		}
+		s := spellNumbers(folded)
+		claims := readClaims(s)
+		for _, c := range claims {
+			if offered(c, s) {
+				if idx.need(c.kind); len(idx.placesFor(c)) > 0 {
+					continue
+				}
 			}
-		}
-		rules = append(rules, rule)
-	}
-	for _, m := range moneyIn(lower) {
-		if !idx.moneySet()[m] {
-			add(GuardUnsupportedPrice)
-		}
-	}
-	if statesFree(lower) && !idx.mentionsFree() {
-		add(GuardUnsupportedPrice)
-	}
-	for _, p := range percentsIn(lower) {
-		if !idx.percentSet()[p] {
-			add(GuardUnsupportedDiscount)
-		}
-	}
-	for _, m := range reDiscount.FindAllString(lower, -1) {
-		if !strings.Contains(idx.lower, discountStem(m)) {
-			add(GuardUnsupportedDiscount)
-		}
-	}
-	if statesSpecial(lower) && !statesSpecial(idx.lower) {
-		add(GuardUnsupportedDiscount)
-	}
-	for _, sentence := range SplitSentences(lower) {
-		if idx.guaranteeUnsupported(sentence) {
-			add(GuardUnsupportedGuarantee)
-		}
-		if idx.appointmentUnsupported(sentence) {
-			add(GuardUnsupportedAppointment)
+			if !idx.supports(c, s, claims, asked) {
+				add(c.kind.rule())
+			}
 		}
 	}
 	return rules
 }
 
-// Prices: "$89", "$1,500.00", "USD 40", "$2k", "89 dollars".
-var reMoneyAmount = regexp.MustCompile(`(?:\$|\busd ?)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?:\s?(k)\b)?|\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))? ?(?:dollars?|bucks|usd)\b`)
-
-// moneyIn returns the amounts in lower-cased text, normalised ("1500",
-// "7.5").
-func moneyIn(lower string) []string {
-	var out []string
-	for _, m := range reMoneyAmount.FindAllStringSubmatch(lower, -1) {
-		whole, cents, thousands := m[1], m[2], m[3] == "k"
-		if whole == "" {
-			whole, cents = m[4], m[5]
-		}
-		n := whole
-		if cents != "" {
-			n += "." + cents
-		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(n, ",", ""), 64)
-		if err != nil {
-			continue
-		}
-		if thousands {
-			v *= 1000
-		}
-		out = append(out, strconv.FormatFloat(v, 'f', -1, 64))
+// supports reports whether the evidence makes claim c of sentence s
+// about the same thing: a place where it makes the claim shares the
+// words around it (attach). Without words of its own around it, a claim
+// is about what the lead asked; with none there either, any place makes
+// it.
+func (idx *evidenceIndex) supports(c claim, s string, claims []claim, asked func() []string) bool {
+	idx.need(c.kind)
+	if c.kind.contact() {
+		return idx.contactSupported(c)
 	}
-	return out
-}
-
-// normalizeNumber writes a number without thousands separators or
-// trailing zero decimals.
-func normalizeNumber(n string) string {
-	v, err := strconv.ParseFloat(strings.ReplaceAll(n, ",", ""), 64)
-	if err != nil {
-		return n
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-var rePercentage = regexp.MustCompile(`(\d+(?:\.\d+)?) ?(?:%|percent\b|per cent\b)`)
-
-func percentsIn(lower string) []string {
-	var out []string
-	for _, m := range rePercentage.FindAllStringSubmatch(lower, -1) {
-		out = append(out, normalizeNumber(m[1]))
-	}
-	return out
-}
-
-// "Free", as a price: not "feel free", "toll-free" or "free to call".
-var (
-	reFreePrice   = regexp.MustCompile(`\b(?:` + phrasePattern(freeWords) + `)\b`)
-	reNotPriceFre = regexp.MustCompile(`(?:feel|toll|hands|worry|hassle|stress|trouble|care|smoke|scent|gluten|sugar|fragrance|duty)[ -]$`)
-)
-
-func statesFree(lower string) bool {
-	for _, loc := range reFreePrice.FindAllStringIndex(lower, -1) {
-		before := lower[max(0, loc[0]-12):loc[0]]
-		after := lower[loc[1]:min(len(lower), loc[1]+4)]
-		if reNotPriceFre.MatchString(before) || strings.HasPrefix(after, " to ") {
-			continue
-		}
-		return true
-	}
-	return false
-}
-
-func (idx *evidenceIndex) mentionsFree() bool {
-	return statesFree(idx.lower)
-}
-
-// Discounts and promotions a reply may not invent.
-var reDiscount = regexp.MustCompile(`\b(?:` + phrasePattern(discountWords) + `)\b`)
-
-// "Special" is a promotion next to an amount or a season, or as an
-// offer: "$99 special", "tune-up special this month", "special offer".
-var (
-	reSpecial       = regexp.MustCompile(`\bspecials?\b`)
-	reSpecialBefore = regexp.MustCompile(`(?:\$\d[\d,.]*k?|month(?:'s|ly)?|week(?:'s|ly)?|season(?:'s|al)?|holiday|spring|summer|fall|winter)(?:\s+[\w-]+){0,3}\s+$`)
-	reSpecialAfter  = regexp.MustCompile(`^\s+(?:this|for|of the|offers?|deals?|prices?|pricing|rates?|promotions?|discounts?|until|ends|going on|running)\b`)
-)
-
-// statesSpecial reports whether lower-cased text announces a special.
-func statesSpecial(lower string) bool {
-	for _, loc := range reSpecial.FindAllStringIndex(lower, -1) {
-		before := lower[max(0, loc[0]-40):loc[0]]
-		after := lower[loc[1]:min(len(lower), loc[1]+20)]
-		if reSpecialBefore.MatchString(before) || reSpecialAfter.MatchString(after) || strings.HasPrefix(lower[loc[0]:], "specials") {
-			return true
-		}
-	}
-	return false
-}
-
-// discountStem is what the evidence must mention for a discount word to
-// be supported.
-func discountStem(match string) string {
-	match = strings.ReplaceAll(match, "-", " ") // "half-off"
-	for _, stem := range []string{"discount", "coupon", "promo", "rebate", "sale", "half off", "bogo", "clearance"} {
-		if strings.Contains(match, stem) {
-			return stem
-		}
-	}
-	return match
-}
-
-// Guarantees and promises.
-var (
-	reGuarantee = regexp.MustCompile(`\b(` + phrasePattern(guaranteeWords) + `)\b`)
-	reNegated   = regexp.MustCompile(`(?:n't|\bnot|\bnever|\bno|\bcannot)\s+(?:\w+\s+){0,2}$`)
-)
-
-func guaranteeStem(word string) string {
-	switch {
-	case strings.HasPrefix(word, "guarantee"):
-		return "guarantee"
-	case strings.HasPrefix(word, "warrant"):
-		return "warrant"
-	case strings.HasPrefix(word, "money"):
-		return "money"
-	case strings.HasPrefix(word, "risk"):
-		return "risk"
-	case strings.Contains(word, "promise"):
-		return "promise"
-	}
-	return word
-}
-
-// guaranteeUnsupported reports whether a sentence promises a guarantee or
-// warranty that the evidence does not give, or gives for another length
-// ("10-year warranty" where the knowledge says two years). "We can't
-// guarantee" promises nothing.
-func (idx *evidenceIndex) guaranteeUnsupported(sentence string) bool {
-	found := false
-	for _, loc := range reGuarantee.FindAllStringSubmatchIndex(sentence, -1) {
-		if reNegated.MatchString(sentence[:loc[0]]) {
-			continue
-		}
-		found = true
-		if !strings.Contains(idx.lower, guaranteeStem(sentence[loc[2]:loc[3]])) {
-			return true
-		}
-	}
-	if !found {
+	places := idx.placesFor(c)
+	if len(places) == 0 {
 		return false
 	}
-	for _, term := range termLengthsIn(sentence) {
-		if !idx.termSet()[term] {
-			return true
-		}
+	clause, wide := claimContext(s, readWords(s), c, claims)
+	if len(wide) == 0 {
+		wide = asked()
 	}
-	return false
-}
-
-// reTermLength matches how long a guarantee or warranty runs: "2-year",
-// "90 days", "six months".
-var reTermLength = regexp.MustCompile(`\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)[ -](year|month|week|day)s?\b`)
-
-// reForLife matches a guarantee without end.
-var reForLife = regexp.MustCompile(`\b(?:` + phrasePattern(forLifeWords) + `)\b`)
-
-var numberWords = map[string]string{"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12"}
-
-// termLengthsIn returns the lengths of time in lower-cased text, "2 year",
-// and "life" for a lifetime.
-func termLengthsIn(lower string) []string {
-	var out []string
-	if reForLife.MatchString(lower) {
-		out = append(out, "life")
-	}
-	for _, m := range reTermLength.FindAllStringSubmatch(lower, -1) {
-		n := m[1]
-		if w, ok := numberWords[n]; ok {
-			n = w
-		}
-		out = append(out, n+" "+m[2])
-	}
-	return out
-}
-
-// Times, days and dates.
-var (
-	reClock       = regexp.MustCompile(`\b(\d{1,2})(?::([0-5]\d))? ?([ap])\.? ?m\b\.?`)
-	reClock24     = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)\b`)
-	reNoon        = regexp.MustCompile(`\b(noon|midday|midnight)\b`)
-	reWeekdayName = regexp.MustCompile(`\b(` + strings.Join(weekdayNames, "|") + `)s?\b`)
-	reDayAbbr     = regexp.MustCompile(`\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b`)
-	reDayRange    = regexp.MustCompile(`\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.? ?(?:-|to|through|thru|until) ?(mon|tue|wed|thu|fri|sat|sun)[a-z]*`)
-	reMonthDay    = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?\b`)
-	reDayMonth    = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b`)
-	reNumDate     = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b`)
-	reISODate     = regexp.MustCompile(`\b\d{4}-(\d{2})-(\d{2})\b`)
-	reRelDay      = regexp.MustCompile(`\b(` + phrasePattern(relativeDayWords) + `)\b`)
-	reWaitPromise = regexp.MustCompile(`\b(?:within|in|under) (?:the next |an? |about |around )?(\d+|one|two|three|four|an?)? ?(minutes?|mins?|hours?|hrs?)\b`)
-	reScheduling  = regexp.MustCompile(`\b(come|coming|visit|arrive|arriving|appointment|appt|schedul\w*|book\w*|send|sending|technician|tech|be there|stop by|call you|reach out|get back|available|availability|opening|slot|out there|swing by|see you)\b`)
-)
-
-var weekdayNames = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
-var monthNumbers = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
-
-// clockTime is a time of day: exact ("15:00") when the half of the day is
-// known, loose ("~3:00", twelve-hour) always.
-type clockTime struct{ exact, loose string }
-
-func timesIn(lower string) []clockTime {
-	var out []clockTime
-	mk := func(h, m int, half string) clockTime {
-		t := clockTime{loose: "~" + strconv.Itoa(h%12) + ":" + twoDigits(m)}
-		switch {
-		case half == "a":
-			t.exact = twoDigits(h%12) + ":" + twoDigits(m)
-		case half == "p":
-			t.exact = twoDigits(h%12+12) + ":" + twoDigits(m)
-		case h > 12 || h == 0:
-			t.exact = twoDigits(h) + ":" + twoDigits(m)
-		}
-		return t
-	}
-	covered := map[int]bool{}
-	for _, m := range reClock.FindAllStringSubmatchIndex(lower, -1) {
-		h, _ := strconv.Atoi(lower[m[2]:m[3]])
-		minute := 0
-		if m[4] >= 0 {
-			minute, _ = strconv.Atoi(lower[m[4]:m[5]])
-		}
-		if h > 12 {
-			continue
-		}
-		covered[m[0]] = true
-		out = append(out, mk(h, minute, lower[m[6]:m[7]]))
-	}
-	for _, m := range reClock24.FindAllStringSubmatchIndex(lower, -1) {
-		if covered[m[0]] {
-			continue
-		}
-		h, _ := strconv.Atoi(lower[m[2]:m[3]])
-		minute, _ := strconv.Atoi(lower[m[4]:m[5]])
-		out = append(out, mk(h, minute, ""))
-	}
-	for _, m := range reNoon.FindAllString(lower, -1) {
-		if m == "midnight" {
-			out = append(out, mk(0, 0, "a"))
-		} else {
-			out = append(out, mk(12, 0, "p"))
-		}
-	}
-	return out
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
-
-// weekdaysIn returns the days named in lower-cased text; for evidence,
-// abbreviations count and ranges ("mon-fri", "monday to friday") give
-// every day in them.
-func weekdaysIn(lower string, evidence bool) []string {
-	var out []string
-	for _, m := range reWeekdayName.FindAllStringSubmatch(lower, -1) {
-		out = append(out, m[1])
-	}
-	if !evidence {
-		return out
-	}
-	index := func(abbr string) int {
-		for i, d := range weekdayNames {
-			if strings.HasPrefix(d, abbr[:3]) {
-				return i
-			}
-		}
-		return -1
-	}
-	for _, m := range reDayAbbr.FindAllStringSubmatch(lower, -1) {
-		if i := index(m[1]); i >= 0 {
-			out = append(out, weekdayNames[i])
-		}
-	}
-	for _, m := range reDayRange.FindAllStringSubmatch(lower, -1) {
-		from, to := index(m[1]), index(m[2])
-		if from < 0 || to < 0 {
-			continue
-		}
-		for i := from; ; i = (i + 1) % 7 {
-			out = append(out, weekdayNames[i])
-			if i == to {
-				break
-			}
-		}
-	}
-	return out
-}
-
-// datesIn returns calendar dates as "month/day".
-func datesIn(lower string) []string {
-	var out []string
-	add := func(month, day int) {
-		if month >= 1 && month <= 12 && day >= 1 && day <= 31 {
-			out = append(out, strconv.Itoa(month)+"/"+strconv.Itoa(day))
-		}
-	}
-	for _, m := range reMonthDay.FindAllStringSubmatch(lower, -1) {
-		d, _ := strconv.Atoi(m[2])
-		add(monthNumbers[m[1]], d)
-	}
-	for _, m := range reDayMonth.FindAllStringSubmatch(lower, -1) {
-		d, _ := strconv.Atoi(m[1])
-		add(monthNumbers[m[2]], d)
-	}
-	for _, m := range reNumDate.FindAllStringSubmatch(lower, -1) {
-		mo, _ := strconv.Atoi(m[1])
-		d, _ := strconv.Atoi(m[2])
-		add(mo, d)
-	}
-	for _, m := range reISODate.FindAllStringSubmatch(lower, -1) {
-		mo, _ := strconv.Atoi(m[1])
-		d, _ := strconv.Atoi(m[2])
-		add(mo, d)
-	}
-	return out
-}
-
-// durationsIn returns promised waits ("within 2 hours") as "2 hour".
-func durationsIn(lower string) []string {
-	var out []string
-	words := map[string]string{"": "1", "a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "four": "4"}
-	for _, m := range reWaitPromise.FindAllStringSubmatch(lower, -1) {
-		n := m[1]
-		if w, ok := words[n]; ok {
-			n = w
-		}
-		unit := "minute"
-		if strings.HasPrefix(m[2], "h") {
-			unit = "hour"
-		}
-		out = append(out, n+" "+unit)
-	}
-	return out
-}
-
-// appointmentUnsupported reports whether a sentence names a time of day,
-// weekday, date or wait the evidence does not, or, when it is about a
-// visit or call, a day ("tomorrow") the evidence does not mention.
-func (idx *evidenceIndex) appointmentUnsupported(sentence string) bool {
-	for _, t := range timesIn(sentence) {
-		times := idx.timeSet()
-		if t.exact != "" && times[t.exact] {
-			continue
-		}
-		if t.exact == "" && times[t.loose] {
-			continue
-		}
-		// "7:00" in the evidence, no half of the day given, supports "7am".
-		if t.exact != "" && times[t.loose] && !idx.hasExactFor(t.loose) {
-			continue
-		}
+	if len(wide) == 0 {
 		return true
 	}
-	for _, d := range weekdaysIn(sentence, false) {
-		if !idx.daySet()[d] {
-			return true
-		}
-	}
-	for _, d := range datesIn(sentence) {
-		if !idx.dateSet()[d] {
-			return true
-		}
-	}
-	for _, d := range durationsIn(sentence) {
-		if !idx.durationSet()[d] {
-			return true
-		}
-	}
-	if reScheduling.MatchString(sentence) {
-		for _, rel := range reRelDay.FindAllString(sentence, -1) {
-			if !strings.Contains(idx.lower, strings.ReplaceAll(rel, "-", " ")) {
+	others := idx.othersFor(c)
+	// The clause names what the claim is about ("a new furnace is
+	// $89"); when it names nothing the evidence ties to the claim
+	// ("capped at $75"), the rest of the sentence may ("seniors get 10%
+	// off repairs, capped at $75").
+	for _, around := range [][]string{clause, wide} {
+		for _, p := range places {
+			if len(around) > 0 && attach(around, p.words, others).holds() {
 				return true
 			}
 		}
@@ -533,13 +240,110 @@ func (idx *evidenceIndex) appointmentUnsupported(sentence string) bool {
 	return false
 }
 
-// hasExactFor reports whether the evidence gave the loose time with its
-// half of the day, so that the other half is not supported.
-func (idx *evidenceIndex) hasExactFor(loose string) bool {
-	hm := strings.TrimPrefix(loose, "~")
-	h, m, _ := strings.Cut(hm, ":")
-	hour, _ := strconv.Atoi(h)
-	minute, _ := strconv.Atoi(m)
-	times := idx.timeSet()
-	return times[twoDigits(hour)+":"+twoDigits(minute)] || times[twoDigits(hour+12)+":"+twoDigits(minute)]
+// offered reports whether claim c of sentence s is a day or time the
+// reply asks the lead about ("would Tuesday or Thursday work?"): it
+// promises nothing, so a day or time the evidence gives at all (the
+// business's hours) may be offered.
+func offered(c claim, s string) bool {
+	return (c.kind == claimDay || c.kind == claimClock || c.kind == claimDate) && endsInQuestion(s)
 }
+
+func endsInQuestion(s string) bool {
+	return strings.HasSuffix(strings.TrimRight(s, ` "')`), "?")
+}
+
+// clauseWords end the clause a claim is in.
+var clauseWords = wordSet(`and but or while whereas plus y pero o mientras`)
+
+// clauseEdges returns where the clauses of s end: punctuation (not the
+// comma of "$4,800" or the colon of "7:00"), a dash between spaces, a
+// conjunction.
+func clauseEdges(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ';' || c == '(' || c == ')':
+			out = append(out, []int{i, i + 1})
+		case (c == ',' || c == ':') && (i+1 == len(s) || s[i+1] == ' '):
+			out = append(out, []int{i, i + 1})
+		case c == '-' && i > 0 && s[i-1] == ' ' && i+1 < len(s) && s[i+1] == ' ':
+			out = append(out, []int{i - 1, i + 2})
+		}
+	}
+	for _, w := range wordSpans(s) {
+		if clauseWords[s[w[0]:w[1]]] {
+			out = append(out, w)
+		}
+	}
+	slices.SortFunc(out, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
+	return out
+}
+
+// claimContext returns the words around claim c of sentence s (whose
+// words are words, and whose claims are claims): those of its own clause, and, wider, those of its
+// clause and of the sentence's clauses that state nothing of its kind.
+// In "a new furnace starts at $4,800, and a new AC at $5,200" the first
+// amount is about a furnace, not an AC; in "seniors get 10% off any
+// repair, up to $75" the amount is about seniors and repairs.
+func claimContext(s string, words sentenceWords, c claim, claims []claim) (own, wide []string) {
+	edges := clauseEdges(s)
+	bounds := make([]int, 0, len(edges)*2+2)
+	bounds = append(bounds, 0)
+	for _, e := range edges {
+		bounds = append(bounds, e[0], e[1])
+	}
+	bounds = append(bounds, len(s))
+	// Clause i is s[bounds[2i]:bounds[2i+1]].
+	clauseOf := func(at int) int {
+		for i := 0; i+1 < len(bounds); i += 2 {
+			if at < bounds[i+1] || i+2 >= len(bounds) {
+				return i
+			}
+		}
+		return 0
+	}
+	mine := clauseOf(c.at[0])
+	taken := map[int]bool{}
+	for _, other := range claims {
+		if other.kind == c.kind {
+			taken[clauseOf(other.at[0])] = true
+		}
+	}
+	own = words.in(bounds[mine], bounds[mine+1])
+	wide = slices.Clone(own)
+	for i := 0; i+1 < len(bounds); i += 2 {
+		if i != mine && !taken[i] {
+			wide = append(wide, words.in(bounds[i], bounds[i+1])...)
+		}
+	}
+	return own, wide
+}
+
+// claimVocabulary are the words the claim readers look for, which say
+// what a sentence claims rather than what it is about.
+var claimVocabulary = func() map[string]bool {
+	set := wordSet(`percent pct ciento por off half mitad special specials especial am pm noon midday midnight mediodia
+		medianoche o'clock dollar dollars bucks usd eur euro euros peso pesos dolares cents k grand thousand hundred mil
+		weekday weekdays weekend weekends morning mornings afternoon afternoons evening evenings night nights noche tarde sale refund waive
+		mon tue tues wed thu thur thurs fri sat sun mondays tuesdays wednesdays thursdays fridays saturdays sundays`)
+	// Phrases of several words ("on the house") say what they claim
+	// together; their words alone ("house") may say what it is about.
+	for _, list := range [][]string{freeWords, discountWords, guaranteeWords, forLifeWords, relativeDayWords, hasteWords, onTheWayWords, weekdayNames} {
+		for _, p := range list {
+			if !strings.Contains(p, " ") {
+				set[p] = true
+			}
+		}
+	}
+	for w := range spanishWeekdays {
+		set[w] = true
+	}
+	for _, m := range []string{"january", "february", "march", "april", "may", "june", "july", "august", "september",
+		"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"} {
+		set[m] = true
+	}
+	for w := range numberWords {
+		set[w] = true
+	}
+	return set
+}()

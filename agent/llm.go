@@ -484,7 +484,8 @@ func (l *LLM) guard(ctx context.Context, st *turnState, reply Reply) Reply {
 func factRule(names []string) string {
 	for _, n := range names {
 		switch n {
-		case GuardUnsupportedPrice, GuardUnsupportedDiscount, GuardUnsupportedGuarantee, GuardUnsupportedAppointment:
+		case GuardUnsupportedPrice, GuardUnsupportedDiscount, GuardUnsupportedGuarantee, GuardUnsupportedAppointment,
+			GuardUnsupportedContact, GuardUnsupportedNumber:
 			return n
 		}
 	}

@@ -203,20 +203,24 @@ func mergeToolCalls(calls []openai.ToolCall, pieces []openai.ToolCall) []openai.
 // Text passes through a word at a time, as soon as the word is complete
 // (the word in progress waits for the space before the next one), EXCEPT
 // from the first word that could start something a guardrail checks: a
-// digit or a symbol ("$", "%", "/", "&", brackets), a word the price,
-// discount, guarantee and appointment rules look for ("free", "discount",
-// "warranty", "tomorrow", "Friday", "hours", "two", ...; a hyphenated
-// word by its parts, "risk-free"), or a word of the identity rules
-// ("person", "real", "bot", a capitalised name after "I'm", "this is",
-// "my name is"). From there the rest of the sentence is held
+// digit or a symbol ("$", "€", "%", "/", "&", "@", brackets, a dot
+// inside a word), a word the fact rules look for, in English or Spanish
+// ("free", "gratis", "discount", "half", "warranty", "tomorrow",
+// "Friday", "hours", "two", "nineteen", "bucks", "card", "password",
+// "dot", "Zelle", ...; a hyphenated word by its parts, "risk-free"), or
+// a word of the identity rules ("person", "real", "bot", "soy", a
+// capitalised name after "I'm", "this is", "my name is", "soy", a
+// signature "-Mike"). From there the rest of the sentence is held
 // back until the sentence ends; then the whole sentence (what was said of
 // it and what was held) is checked against the evidence the turn has at
 // that moment, and the held part is said, made speakable ("$89" is "89
 // dollars"), or, when a rule fires, replaced:
 //
-//   - an unsupported price, discount, guarantee or appointment time: the
-//     "someone will confirm" sentence (the holding message on a handoff),
-//     and the rest of the reply is cut;
+//   - an unsupported price, discount, guarantee, appointment time, length
+//     of time, phone number, link or email address: the "someone will
+//     confirm" sentence (the holding message on a handoff), and the rest
+//     of the reply is cut; a request for card or login data: the warning
+//     not to send them, and the rest is cut;
 //   - a sentence that repeats the system prompt or names the agent's
 //     tools: the refusal to share it, and the rest is cut;
 //   - a claim to be a person, or a human name: the sentence is dropped,
@@ -483,7 +487,7 @@ func (sg *streamGuard) check() {
 		sg.replace(GuardPromptLeak)
 		return
 	}
-	if rules := idx.unsupported(whole); len(rules) > 0 {
+	if rules := idx.unsupported(whole, sg.in.Text); len(rules) > 0 {
 		sg.replace(rules...)
 		return
 	}
@@ -589,11 +593,14 @@ func (sg *streamGuard) fire(rules ...string) {
 // triggers reports whether w could start something a guardrail checks,
 // given the words held before it.
 func (sg *streamGuard) triggers(w string) bool {
-	if strings.ContainsAny(w, "0123456789$%&#@*_<>[]{}()|\\/^~=+€£【】") {
+	if strings.ContainsAny(claimFold(w), "0123456789$%&#@*_<>[]{}()|\\/^~=+€£¥¢₹【】") || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 		return true
 	}
 	if core := strings.TrimRight(w, `.,;:!?"')`); strings.Contains(core, ".") {
 		return true // a.m., e.g., a web address
+	}
+	if len(w) > 1 && (w[0] == '-' || w[0] == '~') && unicode.IsLetter(rune(w[1])) {
+		return true // a signature: "-Mike"
 	}
 	f := fold(w)
 	for _, part := range strings.Split(f, "-") {
@@ -619,7 +626,7 @@ func (sg *streamGuard) triggers(w string) bool {
 		opener = append(opener, fold(p))
 	}
 	tail := strings.Join(opener, " ")
-	for _, o := range []string{"i'm", "im", "i am", "this is", "my name is", "my name's"} {
+	for _, o := range personaOpeners {
 		if strings.HasSuffix(tail, o) {
 			return true
 		}
@@ -711,11 +718,11 @@ func (sg *streamGuard) fallback(fb Reply) Reply {
 	return fb
 }
 
-// fold is a word as the word lists hold it: lower case, straight
-// apostrophes, no punctuation around it.
+// fold is a word as the word lists hold it: folded as the claim
+// readers read it (lower case, no accents, straight apostrophes), no
+// punctuation around it.
 func fold(w string) string {
-	w = strings.ReplaceAll(strings.ToLower(w), "’", "'")
-	return strings.Trim(w, `.,;:!?"'()[]-—…`)
+	return strings.Trim(claimFold(w), `.,;:!?"'()[]-—…¡¿`)
 }
 
 // streamHolds are the words from which a sentence is held, and
@@ -724,14 +731,39 @@ func fold(w string) string {
 // appointment rules look for, taken from their word lists, and the words
 // around the amounts, times and identity claims their patterns match.
 var streamHolds, streamPhrases = streamWords(
-	[][]string{freeWords, discountWords, guaranteeWords, forLifeWords, relativeDayWords, weekdayNames},
-	`dollar dollars bucks usd percent cents special specials
+	[][]string{freeWords, discountWords, guaranteeWords, forLifeWords, relativeDayWords, hasteWords, onTheWayWords,
+		weekdayNames, secretWords, mapKeys(numberWords), mapKeys(numberScales), mapKeys(currencyNames), mapKeys(spanishWeekdays),
+		streamIdentityPhrases},
+	`percent ciento half mitad quarter off special specials fee fees charge charges cost costs
 	mondays tuesdays wednesdays thursdays fridays saturdays sundays
 	january february march april june july august september october november december
 	jan feb mar apr jun jul aug sep sept oct nov dec
-	noon midday midnight minute minutes min mins hour hours hr hrs am pm
-	one two three four five six seven eight nine ten eleven twelve
-	human humans person people real live actual bot robot ai machine computer automated recording chatbot`)
+	noon midday midnight mediodia medianoche minute minutes min mins hour hours hr hrs hora horas minuto minutos am pm o'clock
+	human humans person people real live actual bot bots robot ai machine computer automated recording chatbot
+	persona personas humano humana soy flesh myself personally here speaking aqui
+	owner manager dispatcher technician tech receptionist rep representative employee
+	match beat lower reduce reduced knock shave
+	www http https dot zelle venmo paypal cashapp crypto bitcoin wire gift western moneygram`)
+
+// streamIdentityPhrases begin a claim to be a person that no single
+// word of it gives away: "I work in the office", "I can come by myself".
+var streamIdentityPhrases = []string{"i work", "i'm working", "i am working", "i can come", "i'll come", "i will come",
+	"i could come", "i'll be there", "i can be there", "i'll stop by", "i'll swing by", "i'm the", "i am the", "i'm one",
+	"i'm a", "i am a", "i'm an", "i'm your", "i'm not", "i am not", "this isn't", "this is not", "it's not", "no soy"}
+
+// personaOpeners come before a name a reply might give itself: "I'm
+// Sarah", "this is Sarah", "soy María".
+var personaOpeners = []string{"i'm", "im", "i am", "this is", "my name is", "my name's", "it's", "it is", "you've got",
+	"talking to", "texting with", "chatting with", "speaking with", "soy", "me llamo", "mi nombre es", "le habla", "te habla"}
+
+// mapKeys returns the keys of a word list held as a map.
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
 
 // streamWords returns the words of the lists, and of more, as a set, and
 // the lists' phrases of several words apart.
@@ -753,11 +785,11 @@ func streamWords(lists [][]string, more string) (map[string]bool, [][]string) {
 // streamPrefixes often begin an identity claim or a promised wait a word
 // or two before the word that gives it away. (The first words of
 // streamPhrases wait the same way.)
-var streamPrefixes = wordSet(`i i'm im this my you're youre not no in within under`)
+var streamPrefixes = wordSet(`i i'm im this my you're youre not no in within under it's you've me mi le te en dentro`)
 
 // streamFillers may stand between such a prefix and that word.
 var streamFillers = wordSet(`a an the am is are about around extra just really actually even talking texting
-	chatting speaking to with name name's few couple of`)
+	chatting speaking to with name name's few couple of got llamo nombre es habla de menos`)
 
 // streamGreetings open a reply with a greeting: the first words of
 // greetingWords.

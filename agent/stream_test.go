@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -403,7 +402,7 @@ func TestStreamAdversarialReplies(t *testing.T) {
 			rules: []string{GuardUnsupportedDiscount}, excludes: []string{"half-off"}},
 		{in: TurnInput{Text: "how soon can you come?"}, model: "A technician can come by first-thing.",
 			rules: []string{GuardUnsupportedAppointment}, excludes: []string{"first-thing"}},
-		{in: TurnInput{Text: "emergency?"}, model: "Call (970) 555-0100 24/7 & see https://summithomeservices.example/book. The emergency fee is $189.",
+		{in: TurnInput{Text: "how much is an emergency visit? can I book online?"}, model: "Call (970) 555-0100 24/7 & see https://summithomeservices.example/book. The emergency fee is $189.",
 			contains: []string{"24 hours a day, 7 days a week and see our website", "189 dollars"}, excludes: []string{"https", "&", "$"}},
 	} {
 		b := setupLLM(t, func(c *LLMConfig) { c.DiscloseAI = tc.disclose })
@@ -451,16 +450,16 @@ func TestStreamAdversarialReplies(t *testing.T) {
 func TestStreamHoldsEveryRuleWord(t *testing.T) {
 	t.Parallel()
 	for _, rule := range []struct {
-		re    *regexp.Regexp
+		set   phraseSet
 		words []string
 	}{
-		{reFreePrice, freeWords}, {reDiscount, discountWords}, {reGuarantee, guaranteeWords},
-		{reForLife, forLifeWords}, {reRelDay, relativeDayWords},
+		{freePhrases, freeWords}, {discountPhrases, discountWords}, {guaranteePhrases, guaranteeWords},
+		{forLifePhrases, forLifeWords}, {relDayPhrases, relativeDayWords}, {hastePhrases, hasteWords}, {onTheWayPhrases, onTheWayWords},
 	} {
 		for _, w := range rule.words {
 			for _, form := range []string{w, strings.ReplaceAll(w, " ", "-")} {
-				if !rule.re.MatchString("well " + form + " then") {
-					t.Errorf("%q: %s does not match", form, rule.re)
+				if !rule.set.matches("well " + form + " then") {
+					t.Errorf("%q: its list does not match it", form)
 				}
 				h := &heard{}
 				sg := newStreamGuard(context.Background(), Guardrails{}, TurnInput{Channel: ChannelVoice}, &evidenceLog{}, h.emit, func() bool { return false })

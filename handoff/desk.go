@@ -581,14 +581,9 @@ func (d *Desk) NewLeadWithoutConsent(ctx context.Context, db crm.DB, conv crm.Co
 	if !ok {
 		return Work{}, d.event(ctx, db, conv, EventNoRepOnDuty, map[string]any{"lead_id": lead.ID, "kind": NotifyNewLead})
 	}
-	body := d.cfg.BusinessName + ": new lead, no SMS consent: call, don't text\n" + who(conv.Contact)
-	if lead.Source != "" {
-		body += " (" + lead.Source + ")"
-	}
-	if lead.Message != "" {
-		body += "\n\"" + crm.Clip(lead.Message, 140) + "\""
-	}
-	body += "\n" + d.link(conv.ID)
+	// The lead's words arrive on the rep's phone from the business's
+	// number: quoted and defanged, as in every rep text.
+	body := newLeadText(d.cfg.BusinessName, conv.Contact, lead.Source, lead.Message, d.link(conv.ID))
 	n, err := insertNotification(ctx, db, Notification{ConversationID: conv.ID, RepID: rep.ID, Kind: NotifyNewLead, To: rep.Phone,
 		Body: body, CreatedAt: now})
 	if err != nil {

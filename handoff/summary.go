@@ -42,11 +42,18 @@ type Summary struct {
 	Timing string
 	// Next is the rep's next step, from the handoff's reason.
 	Next string
+	// Quoted says Wants is the lead's words (or the model's note on
+	// them, which a lead can steer): the rep reads it in quotes, as the
+	// lead's, not the business's.
+	Quoted bool
 }
 
 // wantsLimit is the most runes Summary.Wants holds: with "Wants: " in
 // front it stays within two lines of a phone's notification.
 const wantsLimit = 90
+
+// fieldLimit is the most runes Budget and Timing hold.
+const fieldLimit = 40
 
 // messageLimit is how much of one message a summary reads. An SMS body
 // stops at 1,600 characters; a web form's essay says what it wants early,
@@ -76,27 +83,43 @@ func Summarize(in SummaryInput) Summary {
 	for i, m := range in.Lead {
 		lead[i] = scrubContact(firstBytes(m, messageLimit))
 	}
+	wants, quoted := wantsFor(in.Reason, lead, in.Topic, in.ModelSummary)
 	return Summary{
-		Wants:  wantsFor(in.Reason, lead, in.Topic, in.ModelSummary),
-		Budget: budgetFrom(lead),
-		Timing: timingFrom(lead),
+		Wants:  wants,
+		Budget: clipField(budgetFrom(lead)),
+		Timing: clipField(timingFrom(lead)),
 		Next:   nextStep(in.Reason),
+		Quoted: quoted,
 	}
 }
 
-// Lines renders the two lines: line 1 "Wants: <Wants>", line 2 joins what
-// is known with " · ": "Budget: $5k · Timing: next week · Next: call to
-// quote and book". Neither line holds a line break.
+// clipField bounds Budget or Timing: a lead's words, however they were
+// found.
+func clipField(s string) string {
+	if r := []rune(s); len(r) > fieldLimit {
+		return strings.TrimSpace(string(r[:fieldLimit-1])) + "…"
+	}
+	return s
+}
+
+// Lines renders the two lines: line 1 "Wants: <Wants>" (in quotes when
+// Quoted: `Wants: "a quote on a new furnace"`), line 2 joins what is
+// known with " · ": "Budget: $5k · Timing: next week · Next: call to
+// quote and book". Neither line holds a line break, and no link or
+// email address in them can be tapped (defang).
 func (s Summary) Lines() [2]string {
-	wants := oneLine(s.Wants)
-	if wants == "" {
+	wants := defang(oneLine(s.Wants))
+	switch {
+	case wants == "":
 		wants = wantsUnknown
+	case s.Quoted:
+		wants = `"` + quotable(wants) + `"`
 	}
 	var second []string
-	if b := oneLine(s.Budget); b != "" {
+	if b := defang(oneLine(s.Budget)); b != "" {
 		second = append(second, "Budget: "+b)
 	}
-	if t := oneLine(s.Timing); t != "" {
+	if t := defang(oneLine(s.Timing)); t != "" {
 		second = append(second, "Timing: "+t)
 	}
 	next := oneLine(s.Next)
@@ -196,23 +219,25 @@ const (
 
 // wantsFor chooses what fills the Wants line: the model's note, else the
 // lead's own words, else the topic, else a stock phrase for the reason.
-func wantsFor(reason string, lead []string, topic, model string) string {
-	if w := clipWants(modelWants(model)); w != "" {
-		return w
-	}
-	if w := clipWants(leadWants(lead)); w != "" {
-		return w
-	}
-	if w := clipWants(trimEnds(oneLine(scrubContact(firstBytes(topic, messageLimit))))); w != "" {
-		return w
+// quoted says it is not a stock phrase: words the lead wrote or steered,
+// their links and addresses defanged.
+func wantsFor(reason string, lead []string, topic, model string) (wants string, quoted bool) {
+	for _, from := range []func() string{
+		func() string { return modelWants(model) },
+		func() string { return leadWants(lead) },
+		func() string { return trimEnds(oneLine(scrubContact(firstBytes(topic, messageLimit)))) },
+	} {
+		if w := clipWants(defang(plainLine(from()))); w != "" {
+			return w, true
+		}
 	}
 	switch strings.ToLower(strings.TrimSpace(reason)) {
 	case ReasonHumanRequest:
-		return wantsHumanRequest
+		return wantsHumanRequest, false
 	case ReasonComplaint:
-		return wantsComplaint
+		return wantsComplaint, false
 	}
-	return wantsUnknown
+	return wantsUnknown, false
 }
 
 // reModelPrefix is how a model's note tends to open ("Lead wants",

@@ -222,6 +222,12 @@ func TestSummarize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			// Wants in the lead's words is quoted; a stock phrase is not.
+			switch tt.want.Wants {
+			case wantsUnknown, wantsHumanRequest, wantsComplaint:
+			default:
+				tt.want.Quoted = true
+			}
 			if got := Summarize(tt.in); got != tt.want {
 				t.Errorf("Summarize(%q)\n got %#v\nwant %#v", tt.in.Lead, got, tt.want)
 			}
@@ -311,7 +317,7 @@ func TestSummaryLines(t *testing.T) {
 func TestSummaryString(t *testing.T) {
 	t.Parallel()
 	s := Summarize(lead(ReasonBuyingIntent, "Hi! I'd like a quote on a new AC unit, budget $5k", "next week works"))
-	const want = "Wants: a quote on a new AC unit, budget $5k\nBudget: $5k · Timing: next week · Next: call to quote and book"
+	const want = "Wants: \"a quote on a new AC unit, budget $5k\"\nBudget: $5k · Timing: next week · Next: call to quote and book"
 	if got := s.String(); got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
