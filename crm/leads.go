@@ -66,9 +66,16 @@ const (
 
 // Normalize checks a lead and puts it in stored form: the phone in E.164
 // (region reads numbers without a country code), the email lower-cased.
-// Every problem is an *InvalidError naming the field as the API takes it
-// ("phone", "consent.text").
+// Free text (name, source, message, consent text) keeps what it can of
+// bytes that are not text (CleanText); a field that identifies something
+// (phone, email, external id, owner email, consent IP) is refused for
+// them instead, since changing it would make it another. Every problem is
+// an *InvalidError naming the field as the API takes it ("phone",
+// "consent.text").
 func (in *NewLead) Normalize(region string) error {
+	if err := in.clean(); err != nil {
+		return err
+	}
 	phone, ok := NormalizePhone(in.Phone, region)
 	switch {
 	case strings.TrimSpace(in.Phone) == "":
@@ -114,6 +121,44 @@ func (in *NewLead) Normalize(region string) error {
 		c.IP = strings.TrimSpace(c.IP)
 	}
 	return nil
+}
+
+// clean applies CleanText to the lead's free text and refuses bytes that
+// are not text in its identifiers.
+func (in *NewLead) clean() error {
+	ids := []struct {
+		name, value string
+	}{{"phone", in.Phone}, {"email", in.Email}, {"external_id", in.ExternalID}, {"owner_email", in.OwnerEmail}}
+	if in.Consent != nil {
+		ids = append(ids, struct{ name, value string }{"consent.ip", in.Consent.IP})
+	}
+	for _, f := range ids {
+		if why := unstorable(f.value); why != "" {
+			return &InvalidError{f.name, why}
+		}
+	}
+	in.Name, in.Source, in.Message = CleanText(in.Name), CleanText(in.Source), CleanText(in.Message)
+	if in.Consent != nil {
+		in.Consent.Text = CleanText(in.Consent.Text)
+	}
+	return nil
+}
+
+// Redact applies redact (agent.Redact) to the lead's free text: the name,
+// source, message and consent text, which people fill with anything,
+// card numbers included. It reports whether it changed anything.
+func (in *NewLead) Redact(redact func(string) (string, bool)) bool {
+	fields := []*string{&in.Name, &in.Source, &in.Message}
+	if in.Consent != nil {
+		fields = append(fields, &in.Consent.Text)
+	}
+	changed := false
+	for _, f := range fields {
+		var c bool
+		*f, c = redact(*f)
+		changed = changed || c
+	}
+	return changed
 }
 
 func normalEmail(field, raw string) (string, error) {

@@ -3,6 +3,8 @@ package reports
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -24,8 +26,9 @@ var ClaimBuckets = []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86
 // processes; a restart loses nothing.
 //
 // A scrape's figures are kept for MaxAge (15 s) and served again to every
-// scrape until then: /metrics needs no key, so however often anyone asks,
-// one process makes at most one pass over the tables per MaxAge.
+// scrape until then: /metrics may be open (no METRICS_TOKEN), so however
+// often anyone asks, one process makes at most one pass over the tables
+// per MaxAge.
 // Concurrent scrapes wait for the one pass under way rather than start
 // their own. A pass that failed is kept too (its metrics are errors until
 // MaxAge has passed), so a struggling database is not asked again at the
@@ -46,6 +49,13 @@ var ClaimBuckets = []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86
 // Timeout bounds a pass; a query that fails or times out makes its
 // metrics an error in the scrape while the rest are still served.
 //
+// A lead's source is whatever the form or ad platform sent, so it is not
+// a label as it stands: leadagent_leads_total names the MaxSources
+// commonest sources that read as a source's name ("facebook_ad",
+// "google"; lower case) and counts every other lead, an email or a phone
+// number sent as a source among them, under source="other". Leads
+// without a source are source="".
+//
 // Some of these counters can step down: an opt-in lowers
 // leadagent_opt_outs_total (the contact row keeps only the opt-out in
 // force), and a cadence run moves from state="active" to "completed" or
@@ -59,6 +69,9 @@ type Collector struct {
 	MaxAge time.Duration
 	// Now is the clock MaxAge is measured on (time.Now).
 	Now func() time.Time
+	// MaxSources bounds the source label's values (DefaultMaxSources);
+	// the rest count as "other".
+	MaxSources int
 
 	leads, firstTouches, speedToLead *prometheus.Desc
 	handoffs, claim, optOuts         *prometheus.Desc
@@ -72,14 +85,21 @@ type Collector struct {
 // DefaultMaxAge is how long a Collector serves one pass's figures.
 const DefaultMaxAge = 15 * time.Second
 
+// DefaultMaxSources is how many sources get a series of their own.
+const DefaultMaxSources = 20
+
+// otherSource is the label of the leads whose source has no series.
+const otherSource = "other"
+
 // NewCollector returns the collector over db, with a 10-second timeout and
 // figures kept for DefaultMaxAge.
 func NewCollector(db DB) *Collector {
 	return &Collector{
-		db:      db,
-		Timeout: 10 * time.Second,
-		MaxAge:  DefaultMaxAge,
-		Now:     time.Now,
+		db:         db,
+		Timeout:    10 * time.Second,
+		MaxAge:     DefaultMaxAge,
+		Now:        time.Now,
+		MaxSources: DefaultMaxSources,
 		leads: prometheus.NewDesc("leadagent_leads_total",
 			"Leads recorded (forms, ad platforms, imports), by source.", []string{"source"}, nil),
 		firstTouches: prometheus.NewDesc("leadagent_first_touches_total",
@@ -200,7 +220,7 @@ func (c *Collector) collectLeads(ctx context.Context, emit func(prometheus.Metri
 	}
 	defer rows.Close()
 	hist := newHistogram(SpeedToLeadBuckets)
-	var out []prometheus.Metric
+	bySource := map[string]int64{}
 	for rows.Next() {
 		var source string
 		var leads int64
@@ -210,14 +230,14 @@ func (c *Collector) collectLeads(ctx context.Context, emit func(prometheus.Metri
 			return
 		}
 		add()
-		out = append(out, prometheus.MustNewConstMetric(c.leads, prometheus.CounterValue, float64(leads), source))
+		bySource[source] += leads
 	}
 	if err := rows.Err(); err != nil {
 		c.fail(emit, err, c.leads, c.firstTouches, c.speedToLead)
 		return
 	}
-	for _, m := range out {
-		emit(m)
+	for _, s := range SourceLabels(bySource, c.MaxSources) {
+		emit(prometheus.MustNewConstMetric(c.leads, prometheus.CounterValue, float64(s.Leads), s.Label))
 	}
 	// The leads with a first touch are the histogram's samples.
 	emit(prometheus.MustNewConstMetric(c.firstTouches, prometheus.CounterValue, float64(hist.count)))
@@ -311,4 +331,63 @@ func (c *Collector) fail(emit func(prometheus.Metric), err error, descs ...*prom
 	for _, d := range descs {
 		emit(prometheus.NewInvalidMetric(d, fmt.Errorf("leadagent metrics: %w", err)))
 	}
+}
+
+// SourceCount is the leads of one value of the source label.
+type SourceCount struct {
+	Label string
+	Leads int64
+}
+
+// reSourceName is what a source's name looks like: a word of letters,
+// digits and _ . - that starts with a letter. An email, a phone number or
+// a URL does not.
+var reSourceName = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,39}$`)
+
+// SourceLabels folds leads by source into at most limit+2 label values,
+// by label: the limit commonest sources that read as a name (lower-cased;
+// ties by name), "" for leads without a source, and "other" for the
+// rest. However many sources the forms send, the series stay bounded.
+func SourceLabels(leads map[string]int64, limit int) []SourceCount {
+	named := map[string]int64{}
+	var other int64
+	for source, n := range leads {
+		label := strings.ToLower(strings.TrimSpace(source))
+		switch {
+		case label == "":
+			named[""] += n
+		case reSourceName.MatchString(label) && label != otherSource:
+			named[label] += n
+		default:
+			other += n
+		}
+	}
+	ranked := make([]SourceCount, 0, len(named))
+	for label, n := range named {
+		if label != "" {
+			ranked = append(ranked, SourceCount{label, n})
+		}
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		if ranked[i].Leads != ranked[j].Leads {
+			return ranked[i].Leads > ranked[j].Leads
+		}
+		return ranked[i].Label < ranked[j].Label
+	})
+	var out []SourceCount
+	for i, s := range ranked {
+		if i < limit {
+			out = append(out, s)
+		} else {
+			other += s.Leads
+		}
+	}
+	if n, ok := named[""]; ok {
+		out = append(out, SourceCount{"", n})
+	}
+	if other > 0 {
+		out = append(out, SourceCount{otherSource, other})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out
 }

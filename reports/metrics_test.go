@@ -262,3 +262,54 @@ func TestCollectorKeepsAPassForMaxAge(t *testing.T) {
 		t.Fatalf("with MaxAge 0: %d queries, want %d", db.queries.Load(), 4*perPass)
 	}
 }
+
+// TestSourceLabels: the source label takes the commonest names, and
+// whatever else a form sends as a source (an email, a phone number, a URL,
+// markup) counts as "other", so the series stay bounded.
+func TestSourceLabels(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		leads map[string]int64
+		limit int
+		want  []reports.SourceCount
+	}{
+		{"names as they are", map[string]int64{"facebook_ad": 4, "google": 3, "": 1}, 20,
+			[]reports.SourceCount{{"", 1}, {"facebook_ad", 4}, {"google", 3}}},
+		{"case and spaces fold", map[string]int64{"Google": 2, " google ": 1, "GOOGLE": 1}, 20,
+			[]reports.SourceCount{{"google", 4}}},
+		{"what is no name is other", map[string]int64{"dana@example.com": 1, "+19705551234": 2, "https://evil.example/?q=1": 1,
+			"<b>x</b>": 1, "9705551234": 1, "web form": 1, strings.Repeat("a", 41): 1, "google": 5}, 20,
+			[]reports.SourceCount{{"google", 5}, {"other", 8}}},
+		{"beyond the limit is other, ties by name", map[string]int64{"a": 5, "b": 3, "c": 3, "d": 1, "other": 2}, 2,
+			[]reports.SourceCount{{"a", 5}, {"b", 3}, {"other", 6}}},
+		{"nothing", map[string]int64{}, 20, nil},
+	} {
+		if got := reports.SourceLabels(tt.leads, tt.limit); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCollectorBoundsSources: a thousand leads, each with its own source
+// written as an email, make one "other" series, not a thousand.
+func TestCollectorBoundsSources(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	at := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+	if _, err := f.db.Exec(f.ctx, `INSERT INTO leads (contact_id, source, created_at)
+		SELECT $1, 'lead' || n || '@example.com', $2 FROM generate_series(1, 1000) n`, f.contact("", time.Time{}), at); err != nil {
+		t.Fatal(err)
+	}
+	f.lead(f.contact("Facebook_Ad", time.Time{}), "", "Facebook_Ad", false, false, at, 0)
+	got, err := scrape(t, reports.NewCollector(f.db), "leadagent_leads_total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameScrape(t, got, `
+# HELP leadagent_leads_total Leads recorded (forms, ad platforms, imports), by source.
+# TYPE leadagent_leads_total counter
+leadagent_leads_total{source="facebook_ad"} 1
+leadagent_leads_total{source="other"} 1000
+`)
+}

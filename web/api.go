@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 )
@@ -154,6 +155,8 @@ func (s *Server) apiAction(do func(s *Server, ctx context.Context, id string, ac
 			s.renderError(c, err)
 			return
 		}
+		// JSON carries a NUL as \u0000, which no column stores.
+		body.Text = crm.CleanText(body.Text)
 		actor := handoff.Actor{RepID: strings.TrimSpace(body.RepID), Name: "api"}
 		actor.Admin = actor.RepID == ""
 		if err := do(s, c.Request.Context(), c.Param("id"), actor, body); err != nil {
@@ -174,7 +177,14 @@ func doReply(s *Server, ctx context.Context, id string, actor handoff.Actor, b a
 }
 
 func doNote(s *Server, ctx context.Context, id string, actor handoff.Actor, b actionBody) error {
-	return s.cfg.Reps.Note(ctx, id, actor, b.Text)
+	return s.cfg.Reps.Note(ctx, id, actor, redactNote(b.Text))
+}
+
+// redactNote keeps a card number or password a rep pastes into a note
+// off the timeline, as it is kept out of a lead's texts.
+func redactNote(text string) string {
+	text, _ = agent.Redact(text)
+	return text
 }
 
 func doHandback(s *Server, ctx context.Context, id string, actor handoff.Actor, _ actionBody) error {

@@ -204,7 +204,10 @@ var guardrailWords = map[string]string{
 	agent.GuardNoHumanClaim: "removed a claim to be a person", agent.GuardUnsupportedPrice: "removed a price the knowledge does not give",
 	agent.GuardUnsupportedDiscount: "removed a discount the knowledge does not give", agent.GuardUnsupportedGuarantee: "removed a guarantee",
 	agent.GuardUnsupportedAppointment: "removed an appointment time", agent.GuardPromptLeak: "kept its instructions private",
-	agent.GuardPromptInjection: "ignored instructions hidden in the message",
+	agent.GuardPromptInjection:    "ignored instructions hidden in the message",
+	agent.GuardUnsupportedContact: "removed a phone number, link or address the knowledge does not give",
+	agent.GuardUnsupportedNumber:  "removed a figure the knowledge does not give",
+	agent.GuardSensitiveRequest:   "removed a request for card, bank or identity details",
 }
 
 func guardrails(v any) string {
@@ -268,7 +271,7 @@ func consoleReply(s *Server, c *gin.Context, id string) error {
 }
 
 func consoleNote(s *Server, c *gin.Context, id string) error {
-	return s.cfg.Reps.Note(c.Request.Context(), id, actor(c), c.PostForm("text"))
+	return s.cfg.Reps.Note(c.Request.Context(), id, actor(c), redactNote(c.PostForm("text")))
 }
 
 func consoleHandback(s *Server, c *gin.Context, id string) error {

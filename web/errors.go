@@ -20,9 +20,12 @@ import (
 func statusOf(err error) int {
 	var invalid *crm.InvalidError
 	var bad badRequest
+	var throttled *auth.ThrottledError
 	switch {
 	case errors.As(err, &bad):
 		return http.StatusBadRequest
+	case errors.As(err, &throttled):
+		return http.StatusTooManyRequests
 	case errors.As(err, &invalid):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, evals.ErrNotFound),
@@ -34,7 +37,7 @@ func statusOf(err error) int {
 		errors.Is(err, handoff.ErrNotWithAgent), errors.Is(err, inbox.ErrOptedOut),
 		errors.Is(err, crm.ErrConflict), errors.Is(err, auth.ErrConflict):
 		return http.StatusConflict
-	case errors.Is(err, channels.ErrUnavailable), store.IsUnavailable(err):
+	case errors.Is(err, channels.ErrUnavailable), store.IsUnavailable(err), errors.Is(err, auth.ErrBusy):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -45,9 +48,14 @@ func statusOf(err error) int {
 // may name tables or values).
 func publicMessage(err error, status int) string {
 	var invalid *crm.InvalidError
+	var throttled *auth.ThrottledError
 	switch {
 	case errors.As(err, &invalid):
 		return invalid.Error()
+	case errors.As(err, &throttled):
+		return throttled.Error()
+	case errors.Is(err, auth.ErrBusy):
+		return auth.ErrBusy.Error()
 	case status == http.StatusBadRequest:
 		return err.Error()
 	case status == http.StatusNotFound:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/inbox"
 )
@@ -58,6 +59,9 @@ func (s *Server) createLead(c *gin.Context) {
 			in.Consent.CapturedAt = t
 		}
 	}
+	// A form's every free-text field may carry a card number; none is
+	// stored, nor put on the timeline, before this.
+	in.Redact(agent.Redact)
 	out, err := s.cfg.Leads.ReceiveLead(c.Request.Context(), in)
 	if err != nil {
 		s.renderError(c, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,11 +46,20 @@ func (s *Server) reportsSummary(c *gin.Context) {
 	c.JSON(http.StatusOK, rep)
 }
 
-// metrics serves GET /metrics, outside the API key: Prometheus scrapes it.
+// metrics serves GET /metrics, outside the API keys: Prometheus scrapes
+// it, with MetricsToken as its bearer token when one is set.
 func (s *Server) metrics(c *gin.Context) {
 	if s.cfg.Metrics == nil {
 		abortError(c, http.StatusNotFound, "metrics are off")
 		return
+	}
+	if s.cfg.MetricsToken != "" {
+		token, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !oneOf(strings.TrimSpace(token), []string{s.cfg.MetricsToken}) {
+			c.Header("WWW-Authenticate", `Bearer realm="leadagent metrics"`)
+			abortError(c, http.StatusUnauthorized, "missing or wrong metrics token")
+			return
+		}
 	}
 	s.cfg.Metrics.ServeHTTP(c.Writer, c.Request)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -22,8 +23,13 @@ const (
 	// loginCookie carries the login form's CSRF token (double submit):
 	// there is no session yet to hold one.
 	loginCookie = "leadagent_login"
-	sessionTTL  = 12 * time.Hour
-	sessionKey  = "session"
+	// deviceCookie carries the device token of the last account that
+	// signed in on this browser, which spares it the delays a stranger's
+	// guesses put on that account (auth.Throttle).
+	deviceCookie = "leadagent_device"
+	deviceTTL    = 400 * 24 * time.Hour // the longest browsers keep a cookie
+	sessionTTL   = 12 * time.Hour
+	sessionKey   = "session"
 )
 
 // secure reports whether cookies must be Secure: always behind HTTPS, as
@@ -102,15 +108,20 @@ func (s *Server) requireCSRF(c *gin.Context) {
 		abortError(c, http.StatusForbidden, "cross-site request refused")
 		return
 	}
-	token := c.GetHeader("X-CSRF-Token")
-	if token == "" {
-		token = c.PostForm("csrf")
-	}
-	if !auth.ValidCSRF(session(c), token) {
+	if !auth.ValidCSRF(session(c), csrfToken(c)) {
 		abortError(c, http.StatusForbidden, "the form has expired: reload the page and try again")
 		return
 	}
 	c.Next()
+}
+
+// csrfToken is the CSRF token a request echoes: in the X-CSRF-Token header
+// htmx sends, or the form's csrf field.
+func csrfToken(c *gin.Context) string {
+	if token := c.GetHeader("X-CSRF-Token"); token != "" {
+		return token
+	}
+	return c.PostForm("csrf")
 }
 
 // sameOrigin reports whether the request's Origin, or failing that its
@@ -153,12 +164,24 @@ func (s *Server) consoleSignIn(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	user, err := auth.Authenticate(ctx, s.cfg.DB, c.PostForm("email"), c.PostForm("password"))
-	if errors.Is(err, auth.ErrBadCredentials) {
+	device, _ := c.Cookie(deviceCookie)
+	user, device, err := s.logins.SignIn(ctx, s.cfg.DB, auth.Attempt{Email: c.PostForm("email"), Password: c.PostForm("password"),
+		Address: c.ClientIP(), Device: device})
+	var throttled *auth.ThrottledError
+	switch {
+	case errors.Is(err, auth.ErrBadCredentials):
 		s.loginForm(c, http.StatusUnauthorized, c.PostForm("email"), "Wrong email or password.")
 		return
-	}
-	if err != nil {
+	case errors.As(err, &throttled):
+		c.Header("Retry-After", strconv.Itoa(throttled.Seconds()))
+		s.loginForm(c, statusOf(err), c.PostForm("email"), "Too many failed sign-ins. Wait "+
+			strconv.Itoa(throttled.Seconds())+" seconds, then try again.")
+		return
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "5")
+		s.loginForm(c, statusOf(err), c.PostForm("email"), "Too many sign-ins at once. Try again in a few seconds.")
+		return
+	case err != nil:
 		s.renderError(c, err)
 		return
 	}
@@ -174,15 +197,34 @@ func (s *Server) consoleSignIn(c *gin.Context) {
 	}
 	s.setCookie(c, loginCookie, "", -1)
 	s.setCookie(c, sessionCookie, sess.Token, int(sessionTTL.Seconds()))
+	s.setCookie(c, deviceCookie, device, int(deviceTTL.Seconds()))
 	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 }
 
-// consoleSignOut serves POST /logout.
+// consoleSignOut serves POST /logout, checked as every console post is:
+// another site's page cannot sign the browser out, since even a refused
+// post's reply could clear the cookie.
 func (s *Server) consoleSignOut(c *gin.Context) {
-	if token, err := c.Cookie(sessionCookie); err == nil {
-		if err := auth.EndSession(c.Request.Context(), s.cfg.DB, token); err != nil && !errors.Is(err, auth.ErrNotFound) {
+	if !sameOrigin(c) {
+		abortError(c, http.StatusForbidden, "cross-site request refused")
+		return
+	}
+	if token, err := c.Cookie(sessionCookie); err == nil && token != "" {
+		sess, err := auth.SessionByToken(c.Request.Context(), s.cfg.DB, token, time.Now())
+		switch {
+		case errors.Is(err, auth.ErrNotFound):
+			// Expired or ended already: only the cookie is left to clear.
+		case err != nil:
 			s.renderError(c, err)
 			return
+		case !auth.ValidCSRF(sess, csrfToken(c)):
+			abortError(c, http.StatusForbidden, "the form has expired: reload the page and try again")
+			return
+		default:
+			if err := auth.EndSession(c.Request.Context(), s.cfg.DB, token); err != nil {
+				s.renderError(c, err)
+				return
+			}
 		}
 	}
 	s.setCookie(c, sessionCookie, "", -1)

@@ -9,19 +9,23 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels/twilio"
+	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 )
@@ -68,7 +72,13 @@ type Config struct {
 	StartEval func(ctx context.Context, path, prompt string) (int64, error)
 	// Metrics serves GET /metrics (Prometheus); nil answers 404.
 	Metrics http.Handler
-	Logger  *slog.Logger
+	// MetricsToken, when set, is the bearer token /metrics asks for
+	// ("Authorization: Bearer TOKEN"); empty leaves /metrics open.
+	MetricsToken string
+	// Logins throttles console sign-ins; nil for one with the default
+	// bounds. It is the process's: one per server.
+	Logins *auth.Throttle
+	Logger *slog.Logger
 }
 
 // Server holds the parsed templates and dependencies of the handlers.
@@ -76,7 +86,13 @@ type Server struct {
 	cfg    Config
 	pages  *template.Template
 	logger *slog.Logger
+	logins *auth.Throttle
 }
+
+// proxyNetworks are the peers whose X-Forwarded-For names the client: a
+// proxy on this machine or in a private network. Anyone else could write
+// any address there, and the login throttle counts by address.
+var proxyNetworks = []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}
 
 // New parses the embedded templates (a broken template fails here, at
 // start) and returns the router.
@@ -85,15 +101,21 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{cfg: cfg, pages: pages, logger: cfg.Logger}
+	s := &Server{cfg: cfg, pages: pages, logger: cfg.Logger, logins: cfg.Logins}
 	if s.logger == nil {
 		s.logger = slog.Default()
+	}
+	if s.logins == nil {
+		s.logins = auth.NewThrottle(auth.ThrottleConfig{})
 	}
 	if s.cfg.Region == "" {
 		s.cfg.Region = "US"
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(proxyNetworks); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	r.Use(gin.Recovery(), s.accessLog())
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
@@ -134,10 +156,10 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	r.StaticFS("/static", http.FS(static))
 	r.GET("/login", s.consoleLogin)
-	r.POST("/login", s.consoleSignIn)
+	r.POST("/login", cleanForm, s.consoleSignIn)
 	r.POST("/logout", s.consoleSignOut)
 
-	console := r.Group("/", s.requireLogin, s.requireCSRF)
+	console := r.Group("/", cleanForm, s.requireLogin, s.requireCSRF)
 	console.GET("/", s.consoleInbox)
 	console.GET("/console/inbox", s.consoleInboxList)
 	console.GET("/console/events", s.consoleEvents)
@@ -200,14 +222,46 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 }
 
 func (s *Server) validKey(key string) bool {
+	return oneOf(key, s.cfg.APIKeys)
+}
+
+// oneOf reports whether key is one of keys, in constant time.
+func oneOf(key string, keys []string) bool {
 	if key == "" {
 		return false
 	}
 	found := 0
-	for _, k := range s.cfg.APIKeys {
+	for _, k := range keys {
 		found |= subtle.ConstantTimeCompare([]byte(k), []byte(key))
 	}
 	return found == 1
+}
+
+// cleanForm makes a console form's values text PostgreSQL can store:
+// bytes that are not UTF-8 become U+FFFD and NULs go, so an odd byte
+// costs a character, not the request. Passwords are compared, never
+// stored, and stay as typed.
+func cleanForm(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	// gin reads the form the same way later, from what this parsed.
+	if err := c.Request.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		abortError(c, http.StatusBadRequest, "unreadable form body")
+		return
+	}
+	for _, form := range []url.Values{c.Request.PostForm, c.Request.Form} {
+		for name, values := range form {
+			if name == "password" {
+				continue
+			}
+			for i, v := range values {
+				values[i] = crm.CleanText(v)
+			}
+		}
+	}
+	c.Next()
 }
 
 func (s *Server) accessLog() gin.HandlerFunc {

@@ -54,6 +54,12 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func setup(t testing.TB) *testBundle {
 	t.Helper()
+	return setupWith(t, func(*web.Config) {})
+}
+
+// setupWith is setup with the router's configuration changed by edit.
+func setupWith(t testing.TB, edit func(*web.Config)) *testBundle {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	b := &testBundle{ctx: ctx, db: storetest.NewDB(t)}
@@ -64,7 +70,7 @@ func setup(t testing.TB) *testBundle {
 	}
 	b.live = web.NewLive(b.db, quiet())
 	go b.live.Run(ctx)
-	h, err := web.New(web.Config{
+	cfg := web.Config{
 		DB:           b.db,
 		Webhooks:     &twilio.Webhooks{Receiver: nopReceiver{}, Validator: twilio.NewValidator("token", "")},
 		APIKeys:      []string{apiKey},
@@ -78,7 +84,9 @@ func setup(t testing.TB) *testBundle {
 			b.simulated = append(b.simulated, from+": "+body)
 			return nil
 		},
-	})
+	}
+	edit(&cfg)
+	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

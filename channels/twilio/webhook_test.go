@@ -198,3 +198,45 @@ func FuzzParseInbound(f *testing.F) {
 		}
 	})
 }
+
+// TestSMSWebhookKeepsBadBytes: Twilio does not retry an SMS webhook, so a
+// message with bytes that are not text is kept, signed as sent, with them
+// replaced (U+FFFD) or dropped (NUL), never refused.
+func TestSMSWebhookKeepsBadBytes(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, body, want string
+	}{
+		{"invalid UTF-8", "price for \xff\xfe a tune-up?", "price for \uFFFD a tune-up?"},
+		{"a cut-off emoji", "thanks \xf0\x9f\x91", "thanks \uFFFD"},
+		{"a NUL", "hi\x00 there", "hi there"},
+		{"both", "\x00\xc3(", "\uFFFD("},
+		{"U+FFFD itself", "a \uFFFD b", "a \uFFFD b"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec, srv := setupWebhooks(t)
+			form := inboundForm(tt.body)
+			form.Set("FromCity", "FORT\x00COLLINS\xff")
+			resp := post(t, srv, "/twilio/sms", form, signed)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status = %d, want 200", resp.StatusCode)
+			}
+			if len(rec.inbound) != 1 {
+				t.Fatalf("receiver got %d messages", len(rec.inbound))
+			}
+			in := rec.inbound[0]
+			if in.Body != tt.want || in.Fields["FromCity"] != "FORTCOLLINS\uFFFD" || in.ProviderSID != form.Get("MessageSid") {
+				t.Fatalf("got body %q, fields %q", in.Body, in.Fields)
+			}
+		})
+	}
+	// The bytes are signed as sent: changing them is still a bad signature.
+	rec, srv := setupWebhooks(t)
+	form := inboundForm("hi\x00")
+	if resp := post(t, srv, "/twilio/sms", form, func(u string, _ url.Values) string {
+		return twilio.Sign(token, u, inboundForm("hi"))
+	}); resp.StatusCode != http.StatusForbidden || len(rec.inbound) != 0 {
+		t.Fatalf("a body signed without its NUL: %d, %d delivered", resp.StatusCode, len(rec.inbound))
+	}
+}

@@ -181,6 +181,9 @@ func importLeads(ctx context.Context, rows *leadRows, region string, receive fun
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// A row's free text is redacted as a form's is: a card number in
+		// a spreadsheet's notes column is stored no more than one posted.
+		in.Redact(agent.Redact)
 		rep.Rows++
 		if err == nil && receive == nil {
 			in.ReceivedAt = time.Now()

@@ -501,3 +501,32 @@ func FuzzLeadsCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestLeadsImportRedacts: a row's free text is redacted as a form's is,
+// before it is stored or put on the timeline.
+func TestLeadsImportRedacts(t *testing.T) {
+	t.Parallel()
+	d := newLeadsDB(t)
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	csv := "phone,name,source,comments\n" +
+		"970-555-0131,Dana 4111 1111 1111 1111,ssn 123-45-6789,\"card 5500.0055.5555.5559, wifi pass Blue42horse\"\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runLeadsCLI(t, d.cfg, "import", file); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	var stored string
+	if err := d.pool.QueryRow(context.Background(), `SELECT concat_ws(' | ', (SELECT string_agg(message || ' ' || source, ' ') FROM leads),
+		(SELECT string_agg(name, ' ') FROM contacts), (SELECT string_agg(detail::text, ' ') FROM timeline_events))`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"4111", "5500.0055", "123-45-6789", "Blue42horse"} {
+		if strings.Contains(stored, secret) {
+			t.Errorf("%q is stored: %s", secret, stored)
+		}
+	}
+	if !strings.Contains(stored, "card [REDACTED card ending 5559], wifi pass [REDACTED]") {
+		t.Errorf("stored: %s", stored)
+	}
+}
