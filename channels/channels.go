@@ -58,6 +58,25 @@ type Sender interface {
 	Send(ctx context.Context, msg Outbound) (SendResult, error)
 }
 
+// Ledger is a Sender that can say what it sent: a send whose answer never
+// came back (a timeout, a reset connection, a process that died while the
+// provider held its answer) may have gone out all the same, and is looked
+// up here before it is sent again.
+type Ledger interface {
+	// SentTo lists the messages the provider accepted for to since the
+	// given time, newest first, queued ones included.
+	SentTo(ctx context.Context, to string, since time.Time) ([]Sent, error)
+}
+
+// Sent is one message as the provider's list of sent messages shows it.
+type Sent struct {
+	ProviderSID string
+	To          string
+	Body        string
+	Status      string
+	Created     time.Time
+}
+
 // SendError is a refusal or failure reported by the provider.
 type SendError struct {
 	HTTPStatus int
@@ -85,6 +104,18 @@ const (
 func IsPermanent(err error) bool {
 	var se *SendError
 	return errors.As(err, &se) && !se.Retryable()
+}
+
+// MayHaveLanded reports whether a failed send may have been accepted all
+// the same: no answer came back (a timeout, a reset connection), the
+// provider answered 5xx, or its success answer could not be read. Only a
+// 4xx answer says for certain that nothing was sent.
+func MayHaveLanded(err error) bool {
+	var se *SendError
+	if !errors.As(err, &se) {
+		return err != nil
+	}
+	return se.HTTPStatus < 400 || se.HTTPStatus >= 500
 }
 
 // ErrUnavailable means the message could not be recorded because a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -106,6 +107,10 @@ type NewOutbound struct {
 	// not sent (Status "spoken").
 	Channel string
 	CallID  string
+	// Unasked marks a text the business sends on its own initiative (a
+	// first touch, a follow-up): its send stands down when the lead writes
+	// after it was written, or a person takes the conversation.
+	Unasked bool
 }
 
 // RecordOutbound stores an outbound message in status pending, for the send
@@ -141,11 +146,12 @@ func RecordOutbound(ctx context.Context, db DB, out NewOutbound) (m Message, ins
 	}
 	err = scanMessage(db.QueryRow(ctx, `
 		INSERT INTO messages AS m (conversation_id, direction, author, body, reply_to, status, outcome, citations, segments,
-			answered_by, model, prompt_version, prompt_tokens, completion_tokens, latency_ms, signals, channel, call_id)
-		VALUES ($1, 'outbound', $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, NULLIF($17, '')::uuid)
+			answered_by, model, prompt_version, prompt_tokens, completion_tokens, latency_ms, signals, channel, call_id, unasked)
+		VALUES ($1, 'outbound', $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, NULLIF($17, '')::uuid, $18)
 		ON CONFLICT (reply_to) DO NOTHING
 		RETURNING `+messageColumns, out.ConversationID, out.Author, out.Body, replyTo, out.Outcome, citJSON, out.Segments,
-		t.AnsweredBy, t.Model, t.PromptVersion, t.PromptTokens, t.CompletionTokens, t.LatencyMS, signals, status, out.Channel, out.CallID), &m)
+		t.AnsweredBy, t.Model, t.PromptVersion, t.PromptTokens, t.CompletionTokens, t.LatencyMS, signals, status, out.Channel, out.CallID,
+		out.Unasked), &m)
 	if err == nil {
 		return m, true, touchConversation(ctx, db, out.ConversationID, m.CreatedAt)
 	}
@@ -220,7 +226,10 @@ func MarkSent(ctx context.Context, db DB, id, providerSID, status string, at tim
 		return Message{}, fmt.Errorf("mark message %s sent: %w", id, err)
 	}
 	var m Message
-	err := scanMessage(db.QueryRow(ctx, `UPDATE messages m SET provider_sid = $2, status = $3, sent_at = $4 WHERE m.id = $1
+	err := scanMessage(db.QueryRow(ctx, `UPDATE messages m SET provider_sid = $2, status = $3,
+			sent_at = CASE WHEN m.provider_sid = $2 THEN COALESCE(m.sent_at, $4) ELSE $4 END,
+			sending_until = NULL, unsure_since = NULL
+		WHERE m.id = $1
 		RETURNING `+messageColumns, id, providerSID, status, at), &m)
 	if err != nil {
 		return Message{}, fmt.Errorf("mark message %s sent: %w", id, notFound(err))
@@ -231,8 +240,8 @@ func MarkSent(ctx context.Context, db DB, id, providerSID, status string, at tim
 // MarkUnsent records that an outbound message will not be sent: status is
 // failed (the provider refused) or suppressed (the lead opted out).
 func MarkUnsent(ctx context.Context, db DB, id, status string, code int, reason string) error {
-	_, err := db.Exec(ctx, `UPDATE messages SET status = $2, error_code = NULLIF($3, 0), error_message = $4 WHERE id = $1`,
-		id, status, code, reason)
+	_, err := db.Exec(ctx, `UPDATE messages SET status = $2, error_code = NULLIF($3, 0), error_message = $4, sending_until = NULL
+		WHERE id = $1`, id, status, code, reason)
 	if err != nil {
 		return fmt.Errorf("mark message %s %s: %w", id, status, err)
 	}
@@ -334,4 +343,232 @@ func applyEarlyReports(ctx context.Context, db DB, m Message) (Message, error) {
 		}
 	}
 	return m, nil
+}
+
+// SendState is where an outbound text stands on its way to the provider:
+// the claims made so far, and whether one may have reached the provider
+// without its answer being recorded. A text is claimed in one short
+// transaction, sent with none open, and its SID recorded in another; the
+// state is what lets the next attempt tell a text that certainly did not
+// go from one that may have.
+type SendState struct {
+	Attempts  int
+	ClaimedAt *time.Time
+	// SendingUntil, while set, says the latest claim is unresolved: its
+	// call runs until then at most, or the process that made it died.
+	SendingUntil *time.Time
+	// UnsureSince is the claim time of the oldest earlier attempt whose
+	// outcome is unknown.
+	UnsureSince *time.Time
+	// Now is the database's clock when the state was read, which the
+	// times above are on.
+	Now time.Time
+}
+
+// InFlight is how long the latest claim's call may still run; zero when
+// no call can be running.
+func (s SendState) InFlight() time.Duration {
+	if s.SendingUntil == nil || !s.SendingUntil.After(s.Now) {
+		return 0
+	}
+	return s.SendingUntil.Sub(s.Now)
+}
+
+// Unsure returns the time since which an attempt may have reached the
+// provider without its answer being recorded; ok is false when every
+// attempt so far certainly did not.
+func (s SendState) Unsure() (since time.Time, ok bool) {
+	if s.UnsureSince != nil {
+		since, ok = *s.UnsureSince, true
+	}
+	if s.SendingUntil != nil && s.ClaimedAt != nil && (!ok || s.ClaimedAt.Before(since)) {
+		since, ok = *s.ClaimedAt, true
+	}
+	return since, ok
+}
+
+// SendStateColumns selects a SendState from a table with the claim
+// columns (messages, and handoff's notifications) under alias.
+func SendStateColumns(alias string) string {
+	return strings.NewReplacer("t.", alias+".").Replace(`t.send_attempts, t.claimed_at, t.sending_until, t.unsure_since, clock_timestamp()`)
+}
+
+// SendStateDest is where SendStateColumns scan to.
+func SendStateDest(s *SendState) []any {
+	return []any{&s.Attempts, &s.ClaimedAt, &s.SendingUntil, &s.UnsureSince, &s.Now}
+}
+
+// ClaimSQL is the SET list that claims a text in a table with the claim
+// columns, with the lease in seconds as $2: one more attempt, its call
+// running until the lease ends, and an earlier claim left unresolved
+// folded into the doubt.
+const ClaimSQL = `send_attempts = send_attempts + 1,
+	unsure_since = CASE WHEN sending_until IS NULL THEN unsure_since ELSE LEAST(unsure_since, claimed_at) END,
+	claimed_at = clock_timestamp(), sending_until = clock_timestamp() + make_interval(secs => $2)`
+
+// Outgoing is an outbound text with what the send path decides on: where
+// it goes, whether the lead may be texted and still wants it, and how many
+// of the conversation's texts wait ahead of it.
+type Outgoing struct {
+	Message
+	ContactID string
+	To        string
+	OptedOut  bool
+	Mode      Mode // the conversation's
+	// Unasked: see NewOutbound.
+	Unasked bool
+	// LeadWrote says the lead wrote after the text was recorded: an
+	// unasked text is stale then.
+	LeadWrote bool
+	// Ahead counts the conversation's texts recorded before this one that
+	// still wait to be sent: a conversation's texts go one at a time, in
+	// order, so a lead who floods waits behind their own texts only. Texts
+	// waiting longer than a day do not hold the others back.
+	Ahead int
+	Send  SendState
+}
+
+var outgoingQuery = `SELECT ` + messageColumns + `, k.id::text, k.phone, k.opted_out, c.mode, m.unasked,
+	EXISTS (SELECT 1 FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound' AND i.created_at > m.created_at),
+	(SELECT count(*) FROM messages a WHERE a.conversation_id = m.conversation_id AND a.direction = 'outbound'
+		AND a.status = 'pending' AND a.provider_sid IS NULL AND (a.created_at, a.id) < (m.created_at, m.id)
+		AND a.created_at > now() - interval '1 day'),
+	` + SendStateColumns("m") + `
+	FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
+	WHERE m.id = $1`
+
+func scanOutgoing(row pgx.Row, o *Outgoing) error {
+	extra := append([]any{&o.ContactID, &o.To, &o.OptedOut, &o.Mode, &o.Unasked, &o.LeadWrote, &o.Ahead}, SendStateDest(&o.Send)...)
+	return scanMessage(withExtra{row, extra}, &o.Message)
+}
+
+// withExtra scans a row's further columns after the ones asked for.
+type withExtra struct {
+	row   pgx.Row
+	extra []any
+}
+
+func (r withExtra) Scan(dest ...any) error {
+	return r.row.Scan(append(dest, r.extra...)...)
+}
+
+// GetOutgoing reads an outbound text as the send path decides on it.
+func GetOutgoing(ctx context.Context, db DB, id string) (Outgoing, error) {
+	var o Outgoing
+	if err := scanOutgoing(db.QueryRow(ctx, outgoingQuery, id), &o); err != nil {
+		return Outgoing{}, fmt.Errorf("outgoing message %s: %w", id, notFound(err))
+	}
+	return o, nil
+}
+
+// LockOutgoing reads an outbound text and holds its row until the
+// transaction ends, so two attempts cannot both claim it.
+func LockOutgoing(ctx context.Context, tx pgx.Tx, id string) (Outgoing, error) {
+	var o Outgoing
+	if err := scanOutgoing(tx.QueryRow(ctx, outgoingQuery+` FOR UPDATE OF m`, id), &o); err != nil {
+		return Outgoing{}, fmt.Errorf("lock outgoing message %s: %w", id, notFound(err))
+	}
+	return o, nil
+}
+
+// ClaimSend records an attempt to send a message, locked by the caller:
+// the call may run for lease, after which the claim counts as unresolved
+// (its process died). An earlier claim left unresolved becomes doubt
+// (UnsureSince), which the caller has settled with the provider first.
+func ClaimSend(ctx context.Context, tx pgx.Tx, id string, lease time.Duration) (SendState, error) {
+	var s SendState
+	err := tx.QueryRow(ctx, `UPDATE messages m SET `+ClaimSQL+` WHERE m.id = $1 RETURNING `+SendStateColumns("m"),
+		id, lease.Seconds()).Scan(SendStateDest(&s)...)
+	if err != nil {
+		return SendState{}, fmt.Errorf("claim message %s: %w", id, notFound(err))
+	}
+	return s, nil
+}
+
+// SendUnsure records that the latest attempt's outcome is unknown (no
+// answer, or a 5xx): the claim stays unresolved for settle more, the time
+// the provider gets to list a message it accepted late, and the next
+// attempt looks for it before sending.
+func SendUnsure(ctx context.Context, db DB, id string, settle time.Duration) error {
+	_, err := db.Exec(ctx, `UPDATE messages SET sending_until = clock_timestamp() + make_interval(secs => $2)
+		WHERE id = $1 AND sending_until IS NOT NULL`, id, settle.Seconds())
+	if err != nil {
+		return fmt.Errorf("message %s: record unknown send outcome: %w", id, err)
+	}
+	return nil
+}
+
+// SendNotTaken records that the provider certainly did not take the
+// latest attempt (it answered 429): nothing of it needs looking for.
+func SendNotTaken(ctx context.Context, db DB, id string) error {
+	if _, err := db.Exec(ctx, `UPDATE messages SET sending_until = NULL WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("message %s: release send claim: %w", id, err)
+	}
+	return nil
+}
+
+// RecordedSIDs returns which of sids are already recorded on a message.
+func RecordedSIDs(ctx context.Context, db DB, sids []string) (map[string]bool, error) {
+	rows, err := db.Query(ctx, `SELECT provider_sid FROM messages WHERE provider_sid = ANY($1)`, sids)
+	if err != nil {
+		return nil, fmt.Errorf("recorded sids: %w", err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("recorded sids: %w", err)
+	}
+	out := make(map[string]bool, len(got))
+	for _, sid := range got {
+		out[sid] = true
+	}
+	return out, nil
+}
+
+// ClaimedTo returns the one message to phone whose send was claimed and
+// never recorded, for a status callback that names a SID no message has:
+// that SID is that message's, sent by an attempt that died (or timed out)
+// before it recorded it. ok is false unless exactly one message to phone
+// has an unresolved claim and its call is over: a call still running
+// records its own answer.
+func ClaimedTo(ctx context.Context, db DB, phone string) (id string, ok bool, err error) {
+	rows, err := db.Query(ctx, `SELECT m.id::text, COALESCE(m.sending_until > clock_timestamp(), false) FROM messages m
+		JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
+		WHERE k.phone = $1 AND m.direction = 'outbound' AND m.status = 'pending' AND m.provider_sid IS NULL
+			AND (m.sending_until IS NOT NULL OR m.unsure_since IS NOT NULL)
+		LIMIT 2`, phone)
+	if err != nil {
+		return "", false, fmt.Errorf("claimed messages to %s: %w", phone, err)
+	}
+	type claim struct {
+		id       string
+		inFlight bool
+	}
+	claims, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (claim, error) {
+		var c claim
+		return c, row.Scan(&c.id, &c.inFlight)
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("claimed messages to %s: %w", phone, err)
+	}
+	if len(claims) != 1 || claims[0].inFlight {
+		return "", false, nil
+	}
+	return claims[0].id, true, nil
+}
+
+// NextQueued returns the conversation's next text waiting to be sent: the
+// oldest outbound message of id's conversation still pending. ok is false
+// when none waits.
+func NextQueued(ctx context.Context, db DB, id string) (next string, ok bool, err error) {
+	err = db.QueryRow(ctx, `SELECT n.id::text FROM messages m JOIN messages n ON n.conversation_id = m.conversation_id
+		WHERE m.id = $1 AND n.direction = 'outbound' AND n.status = 'pending' AND n.provider_sid IS NULL
+			AND n.created_at > now() - interval '1 day'
+		ORDER BY n.created_at, n.id LIMIT 1`, id).Scan(&next)
+	if err == pgx.ErrNoRows {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("next text after %s: %w", id, err)
+	}
+	return next, true, nil
 }

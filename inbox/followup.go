@@ -12,7 +12,6 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/cadence"
-	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/turn"
 )
@@ -45,13 +44,15 @@ type followUpWorker struct {
 	ib *Inbox
 }
 
-// Work sends one cadence step. The step's text is written first, outside
+// Work queues one cadence step. The step's text is written first, outside
 // any lock (a model may take seconds, and a lead's text must not wait for
-// it); then the stop conditions are checked again, and the step sent, in
-// one transaction that holds the conversation: a lead who replied, opted
-// out, was handed off or closed is never sent it, and a lead's text that
-// arrives meanwhile waits only for the send. A step that falls in the
-// lead's quiet hours waits for the next allowed minute.
+// it); then the stop conditions are checked again, and the step recorded
+// with its send job, in one transaction that holds the conversation: a
+// lead who replied, opted out, was handed off or closed is never queued
+// it. The send checks again before it goes (an unasked text to a lead who
+// wrote since is suppressed), and a final refusal stops the cadence. A
+// step that falls in the lead's quiet hours waits for the next allowed
+// minute.
 func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
 	ib := w.ib
 	step := job.Args.Step
@@ -123,10 +124,9 @@ func (ib *Inbox) stepHold(ctx context.Context, db crm.DB, conv crm.Conversation,
 	return stepHold{until: allowed, tz: tz}, nil
 }
 
-// sendStep checks the step again under the conversation's lock and sends
+// sendStep checks the step again under the conversation's lock and queues
 // the text writeStep wrote, or records why it does not go.
 func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text string, reply agent.Reply, written bool) error {
-	var sendErr error
 	return ib.inTx(ctx, func(tx pgx.Tx) error {
 		run, err := cadence.Lock(ctx, tx, runID)
 		if err != nil {
@@ -170,7 +170,8 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 			return fmt.Errorf("step %d was not written", step+1)
 		}
 		segments, _ := agent.Segments(text)
-		out := crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: text, Outcome: string(agent.OutcomeAsked), Segments: segments}
+		out := crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: text, Outcome: string(agent.OutcomeAsked), Segments: segments,
+			Unasked: true}
 		if reply.Text != "" {
 			out.Turn = turnOf(reply)
 		}
@@ -178,17 +179,8 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 		if err != nil {
 			return err
 		}
-		if sendErr, err = ib.deliver(ctx, tx, conv, msg); err != nil {
-			return err
-		}
-		if sendErr != nil && !channels.IsPermanent(sendErr) {
-			return sendErr // roll back the step; the retry checks everything again
-		}
-		if sendErr != nil {
-			if err := cadence.Stop(ctx, tx, run.ID, cadence.StopSendFailed, now); err != nil {
-				return err
-			}
-			return event(EventCadenceStopped, map[string]any{"reason": "the provider refused the text"})
+		if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
+			return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
 		}
 		if err := event(EventCadenceStep, map[string]any{"message_id": msg.ID}); err != nil {
 			return err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
@@ -23,7 +25,7 @@ type NotifyArgs struct {
 func (NotifyArgs) Kind() string { return "notify" }
 
 func (NotifyArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: sendQueue, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // SLAArgs is the job that runs one SLA step of a handoff when it is due.
@@ -113,44 +115,62 @@ type notifyWorker struct {
 	ib *Inbox
 }
 
-// Work texts one notification to a rep, once: the row stays locked while
-// the provider is called, and a notification with a SID is never sent
-// again.
+// Work texts one notification to a rep, once, on the send path that texts
+// leads (see send): its moment in the send budget, a claim, the call with
+// nothing held, the SID recorded, and a look at the provider before any
+// attempt after one whose outcome is unknown.
 func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) error {
-	ib := w.ib
-	var sendErr error
-	err := ib.inTx(ctx, func(tx pgx.Tx) error {
-		n, err := handoff.LockNotification(ctx, tx, job.Args.NotificationID)
-		if err != nil {
-			return err
-		}
-		if n.ProviderSID != "" || n.Status != crm.StatusPending {
-			return nil
-		}
-		res, err := ib.sender.Send(ctx, channels.Outbound{To: n.To, Body: n.Body})
-		if err != nil {
-			sendErr = err
-			var se *channels.SendError
-			if errors.As(err, &se) && !se.Retryable() {
-				return handoff.MarkNotificationFailed(ctx, tx, n.ID, se.Code, se.Message)
-			}
-			return nil
-		}
-		return handoff.MarkNotificationSent(ctx, tx, n.ID, res.ProviderSID, res.Status, ib.now())
-	})
-	if errors.Is(err, crm.ErrNotFound) {
-		return river.JobCancel(err)
+	return w.ib.sendJob(ctx, notifications{w.ib}, job.Args.NotificationID, job.Attempt, job.MaxAttempts)
+}
+
+// notifications is the outbox of texts to reps. Each is its own turn: reps'
+// texts are few, and none waits behind another's.
+type notifications struct{ ib *Inbox }
+
+func (notifications) kind() string { return "notification" }
+
+func (b notifications) read(ctx context.Context, db crm.DB, id string) (text, error) {
+	n, s, err := handoff.NotificationSend(ctx, db, id)
+	return notificationText(n, s), err
+}
+
+func (b notifications) lock(ctx context.Context, tx pgx.Tx, id string) (text, error) {
+	n, s, err := handoff.LockNotificationSend(ctx, tx, id)
+	return notificationText(n, s), err
+}
+
+func notificationText(n handoff.Notification, s crm.SendState) text {
+	segments, _ := agent.Segments(n.Body)
+	return text{id: n.ID, to: n.To, body: n.Body, sid: n.ProviderSID, segments: segments,
+		done: n.ProviderSID != "" || n.Status != crm.StatusPending, send: s}
+}
+
+func (b notifications) claim(ctx context.Context, tx pgx.Tx, id string, lease time.Duration) error {
+	_, err := handoff.ClaimNotification(ctx, tx, id, lease)
+	return err
+}
+
+func (b notifications) sent(ctx context.Context, tx pgx.Tx, t text, res channels.SendResult, how string) error {
+	if how != "" {
+		b.ib.logger.Info("rep notification found at the provider, not sent again", "notification_id", t.id, "sid", res.ProviderSID)
 	}
-	if err != nil {
-		return err
-	}
-	if sendErr != nil && !channels.IsPermanent(sendErr) {
-		return fmt.Errorf("notify %s: %w", job.Args.NotificationID, sendErr)
-	}
-	if sendErr != nil {
-		ib.logger.Warn("rep notification refused", "notification_id", job.Args.NotificationID, "err", sendErr)
-	}
-	return nil
+	return handoff.MarkNotificationSent(ctx, tx, t.id, res.ProviderSID, res.Status, b.ib.now())
+}
+
+func (b notifications) refused(ctx context.Context, tx pgx.Tx, t text, se *channels.SendError) error {
+	b.ib.logger.Warn("rep notification refused", "notification_id", t.id, "code", se.Code, "err", se.Message)
+	return handoff.MarkNotificationFailed(ctx, tx, t.id, se.Code, se.Message)
+}
+
+// suppress never comes: a rep is always texted.
+func (b notifications) suppress(context.Context, pgx.Tx, text) error { return nil }
+
+func (b notifications) unsure(ctx context.Context, db crm.DB, id string, settle time.Duration) error {
+	return handoff.NotificationSendUnsure(ctx, db, id, settle)
+}
+
+func (b notifications) notTaken(ctx context.Context, db crm.DB, id string) error {
+	return handoff.NotificationNotTaken(ctx, db, id)
 }
 
 type slaWorker struct {

@@ -26,8 +26,14 @@ import (
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
+	"github.com/leadagent/leadagent/inbox/budget"
 	"github.com/leadagent/leadagent/store"
 )
+
+// sendQueue is the River queue of texts on their way out (replies, rep
+// notifications): its workers mostly wait, holding no connection, so it
+// has many, apart from the jobs that think.
+const sendQueue = "send"
 
 // Business is what the inbox says on the business's behalf without the
 // agent: the HELP answer and the note about pictures.
@@ -38,9 +44,26 @@ type Business struct {
 
 // Config wires an Inbox.
 type Config struct {
-	DB     *pgxpool.Pool
-	Agent  agent.Responder
+	// DB serves what a request does: webhooks, the API, the console.
+	DB *pgxpool.Pool
+	// WorkerDB serves River and the jobs; nil for DB. A pool of its own
+	// keeps the webhooks' connections free whatever the jobs do, so
+	// Twilio's acknowledgements never wait behind a backlog.
+	WorkerDB *pgxpool.Pool
+	Agent    agent.Responder
+	// Sender delivers texts; one that is also a channels.Ledger is asked
+	// what it sent before a send whose outcome is unknown is repeated.
 	Sender channels.Sender
+	// Budget is the sending number's send rate, shared by every process;
+	// nil sends as fast as the provider answers.
+	Budget *budget.Budget
+	// SendTimeout bounds one call to the provider (default 15 s); a claim
+	// counts as abandoned a third of it after.
+	SendTimeout time.Duration
+	// SendWorkers bounds the sends this process has in hand (default 50);
+	// a send holds no connection while it waits for its moment or for the
+	// provider.
+	SendWorkers int
 	// Desk decides and records handoffs to reps; nil for one with the
 	// default business hours and no console link.
 	Desk     *handoff.Desk
@@ -77,28 +100,38 @@ type Config struct {
 
 // Inbox records lead messages and answers them through River jobs.
 type Inbox struct {
-	db       *pgxpool.Pool
-	agent    agent.Responder
-	sender   channels.Sender
-	desk     *handoff.Desk
-	voice    VoiceConfig
-	business Business
-	region   string
-	callback string
-	jobs     *river.Client[pgx.Tx]
-	logger   *slog.Logger
-	now      func() time.Time
-	backoff  func(int) time.Duration
-	debounce time.Duration
-	redact   func(string) (string, bool)
+	// db is the request pool, and the worker pool in the copy of the
+	// Inbox the workers run on.
+	db          *pgxpool.Pool
+	agent       agent.Responder
+	sender      channels.Sender
+	ledger      channels.Ledger // nil when the sender cannot list
+	sendBudget  *budget.Budget
+	sendTimeout time.Duration
+	desk        *handoff.Desk
+	voice       VoiceConfig
+	business    Business
+	region      string
+	callback    string
+	jobs        *river.Client[pgx.Tx]
+	logger      *slog.Logger
+	now         func() time.Time
+	backoff     func(int) time.Duration
+	debounce    time.Duration
+	redact      func(string) (string, bool)
 }
 
 // New builds an Inbox and its River client. Call Start to work jobs.
 func New(cfg Config) (*Inbox, error) {
 	ib := &Inbox{
-		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business,
+		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, sendBudget: cfg.Budget, sendTimeout: cfg.SendTimeout,
+		desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
 		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact,
+	}
+	ib.ledger, _ = cfg.Sender.(channels.Ledger)
+	if ib.sendTimeout <= 0 {
+		ib.sendTimeout = 15 * time.Second
 	}
 	if ib.logger == nil {
 		ib.logger = slog.Default()
@@ -128,6 +161,14 @@ func New(cfg Config) (*Inbox, error) {
 	}
 	// A job may not outlive the time after which it counts as stuck.
 	rc.JobTimeout = min(rc.JobTimeout, rc.RescueStuckJobsAfter)
+	// The workers run on a copy of the Inbox whose queries go to the
+	// worker pool; the copy shares everything else.
+	work, jobsDB := ib, cfg.DB
+	if cfg.WorkerDB != nil {
+		c := *ib
+		work, jobsDB = &c, cfg.WorkerDB
+		work.db = cfg.WorkerDB
+	}
 	if cfg.Workers {
 		if cfg.Agent == nil || cfg.Sender == nil {
 			return nil, errors.New("inbox: workers need an agent and a sender")
@@ -136,25 +177,33 @@ func New(cfg Config) (*Inbox, error) {
 		if max <= 0 {
 			max = 20
 		}
+		if ib.ledger == nil {
+			ib.logger.Warn("inbox: the sender cannot list what it sent: a send whose outcome is unknown will be sent again")
+		}
+		sends := cfg.SendWorkers
+		if sends <= 0 {
+			sends = 50
+		}
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &respondWorker{ib: ib})
-		river.AddWorker(workers, &sendWorker{ib: ib})
-		river.AddWorker(workers, &notifyWorker{ib: ib})
-		river.AddWorker(workers, &slaWorker{ib: ib})
-		river.AddWorker(workers, &assignWorker{ib: ib})
-		river.AddWorker(workers, &firstTouchWorker{ib: ib})
-		river.AddWorker(workers, &followUpWorker{ib: ib})
+		river.AddWorker(workers, &respondWorker{ib: work})
+		river.AddWorker(workers, &sendWorker{ib: work})
+		river.AddWorker(workers, &notifyWorker{ib: work})
+		river.AddWorker(workers, &slaWorker{ib: work})
+		river.AddWorker(workers, &assignWorker{ib: work})
+		river.AddWorker(workers, &firstTouchWorker{ib: work})
+		river.AddWorker(workers, &followUpWorker{ib: work})
 		if cfg.MoreWorkers != nil {
 			cfg.MoreWorkers(workers)
 		}
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}, firstTouchQueue: {MaxWorkers: 1}}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}, firstTouchQueue: {MaxWorkers: 1},
+			sendQueue: {MaxWorkers: sends}}
 	}
-	client, err := river.NewClient(riverpgxv5.New(cfg.DB), rc)
+	client, err := river.NewClient(riverpgxv5.New(jobsDB), rc)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: river client: %w", err)
 	}
-	ib.jobs = client
+	ib.jobs, work.jobs = client, client
 	return ib, nil
 }
 

@@ -163,6 +163,8 @@ func (b *testBundle) newInboxWith(t testing.TB, edit func(*inbox.Config)) *inbox
 		Business:       inbox.Business{Name: "Summit Home Services", Phone: "(970) 555-0100"},
 		StatusCallback: b.status, Logger: quiet(),
 		RetryBackoff: func(int) time.Duration { return 50 * time.Millisecond },
+		// An attempt whose outcome is unknown is looked for a second after.
+		SendTimeout: 3 * time.Second,
 	}
 	edit(&cfg)
 	workers := cfg.Workers

@@ -11,7 +11,6 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/cadence"
-	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 )
 
@@ -162,9 +161,12 @@ type firstTouchWorker struct {
 }
 
 // Work writes the lead's first message with the agent (a personal opener
-// from the form's message and the knowledge) and sends it in the same
-// transaction, so the speed-to-lead clock stops when Twilio accepts it. A
-// retried job finds the message written and only sends it.
+// from the form's message and the knowledge), records it, and sends it on
+// the send path (see send) from this job: first touches run one at a time,
+// so they go out in the order the leads arrived, and the speed-to-lead
+// clock stops when Twilio accepts. A send that must wait (for the send
+// budget, or a retry) is handed to a send job. A retried job finds the
+// message written and only sends it.
 func (w *firstTouchWorker) Work(ctx context.Context, job *river.Job[FirstTouchArgs]) error {
 	ib := w.ib
 	lead, err := crm.GetLead(ctx, ib.db, job.Args.LeadID)
@@ -174,8 +176,8 @@ func (w *firstTouchWorker) Work(ctx context.Context, job *river.Job[FirstTouchAr
 	if err != nil {
 		return err
 	}
-	var reply agent.Reply
-	if lead.FirstTouchMessageID == "" {
+	msgID := lead.FirstTouchMessageID
+	if msgID == "" {
 		conv, err := crm.ConversationWithMessages(ctx, ib.db, lead.ConversationID)
 		if err != nil {
 			return err
@@ -183,64 +185,71 @@ func (w *firstTouchWorker) Work(ctx context.Context, job *river.Job[FirstTouchAr
 		if skip := firstTouchSkip(conv, lead); skip != "" {
 			return ib.skipFirstTouch(ctx, conv, lead, skip)
 		}
-		reply, err = ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelSMS, Purpose: agent.PurposeFirstTouch, FirstTurn: true,
+		reply, err := ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelSMS, Purpose: agent.PurposeFirstTouch, FirstTurn: true,
 			Lead: agent.Lead{Name: conv.Contact.Name, Source: lead.Source, Stage: conv.Contact.Stage, Notes: conv.Contact.Notes},
 			Text: lead.Message})
 		if err != nil {
 			return fmt.Errorf("first touch of %s: %w", lead.ID, err)
 		}
+		if msgID, err = ib.recordFirstTouch(ctx, lead, reply); err != nil || msgID == "" {
+			if errors.Is(err, crm.ErrNotFound) {
+				return river.JobCancel(err)
+			}
+			return err
+		}
 	}
-	var sendErr error
-	err = ib.inTx(ctx, func(tx pgx.Tx) error {
+	wait, err := ib.send(ctx, messages{ib}, msgID)
+	if errors.Is(err, crm.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err == nil && wait == 0 {
+		return nil
+	}
+	if err != nil {
+		ib.logger.Warn("first touch not sent, a send job will retry", "lead_id", lead.ID, "message_id", msgID, "err", err)
+		wait = ib.backoff(1)
+	}
+	if _, err := ib.jobs.Insert(ctx, SendArgs{MessageID: msgID}, &river.InsertOpts{ScheduledAt: time.Now().Add(wait)}); err != nil {
+		return fmt.Errorf("first touch of %s: enqueue send of %s: %w", lead.ID, msgID, err)
+	}
+	return nil
+}
+
+// recordFirstTouch records a lead's first message, checking again under
+// the conversation's lock that it is still wanted (the lead may have
+// texted, or a rep taken over, while the agent wrote); id is "" when it is
+// not. Its commit does not wait for the disk: the send's claim, which
+// must, comes next and flushes it too, and a record lost before that is
+// written again when the job is retried.
+func (ib *Inbox) recordFirstTouch(ctx context.Context, lead crm.Lead, reply agent.Reply) (id string, err error) {
+	err = ib.inRelaxedTx(ctx, func(tx pgx.Tx) error {
 		conv, err := crm.LockConversation(ctx, tx, lead.ConversationID)
 		if err != nil {
 			return err
 		}
-		var msg crm.Message
-		if lead.FirstTouchMessageID != "" {
-			if msg, err = crm.LockMessage(ctx, tx, lead.FirstTouchMessageID); err != nil {
-				return err
-			}
-		} else {
-			if conv.Messages, err = crm.Messages(ctx, tx, conv.ID); err != nil {
-				return err
-			}
-			// Checked again under the lock: the lead may have texted, or a
-			// rep taken over, while the agent wrote.
-			if skip := firstTouchSkip(conv, lead); skip != "" {
-				return ib.skipFirstTouchTx(ctx, tx, conv, lead, skip)
-			}
-			segments, _ := agent.Segments(reply.Text)
-			var inserted bool
-			msg, inserted, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: reply.Text,
-				Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply)})
-			if err != nil {
-				return err
-			}
-			if !inserted {
-				return fmt.Errorf("first touch of %s: not recorded", lead.ID)
-			}
-			if err := crm.SetFirstTouch(ctx, tx, lead.ID, msg.ID); err != nil {
-				return err
-			}
-			if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouch,
-				Detail: map[string]any{"lead_id": lead.ID, "message_id": msg.ID}}); err != nil {
-				return err
-			}
+		if conv.Messages, err = crm.Messages(ctx, tx, conv.ID); err != nil {
+			return err
 		}
-		sendErr, err = ib.deliver(ctx, tx, conv, msg)
-		if err == nil && sendErr != nil && !channels.IsPermanent(sendErr) {
-			// Keep the message written; the retry only sends it.
-			if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
-				return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
-			}
+		if skip := firstTouchSkip(conv, lead); skip != "" {
+			return ib.skipFirstTouchTx(ctx, tx, conv, lead, skip)
 		}
-		return err
+		segments, _ := agent.Segments(reply.Text)
+		msg, inserted, err := crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: reply.Text,
+			Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply), Unasked: true})
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return fmt.Errorf("first touch of %s: not recorded", lead.ID)
+		}
+		if err := crm.SetFirstTouch(ctx, tx, lead.ID, msg.ID); err != nil {
+			return err
+		}
+		id = msg.ID
+		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouch,
+			Detail: map[string]any{"lead_id": lead.ID, "message_id": msg.ID}})
 	})
-	if errors.Is(err, crm.ErrNotFound) {
-		return river.JobCancel(err)
-	}
-	return err
+	return id, err
 }
 
 // firstTouchSkip says why a lead gets no first touch now, or "": the

@@ -11,12 +11,12 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/cadence"
-	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/sandbox"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
+	"github.com/leadagent/leadagent/inbox/budget"
 )
 
 // fakeClock is a clock a test sets.
@@ -386,7 +386,7 @@ func TestLeadBurst(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{})
 	ib := b.newInboxWith(t, func(c *inbox.Config) {
-		c.Sender = throttled(b.sender, 400)
+		c.Budget = sendBudget(t, 400)
 		c.Desk = handoff.NewDesk(handoff.DeskConfig{Hours: hours.MustParse("24/7", "UTC")})
 	})
 	const n = 1000
@@ -419,8 +419,15 @@ func TestLeadBurst(t *testing.T) {
 	}
 }
 
-func throttled(s channels.Sender, perSecond float64) channels.Sender {
-	return channels.Throttle(s, perSecond, 1, nil)
+// sendBudget is the business number's send budget at perSecond segments a
+// second, without bursts.
+func sendBudget(t testing.TB, perSecond float64) *budget.Budget {
+	t.Helper()
+	b, err := budget.New(business, perSecond, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // followUpGate holds the agent's follow-up turns until released, and

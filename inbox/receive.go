@@ -25,6 +25,7 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = ib.now()
 	}
+	in = cleanInbound(in)
 	redacted := false
 	if ib.redact != nil {
 		in.Body, redacted = ib.redact(in.Body)
@@ -35,6 +36,10 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 			return err
 		}
 		conv, err := crm.OpenConversation(ctx, tx, contact.ID, string(in.Channel))
+		if err != nil {
+			return err
+		}
+		split, err := ib.splitCard(ctx, tx, conv.ID, &in)
 		if err != nil {
 			return err
 		}
@@ -51,11 +56,17 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 		if !inserted {
 			return nil // a retry: everything below happened the first time
 		}
+		if err := split.mark(ctx, tx); err != nil {
+			return err
+		}
 		event := func(kind string, detail map[string]any) error {
 			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
 		}
-		if err := event(crm.EventMessageReceived, map[string]any{"message_id": msg.ID, "sid": in.ProviderSID, "media": len(media),
-			"redacted": redacted}); err != nil {
+		detail := map[string]any{"message_id": msg.ID, "sid": in.ProviderSID, "media": len(media), "redacted": redacted || split != nil}
+		if split != nil {
+			detail["redacted_earlier"] = split.earlier.ID // the card's first half
+		}
+		if err := event(crm.EventMessageReceived, detail); err != nil {
 			return err
 		}
 		if !contact.PhoneValid {
@@ -212,5 +223,5 @@ type SendArgs struct {
 func (SendArgs) Kind() string { return "send" }
 
 func (SendArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: sendQueue, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }

@@ -536,7 +536,10 @@ func (ib *Inbox) CallStatus(ctx context.Context, c channels.Call) error {
 	})
 }
 
+// redactText is a caller's words as they are stored: text PostgreSQL can
+// hold (crm.CleanText: a relay's JSON may carry a NUL), then redacted.
 func (ib *Inbox) redactText(s string) (string, bool) {
+	s = crm.CleanText(s)
 	if ib.redact == nil {
 		return s, false
 	}

@@ -36,12 +36,39 @@ const migrateLockKey = 0x6c656164616e6774
 
 // Open connects a pool to databaseURL and checks that the server answers.
 func Open(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
+	return OpenPool(ctx, databaseURL, PoolOptions{})
+}
+
+// PoolOptions sizes and names a pool. A process that serves webhooks and
+// works jobs opens one pool for each, so the jobs can never take the
+// connections an acknowledgement to Twilio needs.
+type PoolOptions struct {
+	// MaxConns bounds the pool; zero keeps the URL's pool_max_conns, at
+	// least 8.
+	MaxConns int
+	// MinConns are kept open, so a request after a quiet spell does not
+	// wait for a connection to be made.
+	MinConns int
+	// Name is the connections' application_name, which tells the pools
+	// apart in pg_stat_activity.
+	Name string
+}
+
+// OpenPool connects a pool as opts say and checks that the server answers.
+func OpenPool(ctx context.Context, databaseURL string, opts PoolOptions) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
-	if cfg.MaxConns < 8 {
+	switch {
+	case opts.MaxConns > 0:
+		cfg.MaxConns = int32(opts.MaxConns)
+	case cfg.MaxConns < 8:
 		cfg.MaxConns = 8
+	}
+	cfg.MinConns = min(int32(max(opts.MinConns, 0)), cfg.MaxConns)
+	if opts.Name != "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = opts.Name
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

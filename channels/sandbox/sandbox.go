@@ -74,6 +74,10 @@ type faults struct {
 	refuse    map[string]int // recipient → error code at create
 	undeliver map[string]int // recipient → error code after sent
 	down      bool
+	// slow delays every create's answer, after the message is recorded;
+	// held, when not nil, holds it until the channel is closed.
+	slow time.Duration
+	held chan struct{}
 }
 
 // New returns a Server and starts its callback workers.
@@ -167,6 +171,38 @@ func (s *Server) Undeliverable(to string, code int) {
 		return
 	}
 	s.faults.undeliver[to] = code
+}
+
+// SetAnswerDelay makes every create answer d late, as a Twilio under
+// load does: the message is recorded (and listed) at once, and only the
+// answer waits. Zero answers at once.
+func (s *Server) SetAnswerDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.slow = d
+}
+
+// Hold makes every create wait for its answer, after the message is
+// recorded, until release is called (or the client gives up). A test
+// uses it to keep every send in flight.
+func (s *Server) Hold() (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.held == nil {
+		s.faults.held = make(chan struct{})
+	}
+	held := s.faults.held
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.faults.held == held {
+				s.faults.held = nil
+			}
+			s.mu.Unlock()
+			close(held)
+		})
+	}
 }
 
 // SetDown makes every request answer 503 while down is true.
@@ -379,11 +415,37 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, account string) 
 	res := m.resource()
 	s.notifyLocked()
 	queued := s.startLifecycleLocked(m.SID)
+	slow, held := s.faults.slow, s.faults.held
 	s.mu.Unlock()
 	if !queued {
 		s.log.Warn("sandbox: no status callbacks for message: callback queue full or closed", "sid", m.SID)
 	}
+	if !s.answerLate(r.Context(), slow, held) {
+		return // the client gave up waiting; the message stays sent
+	}
 	writeJSON(w, http.StatusCreated, res)
+}
+
+// answerLate waits for a slow or held answer; false when the client gave
+// up first.
+func (s *Server) answerLate(ctx context.Context, slow time.Duration, held chan struct{}) bool {
+	if slow > 0 {
+		t := time.NewTimer(slow)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	if held != nil {
+		select {
+		case <-held:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
 }
 
 // newMessage validates a create request as Twilio does, in Twilio's order

@@ -624,3 +624,66 @@ func TestMountedBehindStripPrefix(t *testing.T) {
 		t.Errorf("uri %q", *m.Uri)
 	}
 }
+
+// TestSlowAndHeldAnswers: a slow or held answer comes after the message is
+// recorded and listed, as a Twilio under load answers; a client that gives
+// up leaves the message sent.
+func TestSlowAndHeldAnswers(t *testing.T) {
+	t.Parallel()
+	srv := sandbox.New(sandbox.Config{AccountSID: accountSID, AuthToken: authToken})
+	t.Cleanup(srv.Close)
+	api := httptest.NewServer(srv)
+	t.Cleanup(api.Close)
+	create := func(ctx context.Context, body string) error {
+		form := url.Values{"To": {lead}, "From": {business}, "Body": {body}}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/2010-04-01/Accounts/"+accountSID+"/Messages.json", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(accountSID, authToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return errors.New("answered " + resp.Status)
+		}
+		return nil
+	}
+
+	srv.SetAnswerDelay(300 * time.Millisecond)
+	start := time.Now()
+	if err := create(context.Background(), "slow"); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Fatalf("answered in %v, want at least the delay", d)
+	}
+	srv.SetAnswerDelay(0)
+
+	release := srv.Hold()
+	done := make(chan error, 1)
+	go func() { done <- create(context.Background(), "held") }()
+	if _, err := srv.WaitFor(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("a held create answered: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	release = srv.Hold()
+	defer release()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := create(ctx, "given up"); err == nil {
+		t.Fatal("a held create answered")
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Fatalf("%d messages recorded, want 3: one the client gave up on included", n)
+	}
+}

@@ -54,7 +54,10 @@ type Sender struct {
 	timeout    time.Duration
 }
 
-var _ channels.Sender = (*Sender)(nil)
+var (
+	_ channels.Sender = (*Sender)(nil)
+	_ channels.Ledger = (*Sender)(nil)
+)
 
 // NewSender checks cfg and returns a Sender. The auth token never appears
 // in an error it returns.
@@ -107,21 +110,7 @@ func NewSender(cfg SenderConfig) (*Sender, error) {
 func (s *Sender) Send(ctx context.Context, msg channels.Outbound) (channels.SendResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-
-	call := &callTransport{ctx: ctx, apiBase: s.apiBase, next: s.transport}
-	c := &client.Client{
-		Credentials: client.NewCredentials(s.accountSID, s.authToken),
-		HTTPClient: &http.Client{
-			Transport: call,
-			// Twilio does not redirect API calls; a redirect is an error to
-			// report, not to follow with our credentials.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-	}
-	c.SetAccountSid(s.accountSID)
-	// A RequestHandler built by hand, not NewRequestHandler: that one reads
-	// TWILIO_EDGE and TWILIO_REGION from the environment.
-	service := api.NewApiService(&client.RequestHandler{Client: c})
+	service, call := s.call(ctx)
 
 	params := &api.CreateMessageParams{}
 	params.SetTo(msg.To)
@@ -150,6 +139,88 @@ func (s *Sender) Send(ctx context.Context, msg channels.Outbound) (channels.Send
 		res.Status = *created.Status
 	}
 	return res, nil
+}
+
+// listPageSize and maxListPages bound what SentTo reads: the messages to
+// one number since a send was claimed, a handful in practice.
+const (
+	listPageSize = 100
+	maxListPages = 10
+)
+
+// SentTo lists the messages created for to since the given time, newest
+// first, from Twilio's Messages list filtered by To (and From, when the
+// sender is one number). It does not filter on DateSent: a message still
+// queued at Twilio has no sent date yet, and it is exactly the one a
+// repeated send would duplicate. It reads pages until they reach messages
+// created before since.
+func (s *Sender) SentTo(ctx context.Context, to string, since time.Time) ([]channels.Sent, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	service, call := s.call(ctx)
+	params := &api.ListMessageParams{}
+	params.SetTo(to)
+	if s.service == "" {
+		params.SetFrom(s.from)
+	}
+	params.SetPageSize(listPageSize)
+	// Twilio's dates have whole seconds.
+	since = since.Truncate(time.Second)
+	var out []channels.Sent
+	token, page := "", ""
+	for range maxListPages {
+		res, err := service.PageMessage(params, token, page)
+		if err != nil {
+			return nil, fmt.Errorf("twilio: list messages to %s: %w", to, s.sendError(ctx, err, call))
+		}
+		older := false
+		for _, m := range res.Messages {
+			sent := channels.Sent{ProviderSID: deref(m.Sid), To: deref(m.To), Body: deref(m.Body), Status: deref(m.Status)}
+			if created, err := time.Parse(time.RFC1123Z, deref(m.DateCreated)); err == nil {
+				sent.Created = created
+			}
+			if !sent.Created.IsZero() && sent.Created.Before(since) {
+				older = true
+				break
+			}
+			out = append(out, sent)
+		}
+		if older || res.NextPageUri == nil || *res.NextPageUri == "" {
+			return out, nil
+		}
+		next, err := url.Parse(*res.NextPageUri)
+		if err != nil {
+			return nil, fmt.Errorf("twilio: list messages to %s: next page %q: %w", to, *res.NextPageUri, err)
+		}
+		token, page = next.Query().Get("PageToken"), next.Query().Get("Page")
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// call returns a Messages API client for one call under ctx, and the
+// transport that carries it.
+func (s *Sender) call(ctx context.Context) (*api.ApiService, *callTransport) {
+	call := &callTransport{ctx: ctx, apiBase: s.apiBase, next: s.transport}
+	c := &client.Client{
+		Credentials: client.NewCredentials(s.accountSID, s.authToken),
+		HTTPClient: &http.Client{
+			Transport: call,
+			// Twilio does not redirect API calls; a redirect is an error to
+			// report, not to follow with our credentials.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	c.SetAccountSid(s.accountSID)
+	// A RequestHandler built by hand, not NewRequestHandler: that one reads
+	// TWILIO_EDGE and TWILIO_REGION from the environment.
+	return api.NewApiService(&client.RequestHandler{Client: c}), call
 }
 
 // sendError maps what twilio-go returned to a *channels.SendError, which

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,83 @@ func TestNewSenderChecksConfig(t *testing.T) {
 				t.Errorf("error reveals the token: %v", err)
 			}
 		})
+	}
+}
+
+// TestSentToListsWhatWasSent: SentTo reads Twilio's message list for one
+// number, newest first, across pages, and stops at messages older than
+// asked for; messages to other numbers, or from another sender, are not
+// its.
+func TestSentToListsWhatWasSent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	send := func(to, body string) string {
+		t.Helper()
+		res, err := b.sender.Send(ctx, channels.Outbound{To: to, Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.ProviderSID
+	}
+	old := send(leadPhone, "an old text")
+	time.Sleep(1100 * time.Millisecond) // Twilio's dates have seconds
+	since := time.Now().Add(-100 * time.Millisecond)
+	var want []string
+	for i := range 120 { // more than one page of 100
+		want = append(want, send(leadPhone, "text "+strconv.Itoa(i)))
+	}
+	send("+19705550000", "to someone else")
+	got, err := b.sender.SentTo(ctx, leadPhone, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d messages listed, want %d", len(got), len(want))
+	}
+	for i, m := range got {
+		w := want[len(want)-1-i]
+		if m.ProviderSID != w || m.To != leadPhone || m.Body != "text "+strconv.Itoa(len(want)-1-i) || m.Status == "" || m.Created.IsZero() {
+			t.Fatalf("message %d = %+v, want %s", i, m, w)
+		}
+		if m.ProviderSID == old {
+			t.Fatal("listed a message from before since")
+		}
+	}
+}
+
+// TestSentToFailsLikeSend: a list Twilio refuses comes back as a
+// *channels.SendError.
+func TestSentToFailsLikeSend(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.sandbox.SetDown(true)
+	_, err := b.sender.SentTo(context.Background(), leadPhone, time.Now())
+	var se *channels.SendError
+	if !errors.As(err, &se) || se.HTTPStatus != http.StatusServiceUnavailable {
+		t.Fatalf("err = %v, want a 503 SendError", err)
+	}
+}
+
+// TestMayHaveLanded: only a 4xx answer says for certain that nothing was
+// sent.
+func TestMayHaveLanded(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{&channels.SendError{HTTPStatus: 0, Message: "connection reset"}, true},
+		{&channels.SendError{HTTPStatus: 500}, true},
+		{&channels.SendError{HTTPStatus: 503}, true},
+		{&channels.SendError{HTTPStatus: 201, Message: "accepted, but the response could not be read"}, true},
+		{&channels.SendError{HTTPStatus: 429, Code: 20429}, false},
+		{&channels.SendError{HTTPStatus: 400, Code: 21211}, false},
+		{context.DeadlineExceeded, true},
+		{nil, false},
+	} {
+		if got := channels.MayHaveLanded(tt.err); got != tt.want {
+			t.Errorf("MayHaveLanded(%v) = %v, want %v", tt.err, got, tt.want)
+		}
 	}
 }

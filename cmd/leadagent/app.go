@@ -18,12 +18,12 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/auth"
-	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/sandbox"
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/inbox"
+	"github.com/leadagent/leadagent/inbox/budget"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/reports"
 	"github.com/leadagent/leadagent/web"
@@ -31,11 +31,13 @@ import (
 
 // app is the wired product: everything serve and worker run.
 type app struct {
-	cfg     Config
-	db      *pgxpool.Pool
-	inbox   *inbox.Inbox
-	sandbox *sandbox.Server // nil with a real Twilio account
-	handler http.Handler
+	cfg Config
+	// db serves requests; workerDB (nil in a web-only process) the jobs.
+	db       *pgxpool.Pool
+	workerDB *pgxpool.Pool
+	inbox    *inbox.Inbox
+	sandbox  *sandbox.Server // nil with a real Twilio account
+	handler  http.Handler
 	// live streams conversation changes to the consoles this process serves.
 	live   *web.Live
 	logger *slog.Logger
@@ -122,10 +124,11 @@ func loopbackURL(listen string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// buildApp wires the product from cfg. workers says whether this process
-// works River jobs.
-func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, db: db, logger: logger, live: web.NewLive(db, logger)}
+// buildApp wires the product from cfg. db serves requests; workerDB, the
+// River jobs, which this process works unless it is nil.
+func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logger *slog.Logger) (*app, error) {
+	workers := workerDB != nil
+	a := &app{cfg: cfg, db: db, workerDB: workerDB, logger: logger, live: web.NewLive(db, logger)}
 	kb, err := newKnowledgeBase(cfg, db)
 	if err != nil {
 		return nil, err
@@ -153,12 +156,15 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	if err != nil {
 		return nil, err
 	}
-	var send channels.Sender = sender
-	if cfg.SMSRate > 0 {
-		send = channels.Throttle(sender, cfg.SMSRate, max(1, int(cfg.SMSRate)), func(body string) int {
-			n, _ := agent.Segments(body)
-			return n
-		})
+	// The budget is the sending number's: a Messaging Service, or the
+	// number itself.
+	sendingNumber := cfg.TwilioFromNumber
+	if cfg.TwilioMessagingServiceSID != "" {
+		sendingNumber = cfg.TwilioMessagingServiceSID
+	}
+	sendBudget, err := budget.New(sendingNumber, cfg.SMSRate, max(1, int(cfg.SMSRate)))
+	if err != nil {
+		return nil, err
 	}
 	publicBase := cfg.PublicURL
 	if publicBase == "" && cfg.Sandbox {
@@ -173,7 +179,7 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 	desk := newDesk(cfg)
 	evalRunners := consoleEvalRunners(cfg, db, kb)
 	a.inbox, err = inbox.New(inbox.Config{
-		DB: db, Agent: responder, Sender: send, Desk: desk,
+		DB: db, WorkerDB: workerDB, Agent: responder, Sender: sender, Budget: sendBudget, Desk: desk,
 		Voice:          inbox.VoiceConfig{Budget: cfg.VoiceTurnBudget, MinConfidence: cfg.VoiceMinConfidence, BusinessNumber: cfg.TwilioFromNumber},
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Region:         cfg.DefaultRegion,
@@ -191,6 +197,7 @@ func buildApp(ctx context.Context, cfg Config, db *pgxpool.Pool, workers bool, l
 		Voice: &twilio.Voice{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
 			VoiceName: cfg.VoiceName, Language: cfg.VoiceLanguage, Hints: speechHints(ctx, kb, logger), Logger: logger},
 		APIKeys:       reveal(cfg.APIKeys),
+		MetricsToken:  cfg.MetricsToken.Reveal(),
 		Reps:          a.inbox,
 		Leads:         a.inbox,
 		Live:          a.live,

@@ -53,14 +53,28 @@ type Config struct {
 	DefaultRegion string
 
 	APIKeys []secret
+	// MetricsToken is the bearer token GET /metrics asks for
+	// (METRICS_TOKEN); empty leaves /metrics open, as for a Prometheus
+	// that scrapes over a private network.
+	MetricsToken secret
 
 	// ReplyDebounce is how long the agent waits for more fragments of a
 	// lead's message before it answers.
 	ReplyDebounce time.Duration
 
-	// SMSRate is how many SMS segments a second this process sends at most
-	// (Twilio's rate for the number); 0 sends as fast as Twilio answers.
+	// SMSRate is how many SMS segments a second the sending number sends
+	// at most (Twilio's rate for the number), counted across every worker
+	// process in PostgreSQL; 0 sends as fast as Twilio answers.
 	SMSRate float64
+
+	// DatabaseWebConns and DatabaseWorkerConns size the two pools a
+	// process opens: one for webhooks, the API and the console, one for
+	// River and the jobs, so an acknowledgement to Twilio never waits for
+	// a connection the jobs hold. The jobs' share is small on purpose:
+	// past it they wait in River, and the database keeps its time for the
+	// acknowledgements.
+	DatabaseWebConns    int
+	DatabaseWorkerConns int
 
 	// EvalSuites is the folder whose *.yaml eval suites the console offers
 	// to run (EVAL_SUITES, default evals/suites, relative to the working
@@ -210,6 +224,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("SMS_RATE %q: want segments per second from 0 (no limit) to 1000", get("SMS_RATE", ""))
 	}
 	c.SMSRate = smsRate
+	for _, p := range []struct {
+		key, def string
+		dest     *int
+	}{{"DATABASE_WEB_CONNS", "10", &c.DatabaseWebConns}, {"DATABASE_WORKER_CONNS", "4", &c.DatabaseWorkerConns}} {
+		n, err := strconv.Atoi(get(p.key, p.def))
+		if err != nil || n < 2 || n > 500 {
+			return c, fmt.Errorf("%s %q: want a number of connections from 2 to 500", p.key, get(p.key, ""))
+		}
+		*p.dest = n
+	}
 	c.VoiceName = get("VOICE_NAME", "Polly.Joanna")
 	c.VoiceLanguage = get("VOICE_LANGUAGE", "en-US")
 	budget, err := time.ParseDuration(get("VOICE_TURN_BUDGET", "4s"))
@@ -228,6 +252,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("VOICE_MODE %q: want gather or relay", get("VOICE_MODE", ""))
 	}
+	c.MetricsToken = secret(get("METRICS_TOKEN", ""))
 	for _, k := range strings.Split(getenv("API_KEYS"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.APIKeys = append(c.APIKeys, secret(k))

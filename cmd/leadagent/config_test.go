@@ -42,6 +42,15 @@ func TestLoadConfig(t *testing.T) {
 			}
 			return ""
 		}},
+		{"metrics token", map[string]string{"METRICS_TOKEN": " m-token "}, "", func(c Config) string {
+			if c.MetricsToken.Reveal() != "m-token" {
+				return c.MetricsToken.Reveal()
+			}
+			return ""
+		}},
+		{"no metrics token: open", map[string]string{}, "", func(c Config) string {
+			return c.MetricsToken.Reveal()
+		}},
 		{"token without sid", map[string]string{"TWILIO_AUTH_TOKEN": "t"}, "TWILIO_ACCOUNT_SID", nil},
 		{"sid without token", map[string]string{"TWILIO_ACCOUNT_SID": "AC1"}, "TWILIO_AUTH_TOKEN", nil},
 		{"no sender", map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_FROM_NUMBER", nil},
@@ -68,7 +77,8 @@ func TestLoadConfig(t *testing.T) {
 func TestSecretsNeverPrint(t *testing.T) {
 	t.Parallel()
 	c, err := LoadConfig(envOf(map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tok-very-secret",
-		"TWILIO_FROM_NUMBER": "+19705550100", "OPENAI_API_KEY": "sk-very-secret", "API_KEYS": "key-very-secret"}))
+		"TWILIO_FROM_NUMBER": "+19705550100", "OPENAI_API_KEY": "sk-very-secret", "API_KEYS": "key-very-secret",
+		"METRICS_TOKEN": "metrics-very-secret"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	workers := fs.Bool("workers", true, "also run the background workers (false for web-only replicas)")
-	a, cleanup, err := startApp(ctx, cfg, fs, args, workers)
+	a, cleanup, err := startApp(ctx, cfg, fs, args, true, workers)
 	if err != nil {
 		return err
 	}
@@ -69,32 +69,54 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 
 // startApp parses the flags serve and worker share (plus those already on
 // fs), connects, migrates unless --no-migrate, and wires the app; cleanup
-// releases it all.
-func startApp(ctx context.Context, cfg Config, fs *flag.FlagSet, args []string, workers *bool) (*app, func(), error) {
+// releases it all. A process that serves HTTP and works jobs opens two
+// pools, so the jobs never hold the connections a webhook needs; one that
+// does only one of them opens one.
+func startApp(ctx context.Context, cfg Config, fs *flag.FlagSet, args []string, serves bool, workers *bool) (*app, func(), error) {
 	fs.SetOutput(io.Discard)
 	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations at start")
 	if _, err := parseFlagsAnywhere(fs, args); err != nil {
 		return nil, nil, err
 	}
-	db, err := openPool(ctx, cfg, !*noMigrate)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := buildApp(ctx, cfg, db, *workers, newLogger())
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return a, func() { a.close(); db.Close() }, nil
-}
-
-// openPool connects and, when migrate is set, brings the schema up to date.
-func openPool(ctx context.Context, cfg Config, migrate bool) (*pgxpool.Pool, error) {
-	if migrate {
-		return openDB(ctx, cfg)
-	}
 	if cfg.DatabaseURL == "" {
-		return nil, errors.New("DATABASE_URL is not set")
+		return nil, nil, errors.New("DATABASE_URL is not set")
 	}
-	return store.Open(ctx, cfg.DatabaseURL)
+	webPool := store.PoolOptions{MaxConns: cfg.DatabaseWebConns, MinConns: 2, Name: "leadagent-web"}
+	workerPool := store.PoolOptions{MaxConns: cfg.DatabaseWorkerConns, Name: "leadagent-workers"}
+	first := webPool
+	if !serves {
+		first = workerPool
+	}
+	db, err := store.OpenPool(ctx, cfg.DatabaseURL, first)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !*noMigrate {
+		if err := store.Migrate(ctx, db, nil); err != nil {
+			db.Close()
+			return nil, nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	var workerDB *pgxpool.Pool
+	switch {
+	case *workers && !serves:
+		workerDB = db
+	case *workers:
+		if workerDB, err = store.OpenPool(ctx, cfg.DatabaseURL, workerPool); err != nil {
+			db.Close()
+			return nil, nil, err
+		}
+	}
+	closeAll := func() {
+		if workerDB != nil && workerDB != db {
+			workerDB.Close()
+		}
+		db.Close()
+	}
+	a, err := buildApp(ctx, cfg, db, workerDB, newLogger())
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return a, func() { a.close(); closeAll() }, nil
 }

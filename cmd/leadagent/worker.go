@@ -12,7 +12,7 @@ import (
 // worker processes share the database; River spreads the jobs over them.
 func runWorker(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	workers := true
-	a, cleanup, err := startApp(ctx, cfg, flag.NewFlagSet("worker", flag.ContinueOnError), args, &workers)
+	a, cleanup, err := startApp(ctx, cfg, flag.NewFlagSet("worker", flag.ContinueOnError), args, false, &workers)
 	if err != nil {
 		return err
 	}
