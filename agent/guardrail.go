@@ -214,6 +214,7 @@ func (g Guardrails) fit(text, channel string) string {
 func (g Guardrails) evidenceTexts(in TurnInput, ev Evidence) []string {
 	b := g.Business
 	out := append([]string(nil), ev.Texts...)
+	out = append(out, tableSentences(ev.Texts)...)
 	out = append(out, b.Name)
 	if b.Phone != "" {
 		out = append(out, "Call or text "+b.Name+" at "+b.Phone+".")
@@ -395,4 +396,23 @@ func (l *evidenceLog) evidence() Evidence {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return Evidence{Texts: slices.Clone(l.texts), SystemPrompts: slices.Clone(l.prompts)}
+}
+
+// tableSentences are the rows of the tables in texts as the offline
+// responder quotes them (tableRow: "2 movers: $139 per hour (Monday to
+// Friday)"), one text a row, so a reply that quotes a row finds each
+// value beside the words its row and column put around it.
+func tableSentences(texts []string) []string {
+	var out []string
+	for _, t := range texts {
+		if !strings.Contains(t, "|") {
+			continue
+		}
+		for _, p := range parsePassages(t) {
+			if p.item && p.header != "" || p.item && strings.Contains(p.text, ": ") {
+				out = append(out, p.text)
+			}
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // The fact rules read what a reply claims (a price, a percentage, a price
@@ -188,6 +189,9 @@ func (idx *evidenceIndex) unsupported(text, lead string) []string {
 		if asksForSecrets(folded) {
 			add(GuardSensitiveRequest)
 		}
+		if idx.quotes(folded) {
+			continue // the evidence says this sentence, word for word
+		}
 		s := spellNumbers(folded)
 		claims := readClaims(s)
 		for _, c := range claims {
@@ -347,3 +351,42 @@ var claimVocabulary = func() map[string]bool {
 	}
 	return set
 }()
+
+// minQuoteWords is the fewest words a sentence needs for its being in the
+// evidence word for word to vouch for it: "there is no charge" alone may
+// be said of another thing than the evidence says it of.
+const minQuoteWords = 6
+
+// quotes reports whether folded, a reply's sentence as claimFold makes
+// it, is a run of the evidence's words, word for word (punctuation and
+// markup aside), and long enough to carry what it is about with it. The
+// offline responder quotes the knowledge; its quotes need no reading.
+func (idx *evidenceIndex) quotes(folded string) bool {
+	w := plainWords(folded)
+	if len(w) < 3 {
+		return false
+	}
+	if idx.units == nil {
+		idx.readUnits()
+	}
+	if idx.plain == "" {
+		idx.plain = " " + strings.Join(plainWords(idx.lower), " ") + " "
+		idx.wholeUnits = map[string]bool{}
+		for _, u := range idx.units {
+			idx.wholeUnits[strings.Join(plainWords(u.s), " ")] = true
+		}
+	}
+	joined := strings.Join(w, " ")
+	// A whole line or sentence of the evidence ("Case costs reimbursed:
+	// $600") carries its subject however short; a run inside one must be
+	// long enough to.
+	if idx.wholeUnits[joined] {
+		return true
+	}
+	return len(w) >= minQuoteWords && strings.Contains(idx.plain, " "+joined+" ")
+}
+
+// plainWords are the runs of letters and digits of s.
+func plainWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}

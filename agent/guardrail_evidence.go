@@ -25,6 +25,11 @@ type evidenceIndex struct {
 	// their half of the day, so that the other half is not supported.
 	exactClocks map[string]bool
 	others      map[string][]string
+	// plain is the evidence's words, one space apart and one at each end
+	// (quotes), made the first time a reply's sentence is looked up.
+	plain string
+	// wholeUnits are the evidence's units (claimText) as plain words.
+	wholeUnits map[string]bool
 }
 
 // indexedUnit is a sentence of the evidence as the claim readers read it

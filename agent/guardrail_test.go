@@ -422,3 +422,34 @@ func FuzzGuardrails(f *testing.F) {
 		}
 	})
 }
+
+// TestGuardrailsPassQuotesOfTheKnowledge: what the offline responder
+// quotes (a table row as it reads it, a labelled list item, a sentence
+// word for word) passes whatever it claims; the same values said of
+// something else do not.
+func TestGuardrailsPassQuotesOfTheKnowledge(t *testing.T) {
+	t.Parallel()
+	ev := Evidence{Texts: []string{
+		"## Rates\n\n| Crew | Monday to Friday | Saturday and peak dates |\n| --- | --- | --- |\n| 2 movers and a truck | $139 per hour | $159 per hour |\n| 3 movers and a truck | $179 per hour | $199 per hour |",
+		"Every move starts in one of two arrival windows:\n\n- **Morning start:** the crew arrives between 8:00 and 9:00 a.m.\n- **Afternoon start:** the crew arrives between 12:00 and 3:00 p.m.",
+		"A worked example:\n\n- Attorney's fee (one-third of $30,000): $10,000\n- Case costs reimbursed: $600\n- Paid to you: $12,000",
+		"Our shuttle runs Monday to Friday, 7:30 a.m. to 4:30 p.m. Ask for a ride when you drop off; there is no charge.",
+	}}
+	g := Guardrails{Business: Business{Name: "Windy City Movers", Phone: "(312) 555-0100"}}
+	for _, tc := range []struct {
+		reply string
+		fired []string
+	}{
+		{"2 movers and a truck: $139 per hour (Monday to Friday), $159 per hour (Saturday and peak dates).", nil},
+		{"Morning start: the crew arrives between 8:00 and 9:00 a.m. Afternoon start: the crew arrives between 12:00 and 3:00 p.m.", nil},
+		{"Attorney's fee (one-third of $30,000): $10,000. Case costs reimbursed: $600. Paid to you: $12,000.", nil},
+		{"Ask for a ride when you drop off; there is no charge.", nil},
+		{"Packing is free; there is no charge.", []string{GuardUnsupportedPrice}},
+		{"The crew arrives between 8:00 and 9:00 a.m. on Sundays.", []string{GuardUnsupportedAppointment}},
+	} {
+		r := g.Apply(Reply{Text: tc.reply, Outcome: OutcomeAnswered}, TurnInput{Channel: ChannelSMS, Text: "how much?"}, ev)
+		if !slices.Equal(r.Guardrails, tc.fired) {
+			t.Errorf("%q: guardrails %v, want %v (now %q)", tc.reply, r.Guardrails, tc.fired, r.Text)
+		}
+	}
+}
