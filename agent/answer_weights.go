@@ -4,39 +4,39 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	4.9074,  // coverage
-	2.8001,  // own
-	-1.5794, // asked_text
-	0.5849,  // about
-	1.3750,  // focus
-	-2.8306, // kind_missing
-	0.1270,  // answers_faq
-	-1.4730, // leans
-	-0.4412, // quote
-	-0.0157, // said
-	0.2365,  // extra_sentences
+	5.0618,  // coverage
+	2.6233,  // own
+	-1.4319, // asked_text
+	0.6847,  // about
+	1.5105,  // focus
+	-2.8575, // kind_missing
+	0.0771,  // answers_faq
+	-1.8102, // leans
+	-0.4221, // quote
+	-0.0111, // said
+	0.2067,  // extra_sentences
 	-0.1000, // length
-	0.9107,  // rank
-	1.0311,  // retrieval
-	0.7538,  // item
-	1.8282,  // background
-	1.9942,  // similarity
-	1.9116,  // label
-	-0.0726, // rare_coverage
-	0.3783,  // precision
-	-0.2516, // idle
-	0.4217,  // whole
-	0.2302,  // fact_with_focus
-	0.5297,  // negative
+	0.8194,  // rank
+	0.9111,  // retrieval
+	0.7901,  // item
+	1.9945,  // background
+	2.1123,  // similarity
+	1.9025,  // label
+	-0.1554, // rare_coverage
+	-0.0604, // precision
+	-0.3144, // idle
+	0.4283,  // whole
+	0.1323,  // fact_with_focus
+	0.6239,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.0094, // bias
-	4.8053,  // own
-	1.2489,  // rare_coverage
-	-0.9972, // absent
-	2.7328,  // follow_up
-	1.7488,  // background
+	-0.9162, // bias
+	4.5868,  // own
+	1.2721,  // rare_coverage
+	-1.0678, // absent
+	2.7369,  // follow_up
+	1.7360,  // background
 }

@@ -109,7 +109,7 @@ func factsOf(s string) facts {
 const (
 	maxUnitSentences = 3
 	maxListItems     = 16
-	shortIntroWords  = 14
+	shortIntroWords  = 6
 )
 
 // chunkUnits are a chunk's units.
