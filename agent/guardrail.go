@@ -99,7 +99,11 @@ type Evidence struct {
 //     replaced by a warning not to send them;
 //   - sentences claiming to be a person are removed, and the reply says
 //     it is an AI assistant when the lead asked, or on the first turn
-//     when DiscloseAI is set.
+//     when DiscloseAI is set;
+//   - the first text the business sends a lead unasked (a first touch,
+//     or a follow-up when nothing was sent before) says it is "the AI
+//     assistant for" the business and ends with OptOutLine, within
+//     MaxSegments (see firstContactText).
 //
 // Each rule that changed the reply is added to reply.Guardrails, and
 // Segments is set. Apply is idempotent: applying it to its own result
@@ -151,6 +155,12 @@ func (g Guardrails) Apply(reply Reply, in TurnInput, ev Evidence) Reply {
 	}
 
 	text = g.fit(text, in.Channel)
+	if firstContact(in) {
+		var added bool
+		if text, added = g.firstContactText(text, g.maxSegments()); added {
+			fired = append(fired, GuardFirstContact)
+		}
+	}
 	reply.Text = text
 	reply.Segments, _ = Segments(text)
 	for _, name := range fired {
@@ -195,14 +205,19 @@ func (g Guardrails) fit(text, channel string) string {
 		// Only one word longer than the budget trims to nothing.
 		return trimVoice(speakable(g.confirmLater(false)))
 	}
-	max := g.MaxSegments
-	if max <= 0 {
-		max = DefaultThresholds().MaxSegments
-	}
+	max := g.maxSegments()
 	if t := TrimToSegments(text, max); t != "" {
 		return t
 	}
 	return TrimToSegments(g.confirmLater(false), max)
+}
+
+// maxSegments bounds an SMS reply.
+func (g Guardrails) maxSegments() int {
+	if g.MaxSegments > 0 {
+		return g.MaxSegments
+	}
+	return DefaultThresholds().MaxSegments
 }
 
 // evidenceTexts is everything a reply may take facts from: ev, the
@@ -287,7 +302,8 @@ func (g Guardrails) leakSafe() string {
 // ownPhrases are the sentences the guardrails themselves write, which a
 // reply may share with a system prompt without leaking it.
 func (g Guardrails) ownPhrases() []string {
-	return []string{g.identity(), g.disclosure(), g.confirmLater(false), g.confirmLater(true), g.holding(), g.leakSafe(), g.keepSecrets()}
+	return []string{g.identity(), g.disclosure(), g.confirmLater(false), g.confirmLater(true), g.holding(), g.leakSafe(), g.keepSecrets(),
+		OptOutLine}
 }
 
 // joinText joins two parts of a reply with a space.

@@ -97,7 +97,8 @@ func (l *LLM) messages(system string, st *turnState, results []knowledge.Result,
 		}
 		b.WriteString("\n(This is our first message to this lead: they just filled in a form on the business's site" +
 			", with the message above if any. Write a short personal opener: greet them by first name, say you are the " +
-			"business's AI assistant, answer what they asked if the knowledge answers it, and ask one qualifying question.)")
+			"AI assistant for " + l.rails.businessName() + " in those words, answer what they asked if the knowledge answers it, " +
+			"and ask one qualifying question. Keep it under 250 characters; the opt-out instructions are added after it.)")
 	case PurposeFollowUp:
 		b.WriteString("\n(The lead has not replied to our last message. Write one short, friendly follow-up that refers to " +
 			"what they asked, asks one question, and does not repeat an earlier message word for word.)")

@@ -10,10 +10,13 @@ import (
 // to one who has not answered.
 
 // firstTouch opens the conversation with a lead who filled in a form: a
-// greeting by name, the assistant saying what it is, an answer to what
-// the form asked when the knowledge has one, and one qualifying question.
+// greeting by name, the assistant saying what it is ("this is the AI
+// assistant for Summit Home Services"), an answer to what the form asked
+// when the knowledge has one, and one qualifying question. It leaves room
+// in the segments for OptOutLine, which the guardrails add (see
+// Guardrails.Apply).
 func (o *Offline) firstTouch(ctx context.Context, in TurnInput, sig Signals) (Reply, float64, error) {
-	opening := hello(in.Lead) + ", thanks for reaching out to " + o.businessName() + "! I'm its AI assistant. "
+	opening := hello(in.Lead) + ", this is the AI assistant for " + o.businessName() + ". Thanks for reaching out! "
 	text := strings.TrimSpace(in.Text)
 	if !hasLetterOrDigit(text) {
 		return o.finish(opening+"What can I help you with?", OutcomeAsked, nil), 1, nil
@@ -27,7 +30,7 @@ func (o *Offline) firstTouch(ctx context.Context, in TurnInput, sig Signals) (Re
 		if !strings.Contains(r.Text, "?") {
 			body += " " + defaultQualifyingQuestion
 		}
-		if fits(body, o.thresholds.MaxSegments) {
+		if fits(joinText(body, OptOutLine), o.thresholds.MaxSegments) {
 			return o.finish(body, OutcomeAnswered, r.Citations), coverage, nil
 		}
 		return o.finish(opening+"I can help with that. "+defaultQualifyingQuestion, OutcomeAsked, nil), coverage, nil
@@ -51,7 +54,12 @@ func (o *Offline) followUp(in TurnInput) Reply {
 		}
 	}
 	topic = strings.TrimRight(clipText(oneLineText(topic, 200), 60), ".?! ")
-	body := hi + ", it's the AI assistant for " + o.businessName() + " again"
+	// The first text ever sent to the lead cannot say "again".
+	again := " again"
+	if firstContact(in) {
+		again = ""
+	}
+	body := hi + ", it's the AI assistant for " + o.businessName() + again
 	if topic != "" {
 		body += ", following up on your message (\"" + topic + "\"). Any questions I can answer? "
 	} else {
@@ -59,7 +67,7 @@ func (o *Offline) followUp(in TurnInput) Reply {
 	}
 	body += "Just reply here."
 	if !fits(body, o.thresholds.MaxSegments) {
-		body = hi + ", it's the AI assistant for " + o.businessName() + " again. Is there anything I can help you with? Just reply here."
+		body = hi + ", it's the AI assistant for " + o.businessName() + again + ". Is there anything I can help you with? Just reply here."
 	}
 	return o.finish(body, OutcomeAsked, nil)
 }

@@ -1,8 +1,10 @@
 // Package cadence owns follow-up cadences: the list of steps (when, on
 // which channel, what to say) that texts a lead who has not answered, the
 // versions an admin saves, each lead's run through the steps, the stop
-// conditions, and the quiet hours automated texts keep to in the lead's
-// own time zone. It owns the cadence_versions and cadence_runs tables.
+// conditions, and the contact windows automated texts keep to in the
+// lead's own time zone (the hours, and the cap on contacts a day, of the
+// lead's state by area code). It owns the cadence_versions and
+// cadence_runs tables.
 //
 // The package decides and records; it does not send or schedule. The
 // inbox's follow-up job checks a run here, writes the step's text and sends

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/leadagent/leadagent/crm"
-	"github.com/leadagent/leadagent/hours"
 )
 
 // Run is one lead's way through a cadence.
@@ -180,29 +179,13 @@ func Sent(ctx context.Context, db crm.DB, r Run, step int, at time.Time) (next D
 	return Due{RunID: r.ID, Step: n, At: due}, false, nil
 }
 
-// Wait moves a step that fell in quiet hours to the next allowed minute.
+// Wait moves a step that fell outside the lead's contact window (see
+// Window) to the next allowed minute.
 func Wait(ctx context.Context, db crm.DB, id string, until, at time.Time) error {
 	if _, err := db.Exec(ctx, `UPDATE cadence_runs SET next_at = $2, updated_at = $3 WHERE id = $1`, id, until, at); err != nil {
 		return fmt.Errorf("delay cadence %s: %w", id, err)
 	}
 	return nil
-}
-
-// Quiet hours: automated follow-ups go out only from 08:00 to 21:00 in the
-// lead's own time zone. Answers to a lead's own message are not held.
-const (
-	allowedFrom = "08:00"
-	allowedTo   = "21:00"
-)
-
-// Allowed returns the first moment at or after t when an automated text
-// may go out to a lead in zone tz (an IANA name).
-func Allowed(t time.Time, tz string) (time.Time, error) {
-	s, err := hours.Parse("Daily "+allowedFrom+"-"+allowedTo, tz)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("quiet hours in %q: %w", tz, err)
-	}
-	return s.NextOpen(t), nil
 }
 
 // Stopper says why a run must stop before a step goes out, or "" when the

@@ -64,8 +64,14 @@ type VoiceReceiver interface {
 	CallStarted(ctx context.Context, c Call) (VoiceStep, error)
 	// Heard answers one turn of the caller's speech.
 	Heard(ctx context.Context, s Speech) (VoiceStep, error)
-	// Whisper is what the person being connected hears first.
+	// Whisper is what the person being connected hears first: who is
+	// calling and why, and a question to answer with one key. No key in
+	// time counts as not answered, so a voicemail never takes the call.
 	Whisper(ctx context.Context, handoffID int64) (string, error)
+	// WhisperAnswered goes on after the person being connected pressed a
+	// key on the whisper of callSID's dial: a step with no Next connects
+	// them (after its words); VoiceHangup declines.
+	WhisperAnswered(ctx context.Context, callSID string, handoffID int64, digits string) (VoiceStep, error)
 	// DialEnded goes on after a dial: connected, or missed (no-answer,
 	// busy, failed), which falls back to a call back.
 	DialEnded(ctx context.Context, callSID string, handoffID int64, dialStatus string) (VoiceStep, error)

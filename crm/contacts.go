@@ -109,6 +109,19 @@ func OptIn(ctx context.Context, db DB, contactID string) error {
 	return nil
 }
 
+// OptBackIn lifts an opt-out, as OptIn does, and reports whether there
+// was one to lift: the one confirmation of a START goes out once, however
+// many STARTs arrive, even at once.
+func OptBackIn(ctx context.Context, db DB, contactID string) (lifted bool, err error) {
+	tag, err := db.Exec(ctx, `
+		UPDATE contacts SET opted_out = false, opted_out_at = NULL, opt_out_keyword = '', updated_at = now()
+		WHERE id = $1 AND opted_out`, contactID)
+	if err != nil {
+		return false, fmt.Errorf("opt in contact %s: %w", contactID, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // OptOutByPhone opts out the contact with this number, for a carrier's
 // "unsubscribed" answer (Twilio 21610), which names only the number.
 func OptOutByPhone(ctx context.Context, db DB, phone, reason string, at time.Time) (Contact, error) {

@@ -73,6 +73,18 @@ func OptOutConfirmation(business string) string {
 	return "You" + text[3:]
 }
 
+// OptInConfirmation is the one text that confirms START (or UNSTOP, YES)
+// from a lead who had opted out, on a number where the business confirms
+// keywords itself rather than Twilio. It sells nothing and fits one SMS
+// segment, like OptOutConfirmation.
+func OptInConfirmation(business string) string {
+	const text = "you're opted back in to texts from us. Reply HELP for help, STOP to opt out."
+	if plainName(business) {
+		return business + ": " + text
+	}
+	return "You" + text[3:]
+}
+
 // plainName reports whether a business name is short and made of
 // characters that take one GSM-7 position each.
 func plainName(s string) bool {

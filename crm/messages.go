@@ -572,3 +572,24 @@ func NextQueued(ctx context.Context, db DB, id string) (next string, ok bool, er
 	}
 	return next, true, nil
 }
+
+// UnaskedSentTo returns when the automated texts the business sent a
+// contact on its own initiative (first touches, follow-ups; see
+// NewOutbound.Unasked) went out since a moment, in every conversation of
+// the contact: what a state's cap on contacts a day counts. A text
+// recorded but not yet sent counts as going out at now; one suppressed or
+// never sent does not count.
+func UnaskedSentTo(ctx context.Context, db DB, contactID string, since, now time.Time) ([]time.Time, error) {
+	rows, err := db.Query(ctx, `SELECT COALESCE(m.sent_at, $3)
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE c.contact_id = $1 AND m.direction = 'outbound' AND m.unasked AND m.channel = 'sms'
+			AND (m.sent_at > $2 OR (m.sent_at IS NULL AND m.status = $4))`, contactID, since, now, StatusPending)
+	if err != nil {
+		return nil, fmt.Errorf("automated texts to %s: %w", contactID, err)
+	}
+	times, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	if err != nil {
+		return nil, fmt.Errorf("automated texts to %s: %w", contactID, err)
+	}
+	return times, nil
+}

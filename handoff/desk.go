@@ -636,5 +636,5 @@ func (d *Desk) Whisper(ctx context.Context, db crm.DB, handoffID int64) (string,
 	if wants != "" {
 		s += " They want " + strings.TrimSuffix(wants, "…") + "."
 	}
-	return s + " Connecting you now.", nil
+	return s, nil
 }

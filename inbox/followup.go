@@ -51,8 +51,8 @@ type followUpWorker struct {
 // lead who replied, opted out, was handed off or closed is never queued
 // it. The send checks again before it goes (an unasked text to a lead who
 // wrote since is suppressed), and a final refusal stops the cadence. A
-// step that falls in the lead's quiet hours waits for the next allowed
-// minute.
+// step that falls outside the lead's contact window (its state's hours,
+// or its cap on texts a day) waits for the next allowed minute.
 func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
 	ib := w.ib
 	step := job.Args.Step
@@ -70,8 +70,8 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 }
 
 // writeStep writes a due step's text; ok is false when the step will not
-// go now (sent or stopped already, a stop condition holds, quiet hours),
-// which sendStep then records.
+// go now (sent or stopped already, a stop condition holds, the contact
+// window is closed), which sendStep then records.
 func (ib *Inbox) writeStep(ctx context.Context, runID string, step int) (text string, reply agent.Reply, ok bool, err error) {
 	run, err := cadence.GetRun(ctx, ib.db, runID)
 	if err != nil || !run.Due(step) {
@@ -96,19 +96,35 @@ func (ib *Inbox) writeStep(ctx context.Context, runID string, step int) (text st
 	return text, reply, err == nil, err
 }
 
-// stepHold is why a step does not go out now: a stop condition, or quiet
-// hours until a time in a zone. The zero value lets it go.
+// stepHold is why a step does not go out now: a stop condition, or the
+// lead's contact window until a time in a zone. The zero value lets it go.
 type stepHold struct {
-	stop  string
-	until time.Time
-	tz    string
+	stop   string
+	until  time.Time
+	tz     string
+	reason string // why it waits: holdQuietHours or holdDailyCap
+	window cadence.Window
 }
+
+// Why an automated text waits, on the timeline.
+const (
+	holdQuietHours = "quiet hours"
+	holdDailyCap   = "daily contact cap"
+)
 
 func (ib *Inbox) stepHold(ctx context.Context, db crm.DB, conv crm.Conversation, run cadence.Run) (stepHold, error) {
 	if reason := cadence.Stopper(conv, run); reason != "" {
 		return stepHold{stop: reason}, nil
 	}
-	tz := crm.PhoneTimeZone(conv.Contact.Phone)
+	return ib.windowHold(ctx, db, conv.Contact)
+}
+
+// windowHold says until when an automated text to a contact waits for
+// the contact window of their state (by area code) in their own time
+// zone (by the number's region, else the business's): its hours, and its
+// cap on automated texts in 24 hours. The zero value lets it go now.
+func (ib *Inbox) windowHold(ctx context.Context, db crm.DB, contact crm.Contact) (stepHold, error) {
+	tz := crm.PhoneTimeZone(contact.Phone)
 	if tz == "" {
 		sched, err := ib.desk.Hours(ctx, db)
 		if err != nil {
@@ -117,11 +133,23 @@ func (ib *Inbox) stepHold(ctx context.Context, db crm.DB, conv crm.Conversation,
 		tz = sched.TimeZone()
 	}
 	now := ib.now()
-	allowed, err := cadence.Allowed(now, tz)
+	w := cadence.WindowFor(contact.Phone)
+	var sent []time.Time
+	if w.Cap > 0 {
+		var err error
+		if sent, err = crm.UnaskedSentTo(ctx, db, contact.ID, now.Add(-24*time.Hour), now); err != nil {
+			return stepHold{}, err
+		}
+	}
+	allowed, err := w.Allowed(now, tz, sent)
 	if err != nil || !allowed.After(now) {
 		return stepHold{}, err
 	}
-	return stepHold{until: allowed, tz: tz}, nil
+	reason := holdQuietHours
+	if open, err := w.Allowed(now, tz, nil); err == nil && !open.After(now) {
+		reason = holdDailyCap
+	}
+	return stepHold{until: allowed, tz: tz, reason: reason, window: w}, nil
 }
 
 // sendStep checks the step again under the conversation's lock and queues
@@ -160,7 +188,7 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 			if err := cadence.Wait(ctx, tx, run.ID, hold.until, now); err != nil {
 				return err
 			}
-			if err := event(EventCadenceWaiting, map[string]any{"until": hold.until, "time_zone": hold.tz, "reason": "quiet hours"}); err != nil {
+			if err := event(EventCadenceWaiting, hold.detail()); err != nil {
 				return err
 			}
 			return ib.scheduleFollowUp(ctx, tx, cadence.Due{RunID: run.ID, Step: step, At: hold.until})
@@ -239,4 +267,33 @@ func clipWords(s string, n int) string {
 		w = w[:n]
 	}
 	return strings.TrimRight(strings.Join(w, " "), ".,;:!? ")
+}
+
+// detail is a wait's timeline detail.
+func (h stepHold) detail() map[string]any {
+	d := map[string]any{"until": h.until, "time_zone": h.tz, "reason": h.reason, "law": h.window.Law}
+	if h.window.State != "" {
+		d["state"] = h.window.State
+	}
+	return d
+}
+
+// EventFirstTouchWaiting is on the timeline when a first touch waits for
+// the lead's contact window (Config.FirstTouchInWindow).
+const EventFirstTouchWaiting = "first_touch_waiting"
+
+// holdFirstTouch snoozes a first touch until the lead's contact window
+// opens, returning the snooze as its error; nil lets it go now.
+func (ib *Inbox) holdFirstTouch(ctx context.Context, conv crm.Conversation, lead crm.Lead) error {
+	hold, err := ib.windowHold(ctx, ib.db, conv.Contact)
+	if err != nil || hold.until.IsZero() {
+		return err
+	}
+	detail := hold.detail()
+	detail["lead_id"] = lead.ID
+	if err := crm.AddEvent(ctx, ib.db, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouchWaiting,
+		Detail: detail}); err != nil {
+		return err
+	}
+	return river.JobSnooze(max(time.Until(ib.onRiverClock(hold.until)), 0))
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox/budget"
 	"github.com/leadagent/leadagent/store"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // sendQueue is the River queue of texts on their way out (replies, rep
@@ -51,6 +52,10 @@ type Config struct {
 	// Twilio's acknowledgements never wait behind a backlog.
 	WorkerDB *pgxpool.Pool
 	Agent    agent.Responder
+	// Knowledge is the business's knowledge, where a caller who raised a
+	// danger finds the business's own safety instruction; nil gives them
+	// agent.SafetyFallback.
+	Knowledge agent.Retriever
 	// Sender delivers texts; one that is also a channels.Ledger is asked
 	// what it sent before a send whose outcome is unknown is repeated.
 	Sender channels.Sender
@@ -68,6 +73,11 @@ type Config struct {
 	// default business hours and no console link.
 	Desk     *handoff.Desk
 	Business Business
+	// Confirmations says who confirms STOP, START and HELP to the lead:
+	// Twilio's default opt-out handling ("" or turn.ConfirmByTwilio; the
+	// inbox sends nothing for them) or the inbox itself
+	// (turn.ConfirmBySelf: one confirmation, nothing with it).
+	Confirmations turn.Confirmations
 	// Region reads phone numbers without a country code ("US").
 	Region string
 	// StatusCallback is the URL the provider reports delivery to.
@@ -89,6 +99,10 @@ type Config struct {
 	Redact func(string) (string, bool)
 	// Voice tunes phone calls.
 	Voice VoiceConfig
+	// FirstTouchInWindow holds the first touch that answers a lead's own
+	// form to the lead's contact window, as follow-ups are; false sends it
+	// at once (the lead asked to be contacted).
+	FirstTouchInWindow bool
 	// MoreWorkers adds the workers of other packages' jobs (an eval run) to
 	// the ones the inbox runs; Enqueue inserts their jobs.
 	MoreWorkers func(*river.Workers)
@@ -104,6 +118,7 @@ type Inbox struct {
 	// Inbox the workers run on.
 	db          *pgxpool.Pool
 	agent       agent.Responder
+	knowledge   agent.Retriever
 	sender      channels.Sender
 	ledger      channels.Ledger // nil when the sender cannot list
 	sendBudget  *budget.Budget
@@ -111,6 +126,7 @@ type Inbox struct {
 	desk        *handoff.Desk
 	voice       VoiceConfig
 	business    Business
+	confirm     turn.Confirmations
 	region      string
 	callback    string
 	jobs        *river.Client[pgx.Tx]
@@ -119,15 +135,17 @@ type Inbox struct {
 	backoff     func(int) time.Duration
 	debounce    time.Duration
 	redact      func(string) (string, bool)
+	// firstTouchInWindow: see Config.FirstTouchInWindow.
+	firstTouchInWindow bool
 }
 
 // New builds an Inbox and its River client. Call Start to work jobs.
 func New(cfg Config) (*Inbox, error) {
 	ib := &Inbox{
-		db: cfg.DB, agent: cfg.Agent, sender: cfg.Sender, sendBudget: cfg.Budget, sendTimeout: cfg.SendTimeout,
-		desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business,
+		db: cfg.DB, agent: cfg.Agent, knowledge: cfg.Knowledge, sender: cfg.Sender, sendBudget: cfg.Budget, sendTimeout: cfg.SendTimeout,
+		desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business, confirm: cfg.Confirmations,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
-		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact,
+		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact, firstTouchInWindow: cfg.FirstTouchInWindow,
 	}
 	ib.ledger, _ = cfg.Sender.(channels.Ledger)
 	if ib.sendTimeout <= 0 {
@@ -141,6 +159,9 @@ func New(cfg Config) (*Inbox, error) {
 	}
 	if ib.region == "" {
 		ib.region = "US"
+	}
+	if ib.confirm == "" {
+		ib.confirm = turn.ConfirmByTwilio
 	}
 	if ib.backoff == nil {
 		ib.backoff = defaultBackoff

@@ -23,6 +23,7 @@ import (
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/store/storetest"
+	"github.com/leadagent/leadagent/turn"
 )
 
 const (
@@ -73,6 +74,9 @@ func (s *swappable) Heard(ctx context.Context, sp channels.Speech) (channels.Voi
 }
 func (s *swappable) Whisper(ctx context.Context, id int64) (string, error) {
 	return s.get().Whisper(ctx, id)
+}
+func (s *swappable) WhisperAnswered(ctx context.Context, sid string, id int64, digits string) (channels.VoiceStep, error) {
+	return s.get().WhisperAnswered(ctx, sid, id, digits)
 }
 func (s *swappable) DialEnded(ctx context.Context, sid string, id int64, status string) (channels.VoiceStep, error) {
 	return s.get().DialEnded(ctx, sid, id, status)
@@ -355,10 +359,19 @@ func TestOptOutAndBackIn(t *testing.T) {
 	}
 }
 
+// TestHelpKeyword: the product answers HELP with the business's name and
+// phone where it confirms keywords itself; where Twilio's default
+// handling answers it (the default), the product sends nothing.
 func TestHelpKeyword(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{workers: true})
 	phone := "+19705551104"
+	b.text(t, phone, "HELP")
+	b.settle(t)
+	if got := b.sandbox.MessagesTo(phone); len(got) != 0 {
+		t.Fatalf("HELP answered %q by the product, which Twilio answers", got[0].Body)
+	}
+	b.swapReceiver(b.newInboxWith(t, func(c *inbox.Config) { c.Confirmations = turn.ConfirmBySelf }))
 	b.text(t, phone, "HELP")
 	got := b.replies(t, phone, 1)
 	if !strings.Contains(got[0].Body, "Summit Home Services") || !strings.Contains(got[0].Body, "(970) 555-0100") {

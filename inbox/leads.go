@@ -185,6 +185,11 @@ func (w *firstTouchWorker) Work(ctx context.Context, job *river.Job[FirstTouchAr
 		if skip := firstTouchSkip(conv, lead); skip != "" {
 			return ib.skipFirstTouch(ctx, conv, lead, skip)
 		}
+		if ib.firstTouchInWindow {
+			if err := ib.holdFirstTouch(ctx, conv, lead); err != nil {
+				return err
+			}
+		}
 		reply, err := ib.agent.Turn(ctx, agent.TurnInput{Channel: agent.ChannelSMS, Purpose: agent.PurposeFirstTouch, FirstTurn: true,
 			Lead: agent.Lead{Name: conv.Contact.Name, Source: lead.Source, Stage: conv.Contact.Stage, Notes: conv.Contact.Notes},
 			Text: lead.Message})

@@ -88,25 +88,18 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 	screened := turn.Screen(msg.Body, contact.OptedOut, ib.screenBusiness())
 	switch screened.Action {
 	case turn.OptOut:
-		// Twilio confirms the opt-out itself; we send nothing, ever, until START.
-		if err := crm.OptOut(ctx, tx, contact.ID, screened.Word, msg.CreatedAt); err != nil {
-			return err
-		}
-		if err := event(crm.EventOptedOut, map[string]any{"keyword": screened.Word}); err != nil {
-			return err
-		}
-		return ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut)
+		return ib.optOutKeyword(ctx, tx, contact, conv, msg, screened, event)
 	case turn.OptOutInWords:
 		return ib.optOutInWords(ctx, tx, contact, conv, msg, screened, event)
 	case turn.OptIn:
-		if err := crm.OptIn(ctx, tx, contact.ID); err != nil {
-			return err
-		}
-		// Twilio confirms START too; the agent speaks when the lead next asks something.
-		return event(crm.EventOptedIn, map[string]any{"keyword": screened.Word})
+		return ib.optInKeyword(ctx, tx, contact, conv, msg, screened, event)
 	case turn.Help:
+		text := screened.Send(ib.confirm)
+		if text == "" {
+			return nil // Twilio answers HELP itself
+		}
 		return ib.queueReply(ctx, tx, crm.NewOutbound{
-			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: screened.Reply, ReplyTo: msg.ID, Outcome: string(screened.Outcome),
+			ConversationID: conv.ID, Author: crm.AuthorSystem, Body: text, ReplyTo: msg.ID, Outcome: string(screened.Outcome),
 		}, event)
 	}
 	if err := ib.stopCadence(ctx, tx, conv, cadence.StopReplied); err != nil {
@@ -144,6 +137,61 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 // screenBusiness is who HELP's answer and an opt-out's confirmation speak for.
 func (ib *Inbox) screenBusiness() turn.Business {
 	return turn.Business{Name: ib.business.Name, Phone: ib.business.Phone}
+}
+
+// optOutKeyword records STOP (or a synonym): the lead is sent nothing
+// more, ever, until START. Twilio confirms it on a number with its default
+// opt-out handling; under turn.ConfirmBySelf the inbox queues the one
+// confirmation itself, only when this STOP opted the lead out (a second
+// STOP, even one at the same moment, gets nothing).
+func (ib *Inbox) optOutKeyword(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
+	screened turn.Screened, event func(string, map[string]any) error) error {
+	text := screened.Send(ib.confirm)
+	revoked := false
+	if text == "" {
+		if err := crm.OptOut(ctx, tx, contact.ID, screened.Word, msg.CreatedAt); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if revoked, err = crm.RevokeConsent(ctx, tx, contact.ID, screened.Word, msg.CreatedAt); err != nil {
+			return err
+		}
+	}
+	if err := event(crm.EventOptedOut, map[string]any{"keyword": screened.Word}); err != nil {
+		return err
+	}
+	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
+		return err
+	}
+	if !revoked {
+		return nil
+	}
+	return ib.queueReply(ctx, tx, crm.NewOutbound{
+		ConversationID: conv.ID, Author: crm.AuthorSystem, Body: text, ReplyTo: msg.ID, Outcome: string(screened.Outcome),
+	}, event)
+}
+
+// optInKeyword lifts the opt-out of a lead who sent START (or UNSTOP,
+// YES); the agent speaks when the lead next asks something. Twilio
+// confirms it on a number with its default handling; under
+// turn.ConfirmBySelf the inbox queues the one confirmation itself.
+func (ib *Inbox) optInKeyword(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
+	screened turn.Screened, event func(string, map[string]any) error) error {
+	text := screened.Send(ib.confirm)
+	lifted, err := crm.OptBackIn(ctx, tx, contact.ID)
+	if err != nil {
+		return err
+	}
+	if err := event(crm.EventOptedIn, map[string]any{"keyword": screened.Word}); err != nil {
+		return err
+	}
+	if text == "" || !lifted {
+		return nil
+	}
+	return ib.queueReply(ctx, tx, crm.NewOutbound{
+		ConversationID: conv.ID, Author: crm.AuthorSystem, Body: text, ReplyTo: msg.ID, Outcome: string(screened.Outcome),
+	}, event)
 }
 
 // optOutInWords records an opt-out the lead asked for in plain words

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -328,7 +329,7 @@ func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, 
 			}
 			reply = t.Reply
 			if opened != nil {
-				if then, err = ib.handOffCall(ctx, tx, locked, call, *opened); err != nil {
+				if then, err = ib.handOffCall(ctx, tx, locked, call, *opened, in.Body); err != nil {
 					return err
 				}
 			}
@@ -375,20 +376,50 @@ func (ib *Inbox) recordHeard(ctx context.Context, call crm.Call, key, text strin
 
 // handOffCall decides what the caller hears when their call is handed
 // off: a dial to the rep on duty, or a promise of a call back and a text
-// confirming it.
-func (ib *Inbox) handOffCall(ctx context.Context, tx pgx.Tx, conv crm.Conversation, call crm.Call, o handoff.Opened) (string, error) {
+// confirming it. A caller who raised a danger (said, handed off as
+// sensitive) first hears what to do about it.
+func (ib *Inbox) handOffCall(ctx context.Context, tx pgx.Tx, conv crm.Conversation, call crm.Call, o handoff.Opened, said string) (string, error) {
+	var safety string
+	if o.Handoff.Reason == handoff.ReasonSensitive {
+		safety = ib.safetyInstruction(ctx, call.CallSID, said) + " "
+	}
 	change := crm.CallChange{HandoffID: o.Handoff.ID, Outcome: crm.CallHandedOff, Force: true}
 	if o.Rep != nil {
 		change.DialRepID = o.Rep.ID
 		if _, err := crm.UpdateCall(ctx, tx, call.ID, change); err != nil {
 			return "", err
 		}
+		if safety != "" {
+			return safety + "If you can stay on the line safely, I'll connect you with someone from our team now.", nil
+		}
 		return "Let me connect you with someone from our team now. Please hold.", nil
 	}
 	if _, err := crm.UpdateCall(ctx, tx, call.ID, change); err != nil {
 		return "", err
 	}
-	return ib.promiseCallBack(ctx, tx, conv, "")
+	return ib.promiseCallBack(ctx, tx, conv, safety)
+}
+
+// safetySearchTimeout bounds the search for a safety instruction.
+const safetySearchTimeout = 2 * time.Second
+
+// safetyInstruction is what a caller who raised a danger hears before
+// anything else: the business's own instruction for it from the
+// knowledge, or agent.SafetyFallback when it has none or cannot be
+// searched in safetySearchTimeout (a caller in danger is never kept
+// waiting on an error or a slow embedder, and the turn's transaction is
+// not held long).
+func (ib *Inbox) safetyInstruction(ctx context.Context, callSID, said string) string {
+	ctx, cancel := context.WithTimeout(ctx, safetySearchTimeout)
+	defer cancel()
+	found, err := agent.SafetyInstruction(ctx, ib.knowledge, said)
+	if err != nil {
+		ib.logger.Error("voice: safety instruction", "call_sid", callSID, "err", err)
+	}
+	if found == "" {
+		return agent.SafetyFallback
+	}
+	return found
 }
 
 // promiseCallBack tells the caller when a person will call back, and
@@ -474,22 +505,67 @@ func (ib *Inbox) notHeard(ctx context.Context, call crm.Call, s channels.Speech)
 		Next: channels.VoiceHangup}, nil
 }
 
-// Whisper is what the rep hears before the caller is connected.
+// dialAccepted is a call's dial status while the rep it dials has
+// pressed 1 on the whisper to take it, until the dial ends; dialNotTaken,
+// after a dial that rang through but that nobody took (a rep's voicemail,
+// or a rep who did not press 1).
+const (
+	dialAccepted = "accepted"
+	dialNotTaken = "not-taken"
+)
+
+// Whisper is what the rep hears before the caller is connected: who and
+// why, and the question whether they take the call. Only a rep who
+// presses 1 is connected (WhisperAnswered), so a rep's voicemail never
+// takes the customer's call.
 func (ib *Inbox) Whisper(ctx context.Context, handoffID int64) (string, error) {
-	return ib.desk.Whisper(ctx, ib.db, handoffID)
+	s, err := ib.desk.Whisper(ctx, ib.db, handoffID)
+	if err != nil {
+		return "", err
+	}
+	return s + " Press 1 to take the call.", nil
+}
+
+// WhisperAnswered goes on after the rep pressed a key on the whisper of
+// a dial for callSID: 1 takes the call, which is recorded (DialEnded then
+// knows the caller was connected to a person) and connects them; any
+// other key declines, and the caller is promised a call back when the
+// dial ends.
+func (ib *Inbox) WhisperAnswered(ctx context.Context, callSID string, handoffID int64, digits string) (channels.VoiceStep, error) {
+	if digits != "1" {
+		return channels.VoiceStep{Say: "Okay, we'll let the caller know someone will call them back. Goodbye.", Next: channels.VoiceHangup}, nil
+	}
+	call, err := crm.CallBySID(ctx, ib.db, callSID)
+	if err != nil {
+		return channels.VoiceStep{}, fmt.Errorf("whisper answered for call %s: %w", callSID, err)
+	}
+	if call.HandoffID != handoffID {
+		return channels.VoiceStep{}, fmt.Errorf("whisper answered for call %s: handoff %d is not this call's", callSID, handoffID)
+	}
+	if _, err := crm.UpdateCall(ctx, ib.db, call.ID, crm.CallChange{DialStatus: dialAccepted}); err != nil {
+		return channels.VoiceStep{}, fmt.Errorf("whisper answered for call %s: %w", callSID, err)
+	}
+	return channels.VoiceStep{Say: "Connecting you now."}, nil
 }
 
 // DialEnded goes on after a dial to a rep: a connected call ends there; a
 // missed one (no answer, busy, failed) falls back to a call back, and the
-// rep is told of the missed call.
+// rep is told of the missed call. A dial with a whisper (handoffID set)
+// connected only when the rep pressed 1 on it: otherwise the rep's leg
+// hung up unaccepted (voicemail, or no key in time), which is a miss too,
+// whatever status the provider reports for it.
 func (ib *Inbox) DialEnded(ctx context.Context, callSID string, handoffID int64, status string) (channels.VoiceStep, error) {
 	call, err := crm.CallBySID(ctx, ib.db, callSID)
 	if err != nil {
 		return channels.VoiceStep{}, err
 	}
-	if status == "completed" || status == "answered" {
+	answered := status == "completed" || status == "answered"
+	if answered && (handoffID == 0 || call.DialStatus == dialAccepted) {
 		_, err := crm.UpdateCall(ctx, ib.db, call.ID, crm.CallChange{DialStatus: status, Outcome: crm.CallDialedRep, Force: true})
 		return channels.VoiceStep{Next: channels.VoiceHangup}, err
+	}
+	if answered {
+		status = dialNotTaken
 	}
 	if _, err := crm.UpdateCall(ctx, ib.db, call.ID, crm.CallChange{DialStatus: status}); err != nil {
 		return channels.VoiceStep{}, err

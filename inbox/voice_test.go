@@ -194,7 +194,7 @@ func TestCallHandedToARep(t *testing.T) {
 		t.Fatalf("dial: %+v", dial)
 	}
 	whisper := b.voice(t, number.attr("url"), callForm(sid, phone))
-	if !strings.Contains(whisper.said(), "buying intent") || !strings.Contains(whisper.said(), "Connecting you now") {
+	if !strings.Contains(whisper.said(), "buying intent") || !strings.Contains(whisper.said(), "Press 1 to take the call") {
 		t.Fatalf("whisper: %q", whisper.said())
 	}
 	missed := b.voice(t, dial.attr("action"), callForm(sid, phone, "DialCallStatus", "no-answer"))

@@ -2,7 +2,8 @@
 // it, so that the inbox's reply job and the eval runner play the same and
 // an eval measures what production does: what a lead's message asks of
 // the product before any agent reads it ([Screen]: an opt-out keyword, an
-// opt-out in plain words, START, HELP), what the agent reads of the
+// opt-out in plain words, START, HELP, and what the product texts in
+// answer under the [Confirmations] setting), what the agent reads of the
 // conversation and the call to it ([Ask]), and the escalation rules'
 // decision on its reply ([Turn.Escalate]).
 //
@@ -12,6 +13,8 @@ package turn
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/leadagent/leadagent/agent"
@@ -29,6 +32,32 @@ type Business struct {
 	Phone string // how to reach a person
 }
 
+// Confirmations says who confirms a carrier keyword (STOP, START, HELP and
+// their synonyms) to the lead: the setting SMS_OPT_OUT_CONFIRMATIONS.
+type Confirmations string
+
+const (
+	// ConfirmByTwilio: the number has Twilio's default opt-out handling,
+	// which answers the keywords itself; the product sends nothing for
+	// them. The default.
+	ConfirmByTwilio Confirmations = "twilio"
+	// ConfirmBySelf: Twilio's handling is off on the number; the product
+	// sends the one confirmation itself, and nothing else with it.
+	ConfirmBySelf Confirmations = "self"
+)
+
+// ParseConfirmations reads the setting, in any case; "" is
+// ConfirmByTwilio.
+func ParseConfirmations(s string) (Confirmations, error) {
+	switch c := Confirmations(strings.ToLower(strings.TrimSpace(s))); c {
+	case "":
+		return ConfirmByTwilio, nil
+	case ConfirmByTwilio, ConfirmBySelf:
+		return c, nil
+	}
+	return "", fmt.Errorf("opt-out confirmations %q: want twilio or self", s)
+}
+
 // Action is what the product does with a lead's message.
 type Action int
 
@@ -36,16 +65,18 @@ const (
 	// Agent: the agent answers.
 	Agent Action = iota
 	// OptOut: a carrier keyword (STOP). Record the opt-out and send
-	// nothing, ever: the carrier confirms it.
+	// nothing more, ever: the carrier confirms it, or, under
+	// ConfirmBySelf, the product's one Confirmation does.
 	OptOut
 	// OptOutInWords: an opt-out in plain words ("please stop texting me").
 	// Record it and send Reply, the one confirmation: the carrier cannot
 	// read free text.
 	OptOutInWords
-	// OptIn: START from a lead who opted out. Lift the opt-out and send
-	// nothing: the carrier confirms it.
+	// OptIn: START from a lead who opted out. Lift the opt-out; the
+	// carrier confirms it, or, under ConfirmBySelf, Confirmation.
 	OptIn
-	// Help: HELP or INFO. Send Reply.
+	// Help: HELP or INFO. The carrier answers it, or, under
+	// ConfirmBySelf, Reply.
 	Help
 )
 
@@ -57,10 +88,36 @@ type Screened struct {
 	// sent (upper case), or the words of an opt-out in plain words.
 	Keyword crm.Keyword
 	Word    string
-	// Reply is what the product sends, for Help and OptOutInWords, and
-	// Outcome the turn's outcome when the agent does not answer.
+	// Reply is the product's own answer, for Help and OptOutInWords, and
+	// Outcome the turn's outcome when the agent does not answer. Send
+	// says whether it goes out.
 	Reply   string
 	Outcome agent.Outcome
+	// Confirmation confirms an OptOut or OptIn keyword when the product
+	// confirms keywords itself (ConfirmBySelf).
+	Confirmation string
+}
+
+// Send is what the product texts the lead in answer, under c; "" for
+// nothing. An opt-out in plain words always gets its confirmation (the
+// carrier cannot read free text); a carrier keyword gets the product's
+// answer only when the product confirms keywords itself. The inbox sends
+// an OptOut's or OptIn's once, when the keyword changed the lead's
+// consent.
+func (s Screened) Send(c Confirmations) string {
+	switch s.Action {
+	case OptOutInWords:
+		return s.Reply
+	case Help:
+		if c == ConfirmBySelf {
+			return s.Reply
+		}
+	case OptOut, OptIn:
+		if c == ConfirmBySelf {
+			return s.Confirmation
+		}
+	}
+	return ""
 }
 
 // Screen reads a lead's message for what the product answers itself. A
@@ -70,12 +127,12 @@ func Screen(body string, optedOut bool, b Business) Screened {
 	k, word := crm.ParseKeyword(body)
 	switch k {
 	case crm.KeywordOptOut:
-		return Screened{Action: OptOut, Keyword: k, Word: word, Outcome: agent.OutcomeOptedOut}
+		return Screened{Action: OptOut, Keyword: k, Word: word, Outcome: agent.OutcomeOptedOut, Confirmation: crm.OptOutConfirmation(b.Name)}
 	case crm.KeywordHelp:
 		return Screened{Action: Help, Keyword: k, Word: word, Reply: crm.HelpText(b.Name, b.Phone), Outcome: agent.OutcomeAnswered}
 	case crm.KeywordOptIn:
 		if optedOut {
-			return Screened{Action: OptIn, Keyword: k, Word: word}
+			return Screened{Action: OptIn, Keyword: k, Word: word, Confirmation: crm.OptInConfirmation(b.Name)}
 		}
 		return Screened{Action: Agent, Keyword: k, Word: word}
 	}

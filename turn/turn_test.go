@@ -182,3 +182,53 @@ func TestUnknownStreak(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenedSend: what the product texts for a message under each
+// setting: an opt-out in plain words always gets its confirmation; STOP,
+// START and HELP get the product's answer only when it confirms keywords
+// itself, Twilio's default handling answering them otherwise.
+func TestScreenedSend(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body     string
+		optedOut bool
+		twilio   string
+		self     string
+	}{
+		{"STOP", false, "", crm.OptOutConfirmation(summit.Name)},
+		{"unsubscribe", false, "", crm.OptOutConfirmation(summit.Name)},
+		{"please stop texting me", false, crm.OptOutConfirmation(summit.Name), crm.OptOutConfirmation(summit.Name)},
+		{"START", true, "", crm.OptInConfirmation(summit.Name)},
+		{"UNSTOP", true, "", crm.OptInConfirmation(summit.Name)},
+		{"HELP", false, "", crm.HelpText(summit.Name, summit.Phone)},
+		{"info", false, "", crm.HelpText(summit.Name, summit.Phone)},
+		{"yes", false, "", ""}, // an answer: the agent's to write
+		{"how much is a tune-up?", false, "", ""},
+	}
+	for _, tt := range tests {
+		s := turn.Screen(tt.body, tt.optedOut, summit)
+		if got := s.Send(turn.ConfirmByTwilio); got != tt.twilio {
+			t.Errorf("%q with Twilio's handling sends %q, want %q", tt.body, got, tt.twilio)
+		}
+		if got := s.Send(turn.ConfirmBySelf); got != tt.self {
+			t.Errorf("%q confirmed by the product sends %q, want %q", tt.body, got, tt.self)
+		}
+		if got := s.Send(turn.ConfirmBySelf); got != "" {
+			if n, _ := agent.Segments(got); n != 1 {
+				t.Errorf("%q: %q takes %d segments", tt.body, got, n)
+			}
+		}
+	}
+}
+
+func TestParseConfirmations(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]turn.Confirmations{"": turn.ConfirmByTwilio, "twilio": turn.ConfirmByTwilio, " Self ": turn.ConfirmBySelf} {
+		if got, err := turn.ParseConfirmations(in); err != nil || got != want {
+			t.Errorf("ParseConfirmations(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := turn.ParseConfirmations("carrier"); err == nil {
+		t.Error("carrier accepted")
+	}
+}

@@ -162,7 +162,9 @@ func describe(e crm.Event) string {
 	case inbox.EventCadenceStep:
 		return fmt.Sprintf("Follow-up %v sent", d["step"])
 	case inbox.EventCadenceWaiting:
-		return fmt.Sprintf("Follow-up %v held for quiet hours (%s)", d["step"], str(d["time_zone"]))
+		return fmt.Sprintf("Follow-up %v held for %s", d["step"], heldFor(d))
+	case inbox.EventFirstTouchWaiting:
+		return "First text held for " + heldFor(d)
 	case inbox.EventCadenceStopped:
 		return "Follow-ups stopped: " + label(str(d["reason"]))
 	case inbox.EventCadenceCompleted:
@@ -221,6 +223,19 @@ func guardrails(v any) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// heldFor says why an automated text waits: the contact window's hours
+// or its cap a day, in the lead's state and time zone.
+func heldFor(d map[string]any) string {
+	why := str(d["reason"])
+	if why == "" {
+		why = "quiet hours"
+	}
+	if st := str(d["state"]); st != "" {
+		why += " in " + st
+	}
+	return why + " (" + str(d["time_zone"]) + ")"
 }
 
 func str(v any) string {

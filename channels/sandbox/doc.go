@@ -4,6 +4,10 @@
 // message in memory, and posts signed status callbacks (queued, sent,
 // delivered) the way Twilio does; Lead plays a lead's phone, posting
 // complete, correctly signed inbound SMS webhooks to a leadagent server.
+// Inbound (or a Receiver wrapped by WithOptOutHandling) plays Twilio's
+// default opt-out handling: STOP, START and HELP from a lead get Twilio's
+// standard answers, and a lead who texted STOP is refused (21610) until
+// START.
 //
 // Server mounts under any prefix (the server uses /sandbox, making the API
 // base http://HOST/sandbox) and lets tests inject faults: failures of the

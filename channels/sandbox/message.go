@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -28,9 +29,13 @@ type Message struct {
 	ErrorMessage   string
 	NumSegments    int
 	StatusCallback string
-	Created        time.Time
-	Updated        time.Time
-	Sent           time.Time // zero until sent
+	// Direction is "outbound-api" (the zero value reads so) for a
+	// message created through the API, DirectionReply for Twilio's own
+	// answer to a keyword (see Server.Inbound).
+	Direction string
+	Created   time.Time
+	Updated   time.Time
+	Sent      time.Time // zero until sent
 }
 
 func (m Message) clone() Message {
@@ -74,7 +79,7 @@ func (m Message) resource() messageResource {
 		Body:        m.Body,
 		DateCreated: m.Created.UTC().Format(time.RFC1123Z),
 		DateUpdated: m.Updated.UTC().Format(time.RFC1123Z),
-		Direction:   "outbound-api",
+		Direction:   cmp.Or(m.Direction, "outbound-api"),
 		NumMedia:    strconv.Itoa(len(m.MediaURLs)),
 		NumSegments: strconv.Itoa(m.NumSegments),
 		SID:         m.SID,

@@ -57,6 +57,11 @@ type Server struct {
 	bySID    map[string]*Message // the same messages
 	changed  chan struct{}       // closed and replaced on every change
 	faults   faults
+	// optedOut are the leads who texted an opt-out keyword, refused with
+	// 21610 until they text an opt-in one; inbound are the MessageSids
+	// Inbound has seen (see optout.go).
+	optedOut map[string]bool
+	inbound  map[string]bool
 	pending  int           // lifecycles queued or running
 	idle     chan struct{} // closed while pending is zero
 	closed   bool
@@ -86,14 +91,16 @@ func New(cfg Config) *Server {
 		cfg.PoolNumber = "+15005550006"
 	}
 	s := &Server{
-		cfg:     cfg,
-		client:  cfg.HTTPClient,
-		log:     cfg.Logger,
-		now:     cfg.Now,
-		bySID:   map[string]*Message{},
-		changed: make(chan struct{}),
-		idle:    make(chan struct{}),
-		jobs:    make(chan string, callbackQueue),
+		cfg:      cfg,
+		client:   cfg.HTTPClient,
+		log:      cfg.Logger,
+		now:      cfg.Now,
+		bySID:    map[string]*Message{},
+		optedOut: map[string]bool{},
+		inbound:  map[string]bool{},
+		changed:  make(chan struct{}),
+		idle:     make(chan struct{}),
+		jobs:     make(chan string, callbackQueue),
 	}
 	close(s.idle)
 	s.faults.reset()
@@ -218,6 +225,7 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.messages = nil
 	s.bySID = map[string]*Message{}
+	s.optedOut, s.inbound = map[string]bool{}, map[string]bool{}
 	s.faults.reset()
 	s.notifyLocked()
 }
@@ -405,7 +413,11 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, account string) 
 	}
 
 	s.mu.Lock()
-	if code, ok := s.faults.refuse[m.To]; ok {
+	code, ok := s.faults.refuse[m.To]
+	if !ok && s.optedOut[m.To] {
+		code, ok = 21610, true // the lead texted STOP: Twilio's default opt-out handling
+	}
+	if ok {
 		s.mu.Unlock()
 		writeError(w, apiError{Status: http.StatusBadRequest, Code: code, Message: errorMessage(code, 400)})
 		return

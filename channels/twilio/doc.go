@@ -1,8 +1,9 @@
 // Package twilio is leadagent's Twilio channel: the Messaging webhooks
 // (inbound SMS/MMS and delivery status callbacks, answered with TwiML at
 // once), the Voice webhooks (a call, each turn of the caller's speech, the
-// whisper to a rep, the end of a dial, status callbacks, answered with
-// TwiML from twilio-go's twiml package), the ConversationRelay WebSocket
+// whisper that screens a rep (press 1 to take the call), the end of a
+// dial, status callbacks, answered with TwiML from twilio-go's twiml
+// package), the ConversationRelay WebSocket
 // that streams a call's answers, the X-Twilio-Signature check that guards
 // them all, and the Sender that sends SMS through Twilio's REST API.
 //

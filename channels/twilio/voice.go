@@ -87,10 +87,22 @@ func (v *Voice) Gather(w http.ResponseWriter, r *http.Request) {
 	v.answer(w, step)
 }
 
+// Screening: the whisper asks the rep to press a key, within
+// whisperTimeout; no key hangs up the rep's leg, and the dial ends
+// without connecting the caller.
+const whisperTimeout = 5
+
 // Whisper handles POST /twilio/voice/whisper?handoff=ID: TwiML the rep
-// hears on answering, before the caller is connected.
+// hears on answering, before the caller is connected, and the answer to
+// it. Twilio runs a <Number url> on the rep's leg while the caller hears
+// ringing: the caller is connected when that TwiML ends, and not when it
+// hangs the rep's leg up. So the whisper is a <Gather> of one key: a key
+// comes back here (Digits, CallSid of the rep's leg, ParentCallSid of the
+// caller's) for the receiver to connect or decline; no key in time falls
+// through to <Hangup>, so a rep's voicemail never takes the call.
 func (v *Voice) Whisper(w http.ResponseWriter, r *http.Request) {
-	if _, ok := v.verified(w, r); !ok {
+	form, ok := v.verified(w, r)
+	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.URL.Query().Get("handoff"), 10, 64)
@@ -98,12 +110,45 @@ func (v *Voice) Whisper(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "handoff must be a handoff id")
 		return
 	}
+	if digits, pressed := form["Digits"]; pressed {
+		sid := form.Get("ParentCallSid")
+		if sid == "" {
+			sid = form.Get("CallSid")
+		}
+		if sid == "" {
+			writeError(w, http.StatusBadRequest, "missing ParentCallSid or CallSid")
+			return
+		}
+		step, err := v.Receiver.WhisperAnswered(r.Context(), sid, id, strings.Join(digits, ""))
+		if err != nil {
+			v.fail(w, "whisper answer", sid, err)
+			return
+		}
+		v.answer(w, step)
+		return
+	}
 	text, err := v.Receiver.Whisper(r.Context(), id)
 	if err != nil {
 		v.fail(w, "whisper", strconv.FormatInt(id, 10), err)
 		return
 	}
-	v.answer(w, channels.VoiceStep{Say: text})
+	doc, err := v.WhisperTwiML(text, id)
+	if err != nil {
+		v.logger().Error("twiml", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	_, _ = w.Write([]byte(doc))
+}
+
+// WhisperTwiML renders a whisper: its words inside a <Gather> of one key
+// that answers back to the whisper's URL, then <Hangup> for no key.
+func (v *Voice) WhisperTwiML(text string, handoffID int64) (string, error) {
+	g := &twiml.VoiceGather{Input: "dtmf", NumDigits: "1", Timeout: strconv.Itoa(whisperTimeout),
+		Action: fmt.Sprintf("%s?handoff=%d", voiceWhisperPath, handoffID), Method: "POST",
+		InnerElements: []twiml.Element{&twiml.VoiceSay{Message: text, Voice: v.VoiceName, Language: v.Language}}}
+	return twiml.Voice([]twiml.Element{g, &twiml.VoiceHangup{}})
 }
 
 // DialEnded handles POST /twilio/voice/dial?handoff=ID: the <Dial> to a

@@ -18,6 +18,7 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/auth"
+	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/sandbox"
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
@@ -26,6 +27,7 @@ import (
 	"github.com/leadagent/leadagent/inbox/budget"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/reports"
+	"github.com/leadagent/leadagent/turn"
 	"github.com/leadagent/leadagent/web"
 )
 
@@ -179,20 +181,30 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	desk := newDesk(cfg)
 	evalRunners := consoleEvalRunners(cfg, db, kb)
 	a.inbox, err = inbox.New(inbox.Config{
-		DB: db, WorkerDB: workerDB, Agent: responder, Sender: sender, Budget: sendBudget, Desk: desk,
+		DB: db, WorkerDB: workerDB, Agent: responder, Knowledge: retriever(kb), Sender: sender, Budget: sendBudget, Desk: desk,
 		Voice:          inbox.VoiceConfig{Budget: cfg.VoiceTurnBudget, MinConfidence: cfg.VoiceMinConfidence, BusinessNumber: cfg.TwilioFromNumber},
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
+		Confirmations:  cfg.OptOutConfirmations,
 		Region:         cfg.DefaultRegion,
 		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
 		Redact: agent.Redact, MoreWorkers: consoleEvalWorkers(db, evalRunners, logger),
+		FirstTouchInWindow: cfg.FirstTouchInWindow,
 	})
 	if err != nil {
 		return nil, err
 	}
 
+	// Every text the server gets comes through Twilio: with the sandbox
+	// standing in for it, on a number with Twilio's default opt-out
+	// handling, the sandbox answers STOP, START and HELP as Twilio would,
+	// so the demo shows what a lead sees.
+	var sms channels.Receiver = a.inbox
+	if a.sandbox != nil && cfg.OptOutConfirmations == turn.ConfirmByTwilio {
+		sms = a.sandbox.WithOptOutHandling(a.inbox)
+	}
 	webCfg := web.Config{
 		DB: db,
-		Webhooks: &twilio.Webhooks{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
+		Webhooks: &twilio.Webhooks{Receiver: sms, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
 			Logger: logger},
 		Voice: &twilio.Voice{Receiver: a.inbox, Validator: twilio.NewValidator(cfg.TwilioAuthToken.Reveal(), cfg.PublicURL),
 			VoiceName: cfg.VoiceName, Language: cfg.VoiceLanguage, Hints: speechHints(ctx, kb, logger), Logger: logger},

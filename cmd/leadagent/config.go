@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leadagent/leadagent/hours"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // Sandbox credentials: used when no Twilio account is configured, so that
@@ -61,6 +62,17 @@ type Config struct {
 	// ReplyDebounce is how long the agent waits for more fragments of a
 	// lead's message before it answers.
 	ReplyDebounce time.Duration
+
+	// FirstTouchInWindow holds the first text to a form lead to the
+	// lead's contact window, as follow-ups are (FIRST_TOUCH_IN_WINDOW);
+	// false sends it at once, since the lead asked to be contacted.
+	FirstTouchInWindow bool
+
+	// OptOutConfirmations says who confirms STOP, START and HELP to a
+	// lead (SMS_OPT_OUT_CONFIRMATIONS): "twilio", the number's default
+	// opt-out handling, or "self", the product, for numbers where
+	// Twilio's handling is off.
+	OptOutConfirmations turn.Confirmations
 
 	// SMSRate is how many SMS segments a second the sending number sends
 	// at most (Twilio's rate for the number), counted across every worker
@@ -215,6 +227,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("REPLY_DEBOUNCE %q: want a duration from 0s to 1m, e.g. 2s", get("REPLY_DEBOUNCE", ""))
 	}
 	c.ReplyDebounce = debounce
+	inWindow, err := strconv.ParseBool(get("FIRST_TOUCH_IN_WINDOW", "false"))
+	if err != nil {
+		return c, fmt.Errorf("FIRST_TOUCH_IN_WINDOW %q: want true or false", get("FIRST_TOUCH_IN_WINDOW", ""))
+	}
+	c.FirstTouchInWindow = inWindow
 	defRate := "1" // a US long code
 	if c.Sandbox || c.TwilioMessagingServiceSID != "" {
 		defRate = "0" // the sandbox has no limit; a Messaging Service queues at Twilio
@@ -224,6 +241,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("SMS_RATE %q: want segments per second from 0 (no limit) to 1000", get("SMS_RATE", ""))
 	}
 	c.SMSRate = smsRate
+	if c.OptOutConfirmations, err = turn.ParseConfirmations(get("SMS_OPT_OUT_CONFIRMATIONS", "twilio")); err != nil {
+		return c, fmt.Errorf("SMS_OPT_OUT_CONFIRMATIONS %q: want twilio (Twilio's default opt-out handling answers STOP, START and HELP) or self (the product does)",
+			get("SMS_OPT_OUT_CONFIRMATIONS", ""))
+	}
 	for _, p := range []struct {
 		key, def string
 		dest     *int

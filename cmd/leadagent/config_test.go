@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/leadagent/leadagent/turn"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -56,6 +58,32 @@ func TestLoadConfig(t *testing.T) {
 		{"no sender", map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_FROM_NUMBER", nil},
 		{"bad provider", map[string]string{"LLM_PROVIDER": "magic"}, "LLM_PROVIDER", nil},
 		{"bad debounce", map[string]string{"REPLY_DEBOUNCE": "soon"}, "REPLY_DEBOUNCE", nil},
+		{"Twilio confirms STOP, START and HELP by default", map[string]string{}, "", func(c Config) string {
+			if c.OptOutConfirmations != turn.ConfirmByTwilio {
+				return string(c.OptOutConfirmations)
+			}
+			return ""
+		}},
+		{"the product confirms them", map[string]string{"SMS_OPT_OUT_CONFIRMATIONS": "Self"}, "", func(c Config) string {
+			if c.OptOutConfirmations != turn.ConfirmBySelf {
+				return string(c.OptOutConfirmations)
+			}
+			return ""
+		}},
+		{"bad confirmations setting", map[string]string{"SMS_OPT_OUT_CONFIRMATIONS": "carrier"}, "SMS_OPT_OUT_CONFIRMATIONS", nil},
+		{"the first touch goes at once by default", map[string]string{}, "", func(c Config) string {
+			if c.FirstTouchInWindow {
+				return "held to the window"
+			}
+			return ""
+		}},
+		{"the first touch held to the window", map[string]string{"FIRST_TOUCH_IN_WINDOW": "true"}, "", func(c Config) string {
+			if !c.FirstTouchInWindow {
+				return "sent at once"
+			}
+			return ""
+		}},
+		{"bad first touch setting", map[string]string{"FIRST_TOUCH_IN_WINDOW": "sometimes"}, "FIRST_TOUCH_IN_WINDOW", nil},
 		{"bad api base", map[string]string{"TWILIO_API_BASE": "nope"}, "TWILIO_API_BASE", nil},
 		{"openai embeddings need a key", map[string]string{"EMBEDDING_PROVIDER": "openai"}, "OPENAI_API_KEY", nil},
 	}
