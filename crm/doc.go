@@ -3,8 +3,9 @@
 // (ai, handoff_pending, human, closed), every message in and out with its
 // delivery status and outcome, the timeline of events a rep reads, SMS
 // consent and its evidence (the carrier keywords, and opt-outs in plain
-// words: ParseRevocation), the leads that arrive from forms and imports,
-// the calls a lead makes, and the reps who take over. It owns the
+// words: ParseRevocation; one contact's whole record: ContactEvidence),
+// the leads that arrive from forms and imports, the calls a lead makes,
+// and the reps who take over. It owns the
 // contacts, conversations, messages, timeline_events, delivery_reports,
 // reps, leads, consents and calls tables.
 //

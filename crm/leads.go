@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +23,11 @@ type Consent struct {
 	IP         string    `json:"ip,omitempty"`
 	// Source is where it was captured (the form's page, the ad platform).
 	Source string `json:"source,omitempty"`
+	// Version names the version of the consent words the lead saw
+	// ("2026-11-form-v3"), free text; PageURL is the http(s) page they
+	// saw them on. Both are optional.
+	Version string `json:"version,omitempty"`
+	PageURL string `json:"page_url,omitempty"`
 }
 
 // NewLead is a lead as a web form, an ad platform or an import row gives
@@ -119,6 +125,33 @@ func (in *NewLead) Normalize(region string) error {
 			return &InvalidError{"consent.text", fmt.Sprintf("is longer than %d characters", maxLeadMessage)}
 		}
 		c.IP = strings.TrimSpace(c.IP)
+		if err := c.normalizeWhere(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxPageURL bounds a consent's page URL: longer than any browser keeps.
+const maxPageURL = 2000
+
+// normalizeWhere checks the consent's version and page URL: the version
+// is free text of a field's length, the page an absolute http(s) URL.
+func (c *Consent) normalizeWhere() error {
+	c.Version = strings.Join(strings.Fields(c.Version), " ")
+	c.PageURL = strings.TrimSpace(c.PageURL)
+	if n := utf8.RuneCountInString(c.Version); n > maxLeadField {
+		return &InvalidError{"consent.version", fmt.Sprintf("is %d characters; at most %d", n, maxLeadField)}
+	}
+	if c.PageURL == "" {
+		return nil
+	}
+	if n := len(c.PageURL); n > maxPageURL {
+		return &InvalidError{"consent.page_url", fmt.Sprintf("is %d characters; at most %d", n, maxPageURL)}
+	}
+	u, err := url.Parse(c.PageURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(c.PageURL, " \t\r\n") {
+		return &InvalidError{"consent.page_url", fmt.Sprintf("%q is not an http(s) URL", c.PageURL)}
 	}
 	return nil
 }
@@ -130,7 +163,8 @@ func (in *NewLead) clean() error {
 		name, value string
 	}{{"phone", in.Phone}, {"email", in.Email}, {"external_id", in.ExternalID}, {"owner_email", in.OwnerEmail}}
 	if in.Consent != nil {
-		ids = append(ids, struct{ name, value string }{"consent.ip", in.Consent.IP})
+		ids = append(ids, struct{ name, value string }{"consent.ip", in.Consent.IP},
+			struct{ name, value string }{"consent.page_url", in.Consent.PageURL})
 	}
 	for _, f := range ids {
 		if why := unstorable(f.value); why != "" {
@@ -139,18 +173,19 @@ func (in *NewLead) clean() error {
 	}
 	in.Name, in.Source, in.Message = CleanText(in.Name), CleanText(in.Source), CleanText(in.Message)
 	if in.Consent != nil {
-		in.Consent.Text = CleanText(in.Consent.Text)
+		in.Consent.Text, in.Consent.Version = CleanText(in.Consent.Text), CleanText(in.Consent.Version)
 	}
 	return nil
 }
 
 // Redact applies redact (agent.Redact) to the lead's free text: the name,
-// source, message and consent text, which people fill with anything,
-// card numbers included. It reports whether it changed anything.
+// source, message, consent text and consent version, which people fill
+// with anything, card numbers included. It reports whether it changed
+// anything.
 func (in *NewLead) Redact(redact func(string) (string, bool)) bool {
 	fields := []*string{&in.Name, &in.Source, &in.Message}
 	if in.Consent != nil {
-		fields = append(fields, &in.Consent.Text)
+		fields = append(fields, &in.Consent.Text, &in.Consent.Version)
 	}
 	changed := false
 	for _, f := range fields {
@@ -310,8 +345,9 @@ func recordConsent(ctx context.Context, tx pgx.Tx, contactID, leadID, source str
 	if captured.IsZero() {
 		captured = time.Now()
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO consents (contact_id, lead_id, channel, granted, text, captured_at, source, ip)
-		VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7)`, contactID, leadID, c.SMS, c.Text, captured, c.Source, c.IP); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO consents (contact_id, lead_id, channel, granted, text, captured_at, source, ip, version, page_url)
+		VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7, $8, $9)`, contactID, leadID, c.SMS, c.Text, captured, c.Source, c.IP,
+		c.Version, c.PageURL); err != nil {
 		return fmt.Errorf("record consent of %s: %w", contactID, err)
 	}
 	return nil

@@ -158,7 +158,7 @@ func (ib *Inbox) optOutKeyword(ctx context.Context, tx pgx.Tx, contact crm.Conta
 			return err
 		}
 	}
-	if err := event(crm.EventOptedOut, map[string]any{"keyword": screened.Word}); err != nil {
+	if err := event(crm.EventOptedOut, map[string]any{"keyword": screened.Word, "message_id": msg.ID}); err != nil {
 		return err
 	}
 	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
@@ -183,7 +183,7 @@ func (ib *Inbox) optInKeyword(ctx context.Context, tx pgx.Tx, contact crm.Contac
 	if err != nil {
 		return err
 	}
-	if err := event(crm.EventOptedIn, map[string]any{"keyword": screened.Word}); err != nil {
+	if err := event(crm.EventOptedIn, map[string]any{"keyword": screened.Word, "message_id": msg.ID}); err != nil {
 		return err
 	}
 	if text == "" || !lifted {

@@ -20,6 +20,7 @@ var templateFuncs = template.FuncMap{
 	"clock":    func(t time.Time) string { return t.Format("15:04:05") },
 	"stamp":    func(t time.Time) string { return t.Format("Jan 2 15:04") },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"when":     when,
 	"reason":   handoff.ReasonLabel,
 	"label":    label,
 	"lines":    func(s string) []string { return strings.Split(s, "\n") },
@@ -34,6 +35,20 @@ var templateFuncs = template.FuncMap{
 		return map[crm.Mode]string{crm.ModeAI: "AI", crm.ModeHandoffPending: "Needs a rep",
 			crm.ModeHuman: "Rep", crm.ModeClosed: "Closed"}[m]
 	},
+}
+
+// when is a moment to the second, in UTC, as evidence states it; "" for
+// a nil *time.Time.
+func when(t any) string {
+	switch t := t.(type) {
+	case time.Time:
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	case *time.Time:
+		if t != nil {
+			return when(*t)
+		}
+	}
+	return ""
 }
 
 func ago(d time.Duration, t time.Time) string {

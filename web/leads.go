@@ -35,6 +35,8 @@ type consentBody struct {
 	Text       string `json:"text"`
 	CapturedAt string `json:"captured_at"`
 	IP         string `json:"ip"`
+	Version    string `json:"version"`
+	PageURL    string `json:"page_url"`
 }
 
 // createLead serves POST /api/v1/leads: 201 with the conversation for a
@@ -49,7 +51,8 @@ func (s *Server) createLead(c *gin.Context) {
 	in := crm.NewLead{Phone: b.Phone, Name: b.Name, Email: b.Email, Source: b.Source, Message: b.Message,
 		ExternalID: b.ExternalID, OwnerEmail: b.OwnerEmail}
 	if b.Consent != nil {
-		in.Consent = &crm.Consent{SMS: b.Consent.SMS, Text: b.Consent.Text, IP: b.Consent.IP}
+		in.Consent = &crm.Consent{SMS: b.Consent.SMS, Text: b.Consent.Text, IP: b.Consent.IP, Version: b.Consent.Version,
+			PageURL: b.Consent.PageURL}
 		if at := strings.TrimSpace(b.Consent.CapturedAt); at != "" {
 			t, err := time.Parse(time.RFC3339, at)
 			if err != nil {

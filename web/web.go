@@ -145,6 +145,7 @@ func New(cfg Config) (http.Handler, error) {
 	api.POST("/conversations/:id/handback", s.apiAction(doHandback))
 	api.POST("/conversations/:id/close", s.apiAction(doClose))
 	api.GET("/reports/summary", s.reportsSummary)
+	api.GET("/contacts/:id/evidence", s.apiEvidence)
 
 	if cfg.Sandbox != nil {
 		r.Any("/sandbox/*path", gin.WrapH(http.StripPrefix("/sandbox", cfg.Sandbox)))
@@ -177,6 +178,8 @@ func New(cfg Config) (http.Handler, error) {
 	console.POST("/console/simulate", s.consoleSimulate)
 	console.GET("/console/reports", s.consoleReports)
 	console.GET("/console/reports.csv", s.consoleReportsCSV)
+	console.GET("/console/contacts/:id/evidence", s.consoleEvidence)
+	console.GET("/console/contacts/:id/evidence.json", s.consoleEvidenceJSON)
 
 	admin := console.Group("/console", s.requireAdmin)
 	admin.POST("/reps", s.consoleAddRep)

@@ -44,6 +44,8 @@ Columns are found by their header, in any case, ignoring spaces and punctuation:
   consent_captured_at  consent_captured_at, consented_at: 2026-03-01T14:05:00Z,
                        2026-03-01 14:05 or 2026-03-01 (in BUSINESS_TIMEZONE)
   consent_ip           consent_ip, ip
+  consent_version      consent_version: which version of the consent words
+  consent_page_url     consent_page_url: the http(s) page the lead saw them on
 Other columns are ignored and listed in the report. A row whose consent says
 yes must say when (consent_captured_at) and to what (consent_text, or
 --consent-text), or it is rejected; a row without a yes is not texted.
@@ -330,6 +332,8 @@ var leadFields = []struct {
 	{"consent_text", []string{"consent_text"}},
 	{"consent_captured_at", []string{"consent_captured_at", "consented_at"}},
 	{"consent_ip", []string{"consent_ip", "ip"}},
+	{"consent_version", []string{"consent_version"}},
+	{"consent_page_url", []string{"consent_page_url"}},
 }
 
 // fieldByHeader finds a field by a header's key.
@@ -643,7 +647,8 @@ func (c leadColumns) lead(rec []string, d rowDefaults) (crm.NewLead, error) {
 		if !ok && bad == nil {
 			bad = &crm.InvalidError{Field: "consent.sms", Reason: fmt.Sprintf("%q is not yes or no", v)}
 		}
-		in.Consent = &crm.Consent{SMS: sms, Text: get("consent_text"), IP: get("consent_ip")}
+		in.Consent = &crm.Consent{SMS: sms, Text: get("consent_text"), IP: get("consent_ip"), Version: get("consent_version"),
+			PageURL: get("consent_page_url")}
 		if in.Consent.Text == "" {
 			in.Consent.Text = d.consentText
 		}

@@ -530,3 +530,32 @@ func TestLeadsImportRedacts(t *testing.T) {
 		t.Errorf("stored: %s", stored)
 	}
 }
+
+// TestLeadsImportConsentVersion is an import whose file names the version
+// of the consent words and the page they were shown on: both are kept
+// with the consent, and a page that is not an http(s) URL rejects the row.
+func TestLeadsImportConsentVersion(t *testing.T) {
+	t.Parallel()
+	d := newLeadsDB(t)
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	csv := "phone,name,sms_consent,consent_text,consent_captured_at,consent_version,consent_page_url\n" +
+		"970-555-0301,Dana Reyes,yes,I agree to texts,2026-11-30T22:04:05Z,2026-11-form-v3,https://summit.example/quote\n" +
+		"970-555-0302,Sam Lee,yes,I agree to texts,2026-11-30T22:04:05Z,v2,summit.example/quote\n"
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runLeadsCLI(t, d.cfg, "import", file)
+	wantExit(t, err, 1)
+	if !strings.Contains(out, "consent_version=consent_version, consent_page_url=consent_page_url") ||
+		!strings.Contains(out, `row 3: consent.page_url: "summit.example/quote" is not an http(s) URL`) {
+		t.Fatalf("report:\n%s", out)
+	}
+	var version, page string
+	if err := d.pool.QueryRow(context.Background(), `SELECT c.version, c.page_url FROM consents c JOIN contacts ct ON ct.id = c.contact_id
+		WHERE ct.phone = '+19705550301'`).Scan(&version, &page); err != nil || version != "2026-11-form-v3" || page != "https://summit.example/quote" {
+		t.Fatalf("consent version %q, page %q (%v)", version, page, err)
+	}
+	if n := d.count(t, `SELECT count(*) FROM consents`); n != 1 {
+		t.Fatalf("consents = %d, want the valid row's only", n)
+	}
+}
