@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/leadagent
 
-.PHONY: help run build test lint bench fmt
+.PHONY: help run stop build test lint bench fmt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -13,9 +13,15 @@ build: ## build bin/leadagent
 
 run: build ## start PostgreSQL under .data/ (unless DATABASE_URL is set), load the demo business, serve on :8080
 	@set -e; \
-	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  export DATABASE_URL=$$(scripts/dev-postgres.sh); \
+	  echo "make run: PostgreSQL under .data/pg on 127.0.0.1:$${LEADAGENT_PG_PORT:-54329}; it keeps running after Ctrl-C: make stop stops it" >&2; \
+	fi; \
 	$(BIN) demo; \
 	exec $(BIN) serve
+
+stop: ## stop the private PostgreSQL that make run started (its data under .data/pg stays)
+	@scripts/dev-postgres.sh stop
 
 test: ## vet and run every test against the local PostgreSQL (what CI runs)
 	$(GO) vet ./...
@@ -25,8 +31,11 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
-bench: ## print the measured figures: latency, throughput, retrieval quality
-	$(GO) test -run '^$$' -bench . -timeout 40m ./... | grep -vE '^(goos|goarch|pkg|cpu|PASS|ok )'
+bench: ## print the measured figures as they come (latency, throughput, retrieval quality); drops its databases unless KEEP_BENCH_DB=1
+	@set -o pipefail; status=0; \
+	$(GO) test -run '^$$' -bench . -timeout 40m -json ./... 2>&1 | $(GO) run ./scripts/benchfmt || status=$$?; \
+	$(GO) run ./scripts/benchfmt -cleanup || status=$$?; \
+	exit $$status
 
 .PHONY: screenshots
 screenshots: ## refresh the README's console screenshots

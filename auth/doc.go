@@ -1,7 +1,8 @@
 // Package auth owns console logins: users (an email, a bcrypt hash of the
 // password, a role of admin or rep, and for a rep's login the rep it acts
-// as), their sessions, and each session's CSRF token. It owns the users and
-// sessions tables.
+// as), their sessions, each session's CSRF token, and the one-time links
+// an admin hands out to invite a login or reset its password. It owns the
+// users, sessions and login_links tables.
 //
 // A session is a random 32-byte token that lives in the browser's cookie;
 // only its SHA-256 is stored, so a copy of the database does not hand out
@@ -37,6 +38,15 @@ var (
 	// ErrConflict is returned when a write would break a uniqueness rule:
 	// a second login with the same email, or for the same rep.
 	ErrConflict = errors.New("conflict")
+	// ErrDisabled is returned by Authenticate for the right password of a
+	// disabled login.
+	ErrDisabled = errors.New("this login is disabled: ask an admin")
+	// ErrLinkUsed and ErrLinkExpired refuse an invite or reset link that
+	// worked once already, or whose time is up.
+	ErrLinkUsed    = errors.New("this link was used already: ask an admin for a new one")
+	ErrLinkExpired = errors.New("this link has expired: ask an admin for a new one")
+	// ErrLastAdmin refuses a change that would leave no active admin.
+	ErrLastAdmin = errors.New("this is the last active admin: make another admin first")
 )
 
 // notFound turns pgx's "no rows" into ErrNotFound.

@@ -87,7 +87,8 @@ func SessionByToken(ctx context.Context, db DB, token string, now time.Time) (Se
 			UPDATE sessions SET last_seen_at = $2
 			WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at <= $3)
 		SELECT s.csrf_token, s.expires_at, `+userColumns+`
-		FROM s JOIN users u ON u.id = s.user_id LEFT JOIN reps r ON r.id = u.rep_id`,
+		FROM s JOIN users u ON u.id = s.user_id LEFT JOIN reps r ON r.id = u.rep_id
+		WHERE u.disabled_at IS NULL`,
 		hashToken(token), now, now.Add(-seenEvery)).Scan(append([]any{&s.CSRF, &s.ExpiresAt}, userDest(&s.User)...)...)
 	if err != nil {
 		// Never the token itself in the error: it is a live credential.

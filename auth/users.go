@@ -39,13 +39,18 @@ type User struct {
 	RepName     string     `json:"rep_name,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+	// Disabled logins cannot sign in and have no sessions.
+	Disabled bool `json:"disabled,omitempty"`
+	// Invited is a login whose invitee has not set a password yet.
+	Invited bool `json:"invited,omitempty"`
 }
 
 // userColumns reads a user joined (LEFT JOIN reps r) to the rep it acts as.
-const userColumns = `u.id::text, u.email, u.role, COALESCE(u.rep_id::text, ''), COALESCE(r.name, ''), u.created_at, u.last_login_at`
+const userColumns = `u.id::text, u.email, u.role, COALESCE(u.rep_id::text, ''), COALESCE(r.name, ''), u.created_at, u.last_login_at,
+	u.disabled_at IS NOT NULL, u.password_hash = ''`
 
 func userDest(u *User) []any {
-	return []any{&u.ID, &u.Email, &u.Role, &u.RepID, &u.RepName, &u.CreatedAt, &u.LastLoginAt}
+	return []any{&u.ID, &u.Email, &u.Role, &u.RepID, &u.RepName, &u.CreatedAt, &u.LastLoginAt, &u.Disabled, &u.Invited}
 }
 
 // NewUser is a login to add.
@@ -61,21 +66,38 @@ type NewUser struct {
 // login with the same email, or a second login for the same rep, is
 // ErrConflict. Bad input is a *crm.InvalidError.
 func AddUser(ctx context.Context, db DB, in NewUser) (User, error) {
-	email, err := normalEmail(in.Email)
-	if err != nil {
+	if err := checkNewUser(&in); err != nil {
 		return User{}, err
-	}
-	if !in.Role.Valid() {
-		return User{}, &crm.InvalidError{Field: "role", Reason: fmt.Sprintf("%q is not a role: want admin or rep", in.Role)}
-	}
-	in.RepID = strings.TrimSpace(in.RepID)
-	if in.Role == RoleRep && in.RepID == "" {
-		return User{}, &crm.InvalidError{Field: "rep", Reason: "a rep's login needs the rep it acts as"}
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return User{}, err
 	}
+	return insertUser(ctx, db, in, hash)
+}
+
+// checkNewUser normalises in's email and rep and checks its role; the
+// password is checked where it is hashed.
+func checkNewUser(in *NewUser) error {
+	email, err := normalEmail(in.Email)
+	if err != nil {
+		return err
+	}
+	in.Email = email
+	if !in.Role.Valid() {
+		return &crm.InvalidError{Field: "role", Reason: fmt.Sprintf("%q is not a role: want admin or rep", in.Role)}
+	}
+	in.RepID = strings.TrimSpace(in.RepID)
+	if in.Role == RoleRep && in.RepID == "" {
+		return &crm.InvalidError{Field: "rep", Reason: "a rep's login needs the rep it acts as"}
+	}
+	return nil
+}
+
+// insertUser adds a checked login with this password hash (” for an
+// invited login, which no password matches).
+func insertUser(ctx context.Context, db DB, in NewUser, hash string) (User, error) {
+	email := in.Email
 	if in.RepID != "" {
 		if _, err := crm.GetRep(ctx, db, in.RepID); errors.Is(err, crm.ErrNotFound) {
 			return User{}, &crm.InvalidError{Field: "rep", Reason: fmt.Sprintf("no rep with id %q", in.RepID)}
@@ -84,7 +106,7 @@ func AddUser(ctx context.Context, db DB, in NewUser) (User, error) {
 		}
 	}
 	var u User
-	err = db.QueryRow(ctx, `
+	err := db.QueryRow(ctx, `
 		WITH u AS (
 			INSERT INTO users (email, password_hash, role, rep_id) VALUES ($1, $2, $3, NULLIF($4, '')::uuid)
 			RETURNING *)
@@ -198,7 +220,12 @@ func ListUsers(ctx context.Context, db DB) ([]User, error) {
 func Authenticate(ctx context.Context, db DB, email, password string) (User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	var id, hash string
-	err := db.QueryRow(ctx, `SELECT id::text, password_hash FROM users WHERE email = $1`, email).Scan(&id, &hash)
+	var disabled bool
+	err := db.QueryRow(ctx, `SELECT id::text, password_hash, disabled_at IS NOT NULL FROM users WHERE email = $1`,
+		email).Scan(&id, &hash, &disabled)
+	if err == nil && hash == "" {
+		err = pgx.ErrNoRows // invited, no password yet: as slow as an unknown email
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		CheckPassword(dummyHash, password)
 		return User{}, fmt.Errorf("authenticate %s: %w", email, ErrBadCredentials)
@@ -209,11 +236,15 @@ func Authenticate(ctx context.Context, db DB, email, password string) (User, err
 	if !CheckPassword(hash, password) {
 		return User{}, fmt.Errorf("authenticate %s: %w", email, ErrBadCredentials)
 	}
+	if disabled {
+		// Said only to whoever knows the password.
+		return User{}, fmt.Errorf("authenticate %s: %w", email, ErrDisabled)
+	}
 	var u User
 	// The hash must still be the one checked: a password changed meanwhile
 	// does not let the old one in.
 	err = db.QueryRow(ctx, `
-		WITH u AS (UPDATE users SET last_login_at = now() WHERE id = $1 AND password_hash = $2 RETURNING *)
+		WITH u AS (UPDATE users SET last_login_at = now() WHERE id = $1 AND password_hash = $2 AND disabled_at IS NULL RETURNING *)
 		SELECT `+userColumns+` FROM u LEFT JOIN reps r ON r.id = u.rep_id`, id, hash).Scan(userDest(&u)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("authenticate %s: %w", email, ErrBadCredentials)

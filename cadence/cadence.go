@@ -70,6 +70,13 @@ type Vars struct {
 	Topic string
 }
 
+// SampleLead is the lead the console previews a cadence's steps for:
+// Dana, who came from a Google ad asking about an AC tune-up, writing to
+// business.
+func SampleLead(business string) Vars {
+	return Vars{FirstName: "Dana", Name: "Dana Reyes", Business: business, Topic: "an AC tune-up"}
+}
+
 // maxSteps bounds a cadence: more texts than this is pestering.
 const maxSteps = 12
 

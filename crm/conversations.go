@@ -94,6 +94,17 @@ type Filter struct {
 	// conversations left out are the ones that have waited least.
 	OldestHandoffFirst bool
 	Limit              int // default 50, at most 500
+
+	// Query finds a name, phone number or message text (inbox.go).
+	Query string
+	// Reason keeps conversations whose latest handoff gave this reason.
+	Reason  string
+	Source  string // the contact's lead source
+	Channel string
+	// WaitingForCall keeps or leaves out leads only a call can reach.
+	WaitingForCall CallWaiting
+	// ReaderRepID fills Unread for this rep's conversations.
+	ReaderRepID string
 }
 
 // openHandoffAt is when a conversation's open handoff was opened (at most
@@ -127,6 +138,8 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 		args = append(args, f.AssignedRepID)
 		where = append(where, fmt.Sprintf("v.assigned_rep_id = $%d", len(args)))
 	}
+	where, args = f.inboxConditions(where, args)
+	unread, args := unreadColumn(f.ReaderRepID, args)
 	cond := ""
 	if len(where) > 0 {
 		cond = "WHERE " + strings.Join(where, " AND ")
@@ -138,7 +151,8 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 	rows, err := db.Query(ctx, `
 		SELECT `+conversationColumns+`, `+contactColumns+`,
 			COALESCE((SELECT m.body FROM messages m WHERE m.conversation_id = v.id
-				ORDER BY m.created_at DESC, m.id DESC LIMIT 1), '')
+				ORDER BY m.created_at DESC, m.id DESC LIMIT 1), ''),
+			`+unread+`
 		FROM conversations v JOIN contacts c ON c.id = v.contact_id
 		`+cond+`
 		ORDER BY `+order+`
@@ -148,7 +162,7 @@ func ListConversations(ctx context.Context, db DB, f Filter) ([]Conversation, er
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Conversation, error) {
 		var v Conversation
-		err := scanConversation(row, &v, append(contactDest(&v.Contact), &v.LastMessage)...)
+		err := scanConversation(row, &v, append(contactDest(&v.Contact), &v.LastMessage, &v.Unread)...)
 		return v, err
 	})
 	if err != nil {

@@ -79,9 +79,12 @@ type Conversation struct {
 	ClosedAt      *time.Time `json:"closed_at,omitempty"`
 	Contact       Contact    `json:"contact"`
 	// LastMessage is the newest message's body, filled by List.
-	LastMessage string    `json:"last_message,omitempty"`
-	Messages    []Message `json:"messages,omitempty"`
-	Timeline    []Event   `json:"timeline,omitempty"`
+	LastMessage string `json:"last_message,omitempty"`
+	// Unread: the lead wrote since the reading rep last opened it (List,
+	// with Filter.ReaderRepID).
+	Unread   bool      `json:"-"`
+	Messages []Message `json:"messages,omitempty"`
+	Timeline []Event   `json:"timeline,omitempty"`
 }
 
 // Media is one MMS attachment.

@@ -44,6 +44,25 @@ const (
 // CloseOutcomes are the ways a rep can close a conversation.
 var CloseOutcomes = []string{"booked", "quoted", "not_interested", "no_response", "wrong_number", "spam", "other"}
 
+// outcomeStages is the contact's stage after a close with each outcome;
+// "other" leaves it where it was.
+var outcomeStages = map[string]string{
+	"booked": crm.StageCustomer, "quoted": crm.StageQuoted,
+	"not_interested": crm.StageLost, "no_response": crm.StageLost,
+	"wrong_number": crm.StageInvalid, "spam": crm.StageInvalid,
+}
+
+// StageAfterClose is the stage a contact at stage moves to when a rep
+// closes a conversation with outcome, and whether it moves at all. A
+// customer stays a customer whatever a later conversation comes to.
+func StageAfterClose(stage, outcome string) (string, bool) {
+	to, ok := outcomeStages[outcome]
+	if !ok || to == stage || (stage == crm.StageCustomer && to != crm.StageCustomer) {
+		return stage, false
+	}
+	return to, true
+}
+
 // DeskConfig wires a Desk.
 type DeskConfig struct {
 	// Hours are the business hours until an admin sets them in the console.
@@ -484,10 +503,14 @@ func (d *Desk) Handback(ctx context.Context, db crm.DB, conv crm.Conversation, a
 	return true, d.event(ctx, db, conv, EventHandedBack, map[string]any{"by": actor.Name})
 }
 
-// Close ends the conversation with an outcome (one of CloseOutcomes). The
+// Close ends the conversation with an outcome (one of CloseOutcomes; none
+// is refused) and moves the contact's stage with it (StageAfterClose). The
 // lead's next message starts a new conversation.
 func (d *Desk) Close(ctx context.Context, db crm.DB, conv crm.Conversation, actor Actor, outcome string) (changed bool, err error) {
 	outcome = strings.TrimSpace(strings.ToLower(outcome))
+	if outcome == "" {
+		return false, &crm.InvalidError{Field: "outcome", Reason: "is required: choose how the conversation ended"}
+	}
 	if !slices.Contains(CloseOutcomes, outcome) {
 		return false, &crm.InvalidError{Field: "outcome", Reason: fmt.Sprintf("%q is not one of %s", outcome, strings.Join(CloseOutcomes, ", "))}
 	}
@@ -507,7 +530,16 @@ func (d *Desk) Close(ctx context.Context, db crm.DB, conv crm.Conversation, acto
 	if err := d.endOpen(ctx, db, conv.ID, "closed", now); err != nil {
 		return false, err
 	}
-	return true, d.event(ctx, db, conv, EventClosed, map[string]any{"outcome": outcome, "by": actor.Name})
+	if err := d.event(ctx, db, conv, EventClosed, map[string]any{"outcome": outcome, "by": actor.Name}); err != nil {
+		return false, err
+	}
+	if to, move := StageAfterClose(conv.Contact.Stage, outcome); move {
+		if _, err := crm.SetStage(ctx, db, crm.StageChange{ContactID: conv.Contact.ID, ConversationID: conv.ID,
+			To: to, By: actor.Name, Why: "closed as " + strings.ReplaceAll(outcome, "_", " ")}); err != nil {
+			return false, fmt.Errorf("close %s: %w", conv.ID, err)
+		}
+	}
+	return true, nil
 }
 
 // Note adds a rep's note to the timeline; any rep may add one.

@@ -171,7 +171,7 @@ func New(cfg Config) (*Inbox, error) {
 			BusinessName: cfg.Business.Name, Now: ib.now})
 	}
 	rc := &river.Config{
-		Logger:               ib.logger,
+		Logger:               store.RiverLogger(ib.logger),
 		JobTimeout:           time.Minute,
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 		FetchCooldown:        20 * time.Millisecond,

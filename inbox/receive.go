@@ -75,6 +75,17 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 				return err
 			}
 		}
+		if contact.Name == "" {
+			// "I'm Mike": a name the lead gives, kept unless they had one.
+			name := crm.ParseName(msg.Body)
+			learned, err := crm.LearnName(ctx, tx, contact.ID, conv.ID, msg.ID, name, msg.CreatedAt)
+			if err != nil {
+				return err
+			}
+			if learned {
+				contact.Name = name
+			}
+		}
 		conv.Contact = contact
 		return ib.decide(ctx, tx, contact, conv, msg, event)
 	})

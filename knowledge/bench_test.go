@@ -23,8 +23,8 @@ import (
 // The search benchmark needs 100,000 chunks. Building them takes a few
 // minutes, so the database is kept between runs, named after everything
 // that shapes it (schema, embedder, corpus generator); a change to any
-// of them builds a new one. Drop leadagent_bench_* databases to reclaim
-// the space.
+// of them builds a new one. make bench drops leadagent_bench_* databases
+// when it ends unless KEEP_BENCH_DB=1 (scripts/benchfmt).
 const (
 	benchDocs         = 20_000
 	benchChunksPerDoc = 5

@@ -119,8 +119,11 @@ func lockName(ctx context.Context, tx pgx.Tx, name string) error {
 
 // Create stores body as the next version of name, inactive. It refuses,
 // with ErrInvalid and nothing stored, an unknown name, an empty author or
-// a template Validate refuses.
+// a template Validate refuses. Line endings are stored as LF (see
+// NormalizeNewlines), so a version pasted or typed in a browser diffs
+// line by line against the defaults.
 func Create(ctx context.Context, db DB, name, body, author, note string) (Version, error) {
+	body = NormalizeNewlines(body)
 	if err := checkName(name); err != nil {
 		return Version{}, fmt.Errorf("create prompt: %w", err)
 	}
@@ -147,6 +150,13 @@ func Create(ctx context.Context, db DB, name, body, author, note string) (Versio
 		return Version{}, fmt.Errorf("create prompt %s: %w", name, err)
 	}
 	return v, nil
+}
+
+// NormalizeNewlines turns CRLF and lone CR line endings into LF. A
+// browser submits a textarea with CRLF; stored as sent, every line of the
+// version would differ from the LF one it was edited from.
+func NormalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // List returns the versions of name, newest first, and the embedded

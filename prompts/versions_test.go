@@ -314,3 +314,28 @@ func TestActivateInsideACallersTransaction(t *testing.T) {
 		t.Fatalf("a rolled-back activation left %s active", active.Ref())
 	}
 }
+
+// A browser sends a textarea's lines with CRLF: saved as they came, every
+// line would differ from the version they were edited from.
+func TestCreateStoresLineEndingsAsLF(t *testing.T) {
+	b := setup(t)
+	def, err := Active(b.ctx, b.db, SMS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := strings.ReplaceAll(def.Body, "\n", "\r\n")
+	v := b.create(t, SMS, crlf)
+	if strings.Contains(v.Body, "\r") {
+		t.Errorf("stored body keeps CR: %q", v.Body[:min(len(v.Body), 80)])
+	}
+	if d := Diff(def.Body, v.Body); d != "" {
+		t.Errorf("a CRLF copy of the default diffs against it:\n%s", d)
+	}
+	edited := b.create(t, SMS, strings.Replace(crlf, "\r\n", "\r\nOne more line.\r\n", 1))
+	if d := Diff(def.Body, edited.Body); strings.Count(d, "\n+") != 1 || strings.Contains(d, "\n-") {
+		t.Errorf("one line added, diff:\n%s", d)
+	}
+	if got := NormalizeNewlines("a\r\nb\rc\n"); got != "a\nb\nc\n" {
+		t.Errorf("NormalizeNewlines = %q", got)
+	}
+}

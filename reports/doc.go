@@ -4,8 +4,10 @@
 // Prometheus collector behind /metrics.
 //
 // It reads the tables other packages own (leads, handoffs, conversations,
-// contacts, cadence_runs, reps, messages) with aggregate SQL and writes
-// nothing. Every figure is computed from PostgreSQL, never counted in a
+// contacts, cadence_runs, reps, messages, calls, timeline_events) with
+// aggregate SQL and writes nothing. A lead is anyone who reached the
+// business (a form, API or import lead, a text, a call; see arrivalsSQL),
+// and an opt-out is an event, counted each time (see optOutsSQL). Every figure is computed from PostgreSQL, never counted in a
 // process's memory, so every replica reports the same numbers and nothing
 // is counted twice across processes. A summary is computed when asked for;
 // /metrics, which anyone may scrape, serves one computation for 15 s

@@ -56,10 +56,10 @@ var ClaimBuckets = []float64{60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86
 // number sent as a source among them, under source="other". Leads
 // without a source are source="".
 //
-// Some of these counters can step down: an opt-in lowers
-// leadagent_opt_outs_total (the contact row keeps only the opt-out in
-// force), and a cadence run moves from state="active" to "completed" or
-// "stopped". Read those as current counts, not with rate().
+// leadagent_opt_outs_total counts opt-outs as events, as the summary does:
+// an opt-in does not lower it. leadagent_cadence_runs_total can step down,
+// as a run moves from state="active" to "completed" or "stopped"; read it
+// as a current count, not with rate().
 type Collector struct {
 	db DB
 	// Timeout bounds the queries of one pass.
@@ -101,17 +101,17 @@ func NewCollector(db DB) *Collector {
 		Now:        time.Now,
 		MaxSources: DefaultMaxSources,
 		leads: prometheus.NewDesc("leadagent_leads_total",
-			"Leads recorded (forms, ad platforms, imports), by source.", []string{"source"}, nil),
+			"Leads: everyone who reached the business (forms, ad platforms, imports, texts, calls), by source.", []string{"source"}, nil),
 		firstTouches: prometheus.NewDesc("leadagent_first_touches_total",
-			"Leads whose first message from the agent the provider accepted.", nil, nil),
+			"Leads the agent answered first (a text the provider accepted, or a spoken reply).", nil, nil),
 		speedToLead: prometheus.NewDesc("leadagent_speed_to_lead_seconds",
-			"Seconds from a lead's arrival to the provider accepting the agent's first message.", nil, nil),
+			"Seconds from a lead's arrival to the agent's first response.", nil, nil),
 		handoffs: prometheus.NewDesc("leadagent_handoffs_total",
 			"Conversations handed to a person, by reason.", []string{"reason"}, nil),
 		claim: prometheus.NewDesc("leadagent_handoff_claim_seconds",
 			"Seconds from a handoff to a rep taking the conversation over, for claimed handoffs.", nil, nil),
 		optOuts: prometheus.NewDesc("leadagent_opt_outs_total",
-			"Contacts opted out of texts (an opt-in lowers it).", nil, nil),
+			"Opt-outs of texts recorded (STOP, START, STOP is two).", nil, nil),
 		messages: prometheus.NewDesc("leadagent_messages_total",
 			"Messages recorded, by direction and author.", []string{"direction", "author"}, nil),
 		cadenceRuns: prometheus.NewDesc("leadagent_cadence_runs_total",
@@ -205,15 +205,15 @@ func (h *histogram) scanTargets(bounds []float64) (dest []any, add func()) {
 }
 
 func (c *Collector) collectLeads(ctx context.Context, emit func(prometheus.Metric)) {
-	// A lead is touched when the provider accepted its first-touch
-	// message: that message's sent_at ends the speed-to-lead clock.
+	// Leads and first touches as the summary counts them (arrivalsSQL),
+	// over all time.
 	// date_part, not extract: float8 arithmetic, several times faster than
 	// extract's numeric over every row.
 	rows, err := c.db.Query(ctx, `
 		SELECT source, count(*), count(s), COALESCE(sum(s), 0), `+bucketColumns("s", SpeedToLeadBuckets)+`
-		FROM (SELECT l.source, date_part('epoch', m.sent_at - l.created_at) AS s
-			FROM leads l LEFT JOIN messages m ON m.id = l.first_touch_message_id) l
-		GROUP BY source`)
+		FROM (SELECT a.source, date_part('epoch', a.responded_at - a.arrived_at) AS s
+			FROM (`+arrivalsSQL+`) a) l
+		GROUP BY source`, allTime.From, allTime.To)
 	if err != nil {
 		c.fail(emit, err, c.leads, c.firstTouches, c.speedToLead)
 		return
@@ -277,9 +277,12 @@ func (c *Collector) collectHandoffs(ctx context.Context, emit func(prometheus.Me
 	emit(prometheus.MustNewConstHistogram(c.claim, hist.count, hist.sum, hist.buckets))
 }
 
+// allTime is the range the collector's totals count over.
+var allTime = Range{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+
 func (c *Collector) collectOptOuts(ctx context.Context, emit func(prometheus.Metric)) {
 	var n int64
-	if err := c.db.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE opted_out`).Scan(&n); err != nil {
+	if err := c.db.QueryRow(ctx, `SELECT count(*) FROM (`+optOutsSQL+`) o`, allTime.From, allTime.To).Scan(&n); err != nil {
 		c.fail(emit, err, c.optOuts)
 		return
 	}

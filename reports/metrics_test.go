@@ -72,7 +72,7 @@ func TestCollector(t *testing.T) {
 leadagent_cadence_runs_total{state="active"} 1
 leadagent_cadence_runs_total{state="completed"} 3
 leadagent_cadence_runs_total{state="stopped"} 2
-# HELP leadagent_first_touches_total Leads whose first message from the agent the provider accepted.
+# HELP leadagent_first_touches_total Leads the agent answered first (a text the provider accepted, or a spoken reply).
 # TYPE leadagent_first_touches_total counter
 leadagent_first_touches_total 5
 # HELP leadagent_handoff_claim_seconds Seconds from a handoff to a rep taking the conversation over, for claimed handoffs.
@@ -97,7 +97,7 @@ leadagent_handoffs_total{reason="complaint"} 1
 leadagent_handoffs_total{reason="human_request"} 1
 leadagent_handoffs_total{reason="sensitive"} 1
 leadagent_handoffs_total{reason="unknown_answer"} 1
-# HELP leadagent_leads_total Leads recorded (forms, ad platforms, imports), by source.
+# HELP leadagent_leads_total Leads: everyone who reached the business (forms, ad platforms, imports, texts, calls), by source.
 # TYPE leadagent_leads_total counter
 leadagent_leads_total{source=""} 1
 leadagent_leads_total{source="facebook_ad"} 4
@@ -107,10 +107,10 @@ leadagent_leads_total{source="google"} 3
 leadagent_messages_total{author="ai",direction="outbound"} 7
 leadagent_messages_total{author="lead",direction="inbound"} 3
 leadagent_messages_total{author="rep",direction="outbound"} 1
-# HELP leadagent_opt_outs_total Contacts opted out of texts (an opt-in lowers it).
+# HELP leadagent_opt_outs_total Opt-outs of texts recorded (STOP, START, STOP is two).
 # TYPE leadagent_opt_outs_total counter
 leadagent_opt_outs_total 3
-# HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the provider accepting the agent's first message.
+# HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the agent's first response.
 # TYPE leadagent_speed_to_lead_seconds histogram
 leadagent_speed_to_lead_seconds_bucket{le="1"} 0
 leadagent_speed_to_lead_seconds_bucket{le="2"} 0
@@ -139,13 +139,13 @@ func TestCollectorOnAnEmptyDatabase(t *testing.T) {
 	f := setup(t)
 	c := reports.NewCollector(f.db)
 	want := `
-# HELP leadagent_first_touches_total Leads whose first message from the agent the provider accepted.
+# HELP leadagent_first_touches_total Leads the agent answered first (a text the provider accepted, or a spoken reply).
 # TYPE leadagent_first_touches_total counter
 leadagent_first_touches_total 0
-# HELP leadagent_opt_outs_total Contacts opted out of texts (an opt-in lowers it).
+# HELP leadagent_opt_outs_total Opt-outs of texts recorded (STOP, START, STOP is two).
 # TYPE leadagent_opt_outs_total counter
 leadagent_opt_outs_total 0
-# HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the provider accepting the agent's first message.
+# HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the agent's first response.
 # TYPE leadagent_speed_to_lead_seconds histogram
 leadagent_speed_to_lead_seconds_bucket{le="1"} 0
 leadagent_speed_to_lead_seconds_bucket{le="2"} 0
@@ -307,7 +307,7 @@ func TestCollectorBoundsSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameScrape(t, got, `
-# HELP leadagent_leads_total Leads recorded (forms, ad platforms, imports), by source.
+# HELP leadagent_leads_total Leads: everyone who reached the business (forms, ad platforms, imports, texts, calls), by source.
 # TYPE leadagent_leads_total counter
 leadagent_leads_total{source="facebook_ad"} 1
 leadagent_leads_total{source="other"} 1000

@@ -94,6 +94,7 @@ type Report struct {
 	From                  time.Time       `json:"from"`
 	To                    time.Time       `json:"to"`
 	Leads                 int             `json:"leads"`
+	LeadsByChannel        map[string]int  `json:"leads_by_channel"`
 	AIFirstResponseRate   float64         `json:"ai_first_response_rate"`
 	AIFirstResponse       Rate            `json:"ai_first_response"`
 	SpeedToLeadSeconds    Percentiles     `json:"speed_to_lead_seconds"`
@@ -111,16 +112,28 @@ type Report struct {
 	ByRep                 []RepFigures    `json:"by_rep"`
 }
 
-// Summary computes the report of r. Each table is counted by its own
-// timestamp: leads by leads.created_at, handoffs by handoffs.created_at
-// (their claims and conversions follow them, whenever they happened),
-// opt-outs by contacts.opted_out_at, cadences by cadence_runs.started_at.
+// LeadChannels are the ways a lead reaches the business, as
+// Report.LeadsByChannel names them: a leads row (form, ad platform, API,
+// import), a text, a call.
+var LeadChannels = []string{"form", "text", "call"}
+
+// Summary computes the report of r. Each thing is counted by its own
+// timestamp: leads when they arrived (see arrivalsSQL), handoffs by
+// handoffs.created_at (their claims and conversions follow them, whenever
+// they happened), opt-outs by when each was recorded, cadences by
+// cadence_runs.started_at.
 //
-//   - ai_first_response: leads with SMS consent whose AI first message
-//     Twilio accepted, of the leads with SMS consent. The first message is
-//     leads.first_touch_message_id; it was accepted when its sent_at is set.
-//   - speed_to_lead_seconds: that sent_at - created_at over the leads that
-//     have a first touch.
+//   - leads: everyone who reached the business: each leads row, and each
+//     conversation a lead started by texting or calling; leads_by_channel
+//     splits them into form, text and call.
+//   - ai_first_response: leads the AI answered first (for a form lead, the
+//     first-touch text the provider accepted; for a text or call, the
+//     agent's first message after it), of all the leads. A form lead
+//     without SMS consent is not texted, and counts as not answered.
+//   - speed_to_lead_seconds: from arrival to that first response, over the
+//     leads that have one.
+//   - opt_outs: opt-outs recorded in the range, each one: STOP, START,
+//     STOP is two.
 //   - handoffs: handoff rows by reason; handoff_claim_minutes:
 //     claimed_at - created_at over the claimed ones.
 //   - handoff_conversion: conversations handed off in the range that are
@@ -136,7 +149,7 @@ func Summary(ctx context.Context, db DB, r Range) (Report, error) {
 	if !r.From.Before(r.To) {
 		return Report{}, fmt.Errorf("report: from %s is not before to %s", r.From.Format(time.RFC3339), r.To.Format(time.RFC3339))
 	}
-	rep := Report{From: r.From, To: r.To, Handoffs: map[string]int{}, Cadences: Cadences{StopReasons: map[string]int{}},
+	rep := Report{From: r.From, To: r.To, LeadsByChannel: map[string]int{}, Handoffs: map[string]int{}, Cadences: Cadences{StopReasons: map[string]int{}},
 		BySource: []SourceFigures{}, ByRep: []RepFigures{}}
 	for _, reason := range handoff.Reasons {
 		rep.Handoffs[reason] = 0
@@ -171,42 +184,44 @@ func Summary(ctx context.Context, db DB, r Range) (Report, error) {
 	return rep, nil
 }
 
-// A lead's first touch is read from its message's sent_at, the one record
-// of when the provider accepted it. The grand total comes from the same
-// scan as the per-source rows (GROUPING SETS), so the two always add up;
-// the () set yields its row even when the range is empty.
+// The grand total comes from the same scan as the per-source and
+// per-channel rows (GROUPING SETS), so they always add up; the () set
+// yields its row even when the range is empty.
 func summarizeLeads(ctx context.Context, db DB, r Range, rep *Report, source func(string) *SourceFigures) error {
 	rows, err := db.Query(ctx, `
-		SELECT GROUPING(source) = 1, COALESCE(source, ''),
+		SELECT GROUPING(source, channel), COALESCE(source, ''), COALESCE(channel, ''),
 			count(*),
-			count(*) FILTER (WHERE sms_consent),
-			count(*) FILTER (WHERE sms_consent AND touched_at IS NOT NULL),
+			count(responded_at),
 			count(*) FILTER (WHERE after_hours),
-			count(touched_at),
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', touched_at - created_at)),
-			percentile_cont(0.9) WITHIN GROUP (ORDER BY date_part('epoch', touched_at - created_at))
-		FROM (SELECT l.source, l.sms_consent, l.after_hours, l.created_at, m.sent_at AS touched_at
-			FROM leads l LEFT JOIN messages m ON m.id = l.first_touch_message_id
-			WHERE l.created_at >= $1 AND l.created_at < $2) l
-		GROUP BY GROUPING SETS ((source), ())`, r.From, r.To)
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', responded_at - arrived_at)),
+			percentile_cont(0.9) WITHIN GROUP (ORDER BY date_part('epoch', responded_at - arrived_at))
+		FROM (`+arrivalsSQL+`) a
+		GROUP BY GROUPING SETS ((source), (channel), ())`, r.From, r.To)
 	if err != nil {
 		return fmt.Errorf("leads: %w", err)
 	}
 	defer rows.Close()
+	for _, ch := range LeadChannels {
+		rep.LeadsByChannel[ch] = 0
+	}
 	for rows.Next() {
-		var total bool
-		var name string
-		var leads, consent, touched, afterHours int
+		var set int
+		var name, channel string
+		var leads, touched, afterHours int
 		var speed Percentiles
-		if err := rows.Scan(&total, &name, &leads, &consent, &touched, &afterHours, &speed.Of, &speed.P50, &speed.P90); err != nil {
+		if err := rows.Scan(&set, &name, &channel, &leads, &touched, &afterHours, &speed.P50, &speed.P90); err != nil {
 			return fmt.Errorf("leads: %w", err)
 		}
-		if total {
-			rep.Leads, rep.AIFirstResponse, rep.SpeedToLeadSeconds, rep.AfterHoursLeads = leads, rateOf(touched, consent), speed, afterHours
-			continue
+		speed.Of = touched
+		switch set {
+		case 1: // by source
+			s := source(name)
+			s.Leads, s.AIFirstResponse, s.SpeedToLeadSeconds, s.AfterHoursLeads = leads, rateOf(touched, leads), speed, afterHours
+		case 2: // by channel
+			rep.LeadsByChannel[channel] = leads
+		case 3:
+			rep.Leads, rep.AIFirstResponse, rep.SpeedToLeadSeconds, rep.AfterHoursLeads = leads, rateOf(touched, leads), speed, afterHours
 		}
-		s := source(name)
-		s.Leads, s.AIFirstResponse, s.SpeedToLeadSeconds, s.AfterHoursLeads = leads, rateOf(touched, consent), speed, afterHours
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("leads: %w", err)
@@ -263,13 +278,12 @@ func summarizeHandoffs(ctx context.Context, db DB, r Range, rep *Report, source 
 	return nil
 }
 
-// An opt-in clears opted_out_at, so a lead who opted out and back in within
-// the range is not counted: the table keeps only the opt-out in force.
+// Opt-outs are the events of the range (see optOutsSQL), not the contacts
+// opted out now: an opt-in later does not take one back.
 func summarizeOptOuts(ctx context.Context, db DB, r Range, rep *Report, source func(string) *SourceFigures) error {
 	rows, err := db.Query(ctx, `
 		SELECT GROUPING(source) = 1, COALESCE(source, ''), count(*)
-		FROM contacts
-		WHERE opted_out AND opted_out_at >= $1 AND opted_out_at < $2
+		FROM (`+optOutsSQL+`) o
 		GROUP BY GROUPING SETS ((source), ())`, r.From, r.To)
 	if err != nil {
 		return fmt.Errorf("opt-outs: %w", err)
@@ -443,8 +457,9 @@ func IsRangeError(err error) bool {
 
 // CSV writes rep as one long table, the shape spreadsheets pivot: a header
 // row, then one row per figure with the columns scope, name, metric, value.
-// scope is range (from, to), total, reason (handoffs by reason), source or
-// rep; name is the reason, the source or the rep's name ("" for total and
+// scope is range (from, to), total, channel (leads by how they came),
+// reason (handoffs by reason), source or rep; name is the channel, the
+// reason, the source or the rep's name ("" for total and
 // range). Rates come with their _count and _of; a percentile of no samples
 // is an empty value. Times are RFC 3339. A name a spreadsheet would run as
 // a formula (=, +, -, @) is written with a leading apostrophe.
@@ -480,6 +495,9 @@ func CSV(w io.Writer, rep Report) error {
 	num("total", "", "cadences_started", rep.Cadences.Started)
 	num("total", "", "cadences_active", rep.Cadences.Active)
 
+	for _, ch := range sortedKeys(rep.LeadsByChannel) {
+		num("channel", ch, "leads", rep.LeadsByChannel[ch])
+	}
 	for _, reason := range sortedKeys(rep.Handoffs) {
 		num("reason", reason, "handoffs", rep.Handoffs[reason])
 	}

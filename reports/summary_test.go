@@ -59,8 +59,17 @@ func (f *fixture) contact(source string, optedOut time.Time) string {
 	if !optedOut.IsZero() {
 		at = &optedOut
 	}
-	return f.id(`INSERT INTO contacts (phone, source, opted_out, opted_out_at) VALUES ($1, $2, $3, $4) RETURNING id::text`,
+	id := f.id(`INSERT INTO contacts (phone, source, opted_out, opted_out_at) VALUES ($1, $2, $3, $4) RETURNING id::text`,
 		"+1303555"+pad(f.n), source, at != nil, at)
+	if at != nil {
+		f.event(id, "opted_out", *at)
+	}
+	return id
+}
+
+// event records a timeline event of contact at at, as the inbox does.
+func (f *fixture) event(contact, kind string, at time.Time) {
+	f.id(`INSERT INTO timeline_events (contact_id, kind, created_at) VALUES ($1, $2, $3) RETURNING id::text`, contact, kind, at)
 }
 
 func (f *fixture) conversation(contact, mode, outcome string) string {
@@ -194,9 +203,10 @@ func TestSummary(t *testing.T) {
 	none := reports.Percentiles{}
 	want := reports.Report{
 		From: nov.From, To: nov.To,
-		Leads:                 6,   // 8 rows, one before November, one at its exclusive end
-		AIFirstResponseRate:   0.8, // 4 touched of the 5 with consent
-		AIFirstResponse:       rate(4, 5),
+		Leads:                 6, // 8 rows, one before November, one at its exclusive end
+		LeadsByChannel:        map[string]int{"form": 6, "text": 0, "call": 0},
+		AIFirstResponseRate:   4.0 / 6, // 4 touched of the 6 (c5 gave no consent, c4 not yet)
+		AIFirstResponse:       rate(4, 6),
 		SpeedToLeadSeconds:    pct(25, 37, 4), // 10, 20, 30, 40
 		AfterHoursLeads:       3,
 		Handoffs:              map[string]int{"buying_intent": 3, "human_request": 1, "complaint": 1, "sensitive": 0, "unknown_answer": 0},
@@ -212,7 +222,7 @@ func TestSummary(t *testing.T) {
 		BySource: []reports.SourceFigures{
 			{Source: "facebook_ad", Leads: 3, AIFirstResponseRate: 1, AIFirstResponse: rate(3, 3), SpeedToLeadSeconds: pct(20, 36, 3),
 				AfterHoursLeads: 1, Handoffs: 3, HandoffConversionRate: 0.5, HandoffConversion: rate(1, 2)},
-			{Source: "google", Leads: 2, AIFirstResponseRate: 1, AIFirstResponse: rate(1, 1), SpeedToLeadSeconds: pct(30, 30, 1),
+			{Source: "google", Leads: 2, AIFirstResponseRate: 0.5, AIFirstResponse: rate(1, 2), SpeedToLeadSeconds: pct(30, 30, 1),
 				AfterHoursLeads: 2, Handoffs: 1, HandoffConversion: rate(0, 1), OptOuts: 1},
 			{Source: "", Leads: 1, AIFirstResponse: rate(0, 1), SpeedToLeadSeconds: none,
 				Handoffs: 1, HandoffConversionRate: 1, HandoffConversion: rate(1, 1), OptOuts: 1},
@@ -340,8 +350,10 @@ func TestCSV(t *testing.T) {
 		"range||from":                             "2026-11-01T00:00:00Z",
 		"range||to":                               "2026-12-01T00:00:00Z",
 		"total||leads":                            "7",
-		"total||ai_first_response_rate":           "0.8",
-		"total||ai_first_response_of":             "5",
+		"total||ai_first_response_rate":           strconv.FormatFloat(4.0/7, 'f', -1, 64),
+		"total||ai_first_response_of":             "7",
+		"channel|form|leads":                      "7",
+		"channel|text|leads":                      "0",
 		"total||speed_to_lead_seconds_p50":        "25",
 		"total||speed_to_lead_seconds_p90":        "37",
 		"total||handoff_claim_minutes_p90":        "8.8",

@@ -3,6 +3,7 @@
 # 127.0.0.1, trust auth for local connections) and prints its DATABASE_URL.
 # Idempotent: a running instance is reused. Needs PostgreSQL's server
 # binaries; installs pgvector into them when missing (scripts/install-pgvector.sh).
+# `scripts/dev-postgres.sh stop` (make stop) stops it; its data stays.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ if [ -z "$bindir" ] && command -v initdb >/dev/null; then bindir=$(dirname "$(co
 [ -n "$bindir" ] || { echo "dev-postgres: PostgreSQL server binaries (initdb) not found; install postgresql or set DATABASE_URL" >&2; exit 1; }
 
 sharedir=$("$bindir/pg_config" --sharedir 2>/dev/null || echo "")
-if [ -n "$sharedir" ] && [ ! -f "$sharedir/extension/vector.control" ]; then
+if [ "${1:-}" != stop ] && [ -n "$sharedir" ] && [ ! -f "$sharedir/extension/vector.control" ]; then
   echo "dev-postgres: installing pgvector" >&2
   bash scripts/install-pgvector.sh >&2
 fi
@@ -26,6 +27,16 @@ as() { "$@"; }
 if [ "$(id -u)" -eq 0 ]; then
   id postgres >/dev/null 2>&1 || { echo "dev-postgres: running as root needs a postgres user" >&2; exit 1; }
   as() { runuser -u postgres -- "$@"; }
+fi
+
+if [ "${1:-}" = stop ]; then
+  if [ -f "$data/PG_VERSION" ] && as "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    echo "dev-postgres: stopped the PostgreSQL under $data (port $port); its data stays" >&2
+  else
+    echo "dev-postgres: no PostgreSQL running under $data" >&2
+  fi
+  exit 0
 fi
 
 mkdir -p "$data"

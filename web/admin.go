@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/crm"
@@ -34,6 +35,17 @@ type repsPage struct {
 	Notice   string
 	Error    string
 	Form     crm.NewRep
+	Invite   repInvite
+}
+
+// repInvite is the add-a-rep form's option to invite a login for the rep
+// too, and the link made, shown once.
+type repInvite struct {
+	On    bool
+	Email string
+	Link  *shownLink
+	// Added is the name of the rep the link's login acts as.
+	Added string
 }
 
 // consoleReps serves GET /console/reps: who takes over, who is on duty
@@ -43,8 +55,16 @@ func (s *Server) consoleReps(c *gin.Context) {
 }
 
 func (s *Server) renderReps(c *gin.Context, status int, form crm.NewRep, problem string) {
+	s.renderRepsInvite(c, status, form, repInvite{}, problem)
+}
+
+func (s *Server) renderRepsInvite(c *gin.Context, status int, form crm.NewRep, invite repInvite, problem string) {
 	ctx := c.Request.Context()
-	p := repsPage{pageBase: s.base(c, "Reps"), Notice: c.Query("notice"), Error: problem, Form: form}
+	p := repsPage{pageBase: s.base(c, "Reps"), Notice: c.Query("notice"), Error: problem, Form: form, Invite: invite}
+	if invite.Link != nil {
+		noStore(c)
+		p.Notice = "Added " + invite.Added + " and invited a login for them."
+	}
 	var err error
 	if p.Hours, err = handoff.LoadBusinessHours(ctx, s.cfg.DB, s.cfg.Hours); err != nil {
 		s.consoleFail(c, err)
@@ -77,13 +97,35 @@ func (s *Server) renderReps(c *gin.Context, status int, form crm.NewRep, problem
 	s.renderPage(c, status, "reps.html", p)
 }
 
-// consoleAddRep serves POST /console/reps (admins).
+// consoleAddRep serves POST /console/reps (admins): a rep, and with the
+// invite option a login for them, made together or not at all.
 func (s *Server) consoleAddRep(c *gin.Context) {
 	form := crm.NewRep{Name: c.PostForm("name"), Phone: c.PostForm("phone"), Email: c.PostForm("email"), OnCall: c.PostForm("on_call") != ""}
-	r, err := crm.AddRep(c.Request.Context(), s.cfg.DB, form, s.cfg.Region)
+	invite := repInvite{On: c.PostForm("invite") != "", Email: c.PostForm("login_email")}
+	var r crm.Rep
+	err := pgx.BeginFunc(c.Request.Context(), s.cfg.DB, func(tx pgx.Tx) error {
+		var err error
+		if r, err = crm.AddRep(c.Request.Context(), tx, form, s.cfg.Region); err != nil || !invite.On {
+			return err
+		}
+		email := invite.Email
+		if strings.TrimSpace(email) == "" {
+			email = r.Email
+		}
+		l, err := auth.Invite(c.Request.Context(), tx, auth.Invitation{Email: email, Role: auth.RoleRep, RepID: r.ID,
+			By: session(c).User.Email}, time.Now())
+		if err == nil {
+			invite.Link = s.shown(c, l)
+		}
+		return err
+	})
 	var invalid *crm.InvalidError
-	if errors.As(err, &invalid) || errors.Is(err, crm.ErrConflict) {
-		s.renderReps(c, statusOf(err), form, publicMessage(err, statusOf(err)))
+	if errors.As(err, &invalid) || errors.Is(err, crm.ErrConflict) || errors.Is(err, auth.ErrConflict) {
+		s.renderRepsInvite(c, statusOf(err), form, invite, publicMessage(err, statusOf(err)))
+		return
+	}
+	if err == nil && invite.Link != nil {
+		s.renderRepsInvite(c, http.StatusOK, crm.NewRep{}, repInvite{Link: invite.Link, Added: r.Name}, "")
 		return
 	}
 	if err != nil {

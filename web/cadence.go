@@ -20,10 +20,18 @@ const cadenceSpare = 2
 type cadenceRow struct {
 	After   string
 	Message string
+	// Preview is Message as the sample lead would read it; Problem says
+	// why it does not render. Both are empty for a spare row.
+	Preview string
+	Problem string
+	// ByAgent marks a step with no message: the agent writes it.
+	ByAgent bool
 }
 
 type cadencePage struct {
 	pageBase
+	// Sample is whom the steps are previewed for.
+	Sample   cadence.Vars
 	Active   cadence.Version
 	Rows     []cadenceRow
 	Versions []cadence.Version
@@ -55,10 +63,32 @@ func (s *Server) renderCadence(c *gin.Context, status int, draft []cadenceRow, p
 			p.Rows = append(p.Rows, cadenceRow{After: st.After.String(), Message: st.Message})
 		}
 	}
+	business := s.cfg.BusinessName
+	if business == "" {
+		business = "the business"
+	}
+	p.Sample = cadence.SampleLead(business)
+	for i := range p.Rows {
+		p.Rows[i].preview(p.Sample)
+	}
 	for i := 0; i < cadenceSpare; i++ {
 		p.Rows = append(p.Rows, cadenceRow{})
 	}
 	s.renderPage(c, status, "cadence.html", p)
+}
+
+// preview renders the row's message for the sample lead.
+func (r *cadenceRow) preview(v cadence.Vars) {
+	if strings.TrimSpace(r.Message) == "" {
+		r.ByAgent = r.After != ""
+		return
+	}
+	text, err := cadence.Step{Message: r.Message}.Render(v)
+	if err != nil {
+		r.Problem = err.Error()
+		return
+	}
+	r.Preview = text
 }
 
 // consoleSaveCadence serves POST /console/cadence (admins): the steps as a

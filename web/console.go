@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"math/rand/v2"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,6 +32,12 @@ var templateFuncs = template.FuncMap{
 	// versions, where their activate form posts, and the default's name.
 	"versionTable": func(list any, action, csrf, def string) map[string]any {
 		return map[string]any{"List": list, "Action": action, "CSRF": csrf, "Default": def}
+	},
+	"channelLabel": func(ch string) string {
+		if l, ok := map[string]string{"sms": "SMS", "voice": "Call", "web": "Web"}[ch]; ok {
+			return l
+		}
+		return ch
 	},
 	"modeLabel": func(m crm.Mode) string {
 		return map[crm.Mode]string{crm.ModeAI: "AI", crm.ModeHandoffPending: "Needs a rep",
@@ -72,13 +80,16 @@ type pageBase struct {
 	Admin    bool
 	// Simulator links the lead simulator (the Twilio sandbox only).
 	Simulator bool
-	Path      string
+	// Sandbox links the Sandbox page: what the fake Twilio "sent".
+	Sandbox bool
+	Path    string
 }
 
 func (s *Server) base(c *gin.Context, title string) pageBase {
 	sess := session(c)
 	return pageBase{Title: title, Business: s.cfg.BusinessName, User: sess.User, CSRF: sess.CSRF,
-		Admin: sess.User.Role == auth.RoleAdmin, Simulator: s.cfg.Simulate != nil, Path: c.Request.URL.Path}
+		Admin: sess.User.Role == auth.RoleAdmin, Simulator: s.cfg.Simulate != nil, Sandbox: s.cfg.SandboxOutbox != nil,
+		Path: c.Request.URL.Path}
 }
 
 type errorPage struct {
@@ -102,7 +113,7 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, data any) {
 func (s *Server) consoleFail(c *gin.Context, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.logger.Error("console request failed", "path", c.Request.URL.Path, "err", err)
+		s.logFailure(c, "console request failed", err)
 	}
 	msg := publicMessage(err, status)
 	if c.GetHeader("HX-Request") != "" {
@@ -123,26 +134,60 @@ type inboxItem struct {
 	Waiting  string // "12 min": how long the handoff has waited
 	SLA      string // "due in 4 min", "overdue 3 min"
 	SLAState string // ok, late, claimed
+	// Call is the rep's task for a lead who may not be texted.
+	Call *crm.CallTask
 }
 
 type inboxPage struct {
 	pageBase
 	Pending []inboxItem
 	Human   []inboxItem
+	Call    []inboxItem // leads waiting for a rep's call
 	AI      []inboxItem
 	Closed  []inboxItem
 	View    string // "" (open) or "closed"
 	Mine    bool
-	Query   string         // the filter, for the live refresh
-	Counts  map[string]int // by mode
+	Query   template.URL   // the filter, for the live refresh
+	Counts  map[string]int // by mode, and "call"
+	Search  inboxSearch
+	// The filter form's choices.
+	States   []choice
+	Reps     []*repRef
+	Reasons  []string
+	Sources  []string
+	Channels []string
 }
+
+// choice is one option of a filter.
+type choice struct{ Value, Label string }
+
+// inboxStates are the inbox's groups, in its order, for the state filter.
+var inboxStates = []choice{{string(crm.ModeHandoffPending), "Needs a rep"}, {string(crm.ModeHuman), "With a rep"},
+	{stateCall, "Waiting for a call"}, {string(crm.ModeAI), "With the agent"}, {string(crm.ModeClosed), "Closed"}}
+
+// inboxSearch is the inbox's search and filters, as GET parameters.
+type inboxSearch struct {
+	Q       string `form:"q"`
+	State   string `form:"state"` // a mode, or "call"
+	Reason  string `form:"reason"`
+	Rep     string `form:"rep"`
+	Source  string `form:"source"`
+	Channel string `form:"channel"`
+}
+
+// Active reports whether the search or a filter narrows the inbox.
+func (f inboxSearch) Active() bool { return f != inboxSearch{} }
+
+// stateCall is the inbox group of leads waiting for a rep's call.
+const stateCall = "call"
 
 // inboxLimit bounds each section of the inbox: flagged conversations are
 // few, and the agent's are a long tail a rep reads from the top.
 const inboxLimit = 50
 
 // consoleInbox serves GET /: flagged conversations first (oldest handoff
-// first, with the SLA), then those with a rep, then the agent's.
+// first, with the SLA), then those with a rep, the leads waiting for a
+// call, then the agent's.
 func (s *Server) consoleInbox(c *gin.Context) {
 	p, err := s.inbox(c)
 	if err != nil {
@@ -165,28 +210,50 @@ func (s *Server) consoleInboxList(c *gin.Context) {
 func (s *Server) inbox(c *gin.Context) (inboxPage, error) {
 	ctx := c.Request.Context()
 	p := inboxPage{pageBase: s.base(c, "Inbox"), View: c.Query("view"), Mine: c.Query("mine") == "1",
-		Query: c.Request.URL.RawQuery, Counts: map[string]int{}}
-	mine := ""
+		Query: template.URL(c.Request.URL.Query().Encode()), Counts: map[string]int{}, Reasons: handoff.Reasons,
+		States: inboxStates, Channels: []string{"sms", "voice", "web"}}
+	_ = c.ShouldBindQuery(&p.Search) // every field is a string: nothing to fail
+	f := p.Search
+	if f.State == string(crm.ModeClosed) {
+		p.View = "closed"
+	}
+	reader := session(c).User.RepID
+	mine := f.Rep
 	if p.Mine {
-		if mine = session(c).User.RepID; mine == "" {
+		if mine = reader; mine == "" {
 			return p, nil // an admin without a rep has no conversations of their own
 		}
-	}
-	counts, err := crm.CountByMode(ctx, s.cfg.DB, mine)
-	if err != nil {
-		return p, err
-	}
-	for m, n := range counts {
-		p.Counts[string(m)] = n
 	}
 	reps, err := s.repsByID(ctx)
 	if err != nil {
 		return p, err
 	}
+	for _, r := range reps {
+		p.Reps = append(p.Reps, r)
+	}
+	sort.Slice(p.Reps, func(i, j int) bool { return p.Reps[i].Name < p.Reps[j].Name })
+	if p.Sources, err = crm.Sources(ctx, s.cfg.DB); err != nil {
+		return p, err
+	}
+	if !f.Active() {
+		counts, err := crm.CountByMode(ctx, s.cfg.DB, mine)
+		if err != nil {
+			return p, err
+		}
+		for m, n := range counts {
+			p.Counts[string(m)] = n
+		}
+	}
 	now := time.Now()
-	section := func(f crm.Filter) ([]inboxItem, error) {
-		f.AssignedRepID, f.Limit = mine, inboxLimit
-		views, err := s.conversationViews(ctx, f, reps)
+	// section lists one group, or nothing when the state filter names
+	// another.
+	section := func(state string, cf crm.Filter) ([]inboxItem, error) {
+		if f.State != "" && f.State != state {
+			return nil, nil
+		}
+		cf.AssignedRepID, cf.Limit, cf.ReaderRepID = mine, inboxLimit, reader
+		cf.Query, cf.Reason, cf.Source, cf.Channel = f.Q, f.Reason, f.Source, f.Channel
+		views, err := s.conversationViews(ctx, cf, reps)
 		if err != nil {
 			return nil, err
 		}
@@ -194,22 +261,59 @@ func (s *Server) inbox(c *gin.Context) (inboxPage, error) {
 		for i, v := range views {
 			items[i] = slaOf(v, now)
 		}
+		if f.Active() {
+			p.Counts[state] = len(items)
+		}
 		return items, nil
 	}
 	if p.View == "closed" {
-		p.Closed, err = section(crm.Filter{Mode: crm.ModeClosed})
+		p.Closed, err = section(string(crm.ModeClosed), crm.Filter{Mode: crm.ModeClosed})
 		return p, err
 	}
 	// The handoff that has waited longest is the one to take first, and
 	// the one the limit must not leave out.
-	if p.Pending, err = section(crm.Filter{Mode: crm.ModeHandoffPending, OldestHandoffFirst: true}); err != nil {
+	if p.Pending, err = section(string(crm.ModeHandoffPending), crm.Filter{Mode: crm.ModeHandoffPending, OldestHandoffFirst: true}); err != nil {
 		return p, err
 	}
-	if p.Human, err = section(crm.Filter{Mode: crm.ModeHuman}); err != nil {
+	if p.Human, err = section(string(crm.ModeHuman), crm.Filter{Mode: crm.ModeHuman}); err != nil {
 		return p, err
 	}
-	p.AI, err = section(crm.Filter{Mode: crm.ModeAI})
+	if p.Call, err = section(stateCall, crm.Filter{Mode: crm.ModeAI, WaitingForCall: crm.CallWaitingOnly}); err != nil {
+		return p, err
+	}
+	if err := s.callTasks(ctx, p.Call); err != nil {
+		return p, err
+	}
+	if !f.Active() {
+		// The agent's count leaves out the leads it cannot text.
+		p.Counts[stateCall] = len(p.Call)
+		if len(p.Call) == inboxLimit {
+			if p.Counts[stateCall], err = crm.CountWaitingForCall(ctx, s.cfg.DB, mine); err != nil {
+				return p, err
+			}
+		}
+		p.Counts[string(crm.ModeAI)] -= p.Counts[stateCall]
+	}
+	p.AI, err = section(string(crm.ModeAI), crm.Filter{Mode: crm.ModeAI, WaitingForCall: crm.CallWaitingNone})
 	return p, err
+}
+
+// callTasks fills each item's call task.
+func (s *Server) callTasks(ctx context.Context, items []inboxItem) error {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	tasks, err := crm.CallTasks(ctx, s.cfg.DB, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if t, ok := tasks[items[i].ID]; ok {
+			items[i].Call = &t
+		}
+	}
+	return nil
 }
 
 // slaOf says how a conversation's handoff stands against its SLA.

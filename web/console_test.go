@@ -188,7 +188,7 @@ func TestConsoleRepWorkflow(t *testing.T) {
 	conv := "/console/c/" + v.ID
 	p := br.get(t, conv)
 	if p.status != 200 || !strings.Contains(p.body, "Take over") || !strings.Contains(p.body, "Wants: a quote") ||
-		strings.Contains(p.body, `name="text" rows="3"`) {
+		strings.Contains(p.body, `id="reply-text"`) {
 		t.Fatalf("conversation before takeover:\n%s", p.body)
 	}
 	if p := br.post(t, conv+"/takeover", url.Values{}); !strings.Contains(p.body, "Reply as Summit Home Services") {

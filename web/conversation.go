@@ -62,8 +62,13 @@ func (s *Server) consoleConversationPart(part string) gin.HandlerFunc {
 
 func (s *Server) conversationPage(c *gin.Context) (conversationPage, error) {
 	ctx := c.Request.Context()
+	openedAt := time.Now()
 	v, err := s.conversationView(ctx, c.Param("id"))
 	if err != nil {
+		return conversationPage{}, err
+	}
+	// The rep has now seen what the lead wrote: no unread marker in their inbox.
+	if err := crm.MarkRead(ctx, s.cfg.DB, session(c).User.RepID, v.ID, openedAt); err != nil {
 		return conversationPage{}, err
 	}
 	name := v.Contact.Name
@@ -139,6 +144,12 @@ func describe(e crm.Event) string {
 		return "Handed back to the agent by " + str(d["by"])
 	case handoff.EventClosed:
 		return "Closed as " + label(str(d["outcome"])) + " by " + str(d["by"])
+	case crm.EventStageChanged:
+		s := "Stage: " + label(str(d["from"])) + " → " + label(str(d["to"]))
+		if why := str(d["why"]); why != "" {
+			s += " (" + why + ")"
+		}
+		return s
 	case crm.EventLeadCreated:
 		s := "New lead"
 		if src := str(d["source"]); src != "" {

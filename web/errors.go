@@ -31,11 +31,13 @@ func statusOf(err error) int {
 	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, evals.ErrNotFound),
 		errors.Is(err, prompts.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, handoff.ErrForbidden):
+	case errors.Is(err, handoff.ErrForbidden), errors.Is(err, auth.ErrDisabled):
 		return http.StatusForbidden
+	case errors.Is(err, auth.ErrLinkUsed), errors.Is(err, auth.ErrLinkExpired):
+		return http.StatusGone
 	case errors.Is(err, handoff.ErrClaimed), errors.Is(err, handoff.ErrNotClaimed), errors.Is(err, handoff.ErrClosed),
 		errors.Is(err, handoff.ErrNotWithAgent), errors.Is(err, inbox.ErrOptedOut),
-		errors.Is(err, crm.ErrConflict), errors.Is(err, auth.ErrConflict):
+		errors.Is(err, crm.ErrConflict), errors.Is(err, auth.ErrConflict), errors.Is(err, auth.ErrLastAdmin):
 		return http.StatusConflict
 	case errors.Is(err, channels.ErrUnavailable), store.IsUnavailable(err), errors.Is(err, auth.ErrBusy):
 		return http.StatusServiceUnavailable
@@ -66,7 +68,7 @@ func publicMessage(err error, status int) string {
 		return "internal error"
 	}
 	for _, known := range []error{handoff.ErrForbidden, handoff.ErrClaimed, handoff.ErrNotClaimed, handoff.ErrClosed,
-		handoff.ErrNotWithAgent, inbox.ErrOptedOut} {
+		handoff.ErrNotWithAgent, inbox.ErrOptedOut, auth.ErrDisabled, auth.ErrLinkUsed, auth.ErrLinkExpired, auth.ErrLastAdmin} {
 		if errors.Is(err, known) {
 			return known.Error()
 		}
@@ -78,9 +80,23 @@ func publicMessage(err error, status int) string {
 func (s *Server) renderError(c *gin.Context, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		s.logger.Error("request failed", "path", c.Request.URL.Path, "err", err)
+		s.logFailure(c, "request failed", err)
 	}
 	abortError(c, status, publicMessage(err, status))
+}
+
+// logFailure logs a request that failed inside the server as an error,
+// but one that failed because its client went away (a console tab closed,
+// its event stream or a refresh in flight cancelled) at debug: nothing in
+// the server went wrong.
+func (s *Server) logFailure(c *gin.Context, msg string, err error) {
+	// Whatever the driver wraps it in, a query cut short by the request's
+	// context is the client's leaving.
+	if c.Request.Context().Err() != nil {
+		s.logger.Debug(msg+": client gone", "path", c.Request.URL.Path, "err", err)
+		return
+	}
+	s.logger.Error(msg, "path", c.Request.URL.Path, "err", err)
 }
 
 func abortError(c *gin.Context, status int, msg string) {

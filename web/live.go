@@ -145,6 +145,8 @@ func (s *Server) consoleEvents(c *gin.Context) {
 	for {
 		select {
 		case <-c.Request.Context().Done():
+			// A tab closed or navigated away: the usual end of a stream.
+			s.logger.Debug("console event stream closed by the client")
 			return
 		case <-beat.C:
 			fmt.Fprint(w, ": beat\n\n")

@@ -11,17 +11,29 @@ import (
 	"github.com/leadagent/leadagent/prompts"
 )
 
+// Answering says which agent answers leads now, in words for an admin:
+// cmd/leadagent knows from its configuration, web only shows it.
+type Answering struct {
+	// Agent names it: "the offline responder", "the model gpt-4o-mini".
+	Agent string
+	// UsesPrompts is whether that agent runs with the prompts (a model
+	// does; the offline responder answers from the knowledge base alone).
+	UsesPrompts bool
+}
+
 type promptsPage struct {
 	pageBase
-	Names    []string
-	Name     string
-	Versions []prompts.Version
-	Active   prompts.Version
-	Shown    prompts.Version // the version whose diff against the active one is shown
-	Diff     []diffLine
-	Draft    string
-	Error    string
-	Notice   string
+	Names     []string
+	Name      string
+	Versions  []prompts.Version
+	Active    prompts.Version
+	Shown     prompts.Version // the version whose diff against the active one is shown
+	Diff      []diffLine
+	Preview   string // Shown rendered with the business's details
+	Answering Answering
+	Draft     string
+	Error     string
+	Notice    string
 }
 
 type diffLine struct {
@@ -58,11 +70,25 @@ func (s *Server) renderPrompts(c *gin.Context, name, show, draft, problem string
 		}
 	}
 	p.Diff = diffLines(prompts.Diff(p.Active.Body, p.Shown.Body))
+	p.Answering = s.cfg.Answering
+	if p.Preview, err = prompts.Render(p.Shown.Body, s.promptVars()); err != nil {
+		p.Preview = "This version does not render: " + err.Error()
+	}
 	p.Draft = draft
 	if p.Draft == "" {
 		p.Draft = p.Active.Body
 	}
 	s.renderPage(c, status, "prompts.html", p)
+}
+
+// promptVars are the business details a prompt renders with, the name
+// from the console's own when the configuration gave none.
+func (s *Server) promptVars() prompts.Vars {
+	v := s.cfg.PromptVars
+	if v.BusinessName == "" {
+		v.BusinessName = s.cfg.BusinessName
+	}
+	return v
 }
 
 func diffLines(diff string) []diffLine {

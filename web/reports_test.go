@@ -30,7 +30,7 @@ import (
 // seedReport records what a day of leads leaves behind, through the real
 // flows where there is one: a facebook lead texted by the AI after 12 s,
 // handed off, claimed by Alex and booked; a google lead after hours
-// without consent; a third contact who opted out.
+// without consent; a third contact who texted in and opted out.
 func (b *testBundle) seedReport(t *testing.T) crm.Rep {
 	t.Helper()
 	alex := b.rep(t, "Alex Rivera", "+19705550181")
@@ -69,7 +69,12 @@ func (b *testBundle) seedReport(t *testing.T) crm.Rep {
 			t.Fatal(err)
 		}
 	}
+	// The opt-out as the inbox records it: the contact's flag and the event.
 	if err := crm.OptOut(b.ctx, b.db, gone.Contact.ID, "STOP", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := crm.AddEvent(b.ctx, b.db, crm.Event{ConversationID: gone.ID, ContactID: gone.Contact.ID, Kind: crm.EventOptedOut,
+		Detail: map[string]any{"keyword": "STOP"}}); err != nil {
 		t.Fatal(err)
 	}
 	b.flag(t, booked, handoff.ReasonBuyingIntent)
@@ -112,7 +117,9 @@ func TestReportsSummaryAPI(t *testing.T) {
 	speed := got["speed_to_lead_seconds"].(map[string]any)
 	claim := got["handoff_claim_minutes"].(map[string]any)
 	handoffs, _ := got["handoffs"].(map[string]any)
-	if got["leads"] != 2.0 || got["ai_first_response_rate"] != 1.0 || got["after_hours_leads"] != 1.0 ||
+	// Three leads: two forms and the contact who texted STOP; the AI
+	// answered one of them first.
+	if got["leads"] != 3.0 || got["ai_first_response_rate"] != 1.0/3 || got["after_hours_leads"] != 1.0 ||
 		speed["p50"] != 12.0 || speed["p90"] != 12.0 || handoffs["buying_intent"] != 1.0 || handoffs["complaint"] != 0.0 ||
 		claim["of"] != 1.0 || got["handoff_conversion_rate"] != 1.0 || got["opt_outs"] != 1.0 || got["cadence_completion_rate"] != 0.0 {
 		t.Errorf("summary = %v", got)
@@ -121,18 +128,22 @@ func TestReportsSummaryAPI(t *testing.T) {
 		t.Errorf("claimed at once, but p50 = %v minutes", claim["p50"])
 	}
 	first, _ := got["ai_first_response"].(map[string]any)
-	if first["count"] != 1.0 || first["of"] != 1.0 {
-		t.Errorf("ai_first_response = %v, want 1 of 1", first)
+	if first["count"] != 1.0 || first["of"] != 3.0 {
+		t.Errorf("ai_first_response = %v, want 1 of 3", first)
+	}
+	if ch, _ := got["leads_by_channel"].(map[string]any); ch["form"] != 2.0 || ch["text"] != 1.0 || ch["call"] != 0.0 {
+		t.Errorf("leads_by_channel = %v, want 2 forms, 1 text", got["leads_by_channel"])
 	}
 
 	bySource, _ := got["by_source"].([]any)
 	if len(bySource) != 3 { // facebook_ad, google, and "" for the opted-out contact, who came from no source
 		t.Fatalf("by_source = %v", got["by_source"])
 	}
-	if none := bySource[2].(map[string]any); none["source"] != "" || none["leads"] != 0.0 || none["opt_outs"] != 1.0 {
+	// One lead each: by name, "" (the contact who texted STOP) first.
+	if none := bySource[0].(map[string]any); none["source"] != "" || none["leads"] != 1.0 || none["opt_outs"] != 1.0 {
 		t.Errorf("by_source[\"\"] = %v", none)
 	}
-	fb := bySource[0].(map[string]any) // one lead each: by name
+	fb := bySource[1].(map[string]any)
 	for _, k := range []string{"source", "leads", "ai_first_response_rate", "speed_to_lead_seconds", "after_hours_leads", "handoffs",
 		"handoff_conversion_rate", "opt_outs"} {
 		if _, ok := fb[k]; !ok {
@@ -181,8 +192,8 @@ func TestConsoleReports(t *testing.T) {
 	alex := b.seedReport(t)
 	// A source from a web form is data, never markup or script.
 	hostile := b.conversation(t, "+19705553009", "hi")
-	if _, err := b.db.Exec(b.ctx, `INSERT INTO leads (contact_id, source, created_at) VALUES ($1, $2, now() - interval '1 hour')`,
-		hostile.Contact.ID, `</script><script>alert(1)</script>`); err != nil {
+	if _, err := b.db.Exec(b.ctx, `INSERT INTO leads (contact_id, conversation_id, source, created_at) VALUES ($1, $2, $3, now() - interval '1 hour')`,
+		hostile.Contact.ID, hostile.ID, `</script><script>alert(1)</script>`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -198,7 +209,7 @@ func TestConsoleReports(t *testing.T) {
 		}
 		for _, want := range []string{`<a href="/console/reports" aria-current="page">Reports</a>`, "Speed to lead", "Handoffs by reason",
 			"Leads by source", "Handoffs by rep", `href="/console/reports.csv?from=`, `<script src="/static/chart.umd.js" defer>`,
-			`<script src="/static/reports.js" defer>`, `<dd class="big">3</dd>`, `<dd class="big">12 s</dd>`, "Alex Rivera", "facebook_ad"} {
+			`<script src="/static/reports.js" defer>`, `<dd class="big">4</dd>`, `<dd class="big">12 s</dd>`, "Alex Rivera", "facebook_ad"} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("%s: the page lacks %s", who, want)
 			}
@@ -217,7 +228,7 @@ func TestConsoleReports(t *testing.T) {
 		if err := json.Unmarshal([]byte(m[1]), &data); err != nil {
 			t.Fatalf("%s: report data is not JSON: %v\n%s", who, err, m[1])
 		}
-		if data.Report.Leads != 3 || data.Reasons["buying_intent"] != "buying intent" || len(data.Report.BySource) != 4 {
+		if data.Report.Leads != 4 || data.Reasons["buying_intent"] != "buying intent" || len(data.Report.BySource) != 4 {
 			t.Errorf("%s: report data = %+v", who, data)
 		}
 		if !strings.Contains(m[1], `\u003c/script\u003e`) {
@@ -257,7 +268,7 @@ func TestConsoleReportsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, body)
 	}
-	want := map[string]string{"total||leads": "2", "total||speed_to_lead_seconds_p50": "12", "reason|buying_intent|handoffs": "1",
+	want := map[string]string{"total||leads": "3", "channel|text|leads": "1", "total||opt_outs": "1", "total||speed_to_lead_seconds_p50": "12", "reason|buying_intent|handoffs": "1",
 		"source|google|after_hours_leads": "1", "rep|Alex Rivera|booked": "1"}
 	for _, r := range rows {
 		if v, ok := want[r[0]+"|"+r[1]+"|"+r[2]]; ok {

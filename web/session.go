@@ -177,6 +177,9 @@ func (s *Server) consoleSignIn(c *gin.Context) {
 		s.loginForm(c, statusOf(err), c.PostForm("email"), "Too many failed sign-ins. Wait "+
 			strconv.Itoa(throttled.Seconds())+" seconds, then try again.")
 		return
+	case errors.Is(err, auth.ErrDisabled):
+		s.loginForm(c, statusOf(err), c.PostForm("email"), "This login is disabled. Ask an admin.")
+		return
 	case errors.Is(err, auth.ErrBusy):
 		c.Header("Retry-After", "5")
 		s.loginForm(c, statusOf(err), c.PostForm("email"), "Too many sign-ins at once. Try again in a few seconds.")

@@ -28,6 +28,7 @@ import (
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
+	"github.com/leadagent/leadagent/prompts"
 )
 
 //go:embed templates/*.html static/*
@@ -41,6 +42,9 @@ type Config struct {
 	Voice *twilio.Voice
 	// Sandbox, when set, is the fake Twilio REST API, mounted at /sandbox.
 	Sandbox http.Handler
+	// SandboxOutbox lists what the sandbox "sent" (the Sandbox page); nil
+	// hides the page.
+	SandboxOutbox SandboxOutbox
 	// Simulate texts the server as a lead (the console's simulator); nil
 	// hides the simulator.
 	Simulate func(ctx context.Context, baseURL, from, body string) error
@@ -58,9 +62,17 @@ type Config struct {
 	// SecureCookies marks session cookies Secure even when the request
 	// does not look like HTTPS (PUBLIC_URL is https).
 	SecureCookies bool
+	// PublicURL is the server's address as browsers reach it: the one-time
+	// links an admin passes on start with it ("" uses the request's host).
+	PublicURL string
 	// DemoLogin, when set, is shown on the login page (the sandbox demo).
 	DemoLogin    string
 	BusinessName string
+	// Answering says which agent answers leads now (the Prompts page).
+	Answering Answering
+	// PromptVars are the business details the prompts are rendered with
+	// (the Prompts page's preview).
+	PromptVars prompts.Vars
 	// Region reads phone numbers typed without a country code.
 	Region string
 	// EvalSuites is the folder whose *.yaml eval suites the console offers.
@@ -159,6 +171,8 @@ func New(cfg Config) (http.Handler, error) {
 	r.GET("/login", s.consoleLogin)
 	r.POST("/login", cleanForm, s.consoleSignIn)
 	r.POST("/logout", s.consoleSignOut)
+	r.GET("/login/link", s.consoleLinkPage)
+	r.POST("/login/link", cleanForm, s.consoleUseLink)
 
 	console := r.Group("/", cleanForm, s.requireLogin, s.requireCSRF)
 	console.GET("/", s.consoleInbox)
@@ -174,6 +188,7 @@ func New(cfg Config) (http.Handler, error) {
 	console.GET("/console/reps", s.consoleReps)
 	console.POST("/console/reps/:id/duty", s.consoleRepDuty)
 	console.GET("/console/simulator", s.consoleSimulator)
+	console.GET("/console/sandbox", s.consoleSandbox)
 	console.GET("/console/thread", s.consoleThread)
 	console.POST("/console/simulate", s.consoleSimulate)
 	console.GET("/console/reports", s.consoleReports)
@@ -183,6 +198,12 @@ func New(cfg Config) (http.Handler, error) {
 
 	admin := console.Group("/console", s.requireAdmin)
 	admin.POST("/reps", s.consoleAddRep)
+	admin.GET("/logins", s.consoleLogins)
+	admin.POST("/logins", s.consoleInvite)
+	admin.POST("/logins/:id/disable", s.consoleSetDisabled(true))
+	admin.POST("/logins/:id/enable", s.consoleSetDisabled(false))
+	admin.POST("/logins/:id/reset", s.consoleResetLink)
+	admin.POST("/logins/:id/role", s.consoleSetRole)
 	admin.POST("/hours", s.consoleSaveHours)
 	admin.GET("/rules", s.consoleRules)
 	admin.POST("/rules", s.consoleSaveRules)

@@ -215,7 +215,10 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 		Live:          a.live,
 		Hours:         cfg.Hours,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
+		PublicURL:     cfg.PublicURL,
 		BusinessName:  cfg.BusinessName,
+		Answering:     answering(cfg),
+		PromptVars:    promptsVars(cfg),
 		Region:        cfg.DefaultRegion,
 		Logger:        logger,
 	}
@@ -234,6 +237,7 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	if a.sandbox != nil {
 		webCfg.DemoLogin = demoLoginHint
 		webCfg.Sandbox = a.sandbox
+		webCfg.SandboxOutbox = a.sandbox
 		webCfg.Simulate = func(ctx context.Context, baseURL, from, body string) error {
 			lead := sandbox.Lead{ServerURL: baseURL, PublicURL: cfg.PublicURL, AuthToken: cfg.TwilioAuthToken.Reveal(),
 				AccountSID: cfg.TwilioAccountSID, From: from, To: cfg.TwilioFromNumber}

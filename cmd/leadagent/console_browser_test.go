@@ -16,8 +16,10 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/leadagent/leadagent/channels/sandbox"
+	"github.com/leadagent/leadagent/crm"
 )
 
 // chromiumPath is Debian's chromium, which scripts/install-chromium.sh
@@ -88,9 +90,15 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.do(`wait for the lead under "Needs a rep" (the inbox's live update)`, 10*time.Second, chromedp.WaitVisible(card))
 	b.samePage("the inbox")
 
+	// A long history before the quote request, so the conversation is
+	// many screens tall on the phone.
+	earlierMessages(t, conv.ID, 30)
+
 	takeOver := chromedp.Search(`//div[@id="live"]//button[normalize-space()="Take over"]`)
 	b.do("open the conversation", 15*time.Second, chromedp.Click(card), chromedp.WaitVisible(takeOver))
 	b.fitsPhone("the conversation")
+	b.navOnScreen("the conversation")
+	b.newestInView("the conversation as it opens")
 	const reply = "Hi, this is Alex at Summit. I can come by Tuesday morning to measure for the new AC. Does 9:30 work?"
 	b.do("take over and reply", 15*time.Second,
 		chromedp.Click(takeOver),
@@ -100,6 +108,24 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.Search(`//ol[contains(@class,"timeline")]/li[contains(@class,"author-rep")]/div[@class="body"][normalize-space()="`+reply+`"]`)),
 	)
 	b.fitsPhone("the conversation with the reply box")
+	b.newestInView("the reply just sent")
+
+	// The lead writes while Alex reads older messages: the page leaves
+	// Alex where they are; back at the newest, the page follows.
+	b.do("scroll up to read", 10*time.Second,
+		chromedp.Poll[chromedp.Void](`window.__leadagentLive === true`, chromedp.WithPollingInterval(20*time.Millisecond)),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	api.text(buyer, "Tuesday works, but can you make it 10?")
+	b.do("wait for the lead's message (live update)", 10*time.Second,
+		chromedp.WaitReady(chromedp.Search(`//ol[contains(@class,"timeline")]/li[contains(@class,"inbound")]/div[@class="body"][normalize-space()="Tuesday works, but can you make it 10?"]`)))
+	if y := eval[float64](b, "read the scroll", `window.scrollY`); y > 5 {
+		b.fatalf("a live update scrolled the page to %v while the rep read older messages", y)
+	}
+	b.do("back to the newest", 5*time.Second, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.documentElement.scrollHeight)`))
+	api.text(buyer, "And is the estimate free?")
+	b.do("wait for the lead's second message (live update)", 10*time.Second,
+		chromedp.WaitReady(chromedp.Search(`//ol[contains(@class,"timeline")]/li[contains(@class,"inbound")]/div[@class="body"][normalize-space()="And is the estimate free?"]`)))
+	b.newestInView("the lead's message after a live update")
 
 	sent := api.waitSent(buyer, reply)
 	if len(sent) != 1 || sent[0].From != sandboxFromNumber {
@@ -129,6 +155,75 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("mode after the hand back: %q, want ai", got.Mode)
 	}
 	b.fitsPhone("the conversation handed back")
+
+	// Close asks for the outcome: with none chosen the form is not sent.
+	closeButton := chromedp.Search(`//div[@id="live"]//form[contains(@class,"close")]//button[normalize-space()="Close"]`)
+	b.do("close without an outcome", 5*time.Second, chromedp.Click(closeButton))
+	if valid := eval[bool](b, "read the form", `document.querySelector("#live form.close").checkValidity()`); valid {
+		b.fatalf("the close form is valid with no outcome chosen")
+	}
+	b.do("close as booked", 15*time.Second,
+		chromedp.SetValue(chromedp.CSS(`#live form.close select[name=outcome]`), "booked"),
+		chromedp.Click(closeButton),
+		chromedp.WaitVisible(chromedp.CSS(`#live .lead .badge.mode-closed`)),
+		chromedp.WaitReady(chromedp.Search(`//ol[contains(@class,"timeline")]/li[contains(., "Stage: new → customer")]`)),
+	)
+	if got := api.conversation(conv.ID); got.Mode != "closed" || got.ClosedOutcome != "booked" || got.Contact.Stage != "customer" {
+		t.Errorf("after closing as booked: mode %q, outcome %q, stage %q; want closed, booked, customer", got.Mode, got.ClosedOutcome, got.Contact.Stage)
+	}
+	b.fitsPhone("the closed conversation")
+}
+
+// earlierMessages records n messages from the lead an hour and more ago
+// in the conversation, as a long history would have.
+func earlierMessages(t *testing.T, convID string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	start := time.Now().Add(-2 * time.Hour)
+	for i := range n {
+		if _, _, err := crm.RecordInbound(ctx, pool, crm.NewInbound{ConversationID: convID, ProviderSID: fmt.Sprintf("SMearlier%d", i),
+			Body: fmt.Sprintf("Earlier message %d: the old unit makes a rattling noise when it starts.", i+1), ReceivedAt: start.Add(time.Duration(i) * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// navOnScreen fails when a link of the top navigation is off the screen
+// (the navigation wraps on a phone rather than scrolling sideways).
+func (b *repBrowser) navOnScreen(what string) {
+	b.t.Helper()
+	off := eval[[]string](b, "measure the navigation on "+what, `[...document.querySelectorAll("header.top nav a")]
+		.filter(a => { const r = a.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > window.innerWidth + 0.5; })
+		.map(a => a.textContent.trim())`)
+	if len(off) > 0 {
+		b.t.Errorf("on %s the navigation hides %q at %d px", what, off, phoneWidth)
+	}
+}
+
+// newestInView fails unless the conversation's last message is on the
+// screen and not under the reply box.
+func (b *repBrowser) newestInView(what string) {
+	b.t.Helper()
+	const check = `(() => {
+		const msgs = document.querySelectorAll("#live .timeline > li.msg");
+		if (!msgs.length) return "no messages";
+		const r = msgs[msgs.length - 1].getBoundingClientRect();
+		const composer = document.querySelector("form.composer");
+		const floor = composer ? composer.getBoundingClientRect().top : window.innerHeight;
+		if (r.top < 0 || r.bottom > Math.min(floor, window.innerHeight) + 0.5)
+			return "the newest message is at " + Math.round(r.top) + "-" + Math.round(r.bottom) + " px, the screen shows 0-" + Math.round(Math.min(floor, window.innerHeight));
+		return "";
+	})()`
+	ctx, cancel := context.WithTimeout(b.tab, 5*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](check+` === ""`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		b.fatalf("%s: %s (%v)", what, eval[string](b, "measure "+what, check), err)
+	}
 }
 
 // everyState fills the inbox with a lead in each state besides the one
@@ -377,10 +472,12 @@ type consoleAPI struct {
 }
 
 type apiConversation struct {
-	ID          string
-	Mode        string
-	AssignedRep *struct{ Name string } `json:"assigned_rep"`
-	Messages    []struct{ Author, Direction, Body, Status string }
+	ID            string
+	Mode          string
+	ClosedOutcome string                 `json:"closed_outcome"`
+	Contact       struct{ Stage string } `json:"contact"`
+	AssignedRep   *struct{ Name string } `json:"assigned_rep"`
+	Messages      []struct{ Author, Direction, Body, Status string }
 }
 
 type sandboxMessage struct{ From, To, Body string }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/prompts"
+	"github.com/leadagent/leadagent/web"
 )
 
 // newResponder builds production's agent (see buildResponder) on r: the
@@ -51,6 +52,15 @@ func buildResponder(cfg Config, prompt agent.PromptSource, r agent.Retriever, lo
 		return nil, fmt.Errorf("llm agent: %w", err)
 	}
 	return llm, nil
+}
+
+// answering says, for the console's Prompts page, which agent answers
+// leads with this configuration.
+func answering(cfg Config) web.Answering {
+	if usesModel(cfg) {
+		return web.Answering{Agent: "the model " + cfg.LLMModel + ", with the offline responder when it fails", UsesPrompts: true}
+	}
+	return web.Answering{Agent: "the offline responder (no model is configured)"}
 }
 
 // usesModel reports whether the configuration's agent is model-backed.

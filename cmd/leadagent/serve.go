@@ -46,6 +46,7 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	fmt.Fprintf(stdout, "leadagent is serving (%s)\n  console: %s/\n", describe(cfg), loopbackURL(cfg.ListenAddr))
 	if cfg.Sandbox {
 		fmt.Fprintf(stdout, "  Twilio sandbox: %s/sandbox (try: leadagent simulate)\n", loopbackURL(cfg.ListenAddr))
+		fmt.Fprintf(stdout, "  what the sandbox sent: %s/console/sandbox\n", loopbackURL(cfg.ListenAddr))
 	}
 
 	select {

@@ -176,6 +176,12 @@ func usersList(ctx context.Context, db auth.DB, stdout io.Writer) error {
 		if u.LastLoginAt != nil {
 			last = u.LastLoginAt.UTC().Format("2006-01-02 15:04 UTC")
 		}
+		switch {
+		case u.Disabled:
+			last += " (disabled)"
+		case u.Invited:
+			last += " (invited: no password yet)"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Email, u.Role, orDash(u.RepName), last)
 	}
 	return tw.Flush()
