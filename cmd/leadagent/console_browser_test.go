@@ -90,6 +90,16 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.do(`wait for the lead under "Needs a rep" (the inbox's live update)`, 10*time.Second, chromedp.WaitVisible(card))
 	b.samePage("the inbox")
 
+	// The rep finds the lead by the words they wrote, as on a busy day.
+	b.do("search the inbox for the lead's words", 15*time.Second,
+		chromedp.SendKeys(chromedp.CSS(`input[name=q]`), "quote for a new AC"),
+		chromedp.Submit(chromedp.CSS(`input[name=q]`)),
+		// The results page keeps the words in the box.
+		chromedp.WaitVisible(chromedp.CSS(`input[name=q][value="quote for a new AC"]`)),
+		chromedp.WaitVisible(card),
+	)
+	b.fitsPhone("the inbox's search results")
+
 	// A long history before the quote request, so the conversation is
 	// many screens tall on the phone.
 	earlierMessages(t, conv.ID, 30)
