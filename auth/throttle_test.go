@@ -11,39 +11,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadagent/leadagent/internal/fakeclock"
 	"github.com/leadagent/leadagent/store/storetest"
 )
 
 const throttlePassword = "correct horse battery"
 
-// clock is a test's time, moved by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type throttleBundle struct {
 	ctx   context.Context
 	db    DB
-	clock *clock
+	clock *fakeclock.Clock
 	th    *Throttle
 }
 
 func setupThrottle(t *testing.T) throttleBundle {
 	t.Helper()
-	b := throttleBundle{ctx: context.Background(), db: storetest.NewDB(t), clock: &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}}
+	b := throttleBundle{ctx: context.Background(), db: storetest.NewDB(t), clock: fakeclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))}
 	b.th = NewThrottle(ThrottleConfig{Now: b.clock.Now})
 	if _, err := AddUser(b.ctx, b.db, NewUser{Email: "dana@example.com", Password: throttlePassword, Role: RoleAdmin}); err != nil {
 		t.Fatal(err)
@@ -95,7 +78,7 @@ func TestThrottleGrowingDelays(t *testing.T) {
 		{0, guess, "wrong"}, // the count starts again
 	}
 	for i, s := range steps {
-		b.clock.add(s.wait)
+		b.clock.Add(s.wait)
 		if got, _ := b.try(t, s.a); got != s.want {
 			t.Fatalf("step %d: %s, want %s", i+1, got, s.want)
 		}
@@ -130,7 +113,7 @@ func TestThrottleStrangerCannotLockOwnerOut(t *testing.T) {
 	}
 	for i := range 40 {
 		b.try(t, Attempt{Email: "dana@example.com", Password: "guess", Address: fmt.Sprintf("203.0.113.%d", i)})
-		b.clock.add(10 * time.Millisecond)
+		b.clock.Add(10 * time.Millisecond)
 	}
 	if got, _ := b.try(t, Attempt{Email: "dana@example.com", Password: "guess", Address: "203.0.113.200"}); !strings.HasPrefix(got, "wait ") {
 		t.Fatalf("a new address during the attack: %s, want the account's delay", got)
@@ -149,7 +132,7 @@ func TestThrottleStrangerCannotLockOwnerOut(t *testing.T) {
 	if got == "ok" {
 		t.Fatal("a new browser skipped the account's delay")
 	}
-	b.clock.add(time.Minute)
+	b.clock.Add(time.Minute)
 	if got, _ := b.try(t, newBrowser); got != "ok" {
 		t.Fatalf("a new browser after the cap: %s", got)
 	}

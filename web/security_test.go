@@ -5,33 +5,15 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/internal/fakeclock"
 	"github.com/leadagent/leadagent/web"
 )
-
-// testClock is a time the test moves.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // signIn posts the login form from address (the test server's peer is
 // loopback, a proxy whose X-Forwarded-For the router trusts).
@@ -61,7 +43,7 @@ func (br *browser) signIn(t *testing.T, email, pw, address string) (page, http.H
 // every new browser, but not the one that signed in to the account before.
 func TestSignInThrottled(t *testing.T) {
 	t.Parallel()
-	clock := &testClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	b := setupWith(t, func(c *web.Config) { c.Logins = auth.NewThrottle(auth.ThrottleConfig{Now: clock.Now}) })
 	if _, err := auth.AddUser(b.ctx, b.db, auth.NewUser{Email: "dana@example.com", Password: password, Role: auth.RoleAdmin}); err != nil {
 		t.Fatal(err)
@@ -78,7 +60,7 @@ func TestSignInThrottled(t *testing.T) {
 			t.Fatalf("fifth try (%s): %d, Retry-After %q\n%s", pw, p.status, h.Get("Retry-After"), p.body)
 		}
 	}
-	clock.add(time.Second)
+	clock.Add(time.Second)
 	owner := b.browser(t)
 	if p, _ := owner.signIn(t, "dana@example.com", password, "203.0.113.9"); p.status != 200 || p.url.Path != "/" {
 		t.Fatalf("the owner after the wait: %d at %s", p.status, p.url)
