@@ -3,7 +3,9 @@ package inbox
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -44,7 +46,9 @@ type cardSplit struct {
 // split marks the earlier half once in is recorded. Only an inbox that
 // redacts looks; nil when there is nothing to mark.
 func (ib *Inbox) splitCard(ctx context.Context, tx pgx.Tx, conversationID string, in *channels.Inbound) (*cardSplit, error) {
-	if ib.redact == nil {
+	if ib.redact == nil || strings.IndexFunc(in.Body, unicode.IsNumber) < 0 {
+		// Without a digit (in any script or form) the text cannot hold a
+		// card's second half: most texts, and the webhook asks nothing.
 		return nil, nil
 	}
 	prev, err := crm.LastInbound(ctx, tx, conversationID, in.ReceivedAt.Add(-splitCardWindow))
