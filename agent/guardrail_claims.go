@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // The fact rules read what a reply claims (a price, a percentage, a price
@@ -362,7 +361,7 @@ const minQuoteWords = 6
 // markup aside), and long enough to carry what it is about with it. The
 // offline responder quotes the knowledge; its quotes need no reading.
 func (idx *evidenceIndex) quotes(folded string) bool {
-	w := plainWords(folded)
+	w := words(folded)
 	if len(w) < 3 {
 		return false
 	}
@@ -370,10 +369,10 @@ func (idx *evidenceIndex) quotes(folded string) bool {
 		idx.readUnits()
 	}
 	if idx.plain == "" {
-		idx.plain = " " + strings.Join(plainWords(idx.lower), " ") + " "
+		idx.plain = " " + strings.Join(words(idx.lower), " ") + " "
 		idx.wholeUnits = map[string]bool{}
 		for _, u := range idx.units {
-			idx.wholeUnits[strings.Join(plainWords(u.s), " ")] = true
+			idx.wholeUnits[strings.Join(words(u.s), " ")] = true
 		}
 	}
 	joined := strings.Join(w, " ")
@@ -384,9 +383,4 @@ func (idx *evidenceIndex) quotes(folded string) bool {
 		return true
 	}
 	return len(w) >= minQuoteWords && strings.Contains(idx.plain, " "+joined+" ")
-}
-
-// plainWords are the runs of letters and digits of s.
-func plainWords(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
