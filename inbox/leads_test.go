@@ -517,27 +517,31 @@ func TestFirstTouchSkips(t *testing.T) {
 	}
 
 	// The lead texts between the form and its first touch: the agent
-	// answers the text, and the first touch stands down.
-	gated := b.newInboxWith(t, func(c *inbox.Config) {
-		c.Workers = false
+	// answers the text, and the first touch stands down. On a database of
+	// its own where nothing works jobs until the text is in, so the first
+	// touch cannot win the race (b's inbox above works every job of b's).
+	g := setup(t, options{})
+	desk := func(c *inbox.Config) {
 		c.Desk = handoff.NewDesk(handoff.DeskConfig{Hours: hours.MustParse("24/7", "UTC")})
-	})
-	lead, err := gated.ReceiveLead(b.ctx, crm.NewLead{Phone: "+19705552803", Name: "Sam", Consent: consented(now)})
+	}
+	lead, err := g.inbox.ReceiveLead(g.ctx, crm.NewLead{Phone: "+19705552803", Name: "Sam", Consent: consented(now)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.text(t, "+19705552803", "hi, what are your hours?")
-	b.settle(t)
-	v := b.conversation(t, "+19705552803")
+	g.text(t, "+19705552803", "hi, what are your hours?")
+	g.newInboxWith(t, desk)
+	g.settle(t)
+	v := g.conversation(t, "+19705552803")
 	if !hasEvent(v, inbox.EventFirstTouchSkipped) {
 		t.Fatalf("no first touch skipped on the timeline: %+v", v.Timeline)
 	}
-	if l, _ := crm.GetLead(b.ctx, b.db, lead.Lead.ID); l.FirstTouchMessageID != "" {
+	if l, _ := crm.GetLead(g.ctx, g.db, lead.Lead.ID); l.FirstTouchMessageID != "" {
 		t.Fatalf("a first touch was written after the lead texted")
 	}
-	if n := len(b.sandbox.MessagesTo("+19705552803")); n != 1 {
+	if n := len(g.sandbox.MessagesTo("+19705552803")); n != 1 {
 		t.Fatalf("%d texts to the lead who wrote first, want the 1 answer", n)
 	}
+	b.settle(t)
 	if n := len(b.sandbox.MessagesTo("+19705552801")); n != 1 {
 		t.Fatalf("the same form twice got %d first touches", n)
 	}
