@@ -19,6 +19,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // DB is what auth needs of PostgreSQL: a *pgxpool.Pool or a pgx.Tx.
@@ -31,22 +33,22 @@ type DB interface {
 var (
 	// ErrNotFound is returned when a user or session does not exist, or
 	// the session has expired.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = errkind.NotFound
 	// ErrBadCredentials is returned by Authenticate for an unknown email
 	// and for a wrong password alike, so a caller cannot tell which.
 	ErrBadCredentials = errors.New("wrong email or password")
 	// ErrConflict is returned when a write would break a uniqueness rule:
 	// a second login with the same email, or for the same rep.
-	ErrConflict = errors.New("conflict")
+	ErrConflict = errkind.Conflict
 	// ErrDisabled is returned by Authenticate for the right password of a
 	// disabled login.
-	ErrDisabled = errors.New("this login is disabled: ask an admin")
+	ErrDisabled = errkind.New(errkind.Forbidden, "this login is disabled: ask an admin")
 	// ErrLinkUsed and ErrLinkExpired refuse an invite or reset link that
 	// worked once already, or whose time is up.
-	ErrLinkUsed    = errors.New("this link was used already: ask an admin for a new one")
-	ErrLinkExpired = errors.New("this link has expired: ask an admin for a new one")
+	ErrLinkUsed    = errkind.New(errkind.Gone, "this link was used already: ask an admin for a new one")
+	ErrLinkExpired = errkind.New(errkind.Gone, "this link has expired: ask an admin for a new one")
 	// ErrLastAdmin refuses a change that would leave no active admin.
-	ErrLastAdmin = errors.New("this is the last active admin: make another admin first")
+	ErrLastAdmin = errkind.New(errkind.Conflict, "this is the last active admin: make another admin first")
 )
 
 // notFound turns pgx's "no rows" into ErrNotFound.

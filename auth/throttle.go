@@ -13,12 +13,14 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // ErrBusy is returned by Throttle.SignIn when so many passwords are being
 // checked that this one could not be checked in time: the caller should
 // ask the person to try again shortly.
-var ErrBusy = errors.New("too many sign-ins at once: try again in a few seconds")
+var ErrBusy = errkind.New(errkind.Unavailable, "too many sign-ins at once: try again in a few seconds")
 
 // ThrottledError is returned by Throttle.SignIn for an attempt that came
 // too soon after failed ones. Nothing was checked.
@@ -26,6 +28,9 @@ type ThrottledError struct {
 	// Wait is how long until the next attempt is let through.
 	Wait time.Duration
 }
+
+// Is makes every ThrottledError of errkind.TooMany.
+func (e *ThrottledError) Is(target error) bool { return target == errkind.TooMany }
 
 func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed sign-ins: try again in %s", roundUp(e.Wait))

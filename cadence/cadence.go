@@ -51,12 +51,12 @@ type Cadence struct {
 // the agent from the conversation), +1 day, +3 days, +7 days.
 func Default() Cadence {
 	return Cadence{Steps: []Step{
-		{After: Duration(time.Hour), Channel: "sms"},
-		{After: Duration(24 * time.Hour), Channel: "sms",
+		{After: Duration(time.Hour), Channel: crm.ChannelSMS},
+		{After: Duration(24 * time.Hour), Channel: crm.ChannelSMS,
 			Message: "Hi {{.FirstName}}, it's the AI assistant for {{.Business}} again. Any questions I can answer{{if .Topic}} about {{.Topic}}{{end}}? Just reply here."},
-		{After: Duration(72 * time.Hour), Channel: "sms",
+		{After: Duration(72 * time.Hour), Channel: crm.ChannelSMS,
 			Message: "Hi {{.FirstName}}, checking in from {{.Business}}. Would you like someone from our team to give you a call? Just reply here with a good time."},
-		{After: Duration(7 * 24 * time.Hour), Channel: "sms",
+		{After: Duration(7 * 24 * time.Hour), Channel: crm.ChannelSMS,
 			Message: "Hi {{.FirstName}}, this is the last check-in from {{.Business}}'s assistant. If you still need help, just reply any time. Reply STOP to opt out."},
 	}}
 }
@@ -101,7 +101,7 @@ func (c Cadence) Validate() error {
 			return &crm.InvalidError{Field: field + ".after", Reason: "must be within 90 days"}
 		case i > 0 && d < prev+time.Minute:
 			return &crm.InvalidError{Field: field + ".after", Reason: fmt.Sprintf("must come after step %d (%s)", i, Duration(prev))}
-		case s.Channel != "sms":
+		case s.Channel != crm.ChannelSMS:
 			return &crm.InvalidError{Field: field + ".channel", Reason: fmt.Sprintf("%q: only sms", s.Channel)}
 		}
 		if _, err := s.Render(Vars{FirstName: "Dana", Name: "Dana Reyes", Business: "Business", Topic: "a quote"}); err != nil {

@@ -9,15 +9,18 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
-// Channel is how a lead reached the business.
+// Channel is how a lead reached the business, in crm's words.
 type Channel string
 
 const (
-	SMS   Channel = "sms"
-	Voice Channel = "voice"
-	Web   Channel = "web"
+	SMS   Channel = crm.ChannelSMS
+	Voice Channel = crm.ChannelVoice
+	Web   Channel = crm.ChannelWeb
 )
 
 // Media is one attachment of an MMS.
@@ -121,7 +124,7 @@ func MayHaveLanded(err error) bool {
 // ErrUnavailable means the message could not be recorded because a
 // dependency (the database) is down; nothing was written, and the provider
 // should retry. Webhooks answer it with 503.
-var ErrUnavailable = errors.New("temporarily unavailable")
+var ErrUnavailable = errkind.Unavailable
 
 // DeliveryReport is a provider's status callback for an outbound message.
 type DeliveryReport struct {

@@ -23,17 +23,6 @@ func (m Mode) Valid() bool {
 	return false
 }
 
-// Message directions and authors.
-const (
-	Inbound  = "inbound"
-	Outbound = "outbound"
-
-	AuthorLead   = "lead"
-	AuthorAI     = "ai"
-	AuthorRep    = "rep"
-	AuthorSystem = "system"
-)
-
 // Outbound message statuses of our own, before and besides Twilio's
 // (queued, sending, sent, delivered, undelivered, failed).
 const (
@@ -128,35 +117,3 @@ type Turn struct {
 	LatencyMS        float64        `json:"latency_ms"`
 	Signals          map[string]any `json:"signals,omitempty"`
 }
-
-// Event is one entry of a conversation's timeline.
-type Event struct {
-	ID             int64          `json:"id"`
-	ConversationID string         `json:"-"`
-	ContactID      string         `json:"-"`
-	Kind           string         `json:"kind"`
-	Detail         map[string]any `json:"detail,omitempty"`
-	CreatedAt      time.Time      `json:"created_at"`
-}
-
-// Timeline event kinds.
-const (
-	EventMessageReceived = "message_received"
-	EventReplyQueued     = "reply_queued"
-	EventMessageSent     = "message_sent"
-	EventMessageFailed   = "message_failed"
-	EventDeliveryStatus  = "delivery_status"
-	EventOptedOut        = "opted_out"
-	EventOptedIn         = "opted_in"
-	EventSuppressed      = "send_suppressed"
-	EventMediaReceived   = "media_received"
-	EventPhoneUnparsed   = "phone_unparsed"
-	EventAgentFallback   = "agent_fallback"
-	EventGuardrail       = "guardrail"
-	// The agent's requests, for the handoff rules and the rep.
-	EventHandoffRequested  = "handoff_requested"
-	EventCallbackRequested = "callback_requested"
-	// Leads from forms, ad platforms and imports.
-	EventLeadCreated = "lead_created"
-	EventLeadMerged  = "lead_merged"
-)

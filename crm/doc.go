@@ -9,6 +9,11 @@
 // contacts, conversations, messages, timeline_events, delivery_reports,
 // reps, leads, consents and calls tables.
 //
+// Each kind of timeline event is a Detail type owned by the package that
+// records it (crm's own in events.go); a Kinds made from every owner's
+// EventTypes reads stored events back into those types. The words other
+// packages share (authors, channels, handoff reasons) are in words.go.
+//
 // Functions take a DB, which is a pool or a transaction, so a caller can
 // record a message and enqueue the job it causes in one transaction. The
 // package knows nothing of HTTP, Twilio or the agent.
@@ -20,6 +25,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // DB is what crm needs of PostgreSQL: a *pgxpool.Pool or a pgx.Tx.
@@ -29,8 +36,9 @@ type DB interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// ErrNotFound is returned when a contact, conversation or message does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a contact, conversation or message does
+// not exist: errkind's, so the web layer maps every "not found" alike.
+var ErrNotFound = errkind.NotFound
 
 // notFound turns pgx's "no rows" into ErrNotFound.
 func notFound(err error) error {

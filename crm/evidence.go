@@ -209,12 +209,8 @@ func optChanges(ctx context.Context, db DB, contactID string) ([]OptChange, erro
 		if err := row.Scan(&kind, &raw, &o.RecordedAt, &o.ConversationID, &o.MessageID, &o.Words, &sentAt); err != nil {
 			return o, err
 		}
-		var d struct {
-			Keyword string `json:"keyword"`
-			Words   string `json:"words"`
-			Phrase  string `json:"phrase"`
-			Reason  string `json:"reason"`
-		}
+		// An opt-in's detail has the keys of an opt-out's by keyword.
+		var d OptedOut
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return o, err
 		}

@@ -86,11 +86,11 @@ func TestContactEvidence(t *testing.T) {
 	if err := crm.OptOut(b.ctx, b.db, contactID, "STOP", stop.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
-	events := []crm.Event{
-		{Kind: crm.EventOptedOut, Detail: map[string]any{"keyword": "STOP", "message_id": stop.ID}},
+	events := []crm.NewEvent{
+		{Detail: crm.OptedOut{Keyword: "STOP", MessageID: stop.ID}},
 		// An opt-in recorded before events named the message.
-		{Kind: crm.EventOptedIn, Detail: map[string]any{"keyword": "START"}},
-		{Kind: crm.EventOptedOut, Detail: map[string]any{"reason": "carrier reports unsubscribed", "code": 21610}},
+		{Detail: crm.OptedIn{Keyword: "START"}},
+		{Detail: crm.OptedOut{Reason: "carrier reports unsubscribed", Code: 21610}},
 	}
 	for _, e := range events {
 		e.ConversationID, e.ContactID = convID, contactID

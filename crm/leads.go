@@ -265,7 +265,7 @@ func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, a
 		// A form's checkbox does not undo a STOP: the lead must text START.
 		in.Consent.SMS = false
 	}
-	conv, err := OpenConversation(ctx, tx, c.ID, "sms")
+	conv, err := OpenConversation(ctx, tx, c.ID, ChannelSMS)
 	if err != nil {
 		return out, err
 	}

@@ -73,7 +73,7 @@ func RecordInbound(ctx context.Context, db DB, in NewInbound) (m Message, insert
 		in.ReceivedAt = time.Now()
 	}
 	if in.Channel == "" {
-		in.Channel = "sms"
+		in.Channel = ChannelSMS
 	}
 	err = scanMessage(db.QueryRow(ctx, `
 		INSERT INTO messages AS m (conversation_id, direction, author, body, provider_sid, status, media, created_at, channel, call_id)
@@ -139,9 +139,9 @@ func RecordOutbound(ctx context.Context, db DB, out NewOutbound) (m Message, ins
 	}
 	status := StatusPending
 	if out.Channel == "" {
-		out.Channel = "sms"
+		out.Channel = ChannelSMS
 	}
-	if out.Channel == "voice" {
+	if out.Channel == ChannelVoice {
 		status = StatusSpoken
 	}
 	err = scanMessage(db.QueryRow(ctx, `

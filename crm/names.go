@@ -20,6 +20,9 @@ type NameLearned struct {
 	MessageID string `json:"message_id"`
 }
 
+// EventKind is the kind it is stored under.
+func (NameLearned) EventKind() string { return EventNameLearned }
+
 // Describe says what happened, for the console's timeline.
 func (n NameLearned) Describe() string { return "Lead gave their name: " + n.Name }
 
@@ -167,6 +170,6 @@ func LearnName(ctx context.Context, db DB, contactID, conversationID, messageID,
 	if tag.RowsAffected() == 0 {
 		return false, nil
 	}
-	return true, AddEvent(ctx, db, Event{ConversationID: conversationID, ContactID: contactID, Kind: EventNameLearned,
-		Detail: map[string]any{"name": name, "message_id": messageID}})
+	return true, AddEvent(ctx, db, NewEvent{ConversationID: conversationID, ContactID: contactID,
+		Detail: NameLearned{Name: name, MessageID: messageID}})
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // Rep is a person who takes conversations over from the agent.
@@ -33,7 +35,7 @@ func (r Rep) OnDuty(open bool) bool { return r.Active && (open || r.OnCall) }
 
 // ErrConflict is returned when a write would break a uniqueness rule (a
 // second rep of the same name).
-var ErrConflict = errors.New("conflict")
+var ErrConflict = errkind.Conflict
 
 // InvalidError is bad input, with what is wrong in words a user can act on.
 type InvalidError struct {
@@ -42,6 +44,9 @@ type InvalidError struct {
 }
 
 func (e *InvalidError) Error() string { return e.Field + ": " + e.Reason }
+
+// Is makes every InvalidError of errkind.Invalid.
+func (e *InvalidError) Is(target error) bool { return target == errkind.Invalid }
 
 const repColumns = `r.id::text, r.name, r.phone, r.email, r.on_call, r.active, r.last_assigned_at, r.created_at`
 

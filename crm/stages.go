@@ -20,8 +20,8 @@ const (
 	StageInvalid = "invalid"
 )
 
-// EventStageChanged records a contact's move from one stage to another;
-// its detail holds "from", "to", "by" and "why".
+// EventStageChanged records a contact's move from one stage to another
+// (StageChanged).
 const EventStageChanged = "stage_changed"
 
 // StageChange is a move of a contact's stage, recorded on the timeline of
@@ -51,6 +51,6 @@ func SetStage(ctx context.Context, db DB, c StageChange) (changed bool, err erro
 	if err != nil {
 		return false, fmt.Errorf("set stage of %s: %w", c.ContactID, err)
 	}
-	return true, AddEvent(ctx, db, Event{ConversationID: c.ConversationID, ContactID: c.ContactID, Kind: EventStageChanged,
-		Detail: map[string]any{"from": from, "to": c.To, "by": c.By, "why": c.Why}})
+	return true, AddEvent(ctx, db, NewEvent{ConversationID: c.ConversationID, ContactID: c.ContactID,
+		Detail: StageChanged{From: from, To: c.To, By: c.By, Why: c.Why}})
 }

@@ -26,13 +26,17 @@ func TestSetStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var moves []map[string]any
+	var moves []crm.StageChanged
 	for _, e := range events {
 		if e.Kind == crm.EventStageChanged {
-			moves = append(moves, e.Detail)
+			d, err := crm.DetailAs[crm.StageChanged](e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moves = append(moves, d)
 		}
 	}
-	if len(moves) != 1 || moves[0]["from"] != crm.StageNew || moves[0]["to"] != crm.StageCustomer || moves[0]["by"] != "Alex Rivera" {
+	if len(moves) != 1 || moves[0].From != crm.StageNew || moves[0].To != crm.StageCustomer || moves[0].By != "Alex Rivera" {
 		t.Fatalf("stage events %v, want one from new to customer by Alex Rivera", moves)
 	}
 	move.ContactID = "00000000-0000-0000-0000-000000000000"

@@ -10,35 +10,23 @@ import (
 
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/hours"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
-// Errors of the reps' actions, for the web layer to answer 403 or 409.
+// Errors of the reps' actions, in words a rep may read; their kinds
+// (errkind.Conflict, errkind.Forbidden) say how the web layer answers.
 var (
 	// ErrClaimed: another rep has the conversation.
-	ErrClaimed = errors.New("another rep has taken this conversation over")
+	ErrClaimed = errkind.New(errkind.Conflict, "another rep has taken this conversation over")
 	// ErrForbidden: the rep may not act on a conversation another rep has.
-	ErrForbidden = errors.New("this conversation is with another rep")
+	ErrForbidden = errkind.New(errkind.Forbidden, "this conversation is with another rep")
 	// ErrNotClaimed: replying needs the conversation taken over first.
-	ErrNotClaimed = errors.New("take the conversation over first")
+	ErrNotClaimed = errkind.New(errkind.Conflict, "take the conversation over first")
 	// ErrClosed: the conversation is closed.
-	ErrClosed = errors.New("the conversation is closed")
+	ErrClosed = errkind.New(errkind.Conflict, "the conversation is closed")
 	// ErrNotWithAgent: a handoff needs a conversation the agent has.
-	ErrNotWithAgent = errors.New("the conversation is not with the agent")
-)
-
-// Timeline event kinds the desk writes.
-const (
-	EventHandoff     = "handoff"
-	EventRepNotified = "rep_notified"
-	EventNoRepOnDuty = "no_rep_on_duty"
-	EventSLANextRep  = "sla_next_rep"
-	EventSLAAdmins   = "sla_admins"
-	EventTakenOver   = "taken_over"
-	EventHandedBack  = "handed_back"
-	EventClosed      = "closed"
-	EventNote        = "note"
-	EventRepAssigned = "rep_assigned"
-	EventRepReplied  = "rep_replied"
+	ErrNotWithAgent = errkind.New(errkind.Conflict, "the conversation is not with the agent")
 )
 
 // CloseOutcomes are the ways a rep can close a conversation.
@@ -181,9 +169,8 @@ func (d *Desk) Open(ctx context.Context, db crm.DB, req OpenRequest) (Opened, er
 	if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeHandoffPending, AssignedRepID: h.RepID, At: now}); err != nil {
 		return Opened{}, err
 	}
-	detail := map[string]any{"handoff_id": out.Handoff.ID, "reason": h.Reason, "detail": h.Detail, "summary": h.Summary,
-		"rules_version": h.RulesVersion}
-	if err := d.event(ctx, db, conv, EventHandoff, detail); err != nil {
+	if err := d.event(ctx, db, conv, HandedOff{HandoffID: out.Handoff.ID, Reason: h.Reason, Detail: h.Detail, Summary: h.Summary,
+		RulesVersion: h.RulesVersion}); err != nil {
 		return Opened{}, err
 	}
 	if onDuty {
@@ -193,12 +180,10 @@ func (d *Desk) Open(ctx context.Context, db crm.DB, req OpenRequest) (Opened, er
 		}
 		out.Work = Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: out.Handoff.ID, Step: 1, At: *h.DueAt}}
 	} else {
-		nd := map[string]any{"handoff_id": out.Handoff.ID}
 		if !out.NextOnDuty.IsZero() {
-			nd["next_on_duty"] = out.NextOnDuty
 			out.Work.Assign = &Step{HandoffID: out.Handoff.ID, At: out.NextOnDuty}
 		}
-		if err := d.event(ctx, db, conv, EventNoRepOnDuty, nd); err != nil {
+		if err := d.event(ctx, db, conv, NoRepOnDuty{HandoffID: out.Handoff.ID, NextOnDuty: out.NextOnDuty}); err != nil {
 			return Opened{}, err
 		}
 	}
@@ -276,7 +261,7 @@ func (d *Desk) Assign(ctx context.Context, db crm.DB, handoffID int64, slaMinute
 			return Work{}, err
 		}
 	}
-	if err := d.event(ctx, db, conv, EventRepAssigned, map[string]any{"handoff_id": h.ID, "rep": rep.Name, "rep_id": rep.ID}); err != nil {
+	if err := d.event(ctx, db, conv, RepAssigned{HandoffID: h.ID, Rep: rep.Name, RepID: rep.ID}); err != nil {
 		return Work{}, err
 	}
 	n, err := d.notify(ctx, db, conv, h, rep, NotifyHandoff, "")
@@ -327,8 +312,7 @@ func (d *Desk) SLA(ctx context.Context, db crm.DB, handoffID int64, step, slaMin
 			if err := setSLA(ctx, db, h.ID, "", 1, &due); err != nil {
 				return Work{}, err
 			}
-			err = d.event(ctx, db, conv, EventSLANextRep, map[string]any{"handoff_id": h.ID, "rep": rep.Name, "rep_id": rep.ID,
-				"waited_minutes": waited})
+			err = d.event(ctx, db, conv, SLANextRep{HandoffID: h.ID, Rep: rep.Name, RepID: rep.ID, WaitedMinutes: waited})
 			return Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: h.ID, Step: 2, At: due}}, err
 		}
 		// Nobody else is on duty: go straight to the admins.
@@ -352,7 +336,7 @@ func (d *Desk) SLA(ctx context.Context, db crm.DB, handoffID int64, step, slaMin
 	if err := setSLA(ctx, db, h.ID, "", 2, nil); err != nil {
 		return Work{}, err
 	}
-	return w, d.event(ctx, db, conv, EventSLAAdmins, map[string]any{"handoff_id": h.ID, "admins": names, "waited_minutes": waited})
+	return w, d.event(ctx, db, conv, SLAAdmins{HandoffID: h.ID, Admins: names, WaitedMinutes: waited})
 }
 
 // LeadWrote tells the rep who has a conversation that the lead wrote
@@ -380,8 +364,8 @@ func (d *Desk) LeadWrote(ctx context.Context, db crm.DB, conv crm.Conversation, 
 	if err != nil {
 		return Work{}, err
 	}
-	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv, EventRepNotified,
-		map[string]any{"rep": rep.Name, "rep_id": rep.ID, "kind": NotifyLeadMessage, "notification_id": n.ID})
+	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv,
+		RepNotified{Rep: rep.Name, RepID: rep.ID, Notify: NotifyLeadMessage, NotificationID: n.ID})
 }
 
 // Actor is who performs a rep action: a rep (RepID), an admin, or an API
@@ -420,7 +404,7 @@ func (d *Desk) Takeover(ctx context.Context, db crm.DB, conv crm.Conversation, a
 	if err := crm.SetMode(ctx, db, conv.ID, crm.ModeChange{Mode: crm.ModeHuman, AssignedRepID: rep.ID, At: now}); err != nil {
 		return false, err
 	}
-	detail := map[string]any{"rep": rep.Name, "rep_id": rep.ID, "from": string(conv.Mode)}
+	detail := TakenOver{Rep: rep.Name, RepID: rep.ID, From: string(conv.Mode)}
 	h, open, err := openHandoff(ctx, db, conv.ID)
 	if err != nil {
 		return false, err
@@ -429,10 +413,10 @@ func (d *Desk) Takeover(ctx context.Context, db crm.DB, conv crm.Conversation, a
 		if err := claimHandoff(ctx, db, h.ID, rep.ID, now); err != nil {
 			return false, err
 		}
-		detail["handoff_id"] = h.ID
-		detail["waited_seconds"] = int(now.Sub(h.CreatedAt).Seconds())
+		waited := int(now.Sub(h.CreatedAt).Seconds())
+		detail.HandoffID, detail.WaitedSeconds = h.ID, &waited
 	}
-	return true, d.event(ctx, db, conv, EventTakenOver, detail)
+	return true, d.event(ctx, db, conv, detail)
 }
 
 // CanReply checks that the actor may write to the lead: the conversation
@@ -500,7 +484,7 @@ func (d *Desk) Handback(ctx context.Context, db crm.DB, conv crm.Conversation, a
 	if err := d.endOpen(ctx, db, conv.ID, "handed_back", now); err != nil {
 		return false, err
 	}
-	return true, d.event(ctx, db, conv, EventHandedBack, map[string]any{"by": actor.Name})
+	return true, d.event(ctx, db, conv, HandedBack{By: actor.Name})
 }
 
 // Close ends the conversation with an outcome (one of CloseOutcomes; none
@@ -530,7 +514,7 @@ func (d *Desk) Close(ctx context.Context, db crm.DB, conv crm.Conversation, acto
 	if err := d.endOpen(ctx, db, conv.ID, "closed", now); err != nil {
 		return false, err
 	}
-	if err := d.event(ctx, db, conv, EventClosed, map[string]any{"outcome": outcome, "by": actor.Name}); err != nil {
+	if err := d.event(ctx, db, conv, Closed{Outcome: outcome, By: actor.Name}); err != nil {
 		return false, err
 	}
 	if to, move := StageAfterClose(conv.Contact.Stage, outcome); move {
@@ -551,7 +535,7 @@ func (d *Desk) Note(ctx context.Context, db crm.DB, conv crm.Conversation, actor
 	if n := len([]rune(text)); n > 4000 {
 		return &crm.InvalidError{Field: "text", Reason: fmt.Sprintf("is %d characters; at most 4000", n)}
 	}
-	return d.event(ctx, db, conv, EventNote, map[string]any{"text": text, "by": actor.Name, "rep_id": actor.RepID})
+	return d.event(ctx, db, conv, Note{Text: text, By: actor.Name, RepID: actor.RepID})
 }
 
 func (d *Desk) endOpen(ctx context.Context, db crm.DB, conversationID, how string, at time.Time) error {
@@ -571,12 +555,12 @@ func (d *Desk) notify(ctx context.Context, db crm.DB, conv crm.Conversation, h H
 	if err != nil {
 		return Notification{}, err
 	}
-	return n, d.event(ctx, db, conv, EventRepNotified, map[string]any{"handoff_id": h.ID, "rep": rep.Name, "rep_id": rep.ID,
-		"kind": kind, "notification_id": n.ID})
+	return n, d.event(ctx, db, conv, RepNotified{HandoffID: h.ID, Rep: rep.Name, RepID: rep.ID,
+		Notify: kind, NotificationID: n.ID})
 }
 
-func (d *Desk) event(ctx context.Context, db crm.DB, conv crm.Conversation, kind string, detail map[string]any) error {
-	return crm.AddEvent(ctx, db, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+func (d *Desk) event(ctx context.Context, db crm.DB, conv crm.Conversation, detail crm.Detail) error {
+	return crm.AddEvent(ctx, db, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 }
 
 func (d *Desk) link(conversationID string) string {
@@ -611,7 +595,7 @@ func (d *Desk) NewLeadWithoutConsent(ctx context.Context, db crm.DB, conv crm.Co
 		return Work{}, err
 	}
 	if !ok {
-		return Work{}, d.event(ctx, db, conv, EventNoRepOnDuty, map[string]any{"lead_id": lead.ID, "kind": NotifyNewLead})
+		return Work{}, d.event(ctx, db, conv, NoRepOnDuty{LeadID: lead.ID, Notify: NotifyNewLead})
 	}
 	// The lead's words arrive on the rep's phone from the business's
 	// number: quoted and defanged, as in every rep text.
@@ -621,8 +605,8 @@ func (d *Desk) NewLeadWithoutConsent(ctx context.Context, db crm.DB, conv crm.Co
 	if err != nil {
 		return Work{}, err
 	}
-	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv, EventRepNotified,
-		map[string]any{"rep": rep.Name, "rep_id": rep.ID, "kind": NotifyNewLead, "notification_id": n.ID, "lead_id": lead.ID})
+	return Work{Notify: []string{n.ID}}, d.event(ctx, db, conv,
+		RepNotified{Rep: rep.Name, RepID: rep.ID, Notify: NotifyNewLead, NotificationID: n.ID, LeadID: lead.ID})
 }
 
 // FollowUpWhen says when a person will get back to a lead, for a caller

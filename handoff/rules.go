@@ -9,14 +9,13 @@ import (
 	"github.com/leadagent/leadagent/crm"
 )
 
-// Reasons a conversation is handed to a person, as DESIGN.md's turn
-// outcomes name them.
+// Reasons a conversation is handed to a person: crm's words.
 const (
-	ReasonBuyingIntent  = "buying_intent"
-	ReasonHumanRequest  = "human_request"
-	ReasonComplaint     = "complaint"
-	ReasonUnknownAnswer = "unknown_answer"
-	ReasonSensitive     = "sensitive"
+	ReasonBuyingIntent  = crm.ReasonBuyingIntent
+	ReasonHumanRequest  = crm.ReasonHumanRequest
+	ReasonComplaint     = crm.ReasonComplaint
+	ReasonUnknownAnswer = crm.ReasonUnknownAnswer
+	ReasonSensitive     = crm.ReasonSensitive
 )
 
 // Reasons lists every reason, in the order Decide prefers them when more

@@ -18,7 +18,7 @@ import (
 
 // SummaryInput is what a summary is made from.
 type SummaryInput struct {
-	Reason string   // "buying_intent", "human_request", "complaint", "unknown_answer", "sensitive"
+	Reason string   // one of crm.Reason*
 	Lead   []string // the lead's messages in this conversation, oldest first (the last one triggered the handoff)
 	// Topic is what the agent's knowledge search was about, when known ("AC replacement"); may be "".
 	Topic string

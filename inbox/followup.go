@@ -170,10 +170,10 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 		if conv.Messages, err = crm.Messages(ctx, tx, conv.ID); err != nil {
 			return err
 		}
-		event := func(kind string, detail map[string]any) error {
-			detail["run_id"], detail["step"] = run.ID, step+1
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+		event := func(detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 		}
+		at := RunStep{RunID: run.ID, Step: step + 1}
 		now := ib.now()
 		hold, err := ib.stepHold(ctx, tx, conv, run)
 		switch {
@@ -183,12 +183,12 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 			if err := cadence.Stop(ctx, tx, run.ID, hold.stop, now); err != nil {
 				return err
 			}
-			return event(EventCadenceStopped, map[string]any{"reason": hold.stop})
+			return event(CadenceStopped{RunStep: at, Reason: hold.stop})
 		case !hold.until.IsZero():
 			if err := cadence.Wait(ctx, tx, run.ID, hold.until, now); err != nil {
 				return err
 			}
-			if err := event(EventCadenceWaiting, hold.detail()); err != nil {
+			if err := event(CadenceWaiting{RunStep: at, Hold: hold.detail()}); err != nil {
 				return err
 			}
 			return ib.scheduleFollowUp(ctx, tx, cadence.Due{RunID: run.ID, Step: step, At: hold.until})
@@ -210,7 +210,7 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 		if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
 		}
-		if err := event(EventCadenceStep, map[string]any{"message_id": msg.ID}); err != nil {
+		if err := event(CadenceStep{RunStep: at, MessageID: msg.ID}); err != nil {
 			return err
 		}
 		next, done, err := cadence.Sent(ctx, tx, run, step, now)
@@ -218,7 +218,7 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 			return err
 		}
 		if done {
-			return event(EventCadenceCompleted, map[string]any{"steps": len(run.Cadence.Steps)})
+			return event(CadenceCompleted{RunStep: at, Steps: len(run.Cadence.Steps)})
 		}
 		return ib.scheduleFollowUp(ctx, tx, next)
 	})
@@ -270,17 +270,9 @@ func clipWords(s string, n int) string {
 }
 
 // detail is a wait's timeline detail.
-func (h stepHold) detail() map[string]any {
-	d := map[string]any{"until": h.until, "time_zone": h.tz, "reason": h.reason, "law": h.window.Law}
-	if h.window.State != "" {
-		d["state"] = h.window.State
-	}
-	return d
+func (h stepHold) detail() Hold {
+	return Hold{Until: h.until, TimeZone: h.tz, Reason: h.reason, Law: h.window.Law, State: h.window.State}
 }
-
-// EventFirstTouchWaiting is on the timeline when a first touch waits for
-// the lead's contact window (Config.FirstTouchInWindow).
-const EventFirstTouchWaiting = "first_touch_waiting"
 
 // holdFirstTouch snoozes a first touch until the lead's contact window
 // opens, returning the snooze as its error; nil lets it go now.
@@ -289,10 +281,8 @@ func (ib *Inbox) holdFirstTouch(ctx context.Context, conv crm.Conversation, lead
 	if err != nil || hold.until.IsZero() {
 		return err
 	}
-	detail := hold.detail()
-	detail["lead_id"] = lead.ID
-	if err := crm.AddEvent(ctx, ib.db, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouchWaiting,
-		Detail: detail}); err != nil {
+	if err := crm.AddEvent(ctx, ib.db, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+		Detail: FirstTouchWaiting{Hold: hold.detail(), LeadID: lead.ID}}); err != nil {
 		return err
 	}
 	return river.JobSnooze(max(time.Until(ib.onRiverClock(hold.until)), 0))

@@ -82,22 +82,19 @@ func (ib *Inbox) ReceiveLead(ctx context.Context, in crm.NewLead) (NewLead, erro
 			out.FirstTouch = "" // decided the first time
 			return nil
 		}
-		event := func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: rec.Lead.ConversationID, ContactID: rec.Contact.ID, Kind: kind, Detail: detail})
+		event := func(detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: rec.Lead.ConversationID, ContactID: rec.Contact.ID, Detail: detail})
 		}
-		detail := map[string]any{"lead_id": rec.Lead.ID, "source": in.Source, "message": in.Message, "sms_consent": rec.Lead.SMSConsent,
-			"after_hours": rec.Lead.AfterHours}
-		if in.ExternalID != "" {
-			detail["external_id"] = in.ExternalID
-		}
+		created := crm.LeadCreated{LeadID: rec.Lead.ID, Source: in.Source, Message: in.Message, SMSConsent: rec.Lead.SMSConsent,
+			AfterHours: rec.Lead.AfterHours, ExternalID: in.ExternalID}
 		if ownerErr != nil {
-			detail["owner_unknown"] = in.OwnerEmail
+			created.OwnerUnknown = in.OwnerEmail
 		}
-		if err := event(crm.EventLeadCreated, detail); err != nil {
+		if err := event(created); err != nil {
 			return err
 		}
 		if !rec.NewContact {
-			if err := event(crm.EventLeadMerged, map[string]any{"lead_id": rec.Lead.ID, "changed": rec.Changed}); err != nil {
+			if err := event(crm.LeadMerged{LeadID: rec.Lead.ID, Changed: rec.Changed}); err != nil {
 				return err
 			}
 		}
@@ -112,10 +109,10 @@ func (ib *Inbox) ReceiveLead(ctx context.Context, in crm.NewLead) (NewLead, erro
 		switch {
 		case same:
 			out.FirstTouch = FirstTouchRepeat
-			return event(EventFirstTouchSkipped, map[string]any{"lead_id": rec.Lead.ID, "reason": "the same form came in earlier today"})
+			return event(FirstTouchSkipped{LeadID: rec.Lead.ID, Reason: "the same form came in earlier today"})
 		case rec.Contact.OptedOut:
 			out.FirstTouch = FirstTouchOptedOut
-			return event(crm.EventSuppressed, map[string]any{"lead_id": rec.Lead.ID, "reason": "opted out"})
+			return event(crm.Suppressed{LeadID: rec.Lead.ID, Reason: "opted out"})
 		case !rec.Lead.SMSConsent:
 			out.FirstTouch = FirstTouchNoConsent
 			conv, err := crm.LockConversation(ctx, tx, rec.Lead.ConversationID)
@@ -136,7 +133,7 @@ func (ib *Inbox) ReceiveLead(ctx context.Context, in crm.NewLead) (NewLead, erro
 		if err != nil || !started {
 			return err
 		}
-		if err := event(EventCadenceStarted, map[string]any{"run_id": run.ID, "version": run.Version, "steps": len(run.Cadence.Steps)}); err != nil {
+		if err := event(CadenceStarted{RunID: run.ID, Version: run.Version, Steps: len(run.Cadence.Steps)}); err != nil {
 			return err
 		}
 		return ib.scheduleFollowUp(ctx, tx, first)
@@ -251,8 +248,8 @@ func (ib *Inbox) recordFirstTouch(ctx context.Context, lead crm.Lead, reply agen
 			return err
 		}
 		id = msg.ID
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouch,
-			Detail: map[string]any{"lead_id": lead.ID, "message_id": msg.ID}})
+		return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+			Detail: FirstTouch{LeadID: lead.ID, MessageID: msg.ID}})
 	})
 	return id, err
 }
@@ -269,17 +266,6 @@ func (ib *Inbox) skipFirstTouch(ctx context.Context, conv crm.Conversation, lead
 }
 
 func (ib *Inbox) skipFirstTouchTx(ctx context.Context, tx pgx.Tx, conv crm.Conversation, lead crm.Lead, why string) error {
-	return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventFirstTouchSkipped,
-		Detail: map[string]any{"lead_id": lead.ID, "reason": why}})
+	return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+		Detail: FirstTouchSkipped{LeadID: lead.ID, Reason: why}})
 }
-
-// Timeline events of speed to lead.
-const (
-	EventFirstTouch        = "first_touch"
-	EventFirstTouchSkipped = "first_touch_skipped"
-	EventCadenceStarted    = "cadence_started"
-	EventCadenceStep       = "cadence_step_sent"
-	EventCadenceWaiting    = "cadence_step_waiting"
-	EventCadenceStopped    = "cadence_stopped"
-	EventCadenceCompleted  = "cadence_completed"
-)

@@ -55,7 +55,10 @@ func TestOptOutInPlainWords(t *testing.T) {
 					optedOut = append(optedOut, e)
 				}
 			}
-			if len(optedOut) != 1 || optedOut[0].Detail["words"] != words {
+			if len(optedOut) != 1 {
+				t.Fatalf("opted-out events %+v, want one with the lead's words %q", optedOut, words)
+			}
+			if d, err := crm.DetailAs[crm.OptedOut](optedOut[0]); err != nil || d.Words != words {
 				t.Fatalf("opted-out events %+v, want one with the lead's words %q", optedOut, words)
 			}
 		})

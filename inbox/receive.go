@@ -59,19 +59,19 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 		if err := split.mark(ctx, tx); err != nil {
 			return err
 		}
-		event := func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: kind, Detail: detail})
+		event := func(detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: contact.ID, Detail: detail})
 		}
-		detail := map[string]any{"message_id": msg.ID, "sid": in.ProviderSID, "media": len(media), "redacted": redacted || split != nil}
+		received := crm.MessageReceived{MessageID: msg.ID, SID: in.ProviderSID, Media: len(media), Redacted: redacted || split != nil}
 		if split != nil {
-			detail["redacted_earlier"] = split.earlier.ID // the card's first half
+			received.RedactedEarlier = split.earlier.ID // the card's first half
 		}
-		if err := event(crm.EventMessageReceived, detail); err != nil {
+		if err := event(received); err != nil {
 			return err
 		}
 		if !contact.PhoneValid {
 			ib.logger.Warn("inbound from a number that does not parse", "from", in.From, "sid", in.ProviderSID)
-			if err := event(crm.EventPhoneUnparsed, map[string]any{"from": in.From}); err != nil {
+			if err := event(crm.PhoneUnparsed{From: in.From}); err != nil {
 				return err
 			}
 		}
@@ -95,7 +95,7 @@ func (ib *Inbox) Receive(ctx context.Context, in channels.Inbound) error {
 // opt-out in plain words, HELP) and hands everything else to the agent's
 // reply job, unless the lead opted out or a person has the conversation.
 func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
-	event func(string, map[string]any) error) error {
+	event func(crm.Detail) error) error {
 	screened := turn.Screen(msg.Body, contact.OptedOut, ib.screenBusiness())
 	switch screened.Action {
 	case turn.OptOut:
@@ -117,7 +117,7 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 		return err
 	}
 	if contact.OptedOut {
-		return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
+		return event(crm.Suppressed{MessageID: msg.ID, Reason: "opted out"})
 	}
 	if conv.Mode != crm.ModeAI {
 		// A person has it: the agent stays silent and the rep hears of it.
@@ -156,7 +156,7 @@ func (ib *Inbox) screenBusiness() turn.Business {
 // confirmation itself, only when this STOP opted the lead out (a second
 // STOP, even one at the same moment, gets nothing).
 func (ib *Inbox) optOutKeyword(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
-	screened turn.Screened, event func(string, map[string]any) error) error {
+	screened turn.Screened, event func(crm.Detail) error) error {
 	text := screened.Send(ib.confirm)
 	revoked := false
 	if text == "" {
@@ -169,7 +169,7 @@ func (ib *Inbox) optOutKeyword(ctx context.Context, tx pgx.Tx, contact crm.Conta
 			return err
 		}
 	}
-	if err := event(crm.EventOptedOut, map[string]any{"keyword": screened.Word, "message_id": msg.ID}); err != nil {
+	if err := event(crm.OptedOut{Keyword: screened.Word, MessageID: msg.ID}); err != nil {
 		return err
 	}
 	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
@@ -188,13 +188,13 @@ func (ib *Inbox) optOutKeyword(ctx context.Context, tx pgx.Tx, contact crm.Conta
 // confirms it on a number with its default handling; under
 // turn.ConfirmBySelf the inbox queues the one confirmation itself.
 func (ib *Inbox) optInKeyword(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
-	screened turn.Screened, event func(string, map[string]any) error) error {
+	screened turn.Screened, event func(crm.Detail) error) error {
 	text := screened.Send(ib.confirm)
 	lifted, err := crm.OptBackIn(ctx, tx, contact.ID)
 	if err != nil {
 		return err
 	}
-	if err := event(crm.EventOptedIn, map[string]any{"keyword": screened.Word, "message_id": msg.ID}); err != nil {
+	if err := event(crm.OptedIn{Keyword: screened.Word, MessageID: msg.ID}); err != nil {
 		return err
 	}
 	if text == "" || !lifted {
@@ -211,15 +211,15 @@ func (ib *Inbox) optInKeyword(ctx context.Context, tx pgx.Tx, contact crm.Contac
 // itself but cannot read free text. The agent does not answer it. A lead
 // who had opted out already gets nothing more.
 func (ib *Inbox) optOutInWords(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
-	screened turn.Screened, event func(string, map[string]any) error) error {
+	screened turn.Screened, event func(crm.Detail) error) error {
 	revoked, err := crm.RevokeConsent(ctx, tx, contact.ID, msg.Body, msg.CreatedAt)
 	if err != nil {
 		return err
 	}
 	if !revoked {
-		return event(crm.EventSuppressed, map[string]any{"message_id": msg.ID, "reason": "opted out"})
+		return event(crm.Suppressed{MessageID: msg.ID, Reason: "opted out"})
 	}
-	if err := event(crm.EventOptedOut, map[string]any{"words": msg.Body, "phrase": screened.Word, "message_id": msg.ID}); err != nil {
+	if err := event(crm.OptedOut{Words: msg.Body, Phrase: screened.Word, MessageID: msg.ID}); err != nil {
 		return err
 	}
 	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
@@ -239,8 +239,8 @@ func (ib *Inbox) stopCadence(ctx context.Context, tx pgx.Tx, conv crm.Conversati
 	if err != nil || !ok {
 		return err
 	}
-	return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: EventCadenceStopped,
-		Detail: map[string]any{"run_id": run.ID, "step": run.NextStep + 1, "reason": reason}})
+	return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+		Detail: CadenceStopped{RunStep: RunStep{RunID: run.ID, Step: run.NextStep + 1}, Reason: reason}})
 }
 
 const (
@@ -249,7 +249,7 @@ const (
 )
 
 // queueReply records an outbound message and its send job together.
-func (ib *Inbox) queueReply(ctx context.Context, tx pgx.Tx, out crm.NewOutbound, event func(string, map[string]any) error) error {
+func (ib *Inbox) queueReply(ctx context.Context, tx pgx.Tx, out crm.NewOutbound, event func(crm.Detail) error) error {
 	msg, inserted, err := crm.RecordOutbound(ctx, tx, out)
 	if err != nil {
 		return err
@@ -260,7 +260,7 @@ func (ib *Inbox) queueReply(ctx context.Context, tx pgx.Tx, out crm.NewOutbound,
 	if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
 		return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
 	}
-	return event(crm.EventReplyQueued, map[string]any{"message_id": msg.ID, "author": out.Author, "outcome": out.Outcome})
+	return event(crm.ReplyQueued{MessageID: msg.ID, Author: out.Author, Outcome: out.Outcome})
 }
 
 // RespondArgs is the job that asks the agent for a reply to one inbound message.

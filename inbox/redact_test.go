@@ -88,7 +88,12 @@ func TestCardSplitOverTwoTexts(t *testing.T) {
 		}
 		split := false
 		for _, e := range v.Timeline {
-			if e.Kind == crm.EventMessageReceived && e.Detail["redacted_earlier"] == v.Messages[0].ID {
+			if e.Kind != crm.EventMessageReceived {
+				continue
+			}
+			if d, err := crm.DetailAs[crm.MessageReceived](e); err != nil {
+				t.Fatal(err)
+			} else if d.RedactedEarlier == v.Messages[0].ID {
 				split = true
 			}
 		}

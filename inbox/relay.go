@@ -67,7 +67,7 @@ func (ib *Inbox) RelayPrompt(ctx context.Context, p channels.RelayPrompt, say fu
 		session = "relay"
 	}
 	in, inserted, err := ib.recordHeard(ctx, call, p.CallSID+"#"+session+"#"+strconv.Itoa(p.Turn), p.Text,
-		map[string]any{"call_sid": p.CallSID, "session_id": p.SessionID}, false)
+		crm.MessageReceived{CallSID: p.CallSID, SessionID: p.SessionID}, false)
 	if err != nil {
 		return channels.RelayAnswer{}, err
 	}
@@ -111,7 +111,7 @@ func (ib *Inbox) relayInterrupted(ctx context.Context, conv crm.Conversation, ca
 	save, cancel := context.WithTimeout(context.WithoutCancel(ctx), relaySaveTimeout)
 	defer cancel()
 	_, _, err := crm.RecordOutbound(save, ib.db, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: heard,
-		ReplyTo: in.ID, Turn: turnOf(reply), Channel: "voice", CallID: call.ID})
+		ReplyTo: in.ID, Turn: turnOf(reply), Channel: crm.ChannelVoice, CallID: call.ID})
 	if err != nil {
 		ib.logger.Error("relay: record an interrupted answer", "call_sid", call.CallSID, "err", err)
 	}

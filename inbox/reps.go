@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -13,10 +12,12 @@ import (
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // ErrOptedOut means a rep tried to text a lead who opted out.
-var ErrOptedOut = errors.New("the lead opted out of texts: nothing can be sent to them")
+var ErrOptedOut = errkind.New(errkind.Conflict, "the lead opted out of texts: nothing can be sent to them")
 
 // maxRepReply bounds a rep's reply: ten SMS segments.
 const maxRepReply = 1530
@@ -64,8 +65,8 @@ func (ib *Inbox) Reply(ctx context.Context, conversationID string, actor handoff
 		if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
 		}
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: handoff.EventRepReplied,
-			Detail: map[string]any{"message_id": msg.ID, "rep_id": repID, "by": actor.Name}})
+		return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+			Detail: handoff.RepReplied{MessageID: msg.ID, RepID: repID, By: actor.Name}})
 	})
 	return msg, err
 }

@@ -74,8 +74,8 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 			return nil // a rep took over, or the lead opted out, while the agent was thinking
 		}
 		locked.Messages = conv.Messages
-		event := func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+		event := func(detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 		}
 		if err := turnEvents(t.Reply, event); err != nil {
 			return err
@@ -101,24 +101,24 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 // turnEvents puts on the timeline what a turn did besides its reply: the
 // model failed and the offline responder answered, the model asked for a
 // person or a call back, a guardrail changed the reply.
-func turnEvents(reply agent.Reply, event func(string, map[string]any) error) error {
+func turnEvents(reply agent.Reply, event func(crm.Detail) error) error {
 	if reply.Path == agent.PathFallback {
-		if err := event(crm.EventAgentFallback, map[string]any{"reason": reply.FallbackReason}); err != nil {
+		if err := event(AgentFallback{Reason: reply.FallbackReason}); err != nil {
 			return err
 		}
 	}
 	if reply.Outcome == agent.OutcomeHandoff {
-		if err := event(crm.EventHandoffRequested, map[string]any{"reason": reply.HandoffReason, "summary": reply.HandoffSummary}); err != nil {
+		if err := event(HandoffRequested{Reason: reply.HandoffReason, Summary: reply.HandoffSummary}); err != nil {
 			return err
 		}
 	}
 	if reply.Callback != "" {
-		if err := event(crm.EventCallbackRequested, map[string]any{"when": reply.Callback}); err != nil {
+		if err := event(CallbackRequested{When: reply.Callback}); err != nil {
 			return err
 		}
 	}
 	if len(reply.Guardrails) > 0 {
-		return event(crm.EventGuardrail, map[string]any{"rules": reply.Guardrails})
+		return event(Guardrail{Rules: reply.Guardrails})
 	}
 	return nil
 }

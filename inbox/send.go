@@ -430,8 +430,8 @@ func (b messages) notTaken(ctx context.Context, db crm.DB, id string) error {
 	return crm.SendNotTaken(ctx, db, id)
 }
 
-func (b messages) event(ctx context.Context, tx pgx.Tx, t text, kind string, detail map[string]any) error {
-	return crm.AddEvent(ctx, tx, crm.Event{ConversationID: t.out.ConversationID, ContactID: t.out.ContactID, Kind: kind, Detail: detail})
+func (b messages) event(ctx context.Context, tx pgx.Tx, t text, detail crm.Detail) error {
+	return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: t.out.ConversationID, ContactID: t.out.ContactID, Detail: detail})
 }
 
 // conversation is the little of a text's conversation that delivered and
@@ -446,11 +446,7 @@ func (b messages) sent(ctx context.Context, tx pgx.Tx, t text, res channels.Send
 	if err != nil {
 		return err
 	}
-	detail := map[string]any{"message_id": t.id, "sid": res.ProviderSID}
-	if how != "" {
-		detail["found_by"] = how
-	}
-	if err := b.event(ctx, tx, t, crm.EventMessageSent, detail); err != nil {
+	if err := b.event(ctx, tx, t, crm.MessageSent{MessageID: t.id, SID: res.ProviderSID, FoundBy: how}); err != nil {
 		return err
 	}
 	if sent.Status != res.Status {
@@ -471,11 +467,11 @@ func (b messages) refused(ctx context.Context, tx pgx.Tx, t text, se *channels.S
 		if _, err := crm.OptOutByPhone(ctx, tx, t.to, strconv.Itoa(se.Code), b.ib.now()); err != nil {
 			return err
 		}
-		if err := b.event(ctx, tx, t, crm.EventOptedOut, map[string]any{"reason": "carrier reports unsubscribed", "code": se.Code}); err != nil {
+		if err := b.event(ctx, tx, t, crm.OptedOut{Reason: "carrier reports unsubscribed", Code: se.Code}); err != nil {
 			return err
 		}
 	}
-	if err := b.event(ctx, tx, t, crm.EventMessageFailed, map[string]any{"message_id": t.id, "code": se.Code, "error": se.Message}); err != nil {
+	if err := b.event(ctx, tx, t, crm.MessageFailed{MessageID: t.id, Code: se.Code, Error: se.Message}); err != nil {
 		return err
 	}
 	return b.ib.stopCadence(ctx, tx, t.conversation(), cadence.StopSendFailed)
@@ -485,7 +481,7 @@ func (b messages) suppress(ctx context.Context, tx pgx.Tx, t text) error {
 	if err := crm.MarkUnsent(ctx, tx, t.id, crm.StatusSuppressed, 0, t.skip); err != nil {
 		return err
 	}
-	return b.event(ctx, tx, t, crm.EventSuppressed, map[string]any{"message_id": t.id, "reason": t.skip})
+	return b.event(ctx, tx, t, crm.Suppressed{MessageID: t.id, Reason: t.skip})
 }
 
 // confirmsOptOut reports whether msg is the confirmation of an opt-out in
@@ -539,19 +535,16 @@ func (ib *Inbox) adoptReported(ctx context.Context, tx pgx.Tx, r channels.Delive
 // delivered puts a message's new delivery status on the timeline; an
 // unsubscribed error (21610) also opts the lead out.
 func (ib *Inbox) delivered(ctx context.Context, tx pgx.Tx, conv crm.Conversation, m crm.Message) error {
-	detail := map[string]any{"message_id": m.ID, "status": m.Status}
-	if m.ErrorCode != 0 {
-		detail["error_code"] = m.ErrorCode
-	}
-	if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventDeliveryStatus, Detail: detail}); err != nil {
+	if err := crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+		Detail: crm.DeliveryStatus{MessageID: m.ID, Status: m.Status, ErrorCode: m.ErrorCode}}); err != nil {
 		return err
 	}
 	if m.ErrorCode == channels.CodeUnsubscribed && !conv.Contact.OptedOut {
 		if _, err := crm.OptOutByPhone(ctx, tx, conv.Contact.Phone, strconv.Itoa(m.ErrorCode), ib.now()); err != nil {
 			return err
 		}
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventOptedOut,
-			Detail: map[string]any{"reason": "carrier reports unsubscribed", "code": m.ErrorCode}})
+		return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
+			Detail: crm.OptedOut{Reason: "carrier reports unsubscribed", Code: m.ErrorCode}})
 	}
 	return nil
 }

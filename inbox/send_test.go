@@ -117,14 +117,20 @@ func (b *testBundle) sendRow(t testing.TB, id string) sendRow {
 	return r
 }
 
-func eventDetail(v crm.Conversation, kind, key string) (any, bool) {
+// sentFoundBy is how the conversation's first sent message was found
+// again after its send's answer was lost ("" when it was not lost).
+func sentFoundBy(t testing.TB, v crm.Conversation) string {
+	t.Helper()
 	for _, e := range v.Timeline {
-		if e.Kind == kind {
-			d, ok := e.Detail[key]
-			return d, ok
+		if e.Kind == crm.EventMessageSent {
+			d, err := crm.DetailAs[crm.MessageSent](e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.FoundBy
 		}
 	}
-	return nil, false
+	return ""
 }
 
 // TestKilledBetweenAcceptAndRecordSendsOnce: a worker process dies after
@@ -191,7 +197,7 @@ func TestKilledBetweenAcceptAndRecordSendsOnce(t *testing.T) {
 	}
 	// Twilio's list, or its delivered callback if that came after the
 	// claim's lease: either way, found, not sent again.
-	if how, _ := eventDetail(b.conversation(t, phone), crm.EventMessageSent, "found_by"); how != "provider's message list" && how != "status callback" {
+	if how := sentFoundBy(t, b.conversation(t, phone)); how != "provider's message list" && how != "status callback" {
 		t.Fatalf("message_sent found_by = %v", how)
 	}
 }
@@ -269,7 +275,7 @@ func TestLateStatusCallbackAdoptsTheSID(t *testing.T) {
 	if r := b.sendRow(t, msg.ID); r.sid != res.ProviderSID || r.status != "delivered" {
 		t.Fatalf("after the callbacks the reply is %+v, want %s delivered", r, res.ProviderSID)
 	}
-	if how, _ := eventDetail(b.conversation(t, phone), crm.EventMessageSent, "found_by"); how != "status callback" {
+	if how := sentFoundBy(t, b.conversation(t, phone)); how != "status callback" {
 		t.Fatalf("message_sent found_by = %v", how)
 	}
 	ib := b.newInboxWith(t, func(*inbox.Config) {})

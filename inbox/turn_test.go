@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/inbox"
 )
 
 // recordingAgent passes turns to the offline agent and keeps what it saw.
@@ -124,16 +125,21 @@ func TestAgentRequestsGoOnTheTimeline(t *testing.T) {
 	b.replies(t, phone, 1)
 	b.settle(t)
 	v := b.conversation(t, phone)
-	var handoff, callback map[string]any
+	var handoff inbox.HandoffRequested
+	var callback inbox.CallbackRequested
 	for _, e := range v.Timeline {
+		var err error
 		switch e.Kind {
-		case crm.EventHandoffRequested:
-			handoff = e.Detail
-		case crm.EventCallbackRequested:
-			callback = e.Detail
+		case inbox.EventHandoffRequested:
+			handoff, err = crm.DetailAs[inbox.HandoffRequested](e)
+		case inbox.EventCallbackRequested:
+			callback, err = crm.DetailAs[inbox.CallbackRequested](e)
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
-	if handoff["reason"] != "buying_intent" || handoff["summary"] != "Wants a quote for a new furnace." || callback["when"] != "tomorrow after 3" {
+	if handoff.Reason != "buying_intent" || handoff.Summary != "Wants a quote for a new furnace." || callback.When != "tomorrow after 3" {
 		t.Fatalf("timeline: handoff %v callback %v", handoff, callback)
 	}
 	if out := v.Messages[1]; out.Outcome != "handoff" || out.Turn == nil || out.Turn.Model != "scripted" || out.Turn.AnsweredBy != "llm" {

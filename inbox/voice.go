@@ -55,7 +55,7 @@ func (ib *Inbox) CallStarted(ctx context.Context, c channels.Call) (channels.Voi
 		if err != nil {
 			return err
 		}
-		conv, err := crm.OpenConversation(ctx, tx, contact.ID, string(channels.SMS))
+		conv, err := crm.OpenConversation(ctx, tx, contact.ID, crm.ChannelSMS)
 		if err != nil {
 			return err
 		}
@@ -65,8 +65,8 @@ func (ib *Inbox) CallStarted(ctx context.Context, c channels.Call) (channels.Voi
 			return err
 		}
 		if inserted {
-			if err := crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: contact.ID, Kind: crm.EventCallStarted,
-				Detail: map[string]any{"call_sid": c.CallSID, "call_id": call.ID}}); err != nil {
+			if err := crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: contact.ID,
+				Detail: crm.CallStarted{CallSID: c.CallSID, CallID: call.ID}}); err != nil {
 				return err
 			}
 		}
@@ -145,7 +145,7 @@ func (ib *Inbox) Heard(ctx context.Context, s channels.Speech) (channels.VoiceSt
 		return ib.notHeard(ctx, call, s)
 	}
 	in, inserted, err := ib.recordHeard(ctx, call, key, s.Text,
-		map[string]any{"call_sid": s.CallSID, "confidence": s.Confidence}, true)
+		crm.MessageReceived{CallSID: s.CallSID, Confidence: s.Confidence}, true)
 	if err != nil {
 		return channels.VoiceStep{}, err
 	}
@@ -315,8 +315,8 @@ func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, 
 			return err
 		}
 		locked.Messages = conv.Messages
-		if err := turnEvents(reply, func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+		if err := turnEvents(reply, func(detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 		}); err != nil {
 			return err
 		}
@@ -341,7 +341,7 @@ func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, 
 			reply.Text = then
 		}
 		_, _, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: reply.Text, ReplyTo: in.ID,
-			Outcome: string(reply.Outcome), Citations: reply.Citations, Turn: turnOf(reply), Channel: "voice", CallID: call.ID})
+			Outcome: string(reply.Outcome), Citations: reply.Citations, Turn: turnOf(reply), Channel: crm.ChannelVoice, CallID: call.ID})
 		return err
 	})
 	return reply, then, err
@@ -350,7 +350,7 @@ func (ib *Inbox) spokenTurn(ctx context.Context, call crm.Call, in crm.Message, 
 // recordHeard records what a caller said as an inbound spoken message of
 // the call, once per key; inserted is false for a key seen before. A
 // Gather turn also clears the call's count of turns asked again.
-func (ib *Inbox) recordHeard(ctx context.Context, call crm.Call, key, text string, detail map[string]any, resetReprompts bool) (in crm.Message, inserted bool, err error) {
+func (ib *Inbox) recordHeard(ctx context.Context, call crm.Call, key, text string, detail crm.MessageReceived, resetReprompts bool) (in crm.Message, inserted bool, err error) {
 	err = ib.inTx(ctx, func(tx pgx.Tx) error {
 		text, _ := ib.redactText(text)
 		conv, err := crm.ConversationWithContact(ctx, tx, call.ConversationID)
@@ -358,7 +358,7 @@ func (ib *Inbox) recordHeard(ctx context.Context, call crm.Call, key, text strin
 			return err
 		}
 		in, inserted, err = crm.RecordInbound(ctx, tx, crm.NewInbound{ConversationID: conv.ID, Body: text, ProviderSID: key,
-			ReceivedAt: ib.now(), Channel: "voice", CallID: call.ID})
+			ReceivedAt: ib.now(), Channel: crm.ChannelVoice, CallID: call.ID})
 		if err != nil || !inserted {
 			return err
 		}
@@ -368,8 +368,8 @@ func (ib *Inbox) recordHeard(ctx context.Context, call crm.Call, key, text strin
 				return err
 			}
 		}
-		detail["message_id"] = in.ID
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: crm.EventMessageReceived, Detail: detail})
+		detail.MessageID = in.ID
+		return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 	})
 	return in, inserted, err
 }
@@ -435,8 +435,8 @@ func (ib *Inbox) promiseCallBack(ctx context.Context, tx pgx.Tx, conv crm.Conver
 		text := "Thanks for calling " + ib.business.Name + ". A person from our team will call you back " + when +
 			". Reply here if there's anything to add."
 		if err := ib.queueReply(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: text,
-			Outcome: string(agent.OutcomeHandoff)}, func(kind string, detail map[string]any) error {
-			return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+			Outcome: string(agent.OutcomeHandoff)}, func(detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 		}); err != nil {
 			return "", err
 		}
@@ -490,8 +490,8 @@ func (ib *Inbox) notHeard(ctx context.Context, call crm.Call, s channels.Speech)
 		}
 		return ib.queueReply(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Outcome: string(agent.OutcomeAsked),
 			Body: "Hi, this is the AI assistant for " + ib.business.Name + ". Sorry I couldn't hear you on the phone. How can I help? Just reply here."},
-			func(kind string, detail map[string]any) error {
-				return crm.AddEvent(ctx, tx, crm.Event{ConversationID: conv.ID, ContactID: conv.Contact.ID, Kind: kind, Detail: detail})
+			func(detail crm.Detail) error {
+				return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
 			})
 	})
 	if err != nil {
@@ -606,9 +606,9 @@ func (ib *Inbox) CallStatus(ctx context.Context, c channels.Call) error {
 		if err != nil {
 			return err
 		}
-		return crm.AddEvent(ctx, tx, crm.Event{ConversationID: call.ConversationID, ContactID: call.ContactID, Kind: crm.EventCallEnded,
-			Detail: map[string]any{"call_sid": c.CallSID, "call_id": call.ID, "duration_seconds": secs, "outcome": ended.Outcome,
-				"status": c.Status}})
+		return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: call.ConversationID, ContactID: call.ContactID,
+			Detail: crm.CallEnded{CallSID: c.CallSID, CallID: call.ID, DurationSeconds: secs, Outcome: ended.Outcome,
+				Status: c.Status}})
 	})
 }
 

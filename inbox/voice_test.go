@@ -394,7 +394,7 @@ func TestCallWhenTheAgentFails(t *testing.T) {
 	if !strings.Contains(got.said(), "will call you back") {
 		t.Fatalf("after a failed turn the caller heard %q", got.said())
 	}
-	if v := b.conversation(t, phone); !hasEvent(v, crm.EventAgentFallback) {
+	if v := b.conversation(t, phone); !hasEvent(v, inbox.EventAgentFallback) {
 		t.Fatalf("no fallback on the timeline: %+v", v.Timeline)
 	}
 }

@@ -92,7 +92,11 @@ func TestContactWindowsOverAWeekend(t *testing.T) {
 		out := map[string]bool{}
 		for _, e := range b.conversation(t, phone).Timeline {
 			if e.Kind == inbox.EventCadenceWaiting {
-				out[fmt.Sprint(e.Detail["state"], "/", e.Detail["reason"])] = true
+				d, err := crm.DetailAs[inbox.CadenceWaiting](e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[d.State+"/"+d.Reason] = true
 			}
 		}
 		return out

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // DB is what prompts needs of PostgreSQL: a *pgxpool.Pool or a pgx.Tx.
@@ -24,7 +26,7 @@ type DB interface {
 
 // ErrNotFound is returned for a prompt name without an embedded default or
 // a version that does not exist.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = errkind.NotFound
 
 // DefaultVersion is the version label of a name's embedded default.
 const DefaultVersion = "default"

@@ -22,6 +22,8 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 //go:embed migrations/*.sql
@@ -29,7 +31,7 @@ var migrations embed.FS
 
 // ErrUnavailable marks a failure to reach the database, as opposed to a
 // query the database refused. Webhooks answer it with 503 so Twilio retries.
-var ErrUnavailable = errors.New("database unavailable")
+var ErrUnavailable = fmt.Errorf("database %w", errkind.Unavailable)
 
 // migrateLockKey is the advisory lock migrations hold ("leadagnt" in ASCII).
 const migrateLockKey = 0x6c656164616e6774

@@ -16,6 +16,7 @@ import (
 	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/internal/errkind"
 	"github.com/leadagent/leadagent/store"
 )
 
@@ -120,7 +121,7 @@ func (s *Server) consoleAddRep(c *gin.Context) {
 		return err
 	})
 	var invalid *crm.InvalidError
-	if errors.As(err, &invalid) || errors.Is(err, crm.ErrConflict) || errors.Is(err, auth.ErrConflict) {
+	if errors.As(err, &invalid) || errors.Is(err, errkind.Conflict) {
 		s.renderRepsInvite(c, statusOf(err), form, invite, publicMessage(err, statusOf(err)))
 		return
 	}

@@ -111,7 +111,7 @@ func (s *Server) consoleSaveCadence(c *gin.Context) {
 		if err != nil && problem == nil {
 			problem = &crm.InvalidError{Field: fmt.Sprintf("steps[%d].after", len(steps)), Reason: err.Error()}
 		}
-		steps = append(steps, cadence.Step{After: d, Channel: "sms", Message: row.Message})
+		steps = append(steps, cadence.Step{After: d, Channel: crm.ChannelSMS, Message: row.Message})
 	}
 	if problem == nil {
 		_, problem = cadence.Save(c.Request.Context(), s.cfg.DB, cadence.Cadence{Steps: steps}, session(c).User.Email, c.PostForm("note"))

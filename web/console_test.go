@@ -386,7 +386,7 @@ func TestConsoleEvents(t *testing.T) {
 	// The listener may still be connecting: keep writing until one arrives.
 	go func() {
 		for ctx.Err() == nil {
-			_ = crm.AddEvent(ctx, b.db, crm.Event{ConversationID: v.ID, ContactID: v.Contact.ID, Kind: "test"})
+			_ = crm.AddEvent(ctx, b.db, crm.NewEvent{ConversationID: v.ID, ContactID: v.Contact.ID, Detail: crm.Unknown{Kind: "test"}})
 			select {
 			case <-ctx.Done():
 			case <-time.After(200 * time.Millisecond):

@@ -7,39 +7,43 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/leadagent/leadagent/auth"
-	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/evals"
-	"github.com/leadagent/leadagent/handoff"
-	"github.com/leadagent/leadagent/inbox"
-	"github.com/leadagent/leadagent/prompts"
+	"github.com/leadagent/leadagent/internal/errkind"
 	"github.com/leadagent/leadagent/store"
 )
 
+// kindStatus is the HTTP status of each kind of domain error, first match
+// wins (an error of two kinds is its first).
+var kindStatus = []struct {
+	kind   error
+	status int
+}{
+	{errkind.TooMany, http.StatusTooManyRequests},
+	{errkind.Invalid, http.StatusUnprocessableEntity},
+	{errkind.NotFound, http.StatusNotFound},
+	// evals declares its own "not found", not yet errkind's.
+	{evals.ErrNotFound, http.StatusNotFound},
+	{errkind.Forbidden, http.StatusForbidden},
+	{errkind.Gone, http.StatusGone},
+	{errkind.Conflict, http.StatusConflict},
+	{errkind.Unavailable, http.StatusServiceUnavailable},
+}
+
 // statusOf maps a domain error to an HTTP status: the one place that does.
+// It goes by the error's kind (errkind), never by the package it came from.
 func statusOf(err error) int {
-	var invalid *crm.InvalidError
 	var bad badRequest
-	var throttled *auth.ThrottledError
-	switch {
-	case errors.As(err, &bad):
+	if errors.As(err, &bad) {
 		return http.StatusBadRequest
-	case errors.As(err, &throttled):
-		return http.StatusTooManyRequests
-	case errors.As(err, &invalid):
-		return http.StatusUnprocessableEntity
-	case errors.Is(err, crm.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, evals.ErrNotFound),
-		errors.Is(err, prompts.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, handoff.ErrForbidden), errors.Is(err, auth.ErrDisabled):
-		return http.StatusForbidden
-	case errors.Is(err, auth.ErrLinkUsed), errors.Is(err, auth.ErrLinkExpired):
-		return http.StatusGone
-	case errors.Is(err, handoff.ErrClaimed), errors.Is(err, handoff.ErrNotClaimed), errors.Is(err, handoff.ErrClosed),
-		errors.Is(err, handoff.ErrNotWithAgent), errors.Is(err, inbox.ErrOptedOut),
-		errors.Is(err, crm.ErrConflict), errors.Is(err, auth.ErrConflict), errors.Is(err, auth.ErrLastAdmin):
-		return http.StatusConflict
-	case errors.Is(err, channels.ErrUnavailable), store.IsUnavailable(err), errors.Is(err, auth.ErrBusy):
+	}
+	for _, k := range kindStatus {
+		if errors.Is(err, k.kind) {
+			return k.status
+		}
+	}
+	// A driver's error that the database is out of reach has no kind.
+	if store.IsUnavailable(err) {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -51,13 +55,14 @@ func statusOf(err error) int {
 func publicMessage(err error, status int) string {
 	var invalid *crm.InvalidError
 	var throttled *auth.ThrottledError
+	var worded *errkind.Error
 	switch {
 	case errors.As(err, &invalid):
 		return invalid.Error()
 	case errors.As(err, &throttled):
 		return throttled.Error()
-	case errors.Is(err, auth.ErrBusy):
-		return auth.ErrBusy.Error()
+	case errors.As(err, &worded):
+		return worded.Error()
 	case status == http.StatusBadRequest:
 		return err.Error()
 	case status == http.StatusNotFound:
@@ -66,12 +71,6 @@ func publicMessage(err error, status int) string {
 		return "temporarily unavailable"
 	case status == http.StatusInternalServerError:
 		return "internal error"
-	}
-	for _, known := range []error{handoff.ErrForbidden, handoff.ErrClaimed, handoff.ErrNotClaimed, handoff.ErrClosed,
-		handoff.ErrNotWithAgent, inbox.ErrOptedOut, auth.ErrDisabled, auth.ErrLinkUsed, auth.ErrLinkExpired, auth.ErrLastAdmin} {
-		if errors.Is(err, known) {
-			return known.Error()
-		}
 	}
 	return err.Error()
 }

@@ -83,7 +83,7 @@ func TestInboxNames(t *testing.T) {
 	}
 	learned := 0
 	for _, e := range events {
-		if e.Kind == crm.EventNameLearned && e.Detail["name"] == "Mike" {
+		if d, err := crm.DetailAs[crm.NameLearned](e); err == nil && d.Name == "Mike" {
 			learned++
 		}
 	}

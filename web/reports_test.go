@@ -73,8 +73,8 @@ func (b *testBundle) seedReport(t *testing.T) crm.Rep {
 	if err := crm.OptOut(b.ctx, b.db, gone.Contact.ID, "STOP", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := crm.AddEvent(b.ctx, b.db, crm.Event{ConversationID: gone.ID, ContactID: gone.Contact.ID, Kind: crm.EventOptedOut,
-		Detail: map[string]any{"keyword": "STOP"}}); err != nil {
+	if err := crm.AddEvent(b.ctx, b.db, crm.NewEvent{ConversationID: gone.ID, ContactID: gone.Contact.ID,
+		Detail: crm.OptedOut{Keyword: "STOP"}}); err != nil {
 		t.Fatal(err)
 	}
 	b.flag(t, booked, handoff.ReasonBuyingIntent)

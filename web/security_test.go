@@ -269,7 +269,11 @@ func TestRepTextCleanedAndNotesRedacted(t *testing.T) {
 	var notes []string
 	for _, e := range conv.Timeline {
 		if e.Kind == handoff.EventNote {
-			notes = append(notes, fmt.Sprint(e.Detail["text"]))
+			d, err := crm.DetailAs[handoff.Note](e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes = append(notes, d.Text)
 		}
 	}
 	want := []string{"paid with [REDACTED card ending 1111]", "gate code \uFFFD ok, card [REDACTED card ending 5559]"}

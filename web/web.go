@@ -99,6 +99,8 @@ type Server struct {
 	pages  *template.Template
 	logger *slog.Logger
 	logins *auth.Throttle
+	// events reads the timeline's events of every kind.
+	events crm.Kinds
 }
 
 // proxyNetworks are the peers whose X-Forwarded-For names the client: a
@@ -113,7 +115,11 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{cfg: cfg, pages: pages, logger: cfg.Logger, logins: cfg.Logins}
+	events, err := eventKinds()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, pages: pages, events: events, logger: cfg.Logger, logins: cfg.Logins}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
