@@ -264,7 +264,7 @@ func (b *repBrowser) everyState(api consoleAPI, convID, shots string) {
 			chromedp.Navigate(api.base+"/console/c/"+convID),
 			chromedp.WaitVisible(chromedp.CSS(`#live .timeline .author-rep`)),
 		)
-		tab.screenshot(filepath.Join(shots, "console-phone.png"), phoneWidth, phoneHeight)
+		tab.phoneShot(filepath.Join(shots, "console-phone.png"))
 	}
 	tab.do("open the inbox in a second tab", 15*time.Second,
 		chromedp.Navigate(api.base+"/"),
@@ -412,6 +412,27 @@ func (b *repBrowser) screenshot(path string, width, height int64) {
 		b.t.Fatal(err)
 	}
 	b.do("back to the phone", 10*time.Second, chromedp.EmulateViewport(phoneWidth, phoneHeight))
+	b.t.Logf("wrote %s", path)
+}
+
+// phoneShot saves what the phone's screen shows, as a rep sees it: the
+// conversation opens at its newest message, above the reply box. (A
+// whole-page capture of a page that keeps its newest message in view
+// grows with the screen and says nothing about the phone.)
+func (b *repBrowser) phoneShot(path string) {
+	b.t.Helper()
+	b.do("size the phone's screen for "+path, 10*time.Second,
+		chromedp.EmulateViewport(phoneWidth, phoneHeight),
+		chromedp.Sleep(300*time.Millisecond)) // the scroll to the newest message settles
+	ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.fatalf("screenshot %s: %v", path, err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
 	b.t.Logf("wrote %s", path)
 }
 
