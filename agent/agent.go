@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/knowledge"
 )
 
@@ -44,27 +45,28 @@ const (
 	OutcomeOptedOut Outcome = "opted_out"
 )
 
-// Handoff reasons, for Reply.HandoffReason when Outcome is OutcomeHandoff.
+// Handoff reasons, for Reply.HandoffReason when Outcome is OutcomeHandoff
+// (crm owns the words).
 const (
-	ReasonBuyingIntent  = "buying_intent"
-	ReasonHumanRequest  = "human_request"
-	ReasonComplaint     = "complaint"
-	ReasonUnknownAnswer = "unknown_answer"
-	ReasonSensitive     = "sensitive"
+	ReasonBuyingIntent  = crm.ReasonBuyingIntent
+	ReasonHumanRequest  = crm.ReasonHumanRequest
+	ReasonComplaint     = crm.ReasonComplaint
+	ReasonUnknownAnswer = crm.ReasonUnknownAnswer
+	ReasonSensitive     = crm.ReasonSensitive
 )
 
 // Channels a turn can be on.
 const (
-	ChannelSMS   = "sms"
-	ChannelVoice = "voice"
+	ChannelSMS   = crm.ChannelSMS
+	ChannelVoice = crm.ChannelVoice
 )
 
 // Authors of a Message.
 const (
-	FromLead   = "lead"
-	FromAI     = "ai"
-	FromRep    = "rep"
-	FromSystem = "system"
+	FromLead   = crm.AuthorLead
+	FromAI     = crm.AuthorAI
+	FromRep    = crm.AuthorRep
+	FromSystem = crm.AuthorSystem
 )
 
 // Business is what the agent may say about the business itself, besides its

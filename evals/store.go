@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadagent/leadagent/internal/errkind"
 )
 
 // DB is what evals needs of PostgreSQL: a *pgxpool.Pool or a pgx.Tx.
@@ -20,7 +22,7 @@ type DB interface {
 }
 
 // ErrNotFound is returned for a run that does not exist.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = errkind.NotFound
 
 // errNotRunning is a write to a run that is not running: it ended
 // (done, failed, interrupted) before the write, or there is none. The

@@ -8,7 +8,6 @@ import (
 
 	"github.com/leadagent/leadagent/auth"
 	"github.com/leadagent/leadagent/crm"
-	"github.com/leadagent/leadagent/evals"
 	"github.com/leadagent/leadagent/internal/errkind"
 	"github.com/leadagent/leadagent/store"
 )
@@ -22,8 +21,6 @@ var kindStatus = []struct {
 	{errkind.TooMany, http.StatusTooManyRequests},
 	{errkind.Invalid, http.StatusUnprocessableEntity},
 	{errkind.NotFound, http.StatusNotFound},
-	// evals declares its own "not found", not yet errkind's.
-	{evals.ErrNotFound, http.StatusNotFound},
 	{errkind.Forbidden, http.StatusForbidden},
 	{errkind.Gone, http.StatusGone},
 	{errkind.Conflict, http.StatusConflict},
