@@ -7,7 +7,9 @@
 // the leads that arrive from forms and imports, the calls a lead makes,
 // and the reps who take over. It owns the
 // contacts, conversations, messages, timeline_events, delivery_reports,
-// reps, leads, consents and calls tables.
+// reps, leads, consents and calls tables, and event_outbox: the public
+// events (webhooks out) a Published detail writes in the same statement as
+// its timeline event (outbox.go), which package webhooks delivers.
 //
 // Each kind of timeline event is a Detail type owned by the package that
 // records it (crm's own in events.go); a Kinds made from every owner's

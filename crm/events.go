@@ -160,12 +160,17 @@ type LeadCreated struct {
 	ExternalID string `json:"external_id,omitempty"`
 	// OwnerUnknown is an owner's email no rep has.
 	OwnerUnknown string `json:"owner_unknown,omitempty"`
+	// Test: the platform sent it to test the connection.
+	Test bool `json:"test,omitempty"`
 }
 
 func (LeadCreated) EventKind() string { return EventLeadCreated }
 
 func (d LeadCreated) Describe() string {
 	s := "New lead"
+	if d.Test {
+		s = "New test lead"
+	}
 	if d.Source != "" {
 		s += " from " + Words(d.Source)
 	}
@@ -230,4 +235,47 @@ type CallEnded struct {
 func (CallEnded) EventKind() string { return EventCallEnded }
 func (d CallEnded) Describe() string {
 	return fmt.Sprintf("Call ended after %d s: %s", d.DurationSeconds, Words(d.Outcome))
+}
+
+// What other programs hear of crm's events (Published).
+
+func (d MessageReceived) PublicEvent() PublicEvent {
+	return PublicEvent{Type: PublicMessageReceived, MessageID: d.MessageID}
+}
+
+// PublicEvent: a message is sent once the provider took it.
+func (d MessageSent) PublicEvent() PublicEvent {
+	return PublicEvent{Type: PublicMessageSent, MessageID: d.MessageID}
+}
+
+func (d OptedOut) PublicEvent() PublicEvent {
+	data := map[string]any{"keyword": d.Keyword}
+	if d.Words != "" {
+		data["words"] = d.Words
+	}
+	if d.Reason != "" {
+		data["reason"] = d.Reason
+	}
+	return PublicEvent{Type: PublicContactOptedOut, MessageID: d.MessageID, Data: data}
+}
+
+func (d OptedIn) PublicEvent() PublicEvent {
+	return PublicEvent{Type: PublicContactOptedIn, MessageID: d.MessageID, Data: map[string]any{"keyword": d.Keyword}}
+}
+
+func (d LeadCreated) PublicEvent() PublicEvent {
+	return PublicEvent{Type: PublicLeadCreated, LeadID: d.LeadID}
+}
+
+func (d LeadMerged) PublicEvent() PublicEvent {
+	changed := d.Changed
+	if changed == nil {
+		changed = []string{}
+	}
+	return PublicEvent{Type: PublicLeadMerged, LeadID: d.LeadID, Data: map[string]any{"changed": changed}}
+}
+
+func (d CallEnded) PublicEvent() PublicEvent {
+	return PublicEvent{Type: PublicCallCompleted, Data: map[string]any{"call": map[string]any{
+		"id": d.CallID, "sid": d.CallSID, "duration_seconds": d.DurationSeconds, "status": d.Status, "outcome": d.Outcome}}}
 }

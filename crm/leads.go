@@ -43,6 +43,10 @@ type NewLead struct {
 	// Consent is nil when the form said nothing about consent.
 	Consent    *Consent
 	ReceivedAt time.Time
+	// Test marks a lead the platform sent to test the connection (a
+	// Google Ads form's "send test data"): recorded like any other, and
+	// said so on the timeline.
+	Test bool
 }
 
 // Lead is one lead as it arrived.

@@ -43,7 +43,8 @@ type NewEvent struct {
 
 // AddEvent appends an event to a contact's (and, when set, a
 // conversation's) timeline, and announces the conversation's change on
-// ChangedChannel.
+// ChangedChannel. A Published detail's public event goes to the outbox in
+// the same statement (outbox.go).
 func AddEvent(ctx context.Context, db DB, e NewEvent) error {
 	if e.Detail == nil {
 		return fmt.Errorf("add event to contact %s: no detail", e.ContactID)
@@ -57,6 +58,19 @@ func AddEvent(ctx context.Context, db DB, e NewEvent) error {
 	if e.ConversationID != "" {
 		conv = &e.ConversationID
 	}
+	pe, data, published, err := publication(e.Detail)
+	if err != nil {
+		return fmt.Errorf("add %s event: %w", kind, err)
+	}
+	if published {
+		// The public event goes into the outbox in the same statement: it
+		// commits with the change or not at all.
+		if _, err := db.Exec(ctx, publishSQL, conv, e.ContactID, kind, b, ChangedChannel,
+			pe.Type, optionalID(pe.MessageID), optionalID(pe.LeadID), data); err != nil {
+			return fmt.Errorf("add %s event: %w", kind, err)
+		}
+		return nil
+	}
 	// Every event is a change a console showing the conversation should
 	// see: the notice goes out when the transaction commits, once however
 	// many events it wrote.
@@ -68,6 +82,14 @@ func AddEvent(ctx context.Context, db DB, e NewEvent) error {
 		return fmt.Errorf("add %s event: %w", kind, err)
 	}
 	return nil
+}
+
+// optionalID is nil for an empty id.
+func optionalID(id string) *string {
+	if id == "" {
+		return nil
+	}
+	return &id
 }
 
 // Timeline returns a conversation's events, oldest first.

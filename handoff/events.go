@@ -186,3 +186,29 @@ type RepReplied struct {
 
 func (RepReplied) EventKind() string { return EventRepReplied }
 func (RepReplied) Describe() string  { return crm.Words(EventRepReplied) }
+
+// What other programs hear of the desk's events (crm.Published).
+
+func (d HandedOff) PublicEvent() crm.PublicEvent {
+	return crm.PublicEvent{Type: crm.PublicHandoffOpened, Data: map[string]any{"handoff": map[string]any{
+		"id": d.HandoffID, "reason": d.Reason, "detail": d.Detail, "summary": d.Summary}}}
+}
+
+func (d TakenOver) PublicEvent() crm.PublicEvent {
+	h := map[string]any{"rep": map[string]any{"id": d.RepID, "name": d.Rep}, "from": d.From}
+	if d.HandoffID != 0 {
+		h["id"] = d.HandoffID
+	}
+	if d.WaitedSeconds != nil {
+		h["waited_seconds"] = *d.WaitedSeconds
+	}
+	return crm.PublicEvent{Type: crm.PublicHandoffClaimed, Data: map[string]any{"handoff": h}}
+}
+
+func (d HandedBack) PublicEvent() crm.PublicEvent {
+	return crm.PublicEvent{Type: crm.PublicConversationBack, Data: map[string]any{"by": d.By}}
+}
+
+func (d Closed) PublicEvent() crm.PublicEvent {
+	return crm.PublicEvent{Type: crm.PublicConversationClosed, Data: map[string]any{"outcome": d.Outcome, "by": d.By}}
+}

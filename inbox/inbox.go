@@ -103,6 +103,10 @@ type Config struct {
 	// form to the lead's contact window, as follow-ups are; false sends it
 	// at once (the lead asked to be contacted).
 	FirstTouchInWindow bool
+	// Facebook fetches the leads Facebook Lead Ads announces (the
+	// facebook_lead job); nil leaves such jobs waiting for a process
+	// that has it.
+	Facebook FacebookLeads
 	// MoreWorkers adds the workers of other packages' jobs (an eval run) to
 	// the ones the inbox runs; Enqueue inserts their jobs.
 	MoreWorkers func(*river.Workers)
@@ -137,6 +141,7 @@ type Inbox struct {
 	redact      func(string) (string, bool)
 	// firstTouchInWindow: see Config.FirstTouchInWindow.
 	firstTouchInWindow bool
+	facebook           FacebookLeads
 }
 
 // New builds an Inbox and its River client. Call Start to work jobs.
@@ -146,6 +151,7 @@ func New(cfg Config) (*Inbox, error) {
 		desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business, confirm: cfg.Confirmations,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
 		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact, firstTouchInWindow: cfg.FirstTouchInWindow,
+		facebook: cfg.Facebook,
 	}
 	ib.ledger, _ = cfg.Sender.(channels.Ledger)
 	if ib.sendTimeout <= 0 {
@@ -213,6 +219,7 @@ func New(cfg Config) (*Inbox, error) {
 		river.AddWorker(workers, &assignWorker{ib: work})
 		river.AddWorker(workers, &firstTouchWorker{ib: work})
 		river.AddWorker(workers, &followUpWorker{ib: work})
+		river.AddWorker(workers, &facebookLeadWorker{ib: work})
 		if cfg.MoreWorkers != nil {
 			cfg.MoreWorkers(workers)
 		}

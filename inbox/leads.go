@@ -86,7 +86,7 @@ func (ib *Inbox) ReceiveLead(ctx context.Context, in crm.NewLead) (NewLead, erro
 			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: rec.Lead.ConversationID, ContactID: rec.Contact.ID, Detail: detail})
 		}
 		created := crm.LeadCreated{LeadID: rec.Lead.ID, Source: in.Source, Message: in.Message, SMSConsent: rec.Lead.SMSConsent,
-			AfterHours: rec.Lead.AfterHours, ExternalID: in.ExternalID}
+			AfterHours: rec.Lead.AfterHours, ExternalID: in.ExternalID, Test: in.Test}
 		if ownerErr != nil {
 			created.OwnerUnknown = in.OwnerEmail
 		}

@@ -18,6 +18,8 @@ type evidencePage struct {
 	Evidence crm.Evidence
 	// Who is the contact's name, or their phone when they gave none.
 	Who string
+	// HubSpot is the contact's sync with HubSpot; nil hides the section.
+	HubSpot *hubspotState
 }
 
 // apiEvidence serves GET /api/v1/contacts/{id}/evidence: the contact's
@@ -43,7 +45,13 @@ func (s *Server) consoleEvidence(c *gin.Context) {
 	if who == "" {
 		who = ev.Contact.Phone
 	}
-	s.renderPage(c, http.StatusOK, "evidence.html", evidencePage{pageBase: s.base(c, "Consent evidence · "+who), Evidence: ev, Who: who})
+	hs, err := s.hubspotStateOf(c.Request.Context(), ev.Contact.ID)
+	if err != nil {
+		s.consoleFail(c, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "evidence.html", evidencePage{pageBase: s.base(c, "Consent evidence · "+who), Evidence: ev, Who: who,
+		HubSpot: hs})
 }
 
 // consoleEvidenceJSON serves GET /console/contacts/{id}/evidence.json:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/reports"
+	"github.com/leadagent/leadagent/webhooks"
 )
 
 // reportRange reads ?from=&to= (dates in the business's time zone, or RFC
@@ -98,6 +99,9 @@ type reportsPage struct {
 	From, To, Span, TimeZone string
 	CSV                      string
 	Error                    string
+	// DisabledWebhooks counts the webhook endpoints disabled for failing,
+	// told to admins here too.
+	DisabledWebhooks int
 }
 
 // reportCharts is what reports.js draws from: the report as the API
@@ -128,6 +132,12 @@ func (s *Server) consoleReports(c *gin.Context) {
 	if err != nil {
 		s.consoleFail(c, err)
 		return
+	}
+	if p.Admin {
+		if p.DisabledWebhooks, err = webhooks.DisabledCount(c.Request.Context(), s.cfg.DB); err != nil {
+			s.consoleFail(c, err)
+			return
+		}
 	}
 	p.Report = rep
 	p.Charts = reportCharts{Report: rep, Reasons: map[string]string{}}

@@ -28,6 +28,7 @@ import (
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
+	"github.com/leadagent/leadagent/leadforms"
 	"github.com/leadagent/leadagent/prompts"
 )
 
@@ -54,6 +55,14 @@ type Config struct {
 	Reps RepDesk
 	// Leads records leads from forms and ad platforms (the inbox).
 	Leads LeadIntake
+	// GoogleAdsForms checks Google Ads lead form webhooks; with none set
+	// up POST /leads/google-ads answers 404.
+	GoogleAdsForms leadforms.GoogleForms
+	// Facebook checks Facebook Lead Ads webhooks; nil answers 404.
+	Facebook *FacebookLeadAds
+	// HubSpot checks HubSpot's webhooks and links contacts to their
+	// HubSpot records; nil answers POST /hubspot/webhook with 404.
+	HubSpot *HubSpot
 	// Live streams conversation changes to open consoles; nil turns live
 	// updates off.
 	Live *Live
@@ -82,6 +91,9 @@ type Config struct {
 	// active one), queues the job that plays it, and returns the run's id.
 	// nil leaves the evals pages read-only.
 	StartEval func(ctx context.Context, path, prompt string) (int64, error)
+	// WebhookSender sends webhook test events and replays; nil answers
+	// those with 503 (endpoints are still managed).
+	WebhookSender WebhookSender
 	// Metrics serves GET /metrics (Prometheus); nil answers 404.
 	Metrics http.Handler
 	// MetricsToken, when set, is the bearer token /metrics asks for
@@ -153,6 +165,9 @@ func New(cfg Config) (http.Handler, error) {
 		tw.POST("/voice/relay-end", gin.WrapF(v.RelayEnd))
 	}
 
+	s.leadFormRoutes(r)
+	r.POST("/hubspot/webhook", s.hubspotWebhook)
+
 	api := r.Group("/api/v1", s.requireAPIKey)
 	api.POST("/leads", s.createLead)
 	api.GET("/conversations", s.listConversations)
@@ -164,6 +179,12 @@ func New(cfg Config) (http.Handler, error) {
 	api.POST("/conversations/:id/close", s.apiAction(doClose))
 	api.GET("/reports/summary", s.reportsSummary)
 	api.GET("/contacts/:id/evidence", s.apiEvidence)
+	api.POST("/webhook-endpoints", s.createWebhookEndpoint)
+	api.GET("/webhook-endpoints", s.listWebhookEndpoints)
+	api.GET("/webhook-endpoints/:id/deliveries", s.webhookDeliveries)
+	api.DELETE("/webhook-endpoints/:id", s.deleteWebhookEndpoint)
+	api.POST("/webhook-endpoints/:id/test", s.testWebhookEndpoint)
+	api.POST("/webhook-deliveries/:id/replay", s.replayWebhookDelivery)
 
 	if cfg.Sandbox != nil {
 		r.Any("/sandbox/*path", gin.WrapH(http.StripPrefix("/sandbox", cfg.Sandbox)))
@@ -205,6 +226,12 @@ func New(cfg Config) (http.Handler, error) {
 	admin := console.Group("/console", s.requireAdmin)
 	admin.POST("/reps", s.consoleAddRep)
 	admin.GET("/logins", s.consoleLogins)
+	admin.GET("/webhooks", s.consoleWebhooks)
+	admin.POST("/webhooks", s.consoleAddWebhook)
+	admin.POST("/webhooks/:id/delete", s.consoleWebhookAction(consoleDeleteWebhook))
+	admin.POST("/webhooks/:id/enable", s.consoleWebhookAction(consoleEnableWebhook))
+	admin.POST("/webhooks/:id/test", s.consoleWebhookAction(consoleTestWebhook))
+	admin.POST("/webhooks/deliveries/:id/replay", s.consoleWebhookAction(consoleReplayWebhook))
 	admin.POST("/logins", s.consoleInvite)
 	admin.POST("/logins/:id/disable", s.consoleSetDisabled(true))
 	admin.POST("/logins/:id/enable", s.consoleSetDisabled(false))

@@ -23,12 +23,14 @@ import (
 	"github.com/leadagent/leadagent/channels/twilio"
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/handoff"
+	"github.com/leadagent/leadagent/hubspot"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/inbox/budget"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/reports"
 	"github.com/leadagent/leadagent/turn"
 	"github.com/leadagent/leadagent/web"
+	"github.com/leadagent/leadagent/webhooks"
 )
 
 // app is the wired product: everything serve and worker run.
@@ -38,8 +40,14 @@ type app struct {
 	db       *pgxpool.Pool
 	workerDB *pgxpool.Pool
 	inbox    *inbox.Inbox
-	sandbox  *sandbox.Server // nil with a real Twilio account
-	handler  http.Handler
+	// hooks delivers webhooks out; its Run dispatches the outbox where
+	// jobs are worked.
+	hooks *webhooks.Webhooks
+	// hubspot syncs the outbox's public events to HubSpot; nil without
+	// HUBSPOT_TOKEN.
+	hubspot *hubspot.Sink
+	sandbox *sandbox.Server // nil with a real Twilio account
+	handler http.Handler
 	// live streams conversation changes to the consoles this process serves.
 	live   *web.Live
 	logger *slog.Logger
@@ -180,6 +188,17 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	}
 	desk := newDesk(cfg)
 	evalRunners := consoleEvalRunners(cfg, db, kb)
+	if a.hooks, err = newWebhooks(db, logger); err != nil {
+		return nil, err
+	}
+	// HubSpot's new contacts become leads through the inbox, made below.
+	receiveLead := func(ctx context.Context, in crm.NewLead) (string, error) {
+		out, err := a.inbox.ReceiveLead(ctx, in)
+		return out.Lead.ContactID, err
+	}
+	if a.hubspot, err = newHubSpot(cfg, db, receiveLead, logger); err != nil {
+		return nil, err
+	}
 	a.inbox, err = inbox.New(inbox.Config{
 		DB: db, WorkerDB: workerDB, Agent: responder, Knowledge: retriever(kb), Sender: sender, Budget: sendBudget, Desk: desk,
 		Voice:          inbox.VoiceConfig{Budget: cfg.VoiceTurnBudget, MinConfidence: cfg.VoiceMinConfidence, BusinessNumber: cfg.TwilioFromNumber},
@@ -187,8 +206,10 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 		Confirmations:  cfg.OptOutConfirmations,
 		Region:         cfg.DefaultRegion,
 		StatusCallback: statusCallback, Workers: workers, Logger: logger, Debounce: cfg.ReplyDebounce,
-		Redact: agent.Redact, MoreWorkers: consoleEvalWorkers(db, evalRunners, logger),
+		Redact: agent.Redact, MoreWorkers: moreWorkers(consoleEvalWorkers(db, evalRunners, logger), webhookWorkers(a.hooks),
+			hubspotWorkers(a.hubspot)),
 		FirstTouchInWindow: cfg.FirstTouchInWindow,
+		Facebook:           facebookGraph(cfg),
 	})
 	if err != nil {
 		return nil, err
@@ -212,6 +233,7 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 		MetricsToken:  cfg.MetricsToken.Reveal(),
 		Reps:          a.inbox,
 		Leads:         a.inbox,
+		WebhookSender: a.hooks,
 		Live:          a.live,
 		Hours:         cfg.Hours,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
@@ -222,6 +244,8 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 		Region:        cfg.DefaultRegion,
 		Logger:        logger,
 	}
+	webCfg.GoogleAdsForms, webCfg.Facebook = cfg.GoogleAdsForms, facebookWebhook(cfg, a.inbox)
+	webCfg.HubSpot = hubspotWeb(cfg, a.hubspot)
 	if cfg.VoiceMode == "relay" {
 		base := cfg.PublicURL
 		if base == "" {

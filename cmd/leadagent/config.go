@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leadagent/leadagent/hours"
+	"github.com/leadagent/leadagent/leadforms"
 	"github.com/leadagent/leadagent/turn"
 )
 
@@ -107,6 +108,19 @@ type Config struct {
 	// turn, or "relay", Twilio ConversationRelay over a WebSocket with the
 	// answer streamed as the model writes it.
 	VoiceMode string
+
+	// Ad platforms' lead webhooks (see leadforms.go): the Google Ads lead
+	// forms' keys, and Facebook Lead Ads' secrets and Graph API.
+	GoogleAdsForms             leadforms.GoogleForms
+	FacebookVerifyToken        secret
+	FacebookAppSecret          secret
+	FacebookPageToken          secret
+	FacebookGraphBase          string
+	FacebookGraphVersion       string
+	FacebookSMSConsentCheckbox string
+
+	// HubSpot sync (see hubspot.go): on when HUBSPOT_TOKEN is set.
+	HubSpot hubspotConfig
 }
 
 // secret is a string that never prints.
@@ -278,6 +292,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if k = strings.TrimSpace(k); k != "" {
 			c.APIKeys = append(c.APIKeys, secret(k))
 		}
+	}
+	if err := loadLeadForms(get, &c); err != nil {
+		return c, err
+	}
+	if err := loadHubSpot(get, &c); err != nil {
+		return c, err
 	}
 	return c, nil
 }

@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"demo":     {"load the demo business's knowledge (used by make run)", runDemo},
 		"eval":     {"run eval suites, report, and compare with a baseline", runEval},
 		"leads":    {"import leads from a CSV file, as POST /api/v1/leads records them", runLeads},
+		"hubspot":  {"resync contacts with HubSpot (leadagent hubspot resync --contact ID | --all)", runHubSpot},
 	}
 }
 

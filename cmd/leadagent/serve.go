@@ -42,6 +42,7 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		if err := a.inbox.Start(ctx); err != nil {
 			return err
 		}
+		go a.hooks.Run(ctx) // webhooks out: the outbox to deliveries
 	}
 	fmt.Fprintf(stdout, "leadagent is serving (%s)\n  console: %s/\n", describe(cfg), loopbackURL(cfg.ListenAddr))
 	if cfg.Sandbox {

@@ -20,6 +20,7 @@ func runWorker(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 	if err := a.inbox.Start(ctx); err != nil {
 		return err
 	}
+	go a.hooks.Run(ctx) // webhooks out: the outbox to deliveries
 	fmt.Fprintf(stdout, "leadagent worker running (%s)\n", describe(cfg))
 	<-ctx.Done()
 	stop, cancel := context.WithTimeout(context.Background(), 15*time.Second)
