@@ -159,6 +159,24 @@ func ReplyTo(ctx context.Context, db DB, inboundID string) (Message, error) {
 	return m, nil
 }
 
+// CallMessages returns what was said on a call, by the caller and to
+// them, in order.
+func CallMessages(ctx context.Context, db DB, callID string) ([]Message, error) {
+	rows, err := db.Query(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.call_id = $1 ORDER BY m.created_at, m.id`, callID)
+	if err != nil {
+		return nil, fmt.Errorf("messages of call %s: %w", callID, err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Message, error) {
+		var m Message
+		err := scanMessage(row, &m)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("messages of call %s: %w", callID, err)
+	}
+	return list, nil
+}
+
 // Timeline event kinds of calls.
 const (
 	EventCallStarted = "call_started"

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 const contactColumns = `c.id::text, c.phone, c.phone_valid, c.name, c.email, c.source, c.stage, c.notes,
@@ -56,6 +58,19 @@ func GetContact(ctx context.Context, db DB, id string) (Contact, error) {
 		return Contact{}, fmt.Errorf("get contact %s: %w", id, notFound(err))
 	}
 	return c, nil
+}
+
+// ContactIDs lists every contact's id, oldest first (a resync of all).
+func ContactIDs(ctx context.Context, db DB) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT id::text FROM contacts ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	return ids, nil
 }
 
 // OptOut records that the contact asked for no more texts, with the keyword

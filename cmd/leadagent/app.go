@@ -188,15 +188,19 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	}
 	desk := newDesk(cfg)
 	evalRunners := consoleEvalRunners(cfg, db, kb)
-	if a.hooks, err = newWebhooks(db, logger); err != nil {
-		return nil, err
-	}
-	// HubSpot's new contacts become leads through the inbox, made below.
+	// HubSpot's new contacts become leads through the inbox, made below,
+	// redacted as POST /api/v1/leads redacts a form's free text.
 	receiveLead := func(ctx context.Context, in crm.NewLead) (string, error) {
+		in.Redact(agent.Redact)
 		out, err := a.inbox.ReceiveLead(ctx, in)
 		return out.Lead.ContactID, err
 	}
 	if a.hubspot, err = newHubSpot(cfg, db, receiveLead, logger); err != nil {
+		return nil, err
+	}
+	// The outbox's events go to the webhook endpoints and, when it is
+	// configured, to HubSpot, in the transaction that takes them.
+	if a.hooks, err = newWebhooks(db, logger, hubspotSinks(a.hubspot)...); err != nil {
 		return nil, err
 	}
 	a.inbox, err = inbox.New(inbox.Config{

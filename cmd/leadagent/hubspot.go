@@ -19,6 +19,7 @@ import (
 	"github.com/leadagent/leadagent/crm"
 	"github.com/leadagent/leadagent/hubspot"
 	"github.com/leadagent/leadagent/web"
+	"github.com/leadagent/leadagent/webhooks"
 )
 
 // hubspotConfig is HubSpot's part of Config: the private app's token
@@ -86,6 +87,14 @@ func hubspotWorkers(s *hubspot.Sink) func(*river.Workers) {
 			s.AddWorkers(w)
 		}
 	}
+}
+
+// hubspotSinks is HubSpot as a consumer of the outbox: none without it.
+func hubspotSinks(s *hubspot.Sink) []webhooks.Sink {
+	if s == nil {
+		return nil
+	}
+	return []webhooks.Sink{s.Enqueue}
 }
 
 // hubspotWeb is HubSpot's side of the server; nil without HubSpot.

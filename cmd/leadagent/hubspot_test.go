@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/leadagent/leadagent/crm"
 )
 
 func TestHubSpotConfig(t *testing.T) {
@@ -60,5 +63,32 @@ func TestHubSpotResyncUsage(t *testing.T) {
 	if err := runHubSpot(context.Background(), Config{}, []string{"resync", "--all"}, io.Discard); err == nil ||
 		!strings.Contains(err.Error(), "HUBSPOT_TOKEN") {
 		t.Errorf("without a token: %v", err)
+	}
+}
+
+func TestHubSpotResyncQueues(t *testing.T) {
+	t.Parallel()
+	d := newCLIDB(t)
+	cfg := d.cfg
+	cfg.HubSpot = hubspotConfig{Token: "pat-test", APIBase: "http://127.0.0.1:9", CloseAs: "lifecycle"}
+	ctx := context.Background()
+	c, err := crm.ContactByPhone(ctx, d.pool, "+19705550142", "US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := runHubSpot(ctx, cfg, []string{"resync", "--contact", c.ID}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "queued 1 contact(s) for resync with HubSpot\n" {
+		t.Errorf("printed %q", got)
+	}
+	var u usageError
+	if err := runHubSpot(ctx, cfg, []string{"resync", "--contact", "0f1e2d3c-aaaa-4bbb-8ccc-000000000000"}, io.Discard); !errors.As(err, &u) {
+		t.Errorf("unknown contact: %v", err)
+	}
+	var n int
+	if err := d.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'hubspot_resync' AND args->>'contact_id' = $1`, c.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("resync jobs: %d, %v", n, err)
 	}
 }

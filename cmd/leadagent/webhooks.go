@@ -14,12 +14,12 @@ import (
 // newWebhooks wires webhooks out: deliveries are queued with an
 // insert-only River client on db, in the transaction that takes them from
 // the outbox; the inbox's client works them (webhookWorkers).
-func newWebhooks(db *pgxpool.Pool, logger *slog.Logger) (*webhooks.Webhooks, error) {
+func newWebhooks(db *pgxpool.Pool, logger *slog.Logger, sinks ...webhooks.Sink) (*webhooks.Webhooks, error) {
 	jobs, err := river.NewClient(riverpgxv5.New(db), &river.Config{Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("webhooks: river client: %w", err)
 	}
-	return webhooks.New(webhooks.Config{DB: db, Jobs: jobs, Logger: logger})
+	return webhooks.New(webhooks.Config{DB: db, Jobs: jobs, Logger: logger, Sinks: sinks})
 }
 
 // webhookWorkers adds the delivery job's worker.
