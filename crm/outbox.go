@@ -12,9 +12,11 @@ import (
 // webhooks) hear of some changes: a Detail that is Published says as what.
 // AddEvent writes the event's public payload into the event_outbox table in
 // the same statement as the timeline event, so a change and its public
-// event commit or roll back together; package webhooks reads the outbox
-// and delivers it. crm owns the event_outbox table and the payload's shape
-// (PayloadVersion); webhooks owns endpoints and deliveries.
+// event commit or roll back together, when a consumer subscribed to its
+// type (Subscribe); package webhooks reads the outbox and delivers it.
+// crm owns the event_outbox and outbox_subscriptions tables and the
+// payload's shape (PayloadVersion); webhooks owns endpoints and
+// deliveries.
 
 // Public event types: the names other programs subscribe to.
 const (
@@ -92,8 +94,50 @@ const publishSQL = `WITH e AS (
 			|| CASE WHEN $9::jsonb ? 'handoff' AND NOT ($9::jsonb -> 'handoff') ? 'rep'
 				THEN jsonb_set($9::jsonb, '{handoff,rep}', coalesce((SELECT rep FROM v), 'null'::jsonb))
 				ELSE $9::jsonb END)
-		FROM e)
+		FROM e WHERE EXISTS (SELECT 1 FROM outbox_subscriptions s WHERE $6::text = ANY (s.events)))
 	SELECT pg_notify($5, e.conversation_id::text) FROM e WHERE e.conversation_id IS NOT NULL`
+
+// Subscribe says which public event types a consumer of the outbox (the
+// webhooks' endpoints, a CRM sync) wants. A change writes its public event
+// into the outbox only when some consumer wants its type, so a business
+// with no endpoint and no sync writes nothing more per change (no outbox
+// row to write, then delete, per inbound text). No types unsubscribes the
+// consumer.
+func Subscribe(ctx context.Context, db DB, consumer string, types []string) error {
+	var err error
+	if len(types) == 0 {
+		_, err = db.Exec(ctx, `DELETE FROM outbox_subscriptions WHERE consumer = $1`, consumer)
+	} else {
+		_, err = db.Exec(ctx, `INSERT INTO outbox_subscriptions (consumer, events) VALUES ($1, $2)
+			ON CONFLICT (consumer) DO UPDATE SET events = excluded.events, updated_at = now()`, consumer, types)
+	}
+	if err != nil {
+		return fmt.Errorf("subscribe %s to the outbox: %w", consumer, err)
+	}
+	return nil
+}
+
+// Subscribers returns the outbox's consumers and the types each wants.
+func Subscribers(ctx context.Context, db DB) (map[string][]string, error) {
+	rows, err := db.Query(ctx, `SELECT consumer, events FROM outbox_subscriptions`)
+	if err != nil {
+		return nil, fmt.Errorf("outbox subscribers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var name string
+		var types []string
+		if err := rows.Scan(&name, &types); err != nil {
+			return nil, fmt.Errorf("outbox subscribers: %w", err)
+		}
+		out[name] = types
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outbox subscribers: %w", err)
+	}
+	return out, nil
+}
 
 // publication is what AddEvent adds to its insert for a published detail:
 // ok is false for one that is not published.

@@ -105,6 +105,10 @@ var synced = []string{
 // Syncs reports whether the sink queues events of this type.
 func Syncs(eventType string) bool { return slices.Contains(synced, eventType) }
 
+// Events are the public event types the sync writes to HubSpot: its
+// subscription to the outbox.
+func Events() []string { return slices.Clone(synced) }
+
 // splitName splits a full name into HubSpot's first and last name: the
 // last word is the last name.
 func splitName(name string) (first, last string) {

@@ -80,6 +80,11 @@ func setup(t *testing.T, edit func(*Config)) *testBundle {
 		t.Fatal(err)
 	}
 	b.jobs = jobs
+	// The outbox keeps the events the sync wants, as the dispatcher's Run
+	// subscribes it in the product.
+	if err := crm.Subscribe(b.ctx, db, "hubspot", Events()); err != nil {
+		t.Fatal(err)
+	}
 	events, cancel := jobs.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled,
 		river.EventKindJobSnoozed)
 	t.Cleanup(cancel)

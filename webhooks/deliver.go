@@ -181,7 +181,10 @@ func (w *Webhooks) record(ctx context.Context, deliveryID string, a Attempt, ok,
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
-		return err
+		if err != nil || !disabled {
+			return err
+		}
+		return SyncSubscription(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("record webhook attempt of %s: %w", deliveryID, err)

@@ -93,7 +93,7 @@ func CreateEndpoint(ctx context.Context, db crm.DB, in NewEndpoint) (Endpoint, e
 		Scan(&e.ID, &e.CreatedAt); err != nil {
 		return Endpoint{}, fmt.Errorf("create webhook endpoint: %w", err)
 	}
-	return e, nil
+	return e, SyncSubscription(ctx, db)
 }
 
 const endpointColumns = `id::text, url, events, description, created_at, failing_since, disabled_at, disabled_reason`
@@ -145,7 +145,7 @@ func DeleteEndpoint(ctx context.Context, db crm.DB, id string) error {
 	if tag.RowsAffected() == 0 {
 		return ErrNotFound
 	}
-	return nil
+	return SyncSubscription(ctx, db)
 }
 
 // EnableEndpoint turns a disabled endpoint back on; its failures start
@@ -162,7 +162,7 @@ func EnableEndpoint(ctx context.Context, db crm.DB, id string) error {
 	if tag.RowsAffected() == 0 {
 		return ErrNotFound
 	}
-	return nil
+	return SyncSubscription(ctx, db)
 }
 
 // DisabledCount is how many endpoints are disabled, for the admins' notice.

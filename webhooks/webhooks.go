@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,10 +43,21 @@ type JobInserter interface {
 }
 
 // Sink is another consumer of the outbox (a CRM sync such as HubSpot's):
-// Dispatch hands it every event, in the transaction that takes the event
-// from the outbox, so it can queue its own job that commits with the
-// taking. The outbox has one reader, Dispatch; others subscribe here.
-type Sink func(ctx context.Context, tx pgx.Tx, eventType string, payload json.RawMessage) error
+// Dispatch hands it every event of the types it wants, in the transaction
+// that takes the event from the outbox, so it can queue its own job that
+// commits with the taking. The outbox has one reader, Dispatch; others
+// subscribe here.
+type Sink struct {
+	// Name is its subscription's name in the outbox ("hubspot").
+	Name string
+	// Events are the public event types it wants.
+	Events []string
+	// Enqueue queues its work for one event in tx.
+	Enqueue func(ctx context.Context, tx pgx.Tx, eventType string, payload json.RawMessage) error
+}
+
+// consumer is the endpoints' subscription's name in the outbox.
+const consumer = "webhooks"
 
 // Config is what Webhooks needs.
 type Config struct {
@@ -94,12 +106,24 @@ func New(cfg Config) (*Webhooks, error) {
 	return &Webhooks{cfg: cfg}, nil
 }
 
-// Run dispatches the outbox every PollInterval until ctx ends. Any number
-// of processes may run it.
+// Run subscribes the endpoints and the sinks to the outbox, then
+// dispatches it every PollInterval until ctx ends. Any number of processes
+// may run it (with the same sinks: the last to start says which the
+// outbox keeps writing for).
 func (w *Webhooks) Run(ctx context.Context) {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
+	subscribed := false
 	for {
+		if !subscribed {
+			if err := w.Subscribe(ctx); err != nil {
+				if ctx.Err() == nil {
+					w.cfg.Logger.Warn("webhooks: subscribe to the outbox", "err", err)
+				}
+			} else {
+				subscribed = true
+			}
+		}
 		for {
 			n, err := w.Dispatch(ctx)
 			if err != nil && ctx.Err() == nil {
@@ -115,6 +139,46 @@ func (w *Webhooks) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// Subscribe tells the outbox what to keep: the types the enabled
+// endpoints want, and each sink's; a consumer of an earlier configuration
+// (a sync since turned off) is unsubscribed.
+func (w *Webhooks) Subscribe(ctx context.Context) error {
+	if err := SyncSubscription(ctx, w.cfg.DB); err != nil {
+		return err
+	}
+	keep := map[string]bool{consumer: true}
+	for _, s := range w.cfg.Sinks {
+		keep[s.Name] = true
+		if err := crm.Subscribe(ctx, w.cfg.DB, s.Name, s.Events); err != nil {
+			return err
+		}
+	}
+	subs, err := crm.Subscribers(ctx, w.cfg.DB)
+	if err != nil {
+		return err
+	}
+	for name := range subs {
+		if !keep[name] {
+			if err := crm.Subscribe(ctx, w.cfg.DB, name, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SyncSubscription subscribes the outbox to the event types the enabled
+// endpoints want (none: no subscription). Every change to the endpoints
+// calls it.
+func SyncSubscription(ctx context.Context, db crm.DB) error {
+	var types []string
+	if err := db.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT ev ORDER BY ev), '{}')
+		FROM webhook_endpoints, unnest(events) AS ev WHERE disabled_at IS NULL`).Scan(&types); err != nil {
+		return fmt.Errorf("webhook endpoints' event types: %w", err)
+	}
+	return crm.Subscribe(ctx, db, consumer, types)
 }
 
 // Dispatch takes up to a batch of outbox events and, in one transaction,
@@ -133,7 +197,10 @@ func (w *Webhooks) Dispatch(ctx context.Context) (int, error) {
 	}
 	for _, e := range events {
 		for _, sink := range w.cfg.Sinks {
-			if err := sink(ctx, tx, e.Type, e.Payload); err != nil {
+			if !slices.Contains(sink.Events, e.Type) {
+				continue
+			}
+			if err := sink.Enqueue(ctx, tx, e.Type, e.Payload); err != nil {
 				return 0, fmt.Errorf("dispatch %s event %d: %w", e.Type, e.ID, err)
 			}
 		}

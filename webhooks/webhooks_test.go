@@ -306,6 +306,10 @@ func TestEndpointIsDisabledAfterContinuousFailure(t *testing.T) {
 	if got.DisabledAt == nil || !strings.Contains(got.DisabledReason, "HTTP 500") {
 		t.Fatalf("after 25 h of failure: %+v, want disabled with the reason", got)
 	}
+	// With its only endpoint off, the outbox keeps nothing for webhooks.
+	if subs, err := crm.Subscribers(b.ctx, b.db); err != nil || subs["webhooks"] != nil {
+		t.Fatalf("subscribers after the endpoint was disabled: %v (%v)", subs, err)
+	}
 
 	// A disabled endpoint gets nothing new, and what was queued is skipped.
 	b.inbound(t, b.db, "+19705550104", "two")
@@ -326,6 +330,9 @@ func TestEndpointIsDisabledAfterContinuousFailure(t *testing.T) {
 	}
 	if got, _ := webhooks.GetEndpoint(b.ctx, b.db, e.ID); got.DisabledAt != nil || got.FailingSince != nil {
 		t.Fatalf("enabled: %+v", got)
+	}
+	if subs, err := crm.Subscribers(b.ctx, b.db); err != nil || len(subs["webhooks"]) == 0 {
+		t.Fatalf("subscribers after the endpoint was enabled: %v (%v)", subs, err)
 	}
 }
 
@@ -360,6 +367,14 @@ func TestOutboxCommitsWithTheChange(t *testing.T) {
 		}
 		return n
 	}
+	// Nobody wants the outbox's events: a change writes none.
+	b.inbound(t, b.db, "+19705550108", "nobody listens")
+	if n := count(); n != 0 {
+		t.Fatalf("%d outbox rows with no subscriber, want 0", n)
+	}
+	if err := crm.Subscribe(b.ctx, b.db, "a-sync", []string{crm.PublicMessageReceived}); err != nil {
+		t.Fatal(err)
+	}
 	tx, err := b.db.Begin(b.ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -375,7 +390,7 @@ func TestOutboxCommitsWithTheChange(t *testing.T) {
 	if n := count(); n != 1 {
 		t.Fatalf("%d outbox rows after a commit, want 1", n)
 	}
-	// With no endpoint, dispatching simply empties the outbox.
+	// With no endpoint or sink, dispatching simply empties the outbox.
 	if n := b.dispatch(t); n != 1 || count() != 0 {
 		t.Fatalf("dispatched %d, %d left", n, count())
 	}
@@ -466,14 +481,25 @@ func TestRiverDeliversAndRetries(t *testing.T) {
 func TestSinksGetEveryEvent(t *testing.T) {
 	t.Parallel()
 	var got []string
-	sink := func(_ context.Context, tx pgx.Tx, typ string, payload json.RawMessage) error {
-		if tx == nil || len(payload) == 0 {
-			t.Errorf("sink got tx %v, payload %s", tx, payload)
-		}
-		got = append(got, typ)
-		return nil
-	}
+	sink := webhooks.Sink{Name: "a-sync", Events: []string{crm.PublicMessageReceived},
+		Enqueue: func(_ context.Context, tx pgx.Tx, typ string, payload json.RawMessage) error {
+			if tx == nil || len(payload) == 0 {
+				t.Errorf("sink got tx %v, payload %s", tx, payload)
+			}
+			got = append(got, typ)
+			return nil
+		}}
 	b := setup(t, webhooks.Config{Sinks: []webhooks.Sink{sink}})
+	// An earlier configuration's sink is forgotten when Run subscribes.
+	if err := crm.Subscribe(b.ctx, b.db, "gone-sync", []string{crm.PublicLeadCreated}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.hooks.Subscribe(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if subs, err := crm.Subscribers(b.ctx, b.db); err != nil || len(subs) != 1 || len(subs["a-sync"]) != 1 {
+		t.Fatalf("subscribers %v (%v), want just a-sync", subs, err)
+	}
 	b.inbound(t, b.db, "+19705550109", "one")
 	b.inbound(t, b.db, "+19705550110", "two")
 	b.dispatch(t)

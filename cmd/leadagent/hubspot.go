@@ -94,7 +94,7 @@ func hubspotSinks(s *hubspot.Sink) []webhooks.Sink {
 	if s == nil {
 		return nil
 	}
-	return []webhooks.Sink{s.Enqueue}
+	return []webhooks.Sink{{Name: "hubspot", Events: hubspot.Events(), Enqueue: s.Enqueue}}
 }
 
 // hubspotWeb is HubSpot's side of the server; nil without HubSpot.
