@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/leadagent/leadagent/crm"
 )
 
 // Sources of the leads the platforms send, as crm stores them.
@@ -78,6 +80,27 @@ func (a *answers) message() string {
 	}
 	r := []rune(m)
 	return string(r[:maxMessage-1]) + "…"
+}
+
+// fill completes a lead from what a form split or gave twice: the name
+// from its first and last names, the phone and email from the work ones
+// when the personal ones are missing (else the work ones become answers),
+// and the message from every answer.
+func (a *answers) fill(in *crm.NewLead, first, last, workPhone, workEmail string) {
+	if in.Name == "" {
+		in.Name = oneLine(first + " " + last)
+	}
+	if in.Phone == "" {
+		in.Phone = workPhone
+	} else if workPhone != "" {
+		a.add("Work phone", workPhone)
+	}
+	if in.Email == "" {
+		in.Email = workEmail
+	} else if workEmail != "" {
+		a.add("Work email", workEmail)
+	}
+	in.Message = a.message()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

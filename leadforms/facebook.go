@@ -174,20 +174,7 @@ func (l FacebookLead) NewLead(consentCheckbox string, now time.Time) crm.NewLead
 			more.add(humanize(f.Name), v)
 		}
 	}
-	if in.Name == "" {
-		in.Name = oneLine(first + " " + last)
-	}
-	if in.Phone == "" {
-		in.Phone = workPhone
-	} else if workPhone != "" {
-		more.add("Work phone", workPhone)
-	}
-	if in.Email == "" {
-		in.Email = workEmail
-	} else if workEmail != "" {
-		more.add("Work email", workEmail)
-	}
-	in.Message = more.message()
+	more.fill(&in, first, last, workPhone, workEmail)
 	if consentCheckbox == "" {
 		return in
 	}

@@ -191,19 +191,6 @@ func (l GoogleLead) NewLead(form GoogleForm, now time.Time) crm.NewLead {
 			more.add(q, v)
 		}
 	}
-	if in.Name == "" {
-		in.Name = oneLine(first + " " + last)
-	}
-	if in.Phone == "" {
-		in.Phone = workPhone
-	} else if workPhone != "" {
-		more.add("Work phone", workPhone)
-	}
-	if in.Email == "" {
-		in.Email = workEmail
-	} else if workEmail != "" {
-		more.add("Work email", workEmail)
-	}
-	in.Message = more.message()
+	more.fill(&in, first, last, workPhone, workEmail)
 	return in
 }
