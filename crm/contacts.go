@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const contactColumns = `c.id::text, c.phone, c.phone_valid, c.name, c.email, c.source, c.stage, c.notes,
+const contactColumns = `c.id::text, COALESCE(c.phone, ''), c.phone_valid, c.name, c.email, c.source, c.stage, c.notes,
 	c.opted_out, c.opted_out_at, c.opt_out_keyword, c.created_at, COALESCE(c.owner_rep_id::text, '')`
 
 func scanContact(row interface{ Scan(...any) error }, c *Contact) error {

@@ -428,7 +428,7 @@ type Outgoing struct {
 	Send  SendState
 }
 
-var outgoingQuery = `SELECT ` + messageColumns + `, k.id::text, k.phone, k.opted_out, c.mode, m.unasked,
+var outgoingQuery = `SELECT ` + messageColumns + `, k.id::text, COALESCE(k.phone, ''), k.opted_out, c.mode, m.unasked,
 	EXISTS (SELECT 1 FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound' AND i.created_at > m.created_at),
 	(SELECT count(*) FROM messages a WHERE a.conversation_id = m.conversation_id AND a.direction = 'outbound'
 		AND a.status = 'pending' AND a.provider_sid IS NULL AND (a.created_at, a.id) < (m.created_at, m.id)

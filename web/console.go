@@ -34,7 +34,7 @@ var templateFuncs = template.FuncMap{
 		return map[string]any{"List": list, "Action": action, "CSRF": csrf, "Default": def}
 	},
 	"channelLabel": func(ch string) string {
-		if l, ok := map[string]string{crm.ChannelSMS: "SMS", crm.ChannelVoice: "Call", crm.ChannelWeb: "Web"}[ch]; ok {
+		if l, ok := map[string]string{crm.ChannelSMS: "SMS", crm.ChannelVoice: "Call", crm.ChannelWeb: "Web", crm.ChannelEmail: "Email"}[ch]; ok {
 			return l
 		}
 		return ch
@@ -211,7 +211,7 @@ func (s *Server) inbox(c *gin.Context) (inboxPage, error) {
 	ctx := c.Request.Context()
 	p := inboxPage{pageBase: s.base(c, "Inbox"), View: c.Query("view"), Mine: c.Query("mine") == "1",
 		Query: template.URL(c.Request.URL.Query().Encode()), Counts: map[string]int{}, Reasons: handoff.Reasons,
-		States: inboxStates, Channels: []string{crm.ChannelSMS, crm.ChannelVoice, crm.ChannelWeb}}
+		States: inboxStates, Channels: []string{crm.ChannelSMS, crm.ChannelVoice, crm.ChannelWeb, crm.ChannelEmail}}
 	_ = c.ShouldBindQuery(&p.Search) // every field is a string: nothing to fail
 	f := p.Search
 	if f.State == string(crm.ModeClosed) {

@@ -87,7 +87,7 @@ var quietEvents = map[string]bool{
 // eventKinds are the timeline events the console reads: each package's
 // own, which say themselves in a rep's words.
 func eventKinds() (crm.Kinds, error) {
-	return crm.NewKinds(crm.EventTypes(), handoff.EventTypes(), inbox.EventTypes())
+	return crm.NewKinds(crm.EventTypes(), crm.EmailEventTypes(), handoff.EventTypes(), inbox.EventTypes())
 }
 
 // timeline merges a conversation's messages and events, oldest first.

@@ -103,6 +103,14 @@ func TestStoredEventsDescribe(t *testing.T) {
 		{"cadence_stopped", `{"reason": "send_failed", "run_id": "run1", "step": 2}`, "Follow-ups stopped: send failed"},
 		{"cadence_completed", `{"run_id": "run1", "step": 3, "steps": 3}`, "Follow-ups finished"},
 
+		// email's (crm/email.go)
+		{crm.EventEmailOptedOut, `{"via": "one_click"}`, "The lead unsubscribed from email"},
+		{crm.EventEmailBounced, `{"address": "dana@example.com", "hard": true, "status": "5.1.1"}`, "An email bounced: the address does not exist"},
+		{crm.EventEmailBounced, `{"address": "dana@example.com", "hard": false, "status": "4.2.2"}`, "An email bounced for now"},
+		{crm.EventEmailAutoReply, `{"message_id": "m1"}`, "An automatic reply arrived (not answered)"},
+		{crm.EventEmailReceived, `{"attachments": [{"content_type": "image/jpeg", "name": "unit.jpg", "size": 2048}], "kind": "personal", "message_id": "m1", "subject": "AC quote"}`,
+			`Email: "AC quote" with 1 attachment(s) (not opened)`},
+
 		// A kind nobody records any more reads as its name.
 		{"wrapped_up", `{"by": "someone"}`, "wrapped up"},
 	}

@@ -99,6 +99,8 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for
 	// ("Authorization: Bearer TOKEN"); empty leaves /metrics open.
 	MetricsToken string
+	// Email is the email channel's webhook and unsubscribe pages.
+	Email EmailConfig
 	// Logins throttles console sign-ins; nil for one with the default
 	// bounds. It is the process's: one per server.
 	Logins *auth.Throttle
@@ -167,6 +169,9 @@ func New(cfg Config) (http.Handler, error) {
 
 	s.leadFormRoutes(r)
 	r.POST("/hubspot/webhook", s.hubspotWebhook)
+	r.GET("/email/unsubscribe", s.emailUnsubscribePage)
+	r.POST("/email/unsubscribe", s.emailUnsubscribe)
+	r.POST("/email/inbound", s.emailInbound)
 
 	api := r.Group("/api/v1", s.requireAPIKey)
 	api.POST("/leads", s.createLead)

@@ -250,6 +250,7 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	}
 	webCfg.GoogleAdsForms, webCfg.Facebook = cfg.GoogleAdsForms, facebookWebhook(cfg, a.inbox)
 	webCfg.HubSpot = hubspotWeb(cfg, a.hubspot)
+	webCfg.Email = emailWeb(cfg, a.inbox)
 	if cfg.VoiceMode == "relay" {
 		base := cfg.PublicURL
 		if base == "" {

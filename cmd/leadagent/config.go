@@ -121,6 +121,10 @@ type Config struct {
 
 	// HubSpot sync (see hubspot.go): on when HUBSPOT_TOKEN is set.
 	HubSpot hubspotConfig
+
+	// Email (see email.go): SMTP_URL, EMAIL_FROM, BUSINESS_POSTAL_ADDRESS,
+	// INBOUND_EMAIL_SECRET, SMTP_LISTEN_ADDR.
+	Email emailConfig
 }
 
 // secret is a string that never prints.
@@ -297,6 +301,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if err := loadHubSpot(get, &c); err != nil {
+		return c, err
+	}
+	if err := loadEmail(get, &c); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -35,6 +35,12 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	liveCtx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	go a.live.Run(liveCtx)
+	stopEmail, err := startEmailReceiver(cfg, a.inbox, logger)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopEmail()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
