@@ -106,24 +106,14 @@ func New(cfg Config) (*Webhooks, error) {
 	return &Webhooks{cfg: cfg}, nil
 }
 
-// Run subscribes the endpoints and the sinks to the outbox, then
-// dispatches it every PollInterval until ctx ends. Any number of processes
-// may run it (with the same sinks: the last to start says which the
-// outbox keeps writing for).
+// Run dispatches the outbox every PollInterval until ctx ends. Any number
+// of processes may run it (with the same sinks: the last to call
+// Subscribe says which the outbox keeps writing for). Call Subscribe
+// first, before the process records changes.
 func (w *Webhooks) Run(ctx context.Context) {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
-	subscribed := false
 	for {
-		if !subscribed {
-			if err := w.Subscribe(ctx); err != nil {
-				if ctx.Err() == nil {
-					w.cfg.Logger.Warn("webhooks: subscribe to the outbox", "err", err)
-				}
-			} else {
-				subscribed = true
-			}
-		}
 		for {
 			n, err := w.Dispatch(ctx)
 			if err != nil && ctx.Err() == nil {

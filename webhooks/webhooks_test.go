@@ -490,7 +490,7 @@ func TestSinksGetEveryEvent(t *testing.T) {
 			return nil
 		}}
 	b := setup(t, webhooks.Config{Sinks: []webhooks.Sink{sink}})
-	// An earlier configuration's sink is forgotten when Run subscribes.
+	// An earlier configuration's sink is forgotten when the process subscribes.
 	if err := crm.Subscribe(b.ctx, b.db, "gone-sync", []string{crm.PublicLeadCreated}); err != nil {
 		t.Fatal(err)
 	}

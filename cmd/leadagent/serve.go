@@ -41,6 +41,14 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 		return err
 	}
 	defer stopEmail()
+	if *workers {
+		// The outbox must know what its consumers want before the first
+		// request records a change, or that change's event is not kept.
+		if err := a.hooks.Subscribe(ctx); err != nil {
+			_ = ln.Close()
+			return err
+		}
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 

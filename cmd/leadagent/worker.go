@@ -17,6 +17,9 @@ func runWorker(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 		return err
 	}
 	defer cleanup()
+	if err := a.hooks.Subscribe(ctx); err != nil {
+		return err
+	}
 	if err := a.inbox.Start(ctx); err != nil {
 		return err
 	}
