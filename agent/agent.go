@@ -59,7 +59,13 @@ const (
 const (
 	ChannelSMS   = crm.ChannelSMS
 	ChannelVoice = crm.ChannelVoice
+	// ChannelEmail has no segment limit: a reply is kept short, within
+	// EmailMaxChars.
+	ChannelEmail = crm.ChannelEmail
 )
+
+// EmailMaxChars bounds an email reply: longer than a text, still short.
+const EmailMaxChars = 1200
 
 // Authors of a Message.
 const (
@@ -96,7 +102,7 @@ type Message struct {
 
 // TurnInput is everything one turn needs.
 type TurnInput struct {
-	Channel string // ChannelSMS or ChannelVoice
+	Channel string // ChannelSMS, ChannelVoice or ChannelEmail
 	Lead    Lead
 	History []Message // earlier turns, oldest first
 	Text    string    // the lead's new message(s), joined

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/leadagent/leadagent/knowledge"
 )
@@ -205,11 +207,38 @@ func (g Guardrails) fit(text, channel string) string {
 		// Only one word longer than the budget trims to nothing.
 		return trimVoice(speakable(g.confirmLater(false)))
 	}
+	if channel == ChannelEmail {
+		if t := trimChars(text, EmailMaxChars); t != "" {
+			return t
+		}
+		return trimChars(g.confirmLater(false), EmailMaxChars)
+	}
 	max := g.maxSegments()
 	if t := TrimToSegments(text, max); t != "" {
 		return t
 	}
 	return TrimToSegments(g.confirmLater(false), max)
+}
+
+// trimChars keeps text within max characters: whole sentences while they
+// fit, else the first sentence cut at a word.
+func trimChars(text string, max int) string {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	sentences := SplitSentences(text)
+	for len(sentences) > 1 {
+		sentences = sentences[:len(sentences)-1]
+		if t := strings.Join(sentences, " "); utf8.RuneCountInString(t) <= max {
+			return t
+		}
+	}
+	r := []rune(text)[:max-1]
+	if i := strings.LastIndexFunc(string(r), unicode.IsSpace); i > 0 {
+		return strings.TrimSpace(string(r)[:i]) + "…"
+	}
+	return string(r) + "…"
 }
 
 // maxSegments bounds an SMS reply.

@@ -26,7 +26,7 @@ const GuardFirstContact = "first_contact"
 // conversation where the business (the agent, a rep, the system) has
 // sent nothing yet.
 func firstContact(in TurnInput) bool {
-	if in.Channel == ChannelVoice {
+	if in.Channel == ChannelVoice || in.Channel == ChannelEmail {
 		return false
 	}
 	switch in.Purpose {

@@ -39,6 +39,8 @@ func (l *LLM) protocol(channel string) string {
 	b.WriteString("report_signals once per turn, in the same response as your other tool calls or your reply.\n")
 	if channel == ChannelVoice {
 		b.WriteString("Channel: a phone call; your words are read aloud. Reply in one to three short spoken sentences, with no URLs, symbols, lists or emoji.\n")
+	} else if channel == ChannelEmail {
+		b.WriteString("Channel: email. Write the reply's text only (the greeting and sign-off are added for you), in plain text with no Markdown, in complete sentences, short: at most 1,000 characters.\n")
 	} else {
 		b.WriteString("Channel: SMS. Reply in plain text with no Markdown, lists or emoji, in at most 300 characters, and ask at most one question.\n")
 	}

@@ -263,3 +263,65 @@ func (d EmailReceived) Describe() string {
 	}
 	return s
 }
+
+// EmailReply is what an email to a lead needs beyond its message: the
+// address and name, the contact's email consent, the conversation's reply
+// token and the email it answers.
+type EmailReply struct {
+	To, Name string
+	State    EmailState
+	// ReplyToken is the conversation's, set the first time.
+	ReplyToken string
+	// InReplyTo is the Message-ID of the lead's email the reply answers,
+	// without brackets, and Subject its subject; both empty when it
+	// answers no email.
+	InReplyTo string
+	Subject   string
+	// MessageID is the Message-ID claimed for the reply (ClaimEmailID).
+	MessageID string
+}
+
+// GetEmailReply reads what an email reply to the lead needs, for the
+// outbound message id.
+func GetEmailReply(ctx context.Context, db DB, id string) (EmailReply, error) {
+	var r EmailReply
+	var convID, contactID, replyTo, sid string
+	err := db.QueryRow(ctx, `SELECT m.conversation_id::text, k.id::text, COALESCE(k.email, ''), k.name,
+			COALESCE(m.reply_to::text, ''), COALESCE(i.provider_sid, ''), COALESCE(m.email_message_id, '')
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
+		LEFT JOIN messages i ON i.id = m.reply_to
+		WHERE m.id = $1`, id).Scan(&convID, &contactID, &r.To, &r.Name, &replyTo, &sid, &r.MessageID)
+	if err != nil {
+		return EmailReply{}, fmt.Errorf("email reply %s: %w", id, notFound(err))
+	}
+	if r.State, err = GetEmailState(ctx, db, contactID); err != nil {
+		return EmailReply{}, err
+	}
+	if r.ReplyToken, err = ReplyToken(ctx, db, convID); err != nil {
+		return EmailReply{}, err
+	}
+	if mid, ok := strings.CutPrefix(sid, "email:"); ok && !strings.HasPrefix(mid, "sha256:") {
+		r.InReplyTo = mid
+	}
+	if replyTo != "" {
+		err = db.QueryRow(ctx, `SELECT COALESCE((SELECT detail->>'subject' FROM timeline_events
+			WHERE conversation_id = $1 AND kind = $2 AND detail->>'message_id' = $3 ORDER BY id LIMIT 1), '')`,
+			convID, EventEmailReceived, replyTo).Scan(&r.Subject)
+		if err != nil {
+			return EmailReply{}, fmt.Errorf("email reply %s: subject: %w", id, err)
+		}
+	}
+	return r, nil
+}
+
+// ClaimEmailID gives the message the Message-ID newID, unless an earlier
+// claim gave it one: it returns the one the message goes out with.
+func ClaimEmailID(ctx context.Context, tx pgx.Tx, id, newID string) (string, error) {
+	var got string
+	err := tx.QueryRow(ctx, `UPDATE messages SET email_message_id = COALESCE(email_message_id, $2)
+		WHERE id = $1 RETURNING email_message_id`, id, newID).Scan(&got)
+	if err != nil {
+		return "", fmt.Errorf("claim message id of %s: %w", id, notFound(err))
+	}
+	return got, nil
+}

@@ -34,8 +34,9 @@ const (
 // Message-ID changes nothing. Auto-replies and bounces are recorded and
 // never answered; a hard bounce marks the address invalid.
 //
-// The agent does not answer email yet: a lead's email is recorded and put
-// on the timeline, and a rep reads it in the console.
+// A lead's personal email on a conversation the agent has goes to the
+// agent's reply job, as a text does (decideEmail); the reply goes out by
+// email (sendEmail).
 func (ib *Inbox) ReceiveEmail(ctx context.Context, in email.Inbound) (EmailOutcome, error) {
 	if in.From == "" {
 		return "", errors.New("receive email: no sender")
@@ -137,7 +138,7 @@ func (ib *Inbox) recordEmail(ctx context.Context, tx pgx.Tx, in email.Inbound, c
 	if class.Kind == email.KindAutoReply {
 		return EmailAutoReply, event(crm.EmailAutoReply{MessageID: msg.ID})
 	}
-	return EmailRecorded, nil
+	return EmailRecorded, ib.decideEmail(ctx, tx, contact, conv, msg, event)
 }
 
 // recordBounce puts a delivery failure on the timeline of the contact

@@ -24,6 +24,7 @@ import (
 
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox/budget"
@@ -59,6 +60,9 @@ type Config struct {
 	// Sender delivers texts; one that is also a channels.Ledger is asked
 	// what it sent before a send whose outcome is unknown is repeated.
 	Sender channels.Sender
+	// Email sends replies on email conversations; nil leaves them
+	// pending (retried, then failed) until a process with one sends them.
+	Email *email.Sender
 	// Budget is the sending number's send rate, shared by every process;
 	// nil sends as fast as the provider answers.
 	Budget *budget.Budget
@@ -125,6 +129,7 @@ type Inbox struct {
 	knowledge   agent.Retriever
 	sender      channels.Sender
 	ledger      channels.Ledger // nil when the sender cannot list
+	mailer      *email.Sender
 	sendBudget  *budget.Budget
 	sendTimeout time.Duration
 	desk        *handoff.Desk
@@ -147,7 +152,7 @@ type Inbox struct {
 // New builds an Inbox and its River client. Call Start to work jobs.
 func New(cfg Config) (*Inbox, error) {
 	ib := &Inbox{
-		db: cfg.DB, agent: cfg.Agent, knowledge: cfg.Knowledge, sender: cfg.Sender, sendBudget: cfg.Budget, sendTimeout: cfg.SendTimeout,
+		db: cfg.DB, agent: cfg.Agent, knowledge: cfg.Knowledge, sender: cfg.Sender, mailer: cfg.Email, sendBudget: cfg.Budget, sendTimeout: cfg.SendTimeout,
 		desk: cfg.Desk, voice: cfg.Voice, business: cfg.Business, confirm: cfg.Confirmations,
 		region: cfg.Region, callback: cfg.StatusCallback, logger: cfg.Logger, now: cfg.Now,
 		backoff: cfg.RetryBackoff, debounce: cfg.Debounce, redact: cfg.Redact, firstTouchInWindow: cfg.FirstTouchInWindow,

@@ -36,8 +36,8 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 	if err != nil {
 		return err
 	}
-	if conv.Mode != crm.ModeAI || conv.Contact.OptedOut {
-		return nil // a person took over, or the lead opted out, since the message came in
+	if ok, err := mayAnswer(ctx, ib.db, conv); err != nil || !ok {
+		return err // a person took over, or the lead opted out, since the message came in
 	}
 	pending, before, ok := unanswered(conv.Messages, in.ID)
 	if !ok {
@@ -70,8 +70,8 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 		if err != nil {
 			return err
 		}
-		if locked.Mode != crm.ModeAI || locked.Contact.OptedOut {
-			return nil // a rep took over, or the lead opted out, while the agent was thinking
+		if ok, err := mayAnswer(ctx, tx, locked); err != nil || !ok {
+			return err // a rep took over, or the lead opted out, while the agent was thinking
 		}
 		locked.Messages = conv.Messages
 		event := func(detail crm.Detail) error {
@@ -91,11 +91,33 @@ func (w *respondWorker) Work(ctx context.Context, job *river.Job[RespondArgs]) e
 			}
 		}
 		segments, _ := agent.Segments(body)
-		return ib.queueReply(ctx, tx, crm.NewOutbound{
+		out := crm.NewOutbound{
 			ConversationID: conv.ID, Author: crm.AuthorAI, Body: body, ReplyTo: in.ID,
 			Outcome: string(reply.Outcome), Citations: reply.Citations, Segments: segments, Turn: turnOf(reply),
-		}, event)
+		}
+		if conv.Channel == crm.ChannelEmail {
+			out.Channel, out.Segments = crm.ChannelEmail, 0 // the send path mails it
+		}
+		return ib.queueReply(ctx, tx, out, event)
 	})
+}
+
+// mayAnswer reports whether the agent may still answer on conv: it is the
+// agent's, and the lead has not opted out of its channel (on email, of
+// email, and the address is not known to bounce; consent to texts is
+// apart).
+func mayAnswer(ctx context.Context, db crm.DB, conv crm.Conversation) (bool, error) {
+	if conv.Mode != crm.ModeAI {
+		return false, nil
+	}
+	if conv.Channel != crm.ChannelEmail {
+		return !conv.Contact.OptedOut, nil
+	}
+	st, err := crm.GetEmailState(ctx, db, conv.Contact.ID)
+	if err != nil {
+		return false, fmt.Errorf("may answer on %s: %w", conv.ID, err)
+	}
+	return !st.OptedOut && !st.Invalid, nil
 }
 
 // turnEvents puts on the timeline what a turn did besides its reply: the

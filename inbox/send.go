@@ -116,6 +116,9 @@ func (ib *Inbox) send(ctx context.Context, box outbox, id string) (wait time.Dur
 	if err != nil || t.done {
 		return 0, err
 	}
+	if box.kind() == (messages{}).kind() && t.out.Channel == crm.ChannelEmail {
+		return ib.sendEmail(ctx, box, t)
+	}
 	if d := t.send.InFlight(); d > 0 {
 		return d, nil
 	}

@@ -135,6 +135,10 @@ type Outgoing struct {
 	// address and the unsubscribe link and headers, for UnsubscribeToken.
 	Marketing        bool
 	UnsubscribeToken string
+	// MessageID, when set (from NewMessageID), is the email's Message-ID,
+	// so a retry of the same email carries the same one; empty makes a
+	// new one.
+	MessageID string
 }
 
 // Sent is what the server accepted.
@@ -173,9 +177,12 @@ func (s *Sender) Compose(o Outgoing) (*gomail.Msg, string, error) {
 			return nil, "", fmt.Errorf("compose email: reply-to: %w", err)
 		}
 	}
-	id, err := s.newMessageID()
-	if err != nil {
-		return nil, "", err
+	id := strings.Trim(o.MessageID, "<>")
+	if id == "" {
+		var err error
+		if id, err = s.NewMessageID(); err != nil {
+			return nil, "", err
+		}
 	}
 	m.SetMessageIDWithValue(id)
 	m.SetDateWithValue(s.now())
@@ -218,7 +225,9 @@ func (s *Sender) UnsubscribeURL(token string) string {
 	return s.publicURL + "/email/unsubscribe?t=" + url.QueryEscape(token)
 }
 
-func (s *Sender) newMessageID() (string, error) {
+// NewMessageID makes a Message-ID at From's domain, without brackets, for
+// a caller that stores it before Send (Outgoing.MessageID).
+func (s *Sender) NewMessageID() (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("compose email: message id: %w", err)

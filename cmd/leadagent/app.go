@@ -203,8 +203,12 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	if a.hooks, err = newWebhooks(db, logger, hubspotSinks(a.hubspot)...); err != nil {
 		return nil, err
 	}
+	mailer, err := cfg.Email.sender(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
 	a.inbox, err = inbox.New(inbox.Config{
-		DB: db, WorkerDB: workerDB, Agent: responder, Knowledge: retriever(kb), Sender: sender, Budget: sendBudget, Desk: desk,
+		DB: db, WorkerDB: workerDB, Agent: responder, Knowledge: retriever(kb), Sender: sender, Email: mailer, Budget: sendBudget, Desk: desk,
 		Voice:          inbox.VoiceConfig{Budget: cfg.VoiceTurnBudget, MinConfidence: cfg.VoiceMinConfidence, BusinessNumber: cfg.TwilioFromNumber},
 		Business:       inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
 		Confirmations:  cfg.OptOutConfirmations,

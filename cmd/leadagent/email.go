@@ -15,8 +15,8 @@ import (
 	"github.com/leadagent/leadagent/web"
 )
 
-// emailConfig is email's part of Config (issue 16). Sending is checked
-// here but not used yet: the agent does not answer by email so far.
+// emailConfig is email's part of Config (issue 16). The agent's replies
+// on email conversations go out through its sender.
 type emailConfig struct {
 	// SMTPURL is the submission server, with its password (SMTP_URL).
 	SMTPURL       secret
@@ -56,6 +56,20 @@ func loadEmail(get func(key, def string) string, c *Config) error {
 		return errors.New("SMTP_LISTEN_ADDR is set without EMAIL_FROM: the receiver takes mail for EMAIL_FROM's domain")
 	}
 	return nil
+}
+
+// sender is the email sender when SMTP_URL is set, else nil (email
+// replies wait, then fail, until it is).
+func (e emailConfig) sender(publicURL string) (*email.Sender, error) {
+	if e.SMTPURL == "" {
+		return nil, nil
+	}
+	s, err := email.NewSender(email.SenderConfig{SMTPURL: e.SMTPURL.Reveal(), From: e.From,
+		PostalAddress: e.PostalAddress, PublicURL: publicURL})
+	if err != nil {
+		return nil, fmt.Errorf("email sender: %w", err)
+	}
+	return s, nil
 }
 
 // emailDomain is EMAIL_FROM's domain.

@@ -1,0 +1,206 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/leadagent/leadagent/channels"
+	"github.com/leadagent/leadagent/channels/email"
+	"github.com/leadagent/leadagent/crm"
+)
+
+// decideEmail hands a lead's personal email to the agent's reply job, as
+// decide does a text: unless the lead opted out of email or the address
+// bounced (the email is recorded, suppressed), or a person has the
+// conversation (the rep hears of it, as on SMS).
+func (ib *Inbox) decideEmail(ctx context.Context, tx pgx.Tx, contact crm.Contact, conv crm.Conversation, msg crm.Message,
+	event func(crm.Detail) error) error {
+	st, err := crm.GetEmailState(ctx, tx, contact.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case st.OptedOut:
+		return event(crm.Suppressed{MessageID: msg.ID, Reason: "opted out of email"})
+	case st.Invalid:
+		return event(crm.Suppressed{MessageID: msg.ID, Reason: "email address invalid"})
+	}
+	if conv.Mode != crm.ModeAI {
+		conv.Contact = contact
+		w, err := ib.desk.LeadWrote(ctx, tx, conv, msg)
+		if err != nil {
+			return err
+		}
+		return ib.enqueue(ctx, tx, w)
+	}
+	if !answerable(msg.Body) {
+		// Nothing to answer, or a keyword (STOP, HELP) that texts answer
+		// and email does not: it stays on the timeline for a rep.
+		return nil
+	}
+	opts := &river.InsertOpts{}
+	if ib.debounce > 0 {
+		opts.ScheduledAt = time.Now().Add(ib.debounce)
+	}
+	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, opts); err != nil {
+		return fmt.Errorf("enqueue reply to email %s: %w", msg.ID, err)
+	}
+	return nil
+}
+
+// sendEmail is the send path's email branch, with the text's guarantees:
+// a claim in one short transaction, the SMTP call with nothing held, the
+// answer recorded in another (the Message-ID as the provider id, as
+// "email:<id>" like an inbound email's). There is no send budget and no
+// per-conversation lane: an email costs no segments, and a conversation's
+// emails are its replies, one per lead's email.
+//
+// An attempt whose outcome is unknown (the server took the message and
+// the connection dropped before it said so, or the process died) cannot
+// be looked up, since an SMTP server lists nothing. Instead the
+// Message-ID is chosen at the first claim and stored, and every retry
+// sends the email with that same Message-ID: a resend after an unknown
+// outcome is the same email, which mail systems and clients deduplicate
+// by Message-ID, not a second answer.
+//
+// Stop conditions are checked under the claim's lock, as for a text: the
+// lead opted out of email, the address bounced hard, the conversation was
+// closed, or a rep took it over from the agent (the handoff's holding
+// message still goes) suppress the send, and it is recorded so.
+func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (wait time.Duration, err error) {
+	if ib.mailer == nil {
+		return 0, fmt.Errorf("send email %s: no email sender configured (SMTP_URL)", t.id)
+	}
+	if d := t.send.InFlight(); d > 0 {
+		return d, nil
+	}
+	r, err := crm.GetEmailReply(ctx, ib.db, t.id)
+	if err != nil {
+		return 0, fmt.Errorf("send email %s: %w", t.id, err)
+	}
+	newID, err := ib.mailer.NewMessageID()
+	if err != nil {
+		return 0, fmt.Errorf("send email %s: %w", t.id, err)
+	}
+	claimed := false
+	err = ib.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := box.lock(ctx, tx, t.id)
+		switch {
+		case err != nil:
+			return err
+		case cur.done:
+			return nil
+		case cur.send.Attempts != t.send.Attempts:
+			wait = max(cur.send.InFlight(), laneStep)
+			return nil
+		}
+		st, err := crm.GetEmailState(ctx, tx, cur.out.ContactID)
+		if err != nil {
+			return err
+		}
+		if cur.skip = emailSkip(cur.out, st, r.To); cur.skip != "" {
+			return box.suppress(ctx, tx, cur)
+		}
+		if err := box.claim(ctx, tx, t.id, ib.sendTimeout+ib.settle()); err != nil {
+			return err
+		}
+		if r.MessageID, err = crm.ClaimEmailID(ctx, tx, t.id, newID); err != nil {
+			return err
+		}
+		claimed = true
+		return nil
+	})
+	if err != nil || !claimed {
+		if err != nil {
+			err = fmt.Errorf("send email %s: claim: %w", t.id, err)
+		}
+		return wait, err
+	}
+
+	call, cancel := context.WithTimeout(ctx, ib.sendTimeout)
+	sent, sendErr := ib.mailer.Send(call, email.Outgoing{
+		To: r.To, ToName: r.Name, Subject: replySubject(r.Subject), Text: ib.emailBody(r.Name, t.body),
+		InReplyTo: r.InReplyTo, ReplyToken: r.ReplyToken, MessageID: r.MessageID,
+	})
+	cancel()
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	var se *gomail.SendError
+	switch {
+	case sendErr == nil:
+		return 0, ib.inRelaxedTx(rec, func(tx pgx.Tx) error {
+			return box.sent(rec, tx, t, channels.SendResult{ProviderSID: "email:" + sent.MessageID, Status: "sent"}, "")
+		})
+	case errors.As(sendErr, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600:
+		// The server refused it for good (no such mailbox, rejected).
+		return 0, ib.inRelaxedTx(rec, func(tx pgx.Tx) error {
+			cur, err := box.lock(rec, tx, t.id)
+			if err != nil || cur.done {
+				return err
+			}
+			return box.refused(rec, tx, cur, &channels.SendError{Message: sendErr.Error()})
+		})
+	default:
+		// Refused for now, or no answer: the retry sends the same
+		// Message-ID, so the claim need not be looked into.
+		if err := ib.inRelaxedTx(rec, func(tx pgx.Tx) error { return box.notTaken(rec, tx, t.id) }); err != nil {
+			return 0, fmt.Errorf("send email %s: %w (and releasing the claim failed: %w)", t.id, sendErr, err)
+		}
+		return 0, fmt.Errorf("send email %s: %w", t.id, sendErr)
+	}
+}
+
+// emailSkip says why an email must not go, or "": the stop conditions
+// checked at send.
+func emailSkip(o crm.Outgoing, st crm.EmailState, to string) string {
+	switch {
+	case st.OptedOut:
+		return "opted out of email"
+	case st.Invalid:
+		return "email address invalid"
+	case strings.TrimSpace(to) == "":
+		return "no email address"
+	case o.Mode == crm.ModeClosed:
+		return "the conversation is closed"
+	case o.Mode == crm.ModeHuman && o.Author == crm.AuthorAI:
+		return "a person has the conversation"
+	case o.Unasked && o.Mode != crm.ModeAI:
+		return "a person has the conversation"
+	case o.Unasked && o.LeadWrote:
+		return "the lead wrote since"
+	}
+	return ""
+}
+
+// replySubject is "Re: " and the lead's subject, once.
+func replySubject(subject string) string {
+	subject = strings.TrimSpace(subject)
+	switch {
+	case subject == "":
+		return "Re: your message"
+	case len(subject) >= 3 && strings.EqualFold(subject[:3], "re:"):
+		return subject
+	}
+	return "Re: " + subject
+}
+
+// emailBody is a reply's text with what an email has and a text does
+// not: a greeting and a sign-off with the business's name.
+func (ib *Inbox) emailBody(name, body string) string {
+	greeting := "Hi,"
+	if f := strings.Fields(name); len(f) > 0 {
+		greeting = "Hi " + f[0] + ","
+	}
+	signoff := "Thanks,"
+	if ib.business.Name != "" {
+		signoff += "\n" + ib.business.Name
+	}
+	return greeting + "\n\n" + strings.TrimSpace(body) + "\n\n" + signoff + "\n"
+}
