@@ -286,10 +286,16 @@ type EmailReply struct {
 func GetEmailReply(ctx context.Context, db DB, id string) (EmailReply, error) {
 	var r EmailReply
 	var convID, contactID, replyTo, sid string
+	// The lead's email it answers: the one it replies to (the agent's),
+	// else the lead's latest before it (a rep's reply), so the reply
+	// stays in the thread.
 	err := db.QueryRow(ctx, `SELECT m.conversation_id::text, k.id::text, COALESCE(k.email, ''), k.name,
-			COALESCE(m.reply_to::text, ''), COALESCE(i.provider_sid, ''), COALESCE(m.email_message_id, '')
+			COALESCE(i.id::text, ''), COALESCE(i.provider_sid, ''), COALESCE(m.email_message_id, '')
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
-		LEFT JOIN messages i ON i.id = m.reply_to
+		LEFT JOIN LATERAL (SELECT x.id, x.provider_sid FROM messages x
+			WHERE x.id = m.reply_to OR m.reply_to IS NULL AND x.conversation_id = m.conversation_id
+				AND x.direction = 'inbound' AND x.created_at <= m.created_at
+			ORDER BY x.created_at DESC, x.id DESC LIMIT 1) i ON true
 		WHERE m.id = $1`, id).Scan(&convID, &contactID, &r.To, &r.Name, &replyTo, &sid, &r.MessageID)
 	if err != nil {
 		return EmailReply{}, fmt.Errorf("email reply %s: %w", id, notFound(err))

@@ -8,6 +8,7 @@ import (
 	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/internal/maildevtest"
@@ -238,6 +239,39 @@ func TestAgentAnswersEmailByEmail(t *testing.T) {
 		}
 		if n := len(b.sandbox.MessagesTo(reps["Alex"].Phone)) + len(b.sandbox.MessagesTo(reps["Sam"].Phone)); n != 1 {
 			t.Fatalf("reps got %d texts, want 1", n)
+		}
+
+		// The rep takes over and answers: by email, in the thread, and
+		// nothing is texted to the lead.
+		alex := handoff.Actor{RepID: reps["Alex"].ID, Name: "Alex Rivera"}
+		if err := ib.Takeover(b.ctx, v.ID, alex); err != nil {
+			t.Fatal(err)
+		}
+		const answer = "Hi Pat, this is Alex. I can come by Tuesday at 9 to measure for the new AC."
+		msg, err := ib.Reply(b.ctx, v.ID, alex, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.settle(t)
+		got = to(t, "pat@example.com")
+		if len(got) != 2 {
+			t.Fatalf("%d emails to the lead, want the holding message and the rep's answer", len(got))
+		}
+		var rep maildevtest.Email
+		for _, e := range got {
+			if strings.Contains(e.Text, "Tuesday at 9") {
+				rep = e
+			}
+		}
+		if rep.Subject != "Re: New AC" || rep.Header("In-Reply-To") != "<b1@mail.example.com>" {
+			t.Fatalf("the rep's email: subject %q, In-Reply-To %q", rep.Subject, rep.Header("In-Reply-To"))
+		}
+		m, err := crm.GetMessage(b.ctx, b.db, msg.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Channel != crm.ChannelEmail || m.Author != crm.AuthorRep || m.Status != "sent" {
+			t.Fatalf("the rep's reply recorded as channel=%s author=%s status=%s", m.Channel, m.Author, m.Status)
 		}
 	})
 }

@@ -34,7 +34,8 @@ func (ib *Inbox) Takeover(ctx context.Context, conversationID string, actor hand
 	})
 }
 
-// Reply sends a rep's text to the lead as the business number, recorded
+// Reply sends a rep's text to the lead as the business number (or, on an
+// email conversation, by email from the business's address), recorded
 // with author rep, through the same send job as the agent's replies.
 func (ib *Inbox) Reply(ctx context.Context, conversationID string, actor handoff.Actor, text string) (crm.Message, error) {
 	text = strings.TrimSpace(text)
@@ -50,12 +51,20 @@ func (ib *Inbox) Reply(ctx context.Context, conversationID string, actor handoff
 		if err != nil {
 			return err
 		}
-		if conv.Contact.OptedOut {
-			return fmt.Errorf("reply in %s: %w", conv.ID, ErrOptedOut)
+		out := crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorRep, Body: text}
+		if conv.Channel == crm.ChannelEmail {
+			// An email conversation is answered by email, in the thread
+			// of the lead's latest email: the send path mails it and
+			// checks the email consent at send.
+			out.Channel = crm.ChannelEmail
+		} else {
+			if conv.Contact.OptedOut {
+				return fmt.Errorf("reply in %s: %w", conv.ID, ErrOptedOut)
+			}
+			out.Segments, _ = agent.Segments(text)
 		}
-		segments, _ := agent.Segments(text)
 		var inserted bool
-		msg, inserted, err = crm.RecordOutbound(ctx, tx, crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorRep, Body: text, Segments: segments})
+		msg, inserted, err = crm.RecordOutbound(ctx, tx, out)
 		if err != nil {
 			return err
 		}
