@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/leadagent/leadagent/channels"
@@ -34,25 +33,14 @@ func (ib *Inbox) decideEmail(ctx context.Context, tx pgx.Tx, contact crm.Contact
 	}
 	if conv.Mode != crm.ModeAI {
 		conv.Contact = contact
-		w, err := ib.desk.LeadWrote(ctx, tx, conv, msg)
-		if err != nil {
-			return err
-		}
-		return ib.enqueue(ctx, tx, w)
+		return ib.tellRep(ctx, tx, conv, msg)
 	}
 	if !answerable(msg.Body) {
 		// Nothing to answer, or a keyword (STOP, HELP) that texts answer
 		// and email does not: it stays on the timeline for a rep.
 		return nil
 	}
-	opts := &river.InsertOpts{}
-	if ib.debounce > 0 {
-		opts.ScheduledAt = time.Now().Add(ib.debounce)
-	}
-	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, opts); err != nil {
-		return fmt.Errorf("enqueue reply to email %s: %w", msg.ID, err)
-	}
-	return nil
+	return ib.queueRespond(ctx, tx, msg.ID)
 }
 
 // sendEmail is the send path's email branch, with the text's guarantees:
@@ -74,7 +62,7 @@ func (ib *Inbox) decideEmail(ctx context.Context, tx pgx.Tx, contact crm.Contact
 // lead opted out of email, the address bounced hard, the conversation was
 // closed, or a rep took it over from the agent (the handoff's holding
 // message still goes) suppress the send, and it is recorded so.
-func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (wait time.Duration, err error) {
+func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (time.Duration, error) {
 	if ib.mailer == nil {
 		return 0, fmt.Errorf("send email %s: no email sender configured (SMTP_URL)", t.id)
 	}
@@ -89,39 +77,22 @@ func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (wait time.D
 	if err != nil {
 		return 0, fmt.Errorf("send email %s: %w", t.id, err)
 	}
-	claimed := false
-	err = ib.inTx(ctx, func(tx pgx.Tx) error {
-		cur, err := box.lock(ctx, tx, t.id)
-		switch {
-		case err != nil:
-			return err
-		case cur.done:
-			return nil
-		case cur.send.Attempts != t.send.Attempts:
-			wait = max(cur.send.InFlight(), laneStep)
-			return nil
-		}
+	claimed, wait, err := ib.claimOnce(ctx, box, t, func(tx pgx.Tx, cur *text) error {
 		st, err := crm.GetEmailState(ctx, tx, cur.out.ContactID)
 		if err != nil {
 			return err
 		}
-		if cur.skip = emailSkip(cur.out, st, r.To); cur.skip != "" {
-			return box.suppress(ctx, tx, cur)
-		}
-		if err := box.claim(ctx, tx, t.id, ib.sendTimeout+ib.settle()); err != nil {
-			return err
-		}
-		if r.MessageID, err = crm.ClaimEmailID(ctx, tx, t.id, newID); err != nil {
-			return err
-		}
-		claimed = true
+		cur.skip = emailSkip(cur.out, st, r.To) // a text's opt-out is not email's
 		return nil
+	}, func(tx pgx.Tx) (err error) {
+		r.MessageID, err = crm.ClaimEmailID(ctx, tx, t.id, newID)
+		return err
 	})
-	if err != nil || !claimed {
-		if err != nil {
-			err = fmt.Errorf("send email %s: claim: %w", t.id, err)
-		}
-		return wait, err
+	if err != nil {
+		return 0, fmt.Errorf("send email %s: claim: %w", t.id, err)
+	}
+	if !claimed {
+		return wait, nil
 	}
 
 	call, cancel := context.WithTimeout(ctx, ib.sendTimeout)
@@ -171,12 +142,8 @@ func emailSkip(o crm.Outgoing, st crm.EmailState, to string) string {
 		return "the conversation is closed"
 	case o.Mode == crm.ModeHuman && o.Author == crm.AuthorAI:
 		return "a person has the conversation"
-	case o.Unasked && o.Mode != crm.ModeAI:
-		return "a person has the conversation"
-	case o.Unasked && o.LeadWrote:
-		return "the lead wrote since"
 	}
-	return ""
+	return unaskedSkip(o)
 }
 
 // replySubject is "Re: " and the lead's subject, once.

@@ -120,12 +120,7 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 		return event(crm.Suppressed{MessageID: msg.ID, Reason: "opted out"})
 	}
 	if conv.Mode != crm.ModeAI {
-		// A person has it: the agent stays silent and the rep hears of it.
-		w, err := ib.desk.LeadWrote(ctx, tx, conv, msg)
-		if err != nil {
-			return err
-		}
-		return ib.enqueue(ctx, tx, w)
+		return ib.tellRep(ctx, tx, conv, msg)
 	}
 	if strings.TrimSpace(msg.Body) == "" && len(msg.Media) > 0 {
 		return ib.queueReply(ctx, tx, crm.NewOutbound{
@@ -135,12 +130,28 @@ func (ib *Inbox) decide(ctx context.Context, tx pgx.Tx, contact crm.Contact, con
 	if strings.TrimSpace(msg.Body) == "" {
 		return nil // nothing to answer
 	}
+	return ib.queueRespond(ctx, tx, msg.ID)
+}
+
+// tellRep is a lead's message on a conversation a person has: the agent
+// stays silent and the rep hears of it.
+func (ib *Inbox) tellRep(ctx context.Context, tx pgx.Tx, conv crm.Conversation, msg crm.Message) error {
+	w, err := ib.desk.LeadWrote(ctx, tx, conv, msg)
+	if err != nil {
+		return err
+	}
+	return ib.enqueue(ctx, tx, w)
+}
+
+// queueRespond queues the agent's reply to a lead's message, after the
+// reply debounce (a lead's next words within it join the same turn).
+func (ib *Inbox) queueRespond(ctx context.Context, tx pgx.Tx, messageID string) error {
 	opts := &river.InsertOpts{}
 	if ib.debounce > 0 {
 		opts.ScheduledAt = time.Now().Add(ib.debounce)
 	}
-	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: msg.ID}, opts); err != nil {
-		return fmt.Errorf("enqueue reply to %s: %w", msg.ID, err)
+	if _, err := ib.jobs.InsertTx(ctx, tx, RespondArgs{MessageID: messageID}, opts); err != nil {
+		return fmt.Errorf("enqueue reply to %s: %w", messageID, err)
 	}
 	return nil
 }

@@ -145,24 +145,7 @@ func (ib *Inbox) send(ctx context.Context, box outbox, id string) (wait time.Dur
 		}
 	}
 
-	claimed := false
-	err = ib.inTx(ctx, func(tx pgx.Tx) error {
-		cur, err := box.lock(ctx, tx, id)
-		switch {
-		case err != nil:
-			return err
-		case cur.done:
-			return nil
-		case cur.send.Attempts != t.send.Attempts:
-			// Another attempt claimed it since it was read: look again.
-			wait = max(cur.send.InFlight(), laneStep)
-			return nil
-		case cur.skip != "":
-			return box.suppress(ctx, tx, cur)
-		}
-		claimed = true
-		return box.claim(ctx, tx, id, ib.sendTimeout+ib.settle())
-	})
+	claimed, wait, err := ib.claimOnce(ctx, box, t, nil, nil)
 	if err != nil || !claimed {
 		return wait, err
 	}
@@ -178,6 +161,47 @@ func (ib *Inbox) send(ctx context.Context, box outbox, id string) (wait time.Dur
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	return 0, ib.record(rec, box, t, res, sendErr)
+}
+
+// claimOnce claims t for one attempt in one short transaction, unless it
+// is done, another attempt claimed it since it was read (wait says when to
+// look again), or it must not go (it is suppressed and recorded so).
+// check, when set, may give a reason not to send that only the channel
+// knows (cur.skip); then, when set, runs in the claim's transaction.
+func (ib *Inbox) claimOnce(ctx context.Context, box outbox, t text, check func(tx pgx.Tx, cur *text) error,
+	then func(tx pgx.Tx) error) (claimed bool, wait time.Duration, err error) {
+	err = ib.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := box.lock(ctx, tx, t.id)
+		switch {
+		case err != nil:
+			return err
+		case cur.done:
+			return nil
+		case cur.send.Attempts != t.send.Attempts:
+			// Another attempt claimed it since it was read: look again.
+			wait = max(cur.send.InFlight(), laneStep)
+			return nil
+		}
+		if check != nil {
+			if err := check(tx, &cur); err != nil {
+				return err
+			}
+		}
+		if cur.skip != "" {
+			return box.suppress(ctx, tx, cur)
+		}
+		if err := box.claim(ctx, tx, t.id, ib.sendTimeout+ib.settle()); err != nil {
+			return err
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
+		}
+		claimed = true
+		return nil
+	})
+	return claimed, wait, err
 }
 
 // record keeps what the provider answered to one attempt. Only the claim
@@ -409,15 +433,24 @@ func messageText(o crm.Outgoing) text {
 	if t.segments == 0 {
 		t.segments, _ = agent.Segments(o.Body)
 	}
-	switch {
-	case o.OptedOut && !confirmsOptOut(o.Message):
+	if o.OptedOut && !confirmsOptOut(o.Message) {
 		t.skip = "opted out"
-	case o.Unasked && o.Mode != crm.ModeAI:
-		t.skip = "a person has the conversation"
-	case o.Unasked && o.LeadWrote:
-		t.skip = "the lead wrote since"
+	} else {
+		t.skip = unaskedSkip(o)
 	}
 	return t
+}
+
+// unaskedSkip says why a message the lead did not ask for (a follow-up, a
+// first touch) must not go now, or "": whatever its channel.
+func unaskedSkip(o crm.Outgoing) string {
+	switch {
+	case o.Unasked && o.Mode != crm.ModeAI:
+		return "a person has the conversation"
+	case o.Unasked && o.LeadWrote:
+		return "the lead wrote since"
+	}
+	return ""
 }
 
 func (b messages) claim(ctx context.Context, tx pgx.Tx, id string, lease time.Duration) error {
