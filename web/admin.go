@@ -71,21 +71,10 @@ func (s *Server) renderRepsInvite(c *gin.Context, status int, form crm.NewRep, i
 		s.consoleFail(c, err)
 		return
 	}
-	reps, err := crm.ListReps(ctx, s.cfg.DB)
+	reps, _, logins, err := s.repsWithLogins(ctx)
 	if err != nil {
 		s.consoleFail(c, err)
 		return
-	}
-	users, err := auth.ListUsers(ctx, s.cfg.DB)
-	if err != nil {
-		s.consoleFail(c, err)
-		return
-	}
-	logins := map[string]string{}
-	for _, u := range users {
-		if u.RepID != "" {
-			logins[u.RepID] = u.Email
-		}
 	}
 	now := time.Now()
 	p.OpenNow = p.Hours.Schedule.Open(now)

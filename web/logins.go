@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -50,22 +51,14 @@ func (s *Server) consoleLogins(c *gin.Context) {
 func (s *Server) renderLogins(c *gin.Context, status int, form inviteForm, link *shownLink, problem string) {
 	ctx := c.Request.Context()
 	p := loginsPage{pageBase: s.base(c, "Logins"), Link: link, Form: form, Notice: c.Query("notice"), Error: problem}
-	var err error
-	if p.Users, err = auth.ListUsers(ctx, s.cfg.DB); err != nil {
-		s.consoleFail(c, err)
-		return
-	}
-	reps, err := crm.ListReps(ctx, s.cfg.DB)
+	reps, users, logins, err := s.repsWithLogins(ctx)
 	if err != nil {
 		s.consoleFail(c, err)
 		return
 	}
-	taken := map[string]bool{}
-	for _, u := range p.Users {
-		taken[u.RepID] = true
-	}
+	p.Users = users
 	for _, r := range reps {
-		if !taken[r.ID] {
+		if _, taken := logins[r.ID]; !taken {
 			p.Reps = append(p.Reps, r)
 		}
 	}
@@ -73,6 +66,26 @@ func (s *Server) renderLogins(c *gin.Context, status int, form inviteForm, link 
 		noStore(c)
 	}
 	s.renderPage(c, status, "logins.html", p)
+}
+
+// repsWithLogins loads the reps, the logins, and the email each rep with
+// a login signs in with, by rep id.
+func (s *Server) repsWithLogins(ctx context.Context) ([]crm.Rep, []auth.User, map[string]string, error) {
+	reps, err := crm.ListReps(ctx, s.cfg.DB)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	users, err := auth.ListUsers(ctx, s.cfg.DB)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	logins := map[string]string{}
+	for _, u := range users {
+		if u.RepID != "" {
+			logins[u.RepID] = u.Email
+		}
+	}
+	return reps, users, logins, nil
 }
 
 // noStore keeps a page that shows a one-time link out of caches, and its
