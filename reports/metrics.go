@@ -101,7 +101,7 @@ func NewCollector(db DB) *Collector {
 		Now:        time.Now,
 		MaxSources: DefaultMaxSources,
 		leads: prometheus.NewDesc("leadagent_leads_total",
-			"Leads: everyone who reached the business (forms, ad platforms, imports, texts, calls), by source.", []string{"source"}, nil),
+			"Leads: everyone who reached the business (forms, ad platforms, imports, texts, emails, calls), by source.", []string{"source"}, nil),
 		firstTouches: prometheus.NewDesc("leadagent_first_touches_total",
 			"Leads the agent answered first (a text the provider accepted, or a spoken reply).", nil, nil),
 		speedToLead: prometheus.NewDesc("leadagent_speed_to_lead_seconds",
@@ -111,9 +111,9 @@ func NewCollector(db DB) *Collector {
 		claim: prometheus.NewDesc("leadagent_handoff_claim_seconds",
 			"Seconds from a handoff to a rep taking the conversation over, for claimed handoffs.", nil, nil),
 		optOuts: prometheus.NewDesc("leadagent_opt_outs_total",
-			"Opt-outs of texts recorded (STOP, START, STOP is two).", nil, nil),
+			"Opt-outs recorded, by channel: sms (STOP, START, STOP is two) or email (an unsubscribe).", []string{"channel"}, nil),
 		messages: prometheus.NewDesc("leadagent_messages_total",
-			"Messages recorded, by direction and author.", []string{"direction", "author"}, nil),
+			"Messages recorded, by channel (sms, voice, email), direction and author.", []string{"channel", "direction", "author"}, nil),
 		cadenceRuns: prometheus.NewDesc("leadagent_cadence_runs_total",
 			"Follow-up cadences started, by the state they are in now.", []string{"state"}, nil),
 	}
@@ -281,16 +281,36 @@ func (c *Collector) collectHandoffs(ctx context.Context, emit func(prometheus.Me
 var allTime = Range{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
 
 func (c *Collector) collectOptOuts(ctx context.Context, emit func(prometheus.Metric)) {
-	var n int64
-	if err := c.db.QueryRow(ctx, `SELECT count(*) FROM (`+optOutsSQL+`) o`, allTime.From, allTime.To).Scan(&n); err != nil {
+	rows, err := c.db.Query(ctx, `SELECT channel, count(*) FROM (`+optOutsSQL+`) o GROUP BY channel`, allTime.From, allTime.To)
+	if err != nil {
 		c.fail(emit, err, c.optOuts)
 		return
 	}
-	emit(prometheus.MustNewConstMetric(c.optOuts, prometheus.CounterValue, float64(n)))
+	defer rows.Close()
+	counts := map[string]int64{}
+	for _, ch := range OptOutChannels {
+		counts[ch] = 0 // a channel nobody opted out of is a 0, not a missing series
+	}
+	for rows.Next() {
+		var ch string
+		var n int64
+		if err := rows.Scan(&ch, &n); err != nil {
+			c.fail(emit, err, c.optOuts)
+			return
+		}
+		counts[ch] = n
+	}
+	if err := rows.Err(); err != nil {
+		c.fail(emit, err, c.optOuts)
+		return
+	}
+	for _, ch := range OptOutChannels {
+		emit(prometheus.MustNewConstMetric(c.optOuts, prometheus.CounterValue, float64(counts[ch]), ch))
+	}
 }
 
 func (c *Collector) collectMessages(ctx context.Context, emit func(prometheus.Metric)) {
-	c.collectCounts(ctx, emit, c.messages, `SELECT count(*), direction, author FROM messages GROUP BY direction, author`, 2)
+	c.collectCounts(ctx, emit, c.messages, `SELECT count(*), channel, direction, author FROM messages GROUP BY channel, direction, author`, 3)
 }
 
 func (c *Collector) collectCadences(ctx context.Context, emit func(prometheus.Metric)) {

@@ -97,19 +97,20 @@ leadagent_handoffs_total{reason="complaint"} 1
 leadagent_handoffs_total{reason="human_request"} 1
 leadagent_handoffs_total{reason="sensitive"} 1
 leadagent_handoffs_total{reason="unknown_answer"} 1
-# HELP leadagent_leads_total Leads: everyone who reached the business (forms, ad platforms, imports, texts, calls), by source.
+# HELP leadagent_leads_total Leads: everyone who reached the business (forms, ad platforms, imports, texts, emails, calls), by source.
 # TYPE leadagent_leads_total counter
 leadagent_leads_total{source=""} 1
 leadagent_leads_total{source="facebook_ad"} 4
 leadagent_leads_total{source="google"} 3
-# HELP leadagent_messages_total Messages recorded, by direction and author.
+# HELP leadagent_messages_total Messages recorded, by channel (sms, voice, email), direction and author.
 # TYPE leadagent_messages_total counter
-leadagent_messages_total{author="ai",direction="outbound"} 7
-leadagent_messages_total{author="lead",direction="inbound"} 3
-leadagent_messages_total{author="rep",direction="outbound"} 1
-# HELP leadagent_opt_outs_total Opt-outs of texts recorded (STOP, START, STOP is two).
+leadagent_messages_total{author="ai",channel="sms",direction="outbound"} 7
+leadagent_messages_total{author="lead",channel="sms",direction="inbound"} 3
+leadagent_messages_total{author="rep",channel="sms",direction="outbound"} 1
+# HELP leadagent_opt_outs_total Opt-outs recorded, by channel: sms (STOP, START, STOP is two) or email (an unsubscribe).
 # TYPE leadagent_opt_outs_total counter
-leadagent_opt_outs_total 3
+leadagent_opt_outs_total{channel="email"} 0
+leadagent_opt_outs_total{channel="sms"} 3
 # HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the agent's first response.
 # TYPE leadagent_speed_to_lead_seconds histogram
 leadagent_speed_to_lead_seconds_bucket{le="1"} 0
@@ -142,9 +143,10 @@ func TestCollectorOnAnEmptyDatabase(t *testing.T) {
 # HELP leadagent_first_touches_total Leads the agent answered first (a text the provider accepted, or a spoken reply).
 # TYPE leadagent_first_touches_total counter
 leadagent_first_touches_total 0
-# HELP leadagent_opt_outs_total Opt-outs of texts recorded (STOP, START, STOP is two).
+# HELP leadagent_opt_outs_total Opt-outs recorded, by channel: sms (STOP, START, STOP is two) or email (an unsubscribe).
 # TYPE leadagent_opt_outs_total counter
-leadagent_opt_outs_total 0
+leadagent_opt_outs_total{channel="email"} 0
+leadagent_opt_outs_total{channel="sms"} 0
 # HELP leadagent_speed_to_lead_seconds Seconds from a lead's arrival to the agent's first response.
 # TYPE leadagent_speed_to_lead_seconds histogram
 leadagent_speed_to_lead_seconds_bucket{le="1"} 0
@@ -307,7 +309,7 @@ func TestCollectorBoundsSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameScrape(t, got, `
-# HELP leadagent_leads_total Leads: everyone who reached the business (forms, ad platforms, imports, texts, calls), by source.
+# HELP leadagent_leads_total Leads: everyone who reached the business (forms, ad platforms, imports, texts, emails, calls), by source.
 # TYPE leadagent_leads_total counter
 leadagent_leads_total{source="facebook_ad"} 1
 leadagent_leads_total{source="other"} 1000

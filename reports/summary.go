@@ -105,6 +105,7 @@ type Report struct {
 	HandoffConversionRate float64         `json:"handoff_conversion_rate"`
 	HandoffConversion     Rate            `json:"handoff_conversion"`
 	OptOuts               int             `json:"opt_outs"`
+	OptOutsByChannel      map[string]int  `json:"opt_outs_by_channel"`
 	CadenceCompletionRate float64         `json:"cadence_completion_rate"`
 	CadenceCompletion     Rate            `json:"cadence_completion"`
 	Cadences              Cadences        `json:"cadences"`
@@ -114,8 +115,8 @@ type Report struct {
 
 // LeadChannels are the ways a lead reaches the business, as
 // Report.LeadsByChannel names them: a leads row (form, ad platform, API,
-// import), a text, a call.
-var LeadChannels = []string{"form", "text", "call"}
+// import), a text, an email, a call.
+var LeadChannels = []string{"form", "text", "email", "call"}
 
 // Summary computes the report of r. Each thing is counted by its own
 // timestamp: leads when they arrived (see arrivalsSQL), handoffs by
@@ -125,7 +126,7 @@ var LeadChannels = []string{"form", "text", "call"}
 //
 //   - leads: everyone who reached the business: each leads row, and each
 //     conversation a lead started by texting or calling; leads_by_channel
-//     splits them into form, text and call.
+//     splits them into form, text, email and call.
 //   - ai_first_response: leads the AI answered first (for a form lead, the
 //     first-touch text the provider accepted; for a text or call, the
 //     agent's first message after it), of all the leads. A form lead
@@ -133,7 +134,8 @@ var LeadChannels = []string{"form", "text", "call"}
 //   - speed_to_lead_seconds: from arrival to that first response, over the
 //     leads that have one.
 //   - opt_outs: opt-outs recorded in the range, each one: STOP, START,
-//     STOP is two.
+//     STOP is two; opt_outs_by_channel splits them into sms (STOP) and
+//     email (an unsubscribe).
 //   - handoffs: handoff rows by reason; handoff_claim_minutes:
 //     claimed_at - created_at over the claimed ones.
 //   - handoff_conversion: conversations handed off in the range that are
@@ -149,7 +151,7 @@ func Summary(ctx context.Context, db DB, r Range) (Report, error) {
 	if !r.From.Before(r.To) {
 		return Report{}, fmt.Errorf("report: from %s is not before to %s", r.From.Format(time.RFC3339), r.To.Format(time.RFC3339))
 	}
-	rep := Report{From: r.From, To: r.To, LeadsByChannel: map[string]int{}, Handoffs: map[string]int{}, Cadences: Cadences{StopReasons: map[string]int{}},
+	rep := Report{From: r.From, To: r.To, LeadsByChannel: map[string]int{}, OptOutsByChannel: map[string]int{}, Handoffs: map[string]int{}, Cadences: Cadences{StopReasons: map[string]int{}},
 		BySource: []SourceFigures{}, ByRep: []RepFigures{}}
 	for _, reason := range handoff.Reasons {
 		rep.Handoffs[reason] = 0
@@ -281,25 +283,32 @@ func summarizeHandoffs(ctx context.Context, db DB, r Range, rep *Report, source 
 // Opt-outs are the events of the range (see optOutsSQL), not the contacts
 // opted out now: an opt-in later does not take one back.
 func summarizeOptOuts(ctx context.Context, db DB, r Range, rep *Report, source func(string) *SourceFigures) error {
+	// GROUPING(source, channel): 1 for the per-source rows, 2 per channel, 3 the total.
 	rows, err := db.Query(ctx, `
-		SELECT GROUPING(source) = 1, COALESCE(source, ''), count(*)
+		SELECT GROUPING(source, channel), COALESCE(source, ''), COALESCE(channel, ''), count(*)
 		FROM (`+optOutsSQL+`) o
-		GROUP BY GROUPING SETS ((source), ())`, r.From, r.To)
+		GROUP BY GROUPING SETS ((source), (channel), ())`, r.From, r.To)
 	if err != nil {
 		return fmt.Errorf("opt-outs: %w", err)
 	}
 	defer rows.Close()
+	for _, ch := range OptOutChannels {
+		rep.OptOutsByChannel[ch] = 0
+	}
 	for rows.Next() {
-		var total bool
-		var name string
+		var set int
+		var name, channel string
 		var n int
-		if err := rows.Scan(&total, &name, &n); err != nil {
+		if err := rows.Scan(&set, &name, &channel, &n); err != nil {
 			return fmt.Errorf("opt-outs: %w", err)
 		}
-		if total {
-			rep.OptOuts = n
-		} else {
+		switch set {
+		case 1:
 			source(name).OptOuts = n
+		case 2:
+			rep.OptOutsByChannel[channel] = n
+		case 3:
+			rep.OptOuts = n
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -491,6 +500,9 @@ func CSV(w io.Writer, rep Report) error {
 	pct("total", "", "handoff_claim_minutes", rep.HandoffClaimMinutes)
 	rate("total", "", "handoff_conversion", rep.HandoffConversion)
 	num("total", "", "opt_outs", rep.OptOuts)
+	for _, ch := range sortedKeys(rep.OptOutsByChannel) {
+		num("channel", ch, "opt_outs", rep.OptOutsByChannel[ch])
+	}
 	rate("total", "", "cadence_completion", rep.CadenceCompletion)
 	num("total", "", "cadences_started", rep.Cadences.Started)
 	num("total", "", "cadences_active", rep.Cadences.Active)

@@ -204,7 +204,7 @@ func TestSummary(t *testing.T) {
 	want := reports.Report{
 		From: nov.From, To: nov.To,
 		Leads:                 6, // 8 rows, one before November, one at its exclusive end
-		LeadsByChannel:        map[string]int{"form": 6, "text": 0, "call": 0},
+		LeadsByChannel:        map[string]int{"form": 6, "text": 0, "email": 0, "call": 0},
 		AIFirstResponseRate:   4.0 / 6, // 4 touched of the 6 (c5 gave no consent, c4 not yet)
 		AIFirstResponse:       rate(4, 6),
 		SpeedToLeadSeconds:    pct(25, 37, 4), // 10, 20, 30, 40
@@ -214,7 +214,8 @@ func TestSummary(t *testing.T) {
 		HandoffClaimMinutes:   pct(5, 8.8, 4), // 2, 4, 6, 10
 		HandoffConversionRate: 0.5,            // v1 and v4 booked, of v1..v4
 		HandoffConversion:     rate(2, 4),
-		OptOuts:               2,   // c5 and c7
+		OptOuts:               2, // c5 and c7
+		OptOutsByChannel:      map[string]int{"sms": 2, "email": 0},
 		CadenceCompletionRate: 0.5, // 2 completed of the 4 that ended
 		CadenceCompletion:     rate(2, 4),
 		Cadences: reports.Cadences{Started: 5, Active: 1, Completed: 2, Stopped: 2,
@@ -359,6 +360,9 @@ func TestCSV(t *testing.T) {
 		"total||handoff_claim_minutes_p90":        "8.8",
 		"total||handoff_conversion_rate":          "0.5",
 		"total||opt_outs":                         "2",
+		"channel|sms|opt_outs":                    "2",
+		"channel|email|opt_outs":                  "0",
+		"channel|email|leads":                     "0",
 		"total||cadence_completion_rate":          "0.5",
 		"reason|buying_intent|handoffs":           "3",
 		"source|facebook_ad|leads":                "3",

@@ -188,8 +188,8 @@ func (s *Server) consoleReportsCSV(c *gin.Context) {
 
 func figures(r reports.Report) []figure {
 	return []figure{
-		{"Leads", fmt.Sprint(r.Leads), fmt.Sprintf("%d texted, %d called, %d by form, API or import (%d of those after hours)",
-			r.LeadsByChannel["text"], r.LeadsByChannel["call"], r.LeadsByChannel["form"], r.AfterHoursLeads)},
+		{"Leads", fmt.Sprint(r.Leads), fmt.Sprintf("%d texted, %d emailed, %d called, %d by form, API or import (%d of those after hours)",
+			r.LeadsByChannel["text"], r.LeadsByChannel["email"], r.LeadsByChannel["call"], r.LeadsByChannel["form"], r.AfterHoursLeads)},
 		{"AI first response", percent(r.AIFirstResponse),
 			fmt.Sprintf("%d of %d leads answered first by the AI", r.AIFirstResponse.Count, r.AIFirstResponse.Of)},
 		{"Speed to lead", seconds(r.SpeedToLeadSeconds.P50), "median; 90% within " + seconds(r.SpeedToLeadSeconds.P90)},
@@ -198,7 +198,8 @@ func figures(r reports.Report) []figure {
 			r.HandoffClaimMinutes.Of, minutesOf(r.HandoffClaimMinutes.P90))},
 		{"Handoffs booked", percent(r.HandoffConversion),
 			fmt.Sprintf("%d of %d handed-off conversations", r.HandoffConversion.Count, r.HandoffConversion.Of)},
-		{"Opt-outs", fmt.Sprint(r.OptOuts), "times a lead asked for no more texts (STOP, START, STOP is two)"},
+		{"Opt-outs", fmt.Sprint(r.OptOuts), fmt.Sprintf("%d from texts (STOP, START, STOP is two), %d unsubscribes from email",
+			r.OptOutsByChannel["sms"], r.OptOutsByChannel["email"])},
 		{"Cadences completed", percent(r.CadenceCompletion),
 			fmt.Sprintf("%d of %d ended; %d still running", r.CadenceCompletion.Count, r.CadenceCompletion.Of, r.Cadences.Active)},
 	}

@@ -357,8 +357,8 @@ func TestMetrics(t *testing.T) {
 		{"leadagent_speed_to_lead_seconds", nil, 1},
 		{"leadagent_handoffs_total", map[string]string{"reason": "buying_intent"}, 1},
 		{"leadagent_handoff_claim_seconds", nil, 1},
-		{"leadagent_opt_outs_total", nil, 1},
-		{"leadagent_messages_total", map[string]string{"direction": "inbound", "author": "lead"}, 3},
+		{"leadagent_opt_outs_total", map[string]string{"channel": "sms"}, 1},
+		{"leadagent_messages_total", map[string]string{"channel": "sms", "direction": "inbound", "author": "lead"}, 3},
 		{"leadagent_cadence_runs_total", map[string]string{"state": "active"}, 1},
 	} {
 		if got, ok := value(tt.name, tt.labels); !ok || got != tt.want {
