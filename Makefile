@@ -18,10 +18,19 @@ run: build ## start PostgreSQL under .data/ (unless DATABASE_URL is set), load t
 	  echo "make run: PostgreSQL under .data/pg on 127.0.0.1:$${LEADAGENT_PG_PORT:-54329}; it keeps running after Ctrl-C: make stop stops it" >&2; \
 	fi; \
 	$(BIN) demo; \
+	if [ -z "$$SMTP_URL" ]; then \
+	  if scripts/dev-maildev.sh; then \
+	    export SMTP_URL=smtp://127.0.0.1:1025 SANDBOX_MAIL_URL=http://127.0.0.1:1080 \
+	      EMAIL_FROM="$${EMAIL_FROM:-Summit Home Services <leads@summit.example>}" \
+	      BUSINESS_POSTAL_ADDRESS="$${BUSINESS_POSTAL_ADDRESS:-3320 Timberline Court, Fort Collins, CO 80525}"; \
+	    echo "make run: emails go to MailDev on 127.0.0.1:1025; read them at http://127.0.0.1:1080 (the Sandbox page links it); make stop stops it" >&2; \
+	  else echo "make run: no MailDev (it needs npm), so no email in the demo" >&2; fi; \
+	fi; \
 	exec $(BIN) serve
 
-stop: ## stop the private PostgreSQL that make run started (its data under .data/pg stays)
+stop: ## stop the private PostgreSQL and MailDev that make run started (the data under .data/pg stays)
 	@scripts/dev-postgres.sh stop
+	@scripts/dev-maildev.sh stop
 
 test: ## vet and run every test against the local PostgreSQL (what CI runs)
 	$(GO) vet ./...

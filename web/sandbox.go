@@ -25,6 +25,7 @@ type sandboxPage struct {
 	pageBase
 	Messages []sandbox.Message // newest first
 	Total    int
+	MailURL  string // where the emails sent can be read, if anywhere
 }
 
 // consoleSandbox serves GET /console/sandbox: the messages the sandbox
@@ -39,5 +40,6 @@ func (s *Server) consoleSandbox(c *gin.Context) {
 	total := len(msgs)
 	msgs = msgs[max(0, total-sandboxPageLimit):]
 	slices.Reverse(msgs)
-	s.renderPage(c, http.StatusOK, "sandbox.html", sandboxPage{pageBase: s.base(c, "Sandbox"), Messages: msgs, Total: total})
+	s.renderPage(c, http.StatusOK, "sandbox.html", sandboxPage{pageBase: s.base(c, "Sandbox"), Messages: msgs, Total: total,
+		MailURL: s.cfg.SandboxMailURL})
 }

@@ -36,7 +36,7 @@ func TestConsoleSandbox(t *testing.T) {
 		}
 	}
 
-	b := setupWith(t, func(c *web.Config) { c.SandboxOutbox = fake })
+	b := setupWith(t, func(c *web.Config) { c.SandboxOutbox, c.SandboxMailURL = fake, "http://127.0.0.1:1080" })
 	alex := b.rep(t, "Alex Rivera", "+19705550181")
 	br := b.login(t, "alex@example.com", auth.RoleRep, alex.ID)
 	p := br.get(t, "/console/sandbox")
@@ -49,7 +49,8 @@ func TestConsoleSandbox(t *testing.T) {
 	if lead < 0 || rep < 0 || rep > lead {
 		t.Errorf("sandbox page: want both messages, the rep's (newest) first; at %d and %d in\n%s", rep, lead, p.body)
 	}
-	for _, want := range []string{"+19705550181", "+15005550006", "delivered", `href="/console/sandbox" aria-current="page"`, `href="/console/simulator"`} {
+	for _, want := range []string{"+19705550181", "+15005550006", "delivered", `href="/console/sandbox" aria-current="page"`, `href="/console/simulator"`,
+		`href="http://127.0.0.1:1080"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("sandbox page lacks %q", want)
 		}

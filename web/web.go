@@ -46,6 +46,10 @@ type Config struct {
 	// SandboxOutbox lists what the sandbox "sent" (the Sandbox page); nil
 	// hides the page.
 	SandboxOutbox SandboxOutbox
+	// SandboxMailURL is where the emails the demo sends can be read (the
+	// web inbox of the SMTP server make run starts); the Sandbox page
+	// links it. "" links nothing.
+	SandboxMailURL string
 	// Simulate texts the server as a lead (the console's simulator); nil
 	// hides the simulator.
 	Simulate func(ctx context.Context, baseURL, from, body string) error

@@ -271,6 +271,7 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 		webCfg.DemoLogin = demoLoginHint
 		webCfg.Sandbox = a.sandbox
 		webCfg.SandboxOutbox = a.sandbox
+		webCfg.SandboxMailURL = cfg.SandboxMailURL
 		webCfg.Simulate = func(ctx context.Context, baseURL, from, body string) error {
 			lead := sandbox.Lead{ServerURL: baseURL, PublicURL: cfg.PublicURL, AuthToken: cfg.TwilioAuthToken.Reveal(),
 				AccountSID: cfg.TwilioAccountSID, From: from, To: cfg.TwilioFromNumber}

@@ -35,6 +35,10 @@ type Config struct {
 	// Sandbox is true when no Twilio account is configured: the server then
 	// mounts the fake Twilio REST API under /sandbox and sends to it.
 	Sandbox bool
+	// SandboxMailURL is where the demo's emails can be read (MailDev's web
+	// inbox when make run starts it; SANDBOX_MAIL_URL); the Sandbox page
+	// links it.
+	SandboxMailURL string
 
 	LLMProvider       string
 	OpenAIAPIKey      secret
@@ -167,6 +171,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		TwilioFromNumber:          get("TWILIO_FROM_NUMBER", ""),
 		TwilioMessagingServiceSID: get("TWILIO_MESSAGING_SERVICE_SID", ""),
 		TwilioAPIBase:             strings.TrimRight(get("TWILIO_API_BASE", ""), "/"),
+		SandboxMailURL:            get("SANDBOX_MAIL_URL", ""),
 		OpenAIAPIKey:              secret(get("OPENAI_API_KEY", "")),
 		OpenAIBaseURL:             get("OPENAI_BASE_URL", ""),
 		LLMModel:                  get("LLM_MODEL", "gpt-4o-mini"),
@@ -209,6 +214,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
 			return c, fmt.Errorf("PUBLIC_URL %q is not an absolute URL", c.PublicURL)
+		}
+	}
+	if c.SandboxMailURL != "" {
+		if u, err := url.Parse(c.SandboxMailURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("SANDBOX_MAIL_URL %q is not an http(s) URL", c.SandboxMailURL)
 		}
 	}
 

@@ -85,6 +85,13 @@ func TestLoadConfig(t *testing.T) {
 		}},
 		{"bad first touch setting", map[string]string{"FIRST_TOUCH_IN_WINDOW": "sometimes"}, "FIRST_TOUCH_IN_WINDOW", nil},
 		{"bad api base", map[string]string{"TWILIO_API_BASE": "nope"}, "TWILIO_API_BASE", nil},
+		{"bad sandbox mail url", map[string]string{"SANDBOX_MAIL_URL": "javascript:alert(1)"}, "SANDBOX_MAIL_URL", nil},
+		{"sandbox mail url", map[string]string{"SANDBOX_MAIL_URL": "http://127.0.0.1:1080"}, "", func(c Config) string {
+			if c.SandboxMailURL != "http://127.0.0.1:1080" {
+				return "SandboxMailURL " + c.SandboxMailURL
+			}
+			return ""
+		}},
 		{"openai embeddings need a key", map[string]string{"EMBEDDING_PROVIDER": "openai"}, "OPENAI_API_KEY", nil},
 	}
 	for _, tt := range tests {

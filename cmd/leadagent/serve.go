@@ -62,6 +62,9 @@ func runServe(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 	if cfg.Sandbox {
 		fmt.Fprintf(stdout, "  Twilio sandbox: %s/sandbox (try: leadagent simulate)\n", loopbackURL(cfg.ListenAddr))
 		fmt.Fprintf(stdout, "  what the sandbox sent: %s/console/sandbox\n", loopbackURL(cfg.ListenAddr))
+		if cfg.SandboxMailURL != "" {
+			fmt.Fprintf(stdout, "  what was emailed: %s\n", cfg.SandboxMailURL)
+		}
 	}
 
 	select {
