@@ -1,15 +1,17 @@
 // Package cadence owns follow-up cadences: the list of steps (when, on
-// which channel, what to say) that texts a lead who has not answered, the
-// versions an admin saves, each lead's run through the steps, the stop
-// conditions, and the contact windows automated texts keep to in the
-// lead's own time zone (the hours, and the cap on contacts a day, of the
-// lead's state by area code). It owns the cadence_versions and
-// cadence_runs tables.
+// which channel, what to say) that follows up a lead who has not answered,
+// by text or by email, the versions an admin saves, each lead's run
+// through the steps, the stop conditions and which channel a step takes
+// for a lead (Reach, Run.Decide), and the contact windows automated texts
+// keep to in the lead's own time zone (the hours, and the cap on contacts
+// a day, of the lead's state by area code). It owns the cadence_versions
+// and cadence_runs tables.
 //
 // The package decides and records; it does not send or schedule. The
-// inbox's follow-up job checks a run here, writes the step's text and sends
-// it in one transaction, so a lead who replies, opts out or is handed to a
-// rep before a step goes out is never sent it.
+// inbox's follow-up job checks a run here, writes the step's text and
+// queues it in one transaction, so a lead who replies (on any channel),
+// opts out of the step's channel, or is handed to a rep before a step
+// goes out is never sent it.
 package cadence
 
 import (
@@ -35,7 +37,9 @@ type Step struct {
 	// After is how long after the cadence started (the lead arrived) the
 	// step is due.
 	After Duration `json:"after"`
-	// Channel is how it goes out; sms is the only one today.
+	// Channel is how it goes out: sms or email. A lead who agreed to
+	// email and not to texts gets the sms steps by email; a lead who did
+	// not agree to email skips the email steps (Reach.ChannelFor).
 	Channel string `json:"channel"`
 	// Message is a template ({{.FirstName}}, {{.Business}}, {{.Topic}});
 	// empty lets the agent write the step from the conversation.
@@ -81,8 +85,8 @@ func SampleLead(business string) Vars {
 const maxSteps = 12
 
 // Validate checks a cadence: at least one step, steps in order and at
-// least a minute apart, no more than 90 days out, sms only, templates that
-// parse and render.
+// least a minute apart, no more than 90 days out, each by sms or email,
+// templates that parse and render.
 func (c Cadence) Validate() error {
 	if len(c.Steps) == 0 {
 		return &crm.InvalidError{Field: "steps", Reason: "a cadence needs at least one step"}
@@ -101,8 +105,8 @@ func (c Cadence) Validate() error {
 			return &crm.InvalidError{Field: field + ".after", Reason: "must be within 90 days"}
 		case i > 0 && d < prev+time.Minute:
 			return &crm.InvalidError{Field: field + ".after", Reason: fmt.Sprintf("must come after step %d (%s)", i, Duration(prev))}
-		case s.Channel != crm.ChannelSMS:
-			return &crm.InvalidError{Field: field + ".channel", Reason: fmt.Sprintf("%q: only sms", s.Channel)}
+		case s.Channel != crm.ChannelSMS && s.Channel != crm.ChannelEmail:
+			return &crm.InvalidError{Field: field + ".channel", Reason: fmt.Sprintf("%q: sms or email", s.Channel)}
 		}
 		if _, err := s.Render(Vars{FirstName: "Dana", Name: "Dana Reyes", Business: "Business", Topic: "a quote"}); err != nil {
 			return &crm.InvalidError{Field: field + ".message", Reason: err.Error()}

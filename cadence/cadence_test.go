@@ -55,7 +55,9 @@ func TestValidate(t *testing.T) {
 		{"too soon", []cadence.Step{step(30*time.Second, "")}, "steps[0].after"},
 		{"out of order", []cadence.Step{step(2*time.Hour, ""), step(time.Hour, "")}, "steps[1].after"},
 		{"too far", []cadence.Step{step(100*24*time.Hour, "")}, "steps[0].after"},
-		{"not sms", []cadence.Step{{After: cadence.Duration(time.Hour), Channel: "email"}}, "steps[0].channel"},
+		{"by email", []cadence.Step{{After: cadence.Duration(time.Hour), Channel: "email"}}, ""},
+		{"by fax", []cadence.Step{{After: cadence.Duration(time.Hour), Channel: "fax"}}, "steps[0].channel"},
+		{"no channel", []cadence.Step{{After: cadence.Duration(time.Hour)}}, "steps[0].channel"},
 		{"a broken template", []cadence.Step{step(time.Hour, "Hi {{.FirstName")}, "steps[0].message"},
 		{"an unknown variable", []cadence.Step{step(time.Hour, "Hi {{.Nickname}}")}, "steps[0].message"},
 	}
@@ -113,31 +115,78 @@ func TestAllowed(t *testing.T) {
 	}
 }
 
-func TestStopper(t *testing.T) {
+// TestDecide is the stop conditions and the channel of each step: a reply
+// on any channel, a handoff or a close stops the run; an opt-out of one
+// channel skips that channel's steps while another may still reach the
+// lead, and stops the run when none may; an sms step goes by email to a
+// lead who agreed to email only; an email step is skipped for a lead who
+// did not agree to email.
+func TestDecide(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)
-	run := cadence.Run{StartedAt: start}
-	conv := func(mode crm.Mode, optedOut bool, msgs ...crm.Message) crm.Conversation {
-		return crm.Conversation{Mode: mode, Contact: crm.Contact{OptedOut: optedOut}, Messages: msgs}
+	step := func(ch string) cadence.Step { return cadence.Step{After: cadence.Duration(time.Hour), Channel: ch} }
+	run := func(channels ...string) cadence.Run {
+		var steps []cadence.Step
+		for _, ch := range channels {
+			steps = append(steps, step(ch))
+		}
+		return cadence.Run{State: cadence.StateActive, Cadence: cadence.Cadence{Steps: steps}}
 	}
-	in := func(at time.Time) crm.Message { return crm.Message{Direction: crm.Inbound, CreatedAt: at} }
-	out := crm.Message{Direction: crm.Outbound, CreatedAt: start.Add(time.Minute)}
+	smsOnly := cadence.Reach{SMS: true}
+	emailOnly := cadence.Reach{Email: true}
+	both := cadence.Reach{SMS: true, Email: true}
+	ai := func(r cadence.Reach) cadence.Conditions { return cadence.Conditions{Mode: crm.ModeAI, Reach: r} }
+	with := func(c cadence.Conditions, edit func(*cadence.Conditions)) cadence.Conditions { edit(&c); return c }
 	tests := []struct {
 		name string
-		conv crm.Conversation
-		want string
+		run  cadence.Run
+		step int
+		c    cadence.Conditions
+		want cadence.Decision
 	}{
-		{"nothing said back", conv(crm.ModeAI, false, out), ""},
-		{"an old message from before the form", conv(crm.ModeAI, false, in(start.Add(-time.Hour)), out), ""},
-		{"replied", conv(crm.ModeAI, false, out, in(start.Add(time.Hour))), cadence.StopReplied},
-		{"opted out", conv(crm.ModeAI, true), cadence.StopOptedOut},
-		{"handed off", conv(crm.ModeHandoffPending, false), cadence.StopHandedOff},
-		{"with a rep", conv(crm.ModeHuman, false), cadence.StopHandedOff},
-		{"closed", conv(crm.ModeClosed, false), cadence.StopClosed},
+		{"a text to a lead who agreed to texts", run("sms"), 0, ai(smsOnly), cadence.Decision{Channel: "sms"}},
+		{"a text step to a lead who agreed to email only goes by email", run("sms"), 0, ai(emailOnly), cadence.Decision{Channel: "email"}},
+		{"an email step", run("email"), 0, ai(both), cadence.Decision{Channel: "email"}},
+		{"an email step to a lead who agreed to texts only is skipped", run("email", "sms"), 0, ai(smsOnly),
+			cadence.Decision{Skip: "no email consent"}},
+		{"only email steps left for a lead who agreed to texts only", run("sms", "email"), 1, ai(smsOnly),
+			cadence.Decision{Stop: cadence.StopNoConsent}},
+		{"replied", run("sms"), 0, with(ai(smsOnly), func(c *cadence.Conditions) { c.Replied = true }),
+			cadence.Decision{Stop: cadence.StopReplied}},
+		{"replied, the email steps too", run("email"), 0, with(ai(both), func(c *cadence.Conditions) { c.Replied = true }),
+			cadence.Decision{Stop: cadence.StopReplied}},
+		{"handed off", run("sms"), 0, with(ai(smsOnly), func(c *cadence.Conditions) { c.Mode = crm.ModeHandoffPending }),
+			cadence.Decision{Stop: cadence.StopHandedOff}},
+		{"with a rep", run("email"), 0, with(ai(emailOnly), func(c *cadence.Conditions) { c.Mode = crm.ModeHuman }),
+			cadence.Decision{Stop: cadence.StopHandedOff}},
+		{"closed", run("sms"), 0, with(ai(smsOnly), func(c *cadence.Conditions) { c.Mode = crm.ModeClosed }),
+			cadence.Decision{Stop: cadence.StopClosed}},
+		{"STOP with only texts to send", run("sms", "sms"), 0, ai(cadence.Reach{SMS: true, SMSOptedOut: true}),
+			cadence.Decision{Stop: cadence.StopOptedOut}},
+		{"STOP skips a text while an email step is left", run("sms", "email"), 0,
+			ai(cadence.Reach{SMS: true, Email: true, SMSOptedOut: true}), cadence.Decision{Skip: "opted out of sms"}},
+		{"STOP leaves the email step", run("sms", "email"), 1,
+			ai(cadence.Reach{SMS: true, Email: true, SMSOptedOut: true}), cadence.Decision{Channel: "email"}},
+		{"an email unsubscribe skips an email step while a text is left", run("email", "sms"), 0,
+			ai(cadence.Reach{SMS: true, Email: true, EmailOptedOut: true}), cadence.Decision{Skip: "opted out of email"}},
+		{"an email unsubscribe leaves the texts", run("email", "sms"), 1,
+			ai(cadence.Reach{SMS: true, Email: true, EmailOptedOut: true}), cadence.Decision{Channel: "sms"}},
+		{"an email unsubscribe of a lead reached by email only", run("sms", "sms"), 0,
+			ai(cadence.Reach{Email: true, EmailOptedOut: true}), cadence.Decision{Stop: cadence.StopOptedOut}},
+		{"an opt-out comes before the mode", run("sms"), 0,
+			cadence.Conditions{Mode: crm.ModeClosed, Reach: cadence.Reach{SMS: true, SMSOptedOut: true}},
+			cadence.Decision{Stop: cadence.StopOptedOut}},
 	}
 	for _, tt := range tests {
-		if got := cadence.Stopper(tt.conv, run); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		if got := tt.run.Decide(tt.step, tt.c); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
 		}
+	}
+	// A first touch reads the same conditions for its own channel.
+	c := cadence.Conditions{Mode: crm.ModeAI, Reach: cadence.Reach{SMS: true, Email: true, SMSOptedOut: true}}
+	if got := c.Stopper(crm.ChannelSMS); got != cadence.StopOptedOut {
+		t.Errorf("first text after STOP: %q", got)
+	}
+	if got := c.Stopper(crm.ChannelEmail); got != "" {
+		t.Errorf("first email after STOP: %q, want it to go", got)
 	}
 }

@@ -105,6 +105,10 @@ type Message struct {
 	// said on.
 	Channel string `json:"channel"`
 	CallID  string `json:"call_id,omitempty"`
+	// AutoReply marks a lead's email that answered itself (an
+	// out-of-office): recorded, never answered, and not a reply that
+	// stops follow-ups.
+	AutoReply bool `json:"auto_reply,omitempty"`
 }
 
 // Turn is how an automatic reply was produced.

@@ -1,11 +1,13 @@
 // Package crm owns what the business knows about its leads: contacts keyed
-// by E.164 phone number, their conversations and each conversation's mode
-// (ai, handoff_pending, human, closed), every message in and out with its
-// delivery status and outcome, the timeline of events a rep reads, SMS
-// consent and its evidence (the carrier keywords, and opt-outs in plain
-// words: ParseRevocation; one contact's whole record: ContactEvidence),
-// the leads that arrive from forms and imports, the calls a lead makes,
-// and the reps who take over. It owns the
+// by E.164 phone number (or, for a lead who gave only an email, by
+// address), their conversations and each conversation's mode (ai,
+// handoff_pending, human, closed), every message in and out with its
+// delivery status and outcome, the timeline of events a rep reads, consent
+// to texts and to email and its evidence (the carrier keywords, and
+// opt-outs in plain words: ParseRevocation; email unsubscribes and
+// bounces: email.go; one contact's whole record: ContactEvidence), the
+// leads that arrive from forms and imports, the calls a lead makes, and
+// the reps who take over. It owns the
 // contacts, conversations, messages, timeline_events, delivery_reports,
 // reps, leads, consents and calls tables, and event_outbox: the public
 // events (webhooks out) a Published detail writes in the same statement as

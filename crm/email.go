@@ -272,31 +272,35 @@ type EmailReply struct {
 	State    EmailState
 	// ReplyToken is the conversation's, set the first time.
 	ReplyToken string
-	// InReplyTo is the Message-ID of the lead's email the reply answers,
-	// without brackets, and Subject its subject; both empty when it
-	// answers no email.
+	// InReplyTo is the Message-ID of the email the message follows in its
+	// thread, without brackets, and Subject that email's subject: the
+	// lead's email it answers, else (a follow-up to a lead who has not
+	// written) our latest email before it. Both are empty when it follows
+	// none: a first email.
 	InReplyTo string
 	Subject   string
-	// MessageID is the Message-ID claimed for the reply (ClaimEmailID).
-	MessageID string
+	// MessageID and SentSubject are what the message was claimed with
+	// (ClaimEmailID): a retry sends the same email.
+	MessageID   string
+	SentSubject string
 }
 
-// GetEmailReply reads what an email reply to the lead needs, for the
-// outbound message id.
+// GetEmailReply reads what an email to the lead needs, for the outbound
+// message id.
 func GetEmailReply(ctx context.Context, db DB, id string) (EmailReply, error) {
 	var r EmailReply
 	var convID, contactID, replyTo, sid string
 	// The lead's email it answers: the one it replies to (the agent's),
-	// else the lead's latest before it (a rep's reply), so the reply
-	// stays in the thread.
+	// else the lead's latest before it (a rep's reply, a follow-up), so
+	// the reply stays in the thread.
 	err := db.QueryRow(ctx, `SELECT m.conversation_id::text, k.id::text, COALESCE(k.email, ''), k.name,
-			COALESCE(i.id::text, ''), COALESCE(i.provider_sid, ''), COALESCE(m.email_message_id, '')
+			COALESCE(i.id::text, ''), COALESCE(i.provider_sid, ''), COALESCE(m.email_message_id, ''), COALESCE(m.email_subject, '')
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
 		LEFT JOIN LATERAL (SELECT x.id, x.provider_sid FROM messages x
 			WHERE x.id = m.reply_to OR m.reply_to IS NULL AND x.conversation_id = m.conversation_id
 				AND x.direction = 'inbound' AND x.created_at <= m.created_at
 			ORDER BY x.created_at DESC, x.id DESC LIMIT 1) i ON true
-		WHERE m.id = $1`, id).Scan(&convID, &contactID, &r.To, &r.Name, &replyTo, &sid, &r.MessageID)
+		WHERE m.id = $1`, id).Scan(&convID, &contactID, &r.To, &r.Name, &replyTo, &sid, &r.MessageID, &r.SentSubject)
 	if err != nil {
 		return EmailReply{}, fmt.Errorf("email reply %s: %w", id, notFound(err))
 	}
@@ -316,18 +320,46 @@ func GetEmailReply(ctx context.Context, db DB, id string) (EmailReply, error) {
 		if err != nil {
 			return EmailReply{}, fmt.Errorf("email reply %s: subject: %w", id, err)
 		}
+		return r, nil
+	}
+	// Nothing from the lead to answer: a follow-up goes in the thread of
+	// our latest email that went out before it (the first touch's).
+	err = db.QueryRow(ctx, `SELECT p.email_message_id, COALESCE(p.email_subject, '') FROM messages m JOIN messages p
+			ON p.conversation_id = m.conversation_id AND p.direction = 'outbound' AND p.channel = 'email'
+				AND p.email_message_id IS NOT NULL AND p.sent_at IS NOT NULL AND (p.created_at, p.id) < (m.created_at, m.id)
+		WHERE m.id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT 1`, id).Scan(&r.InReplyTo, &r.Subject)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return EmailReply{}, fmt.Errorf("email reply %s: thread: %w", id, err)
 	}
 	return r, nil
 }
 
-// ClaimEmailID gives the message the Message-ID newID, unless an earlier
-// claim gave it one: it returns the one the message goes out with.
-func ClaimEmailID(ctx context.Context, tx pgx.Tx, id, newID string) (string, error) {
-	var got string
-	err := tx.QueryRow(ctx, `UPDATE messages SET email_message_id = COALESCE(email_message_id, $2)
-		WHERE id = $1 RETURNING email_message_id`, id, newID).Scan(&got)
+// ClaimEmailID gives the message the Message-ID newID and the subject,
+// unless an earlier claim gave it them: it returns the ones the message
+// goes out with.
+func ClaimEmailID(ctx context.Context, tx pgx.Tx, id, newID, subject string) (messageID, sentSubject string, err error) {
+	err = tx.QueryRow(ctx, `UPDATE messages SET email_message_id = COALESCE(email_message_id, $2),
+			email_subject = COALESCE(email_subject, $3)
+		WHERE id = $1 RETURNING email_message_id, email_subject`, id, newID, subject).Scan(&messageID, &sentSubject)
 	if err != nil {
-		return "", fmt.Errorf("claim message id of %s: %w", id, notFound(err))
+		return "", "", fmt.Errorf("claim message id of %s: %w", id, notFound(err))
 	}
-	return got, nil
+	return messageID, sentSubject, nil
+}
+
+// ConversationByEmailMessageID finds the conversation of the email we
+// sent with this Message-ID (without brackets): a lead's answer names it
+// in In-Reply-To or References.
+func ConversationByEmailMessageID(ctx context.Context, db DB, messageID string) (Conversation, error) {
+	messageID = strings.Trim(strings.TrimSpace(messageID), "<>")
+	if messageID == "" {
+		return Conversation{}, fmt.Errorf("conversation by message id: %w", ErrNotFound)
+	}
+	var id string
+	err := db.QueryRow(ctx, `SELECT conversation_id::text FROM messages WHERE provider_sid = $1 AND direction = 'outbound'`,
+		"email:"+messageID).Scan(&id)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("conversation by message id %s: %w", messageID, notFound(err))
+	}
+	return ConversationWithContact(ctx, db, id)
 }

@@ -156,8 +156,11 @@ type LeadCreated struct {
 	Source     string `json:"source"`
 	Message    string `json:"message"`
 	SMSConsent bool   `json:"sms_consent"`
-	AfterHours bool   `json:"after_hours"`
-	ExternalID string `json:"external_id,omitempty"`
+	// EmailConsent: the lead agreed to email (absent from events
+	// recorded before email consent was read).
+	EmailConsent bool   `json:"email_consent,omitempty"`
+	AfterHours   bool   `json:"after_hours"`
+	ExternalID   string `json:"external_id,omitempty"`
 	// OwnerUnknown is an owner's email no rep has.
 	OwnerUnknown string `json:"owner_unknown,omitempty"`
 	// Test: the platform sent it to test the connection.
@@ -174,7 +177,10 @@ func (d LeadCreated) Describe() string {
 	if d.Source != "" {
 		s += " from " + Words(d.Source)
 	}
-	if !d.SMSConsent {
+	switch {
+	case !d.SMSConsent && d.EmailConsent:
+		s += ", email consent only"
+	case !d.SMSConsent:
 		s += ", no SMS consent"
 	}
 	if d.Message != "" {

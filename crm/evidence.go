@@ -59,10 +59,11 @@ type EvidenceContact struct {
 type ConsentRecord struct {
 	ID     int64  `json:"id"`
 	LeadID string `json:"lead_id"`
-	// Channel is what the consent is for: sms.
+	// Channel is what the consent is for: sms or email.
 	Channel string `json:"channel"`
 	// Granted is false when the form said the lead did not agree (or a
-	// form's yes met an earlier STOP, which only START undoes).
+	// form's yes met an earlier STOP, which only START undoes, or an
+	// earlier email unsubscribe).
 	Granted bool `json:"granted"`
 	// Text is the consent words the lead was shown; Version names them.
 	Text    string `json:"text"`

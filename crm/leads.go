@@ -14,10 +14,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Consent is a lead's consent to texts as the form captured it: kept as
-// evidence, with what they agreed to, when, where and from which address.
+// Consent is a lead's consent to texts and to email as the form captured
+// it: kept as evidence (a consents row for each channel it speaks of),
+// with what they agreed to, when, where and from which address.
 type Consent struct {
-	SMS        bool      `json:"sms"`
+	SMS bool `json:"sms"`
+	// Email is consent to marketing email: a first touch and follow-ups
+	// by email, with an unsubscribe link in each.
+	Email      bool      `json:"email"`
 	Text       string    `json:"text"`
 	CapturedAt time.Time `json:"captured_at"`
 	IP         string    `json:"ip,omitempty"`
@@ -59,6 +63,7 @@ type Lead struct {
 	Message             string    `json:"message,omitempty"`
 	Merged              bool      `json:"merged"`
 	SMSConsent          bool      `json:"sms_consent"`
+	EmailConsent        bool      `json:"email_consent"`
 	AfterHours          bool      `json:"after_hours"`
 	CreatedAt           time.Time `json:"created_at"`
 	FirstTouchMessageID string    `json:"first_touch_message_id,omitempty"`
@@ -76,20 +81,28 @@ const (
 
 // Normalize checks a lead and puts it in stored form: the phone in E.164
 // (region reads numbers without a country code), the email lower-cased.
-// Free text (name, source, message, consent text) keeps what it can of
-// bytes that are not text (CleanText); a field that identifies something
-// (phone, email, external id, owner email, consent IP) is refused for
-// them instead, since changing it would make it another. Every problem is
-// an *InvalidError naming the field as the API takes it ("phone",
-// "consent.text").
+// A lead needs a phone, unless it gives an email and consent to email
+// (then it is reached by email alone). Free text (name, source, message,
+// consent text) keeps what it can of bytes that are not text (CleanText);
+// a field that identifies something (phone, email, external id, owner
+// email, consent IP) is refused for them instead, since changing it would
+// make it another. Every problem is an *InvalidError naming the field as
+// the API takes it ("phone", "consent.text").
 func (in *NewLead) Normalize(region string) error {
 	if err := in.clean(); err != nil {
 		return err
 	}
+	var err error
+	if in.Email, err = normalEmail("email", in.Email); err != nil {
+		return err
+	}
+	emailOnly := in.Consent != nil && in.Consent.Email
 	phone, ok := NormalizePhone(in.Phone, region)
 	switch {
+	case strings.TrimSpace(in.Phone) == "" && !emailOnly:
+		return &InvalidError{"phone", "is required (or an email with consent.email)"}
 	case strings.TrimSpace(in.Phone) == "":
-		return &InvalidError{"phone", "is required"}
+		phone = ""
 	case !ok:
 		return &InvalidError{"phone", fmt.Sprintf("%q is not a phone number", in.Phone)}
 	}
@@ -107,33 +120,49 @@ func (in *NewLead) Normalize(region string) error {
 			return &InvalidError{f.name, fmt.Sprintf("is %d characters; at most %d", n, f.max)}
 		}
 	}
-	var err error
-	if in.Email, err = normalEmail("email", in.Email); err != nil {
-		return err
-	}
 	if in.OwnerEmail, err = normalEmail("owner_email", in.OwnerEmail); err != nil {
 		return err
 	}
 	if c := in.Consent; c != nil {
-		c.Text = strings.TrimSpace(c.Text)
-		switch {
-		case c.SMS && c.Text == "":
-			return &InvalidError{"consent.text", "is required with consent.sms: the words the lead agreed to"}
-		case c.SMS && c.CapturedAt.IsZero():
-			return &InvalidError{"consent.captured_at", "is required with consent.sms: when the lead agreed"}
-		case !c.CapturedAt.IsZero() && c.CapturedAt.After(in.ReceivedAt.Add(5*time.Minute)):
-			return &InvalidError{"consent.captured_at", "is in the future"}
-		case c.IP != "" && net.ParseIP(strings.TrimSpace(c.IP)) == nil:
-			return &InvalidError{"consent.ip", fmt.Sprintf("%q is not an IP address", c.IP)}
-		case utf8.RuneCountInString(c.Text) > maxLeadMessage:
-			return &InvalidError{"consent.text", fmt.Sprintf("is longer than %d characters", maxLeadMessage)}
-		}
-		c.IP = strings.TrimSpace(c.IP)
-		if err := c.normalizeWhere(); err != nil {
+		if err := c.normalize(in.ReceivedAt); err != nil {
 			return err
+		}
+		switch {
+		case c.SMS && in.Phone == "":
+			return &InvalidError{"phone", "is required with consent.sms: the number the lead agreed to be texted at"}
+		case c.Email && in.Email == "":
+			return &InvalidError{"email", "is required with consent.email: the address the lead agreed to get email at"}
 		}
 	}
 	return nil
+}
+
+// normalize checks the consent's own fields: with consent to a channel,
+// the words the lead agreed to and when; a time not in the future, an IP
+// that is one, and its version and page (normalizeWhere).
+func (c *Consent) normalize(received time.Time) error {
+	c.Text = strings.TrimSpace(c.Text)
+	given := ""
+	switch {
+	case c.SMS:
+		given = "consent.sms"
+	case c.Email:
+		given = "consent.email"
+	}
+	switch {
+	case given != "" && c.Text == "":
+		return &InvalidError{"consent.text", "is required with " + given + ": the words the lead agreed to"}
+	case given != "" && c.CapturedAt.IsZero():
+		return &InvalidError{"consent.captured_at", "is required with " + given + ": when the lead agreed"}
+	case !c.CapturedAt.IsZero() && c.CapturedAt.After(received.Add(5*time.Minute)):
+		return &InvalidError{"consent.captured_at", "is in the future"}
+	case c.IP != "" && net.ParseIP(strings.TrimSpace(c.IP)) == nil:
+		return &InvalidError{"consent.ip", fmt.Sprintf("%q is not an IP address", c.IP)}
+	case utf8.RuneCountInString(c.Text) > maxLeadMessage:
+		return &InvalidError{"consent.text", fmt.Sprintf("is longer than %d characters", maxLeadMessage)}
+	}
+	c.IP = strings.TrimSpace(c.IP)
+	return c.normalizeWhere()
 }
 
 // maxPageURL bounds a consent's page URL: longer than any browser keeps.
@@ -227,9 +256,13 @@ type RecordedLead struct {
 
 // RecordLead stores a normalized lead in tx: the contact it matches by
 // phone, else by email, updated with what the lead brings (or a new
-// contact), its open SMS conversation, its consent evidence and the lead
-// row. A lead with an external_id seen before changes nothing. ownerRepID
-// ("" for none) becomes the contact's owner.
+// contact), its conversation, its consent evidence and the lead row. The
+// lead's conversation is where it will be reached: the open SMS one,
+// unless the lead agreed to email and not to texts (or gave no phone),
+// then the open email one. A form's consent does not undo an opt-out: a
+// STOP stands until START, an email unsubscribe stands. A lead with an
+// external_id seen before changes nothing. ownerRepID ("" for none)
+// becomes the contact's owner.
 func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, afterHours bool) (RecordedLead, error) {
 	var out RecordedLead
 	if in.ExternalID != "" {
@@ -248,15 +281,20 @@ func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, a
 			return out, err
 		}
 	}
+	who := in.Phone
+	if who == "" {
+		who = in.Email
+	}
 	c, err := matchContact(ctx, tx, in.Phone, in.Email)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		out.NewContact = true
 		err = scanContact(tx.QueryRow(ctx, `
-			INSERT INTO contacts AS c (phone, name, email, source, owner_rep_id) VALUES ($1, $2, $3, $4, NULLIF($5, '')::uuid)
+			INSERT INTO contacts AS c (phone, phone_valid, name, email, source, owner_rep_id)
+			VALUES (NULLIF($1, ''), $1 <> '', $2, $3, $4, NULLIF($5, '')::uuid)
 			RETURNING `+contactColumns, in.Phone, in.Name, in.Email, in.Source, ownerRepID), &c)
 		if err != nil {
-			return out, fmt.Errorf("record lead %s: new contact: %w", in.Phone, err)
+			return out, fmt.Errorf("record lead %s: new contact: %w", who, err)
 		}
 	case err != nil:
 		return out, err
@@ -265,25 +303,43 @@ func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, a
 			return out, err
 		}
 	}
-	if c.OptedOut && in.Consent != nil && in.Consent.SMS {
-		// A form's checkbox does not undo a STOP: the lead must text START.
-		in.Consent.SMS = false
-	}
-	conv, err := OpenConversation(ctx, tx, c.ID, ChannelSMS)
+	email, err := GetEmailState(ctx, tx, c.ID)
 	if err != nil {
 		return out, err
 	}
-	consent := in.Consent != nil && in.Consent.SMS
-	err = scanLead(tx.QueryRow(ctx, `
-		INSERT INTO leads AS l (contact_id, conversation_id, external_id, source, message, merged, sms_consent, after_hours, created_at)
-		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9)
-		RETURNING `+leadColumns, c.ID, conv.ID, in.ExternalID, in.Source, in.Message, !out.NewContact, consent, afterHours,
-		in.ReceivedAt), &out.Lead)
+	smsConsent, emailConsent := false, false
+	var asked consentAsked
+	if in.Consent != nil {
+		asked = consentAsked{sms: in.Consent.SMS, email: in.Consent.Email}
+		if c.OptedOut && in.Consent.SMS {
+			// A form's checkbox does not undo a STOP: the lead must text START.
+			in.Consent.SMS = false
+		}
+		if email.OptedOut && in.Consent.Email {
+			// Nor an email unsubscribe.
+			in.Consent.Email = false
+		}
+		smsConsent, emailConsent = in.Consent.SMS && c.Phone != "", in.Consent.Email && c.Email != ""
+	}
+	channel := ChannelSMS
+	if (!smsConsent && emailConsent) || c.Phone == "" {
+		channel = ChannelEmail
+	}
+	conv, err := OpenConversation(ctx, tx, c.ID, channel)
 	if err != nil {
-		return out, fmt.Errorf("record lead %s: %w", in.Phone, err)
+		return out, err
+	}
+	err = scanLead(tx.QueryRow(ctx, `
+		INSERT INTO leads AS l (contact_id, conversation_id, external_id, source, message, merged, sms_consent, email_consent,
+			after_hours, created_at)
+		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10)
+		RETURNING `+leadColumns, c.ID, conv.ID, in.ExternalID, in.Source, in.Message, !out.NewContact, smsConsent, emailConsent,
+		afterHours, in.ReceivedAt), &out.Lead)
+	if err != nil {
+		return out, fmt.Errorf("record lead %s: %w", who, err)
 	}
 	if in.Consent != nil {
-		if err := recordConsent(ctx, tx, c.ID, out.Lead.ID, in.Source, *in.Consent); err != nil {
+		if err := recordConsent(ctx, tx, c.ID, out.Lead.ID, in.Source, *in.Consent, asked); err != nil {
 			return out, err
 		}
 	}
@@ -295,20 +351,24 @@ func RecordLead(ctx context.Context, tx pgx.Tx, in NewLead, ownerRepID string, a
 // with its phone, else the oldest with its email.
 func matchContact(ctx context.Context, tx pgx.Tx, phone, email string) (Contact, error) {
 	var c Contact
-	err := scanContact(tx.QueryRow(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.phone = $1 FOR UPDATE`, phone), &c)
+	err := pgx.ErrNoRows
+	if phone != "" {
+		err = scanContact(tx.QueryRow(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.phone = $1 FOR UPDATE`, phone), &c)
+	}
 	if errors.Is(err, pgx.ErrNoRows) && email != "" {
 		err = scanContact(tx.QueryRow(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE lower(c.email) = $1 AND c.email <> ''
 			ORDER BY c.created_at LIMIT 1 FOR UPDATE`, email), &c)
 	}
 	if err != nil {
-		return Contact{}, fmt.Errorf("match lead %s: %w", phone, notFound(err))
+		return Contact{}, fmt.Errorf("match lead %s: %w", phone+" "+email, notFound(err))
 	}
 	return c, nil
 }
 
 // mergeLead updates a contact with what a new lead brings: a name or an
-// email it lacked, the phone the lead gave (texts go there now), the
-// owner; its first source stays, for attribution.
+// email it lacked (a new address is not known to bounce), the phone the
+// lead gave (texts go there now), the owner; its first source stays, for
+// attribution.
 func mergeLead(ctx context.Context, tx pgx.Tx, c Contact, in NewLead, ownerRepID string) (Contact, []string, error) {
 	var changed []string
 	if in.Name != "" && in.Name != c.Name {
@@ -317,7 +377,7 @@ func mergeLead(ctx context.Context, tx pgx.Tx, c Contact, in NewLead, ownerRepID
 	if in.Email != "" && !strings.EqualFold(in.Email, c.Email) {
 		changed = append(changed, "email")
 	}
-	if in.Phone != c.Phone {
+	if in.Phone != "" && in.Phone != c.Phone {
 		changed = append(changed, "phone")
 	}
 	if c.Source == "" && in.Source != "" {
@@ -331,7 +391,10 @@ func mergeLead(ctx context.Context, tx pgx.Tx, c Contact, in NewLead, ownerRepID
 	}
 	err := scanContact(tx.QueryRow(ctx, `
 		UPDATE contacts c SET name = COALESCE(NULLIF($2, ''), c.name), email = COALESCE(NULLIF($3, ''), c.email),
-			phone = $4, phone_valid = true, source = CASE WHEN c.source = '' THEN $5 ELSE c.source END,
+			email_invalid = CASE WHEN $3 <> '' AND lower($3) <> lower(c.email) THEN false ELSE c.email_invalid END,
+			email_invalid_reason = CASE WHEN $3 <> '' AND lower($3) <> lower(c.email) THEN '' ELSE c.email_invalid_reason END,
+			phone = COALESCE(NULLIF($4, ''), c.phone), phone_valid = CASE WHEN $4 <> '' THEN true ELSE c.phone_valid END,
+			source = CASE WHEN c.source = '' THEN $5 ELSE c.source END,
 			owner_rep_id = COALESCE(NULLIF($6, '')::uuid, c.owner_rep_id), updated_at = now()
 		WHERE c.id = $1
 		RETURNING `+contactColumns, c.ID, in.Name, in.Email, in.Phone, in.Source, ownerRepID), &c)
@@ -341,7 +404,15 @@ func mergeLead(ctx context.Context, tx pgx.Tx, c Contact, in NewLead, ownerRepID
 	return c, changed, nil
 }
 
-func recordConsent(ctx context.Context, tx pgx.Tx, contactID, leadID, source string, c Consent) error {
+// consentAsked says which channels a form's consent said yes to, before
+// an earlier opt-out undid it.
+type consentAsked struct{ sms, email bool }
+
+// recordConsent keeps the consent as evidence, a row per channel: texts
+// (granted or not, as the form said), unless the consent speaks of email
+// alone; email when the form said yes to it. A yes that met an earlier
+// opt-out is kept as not granted.
+func recordConsent(ctx context.Context, tx pgx.Tx, contactID, leadID, source string, c Consent, asked consentAsked) error {
 	if c.Source == "" {
 		c.Source = source
 	}
@@ -349,21 +420,34 @@ func recordConsent(ctx context.Context, tx pgx.Tx, contactID, leadID, source str
 	if captured.IsZero() {
 		captured = time.Now()
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO consents (contact_id, lead_id, channel, granted, text, captured_at, source, ip, version, page_url)
-		VALUES ($1, $2, 'sms', $3, $4, $5, $6, $7, $8, $9)`, contactID, leadID, c.SMS, c.Text, captured, c.Source, c.IP,
-		c.Version, c.PageURL); err != nil {
-		return fmt.Errorf("record consent of %s: %w", contactID, err)
+	type row struct {
+		channel string
+		granted bool
+	}
+	var rows []row
+	if asked.sms || !asked.email {
+		rows = append(rows, row{ChannelSMS, c.SMS})
+	}
+	if asked.email {
+		rows = append(rows, row{ChannelEmail, c.Email})
+	}
+	for _, r := range rows {
+		if _, err := tx.Exec(ctx, `INSERT INTO consents (contact_id, lead_id, channel, granted, text, captured_at, source, ip, version, page_url)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, contactID, leadID, r.channel, r.granted, c.Text, captured, c.Source, c.IP,
+			c.Version, c.PageURL); err != nil {
+			return fmt.Errorf("record %s consent of %s: %w", r.channel, contactID, err)
+		}
 	}
 	return nil
 }
 
 const leadColumns = `l.id::text, l.contact_id::text, COALESCE(l.conversation_id::text, ''), COALESCE(l.external_id, ''), l.source,
-	l.message, l.merged, l.sms_consent, l.after_hours, l.created_at, COALESCE(l.first_touch_message_id::text, ''),
+	l.message, l.merged, l.sms_consent, l.email_consent, l.after_hours, l.created_at, COALESCE(l.first_touch_message_id::text, ''),
 	(SELECT m.sent_at FROM messages m WHERE m.id = l.first_touch_message_id)`
 
 func scanLead(row pgx.Row, l *Lead) error {
 	return row.Scan(&l.ID, &l.ContactID, &l.ConversationID, &l.ExternalID, &l.Source, &l.Message, &l.Merged, &l.SMSConsent,
-		&l.AfterHours, &l.CreatedAt, &l.FirstTouchMessageID, &l.FirstTouchAt)
+		&l.EmailConsent, &l.AfterHours, &l.CreatedAt, &l.FirstTouchMessageID, &l.FirstTouchAt)
 }
 
 // GetLead returns one lead.

@@ -14,7 +14,7 @@ const messageColumns = `m.id::text, m.conversation_id::text, m.direction, m.auth
 	COALESCE(m.provider_sid, ''), COALESCE(m.reply_to::text, ''), m.outcome, m.status,
 	COALESCE(m.error_code, 0), m.error_message, m.citations, m.media, m.segments, m.created_at, m.sent_at,
 	m.answered_by, m.model, m.prompt_version, m.prompt_tokens, m.completion_tokens, m.latency_ms, m.signals,
-	m.channel, COALESCE(m.call_id::text, '')`
+	m.channel, COALESCE(m.call_id::text, ''), m.auto_reply`
 
 func scanMessage(row interface{ Scan(...any) error }, m *Message) error {
 	var citations, media, signals []byte
@@ -23,7 +23,7 @@ func scanMessage(row interface{ Scan(...any) error }, m *Message) error {
 		&m.ProviderSID, &m.ReplyTo, &m.Outcome, &m.Status,
 		&m.ErrorCode, &m.ErrorMessage, &citations, &media, &m.Segments, &m.CreatedAt, &m.SentAt,
 		&t.AnsweredBy, &t.Model, &t.PromptVersion, &t.PromptTokens, &t.CompletionTokens, &t.LatencyMS, &signals,
-		&m.Channel, &m.CallID); err != nil {
+		&m.Channel, &m.CallID, &m.AutoReply); err != nil {
 		return err
 	}
 	if t.AnsweredBy != "" {
@@ -48,10 +48,12 @@ type NewInbound struct {
 	ProviderSID    string // required: makes provider retries idempotent
 	Media          []Media
 	ReceivedAt     time.Time
-	// Channel is sms (the default) or voice; CallID ties a caller's words
-	// to their call.
+	// Channel is sms (the default), voice or email; CallID ties a
+	// caller's words to their call.
 	Channel string
 	CallID  string
+	// AutoReply marks an email that answered itself (Message.AutoReply).
+	AutoReply bool
 }
 
 // RecordInbound stores a lead's message once per ProviderSID. inserted is
@@ -76,10 +78,12 @@ func RecordInbound(ctx context.Context, db DB, in NewInbound) (m Message, insert
 		in.Channel = ChannelSMS
 	}
 	err = scanMessage(db.QueryRow(ctx, `
-		INSERT INTO messages AS m (conversation_id, direction, author, body, provider_sid, status, media, created_at, channel, call_id)
-		VALUES ($1, 'inbound', 'lead', $2, $3, 'received', $4, $5, $6, NULLIF($7, '')::uuid)
+		INSERT INTO messages AS m (conversation_id, direction, author, body, provider_sid, status, media, created_at, channel, call_id,
+			auto_reply)
+		VALUES ($1, 'inbound', 'lead', $2, $3, 'received', $4, $5, $6, NULLIF($7, '')::uuid, $8)
 		ON CONFLICT (provider_sid) DO NOTHING
-		RETURNING `+messageColumns, in.ConversationID, in.Body, in.ProviderSID, mediaJSON, in.ReceivedAt, in.Channel, in.CallID), &m)
+		RETURNING `+messageColumns, in.ConversationID, in.Body, in.ProviderSID, mediaJSON, in.ReceivedAt, in.Channel, in.CallID,
+		in.AutoReply), &m)
 	if err == nil {
 		return m, true, touchConversation(ctx, db, in.ConversationID, in.ReceivedAt)
 	}
@@ -417,8 +421,9 @@ type Outgoing struct {
 	Mode      Mode // the conversation's
 	// Unasked: see NewOutbound.
 	Unasked bool
-	// LeadWrote says the lead wrote after the text was recorded: an
-	// unasked text is stale then.
+	// LeadWrote says the lead wrote after the text was recorded, on any
+	// channel (an email's auto-reply aside): an unasked text or email is
+	// stale then.
 	LeadWrote bool
 	// Ahead counts the conversation's texts recorded before this one that
 	// still wait to be sent: a conversation's texts go one at a time, in
@@ -429,7 +434,8 @@ type Outgoing struct {
 }
 
 var outgoingQuery = `SELECT ` + messageColumns + `, k.id::text, COALESCE(k.phone, ''), k.opted_out, c.mode, m.unasked,
-	EXISTS (SELECT 1 FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound' AND i.created_at > m.created_at),
+	EXISTS (SELECT 1 FROM messages i JOIN conversations ic ON ic.id = i.conversation_id
+		WHERE ic.contact_id = c.contact_id AND i.direction = 'inbound' AND NOT i.auto_reply AND i.created_at > m.created_at),
 	(SELECT count(*) FROM messages a WHERE a.conversation_id = m.conversation_id AND a.direction = 'outbound'
 		AND a.status = 'pending' AND a.provider_sid IS NULL AND (a.created_at, a.id) < (m.created_at, m.id)
 		AND a.created_at > now() - interval '1 day'),
@@ -592,4 +598,26 @@ func UnaskedSentTo(ctx context.Context, db DB, contactID string, since, now time
 		return nil, fmt.Errorf("automated texts to %s: %w", contactID, err)
 	}
 	return times, nil
+}
+
+// InboundSince returns what the lead wrote since a moment on every
+// conversation of the contact (texts, words on a call, emails), oldest
+// first, leaving out emails that answered themselves (out-of-office):
+// what a follow-up's "the lead replied" reads.
+func InboundSince(ctx context.Context, db DB, contactID string, since time.Time) ([]Message, error) {
+	rows, err := db.Query(ctx, `SELECT `+messageColumns+` FROM messages m JOIN conversations v ON v.id = m.conversation_id
+		WHERE v.contact_id = $1 AND m.direction = 'inbound' AND NOT m.auto_reply AND m.created_at >= $2
+		ORDER BY m.created_at, m.id`, contactID, since)
+	if err != nil {
+		return nil, fmt.Errorf("messages from contact %s: %w", contactID, err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Message, error) {
+		var m Message
+		err := scanMessage(row, &m)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("messages from contact %s: %w", contactID, err)
+	}
+	return list, nil
 }

@@ -88,7 +88,7 @@ const publishSQL = `WITH e AS (
 					'body', m.body, 'channel', m.channel, 'created_at', m.created_at)
 					FROM messages m WHERE m.id = $7::uuid),
 				'lead', (SELECT jsonb_build_object('id', l.id, 'source', l.source, 'message', l.message,
-					'sms_consent', l.sms_consent, 'after_hours', l.after_hours, 'external_id', l.external_id,
+					'sms_consent', l.sms_consent, 'email_consent', l.email_consent, 'after_hours', l.after_hours, 'external_id', l.external_id,
 					'merged', l.merged, 'created_at', l.created_at)
 					FROM leads l WHERE l.id = $8::uuid)))
 			|| CASE WHEN $9::jsonb ? 'handoff' AND NOT ($9::jsonb -> 'handoff') ? 'rep'

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
 )
@@ -32,7 +33,11 @@ const (
 // Reply-To token names, else on the sender's email conversation (a
 // contact is made for an unknown address). A redelivery of the same
 // Message-ID changes nothing. Auto-replies and bounces are recorded and
-// never answered; a hard bounce marks the address invalid.
+// never answered; a hard bounce marks the address invalid. An email that
+// carries no token but answers one we sent (In-Reply-To, References)
+// lands on that email's conversation. A lead's personal email is their
+// reply on every channel: it stops their follow-ups, texts included; the
+// List-Unsubscribe mailto stops the ones that only email could take.
 //
 // A lead's personal email on a conversation the agent has goes to the
 // agent's reply job, as a text does (decideEmail); the reply goes out by
@@ -52,12 +57,15 @@ func (ib *Inbox) ReceiveEmail(ctx context.Context, in email.Inbound) (EmailOutco
 		switch {
 		case unsubToken != "":
 			outcome = EmailUnsubscribed
-			_, _, err = crm.UnsubscribeEmail(ctx, tx, unsubToken, "mailto", in.ReceivedAt)
+			c, unsubscribed, err := crm.UnsubscribeEmail(ctx, tx, unsubToken, "mailto", in.ReceivedAt)
 			if errors.Is(err, crm.ErrNotFound) {
 				ib.logger.Warn("unsubscribe email with an unknown token", "message_id", in.MessageID)
 				return nil
 			}
-			return err
+			if err != nil || !unsubscribed {
+				return err
+			}
+			return ib.stopUnreachable(ctx, tx, c.ID)
 		case class.Kind == email.KindBounce:
 			outcome, err = ib.recordBounce(ctx, tx, in, class)
 			return err
@@ -96,6 +104,24 @@ func (ib *Inbox) recordEmail(ctx context.Context, tx pgx.Tx, in email.Inbound, c
 		}
 	}
 	if contact.ID == "" {
+		// A client that answered From instead of Reply-To still names the
+		// email it answers.
+		for _, id := range append([]string{in.InReplyTo}, in.References...) {
+			c, err := crm.ConversationByEmailMessageID(ctx, tx, id)
+			if errors.Is(err, crm.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			if c.Mode != crm.ModeClosed {
+				conv = c
+			}
+			contact = c.Contact
+			break
+		}
+	}
+	if contact.ID == "" {
 		c, _, err := crm.ContactForEmail(ctx, tx, in.From, in.FromName)
 		if err != nil {
 			return "", err
@@ -115,6 +141,7 @@ func (ib *Inbox) recordEmail(ctx context.Context, tx pgx.Tx, in email.Inbound, c
 	}
 	msg, inserted, err := crm.RecordInbound(ctx, tx, crm.NewInbound{
 		ConversationID: conv.ID, Body: body, ProviderSID: emailSID(in), ReceivedAt: in.ReceivedAt, Channel: crm.ChannelEmail,
+		AutoReply: class.Kind == email.KindAutoReply,
 	})
 	if err != nil {
 		return "", err
@@ -137,6 +164,10 @@ func (ib *Inbox) recordEmail(ctx context.Context, tx pgx.Tx, in email.Inbound, c
 	}
 	if class.Kind == email.KindAutoReply {
 		return EmailAutoReply, event(crm.EmailAutoReply{MessageID: msg.ID})
+	}
+	conv.Contact = contact
+	if err := ib.stopCadence(ctx, tx, conv, cadence.StopReplied); err != nil {
+		return "", err
 	}
 	return EmailRecorded, ib.decideEmail(ctx, tx, contact, conv, msg, event)
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/leadagent/leadagent/agent"
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
@@ -48,7 +51,10 @@ func (ib *Inbox) decideEmail(ctx context.Context, tx pgx.Tx, contact crm.Contact
 // answer recorded in another (the Message-ID as the provider id, as
 // "email:<id>" like an inbound email's). There is no send budget and no
 // per-conversation lane: an email costs no segments, and a conversation's
-// emails are its replies, one per lead's email.
+// emails are its replies, one per lead's email, and its first touch and
+// follow-ups, days apart. An email the lead did not ask for (a first
+// touch, a follow-up) is marketing email: the postal address, the
+// unsubscribe link and List-Unsubscribe.
 //
 // An attempt whose outcome is unknown (the server took the message and
 // the connection dropped before it said so, or the process died) cannot
@@ -73,6 +79,20 @@ func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (time.Durati
 	if err != nil {
 		return 0, fmt.Errorf("send email %s: %w", t.id, err)
 	}
+	subject := replySubject(r.Subject)
+	// An email the lead did not ask for (a first touch, a follow-up) is
+	// marketing: it carries the postal address and the unsubscribe link
+	// and headers. The first starts a thread of its own; follow-ups go in
+	// it.
+	marketing, unsubscribe := t.out.Unasked, ""
+	if marketing {
+		if r.InReplyTo == "" {
+			subject = ib.firstEmailSubject()
+		}
+		if unsubscribe, err = crm.UnsubscribeToken(ctx, ib.db, t.out.ContactID); err != nil {
+			return 0, fmt.Errorf("send email %s: %w", t.id, err)
+		}
+	}
 	newID, err := ib.mailer.NewMessageID()
 	if err != nil {
 		return 0, fmt.Errorf("send email %s: %w", t.id, err)
@@ -85,7 +105,7 @@ func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (time.Durati
 		cur.skip = emailSkip(cur.out, st, r.To) // a text's opt-out is not email's
 		return nil
 	}, func(tx pgx.Tx) (err error) {
-		r.MessageID, err = crm.ClaimEmailID(ctx, tx, t.id, newID)
+		r.MessageID, r.SentSubject, err = crm.ClaimEmailID(ctx, tx, t.id, newID, subject)
 		return err
 	})
 	if err != nil {
@@ -97,8 +117,9 @@ func (ib *Inbox) sendEmail(ctx context.Context, box outbox, t text) (time.Durati
 
 	call, cancel := context.WithTimeout(ctx, ib.sendTimeout)
 	sent, sendErr := ib.mailer.Send(call, email.Outgoing{
-		To: r.To, ToName: r.Name, Subject: replySubject(r.Subject), Text: ib.emailBody(r.Name, t.body),
+		To: r.To, ToName: r.Name, Subject: r.SentSubject, Text: ib.emailBody(r.Name, t.body),
 		InReplyTo: r.InReplyTo, ReplyToken: r.ReplyToken, MessageID: r.MessageID,
+		Marketing: marketing, UnsubscribeToken: unsubscribe,
 	})
 	cancel()
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -158,16 +179,51 @@ func replySubject(subject string) string {
 	return "Re: " + subject
 }
 
-// emailBody is a reply's text with what an email has and a text does
+// firstEmailSubject is the subject of the first email the business sends
+// a lead unasked, which its follow-ups answer ("Re: ...").
+func (ib *Inbox) firstEmailSubject() string {
+	if ib.business.Name == "" {
+		return "Your request"
+	}
+	return "Your request to " + ib.business.Name
+}
+
+// emailBody is a message's text with what an email has and a text does
 // not: a greeting and a sign-off with the business's name.
 func (ib *Inbox) emailBody(name, body string) string {
 	greeting := "Hi,"
-	if f := strings.Fields(name); len(f) > 0 {
-		greeting = "Hi " + f[0] + ","
+	if f := crm.FirstName(name); f != "" {
+		greeting = "Hi " + f + ","
 	}
 	signoff := "Thanks,"
 	if ib.business.Name != "" {
 		signoff += "\n" + ib.business.Name
 	}
 	return greeting + "\n\n" + strings.TrimSpace(body) + "\n\n" + signoff + "\n"
+}
+
+// reTextGreeting is the greeting a text opens with ("Hi Dana, ", "Hi
+// there! ", "Hello, "): an email has its own (emailBody).
+var reTextGreeting = regexp.MustCompile(`^(?i:hi|hello|hey)(?:\s+[^\s,.!?]+){0,2}\s*[,.!]\s*`)
+
+// emailText fits words written for a text (a first touch, a follow-up's
+// template) to an email: without the text's greeting, since emailBody
+// greets the lead, and without "Reply STOP to opt out.", since a marketing
+// email carries its unsubscribe link instead.
+func emailText(text string) string {
+	t := strings.TrimSpace(text)
+	for {
+		trimmed := strings.TrimRight(t, " .")
+		line := strings.TrimSuffix(agent.OptOutLine, ".")
+		if len(trimmed) < len(line) || !strings.EqualFold(trimmed[len(trimmed)-len(line):], line) {
+			break
+		}
+		t = strings.TrimSpace(trimmed[:len(trimmed)-len(line)])
+	}
+	if loc := reTextGreeting.FindStringIndex(t); loc != nil && loc[1] < len(t) {
+		rest := []rune(t[loc[1]:])
+		rest[0] = unicode.ToUpper(rest[0])
+		t = string(rest)
+	}
+	return t
 }

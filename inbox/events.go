@@ -27,6 +27,7 @@ const (
 	EventCadenceStarted    = "cadence_started"
 	EventCadenceStep       = "cadence_step_sent"
 	EventCadenceWaiting    = "cadence_step_waiting"
+	EventCadenceSkipped    = "cadence_step_skipped"
 	EventCadenceStopped    = "cadence_stopped"
 	EventCadenceCompleted  = "cadence_completed"
 )
@@ -36,7 +37,7 @@ func EventTypes() []crm.EventType {
 	return []crm.EventType{
 		crm.TypeOf[AgentFallback](), crm.TypeOf[Guardrail](), crm.TypeOf[HandoffRequested](), crm.TypeOf[CallbackRequested](),
 		crm.TypeOf[FirstTouch](), crm.TypeOf[FirstTouchSkipped](), crm.TypeOf[FirstTouchWaiting](),
-		crm.TypeOf[CadenceStarted](), crm.TypeOf[CadenceStep](), crm.TypeOf[CadenceWaiting](),
+		crm.TypeOf[CadenceStarted](), crm.TypeOf[CadenceStep](), crm.TypeOf[CadenceWaiting](), crm.TypeOf[CadenceSkipped](),
 		crm.TypeOf[CadenceStopped](), crm.TypeOf[CadenceCompleted](),
 	}
 }
@@ -106,14 +107,21 @@ func (d CallbackRequested) Describe() string {
 	return "The lead asked for a call back " + d.When
 }
 
-// FirstTouch: the first text to a new lead was written.
+// FirstTouch: the first message to a new lead was written: a text, or
+// (Channel email) an email.
 type FirstTouch struct {
 	LeadID    string `json:"lead_id"`
 	MessageID string `json:"message_id"`
+	Channel   string `json:"channel,omitempty"`
 }
 
 func (FirstTouch) EventKind() string { return EventFirstTouch }
-func (FirstTouch) Describe() string  { return "First text to the lead written" }
+func (d FirstTouch) Describe() string {
+	if d.Channel == crm.ChannelEmail {
+		return "First email to the lead written"
+	}
+	return "First text to the lead written"
+}
 
 // FirstTouchSkipped: a new lead gets no first text, and why.
 type FirstTouchSkipped struct {
@@ -178,15 +186,33 @@ type RunStep struct {
 	Step  int    `json:"step"`
 }
 
-// CadenceStep: a follow-up was written and queued.
+// CadenceStep: a follow-up was written and queued, by text or (Channel
+// email) by email.
 type CadenceStep struct {
 	RunStep
 	MessageID string `json:"message_id"`
+	Channel   string `json:"channel,omitempty"`
 }
 
 func (CadenceStep) EventKind() string { return EventCadenceStep }
 func (d CadenceStep) Describe() string {
+	if d.Channel == crm.ChannelEmail {
+		return fmt.Sprintf("Follow-up %d sent by email", d.Step)
+	}
 	return fmt.Sprintf("Follow-up %d sent", d.Step)
+}
+
+// CadenceSkipped: a follow-up was passed over, and why ("opted out of
+// email", "no email consent"): a later step may still go on another
+// channel.
+type CadenceSkipped struct {
+	RunStep
+	Reason string `json:"reason"`
+}
+
+func (CadenceSkipped) EventKind() string { return EventCadenceSkipped }
+func (d CadenceSkipped) Describe() string {
+	return fmt.Sprintf("Follow-up %d skipped: %s", d.Step, d.Reason)
 }
 
 // CadenceWaiting: a follow-up waits for the lead's contact window.

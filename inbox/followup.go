@@ -48,17 +48,22 @@ type followUpWorker struct {
 // any lock (a model may take seconds, and a lead's text must not wait for
 // it); then the stop conditions are checked again, and the step recorded
 // with its send job, in one transaction that holds the conversation: a
-// lead who replied, opted out, was handed off or closed is never queued
-// it. The send checks again before it goes (an unasked text to a lead who
-// wrote since is suppressed), and a final refusal stops the cadence. A
-// step that falls outside the lead's contact window (its state's hours,
-// or its cap on texts a day) waits for the next allowed minute.
+// lead who replied (on any channel), opted out of every channel left,
+// was handed off or closed is never queued it. The send checks again
+// before it goes (an unasked message to a lead who wrote since is
+// suppressed), and a final refusal stops the cadence. A step goes by text
+// or by email (cadence.Reach.ChannelFor); a step the lead cannot get (no
+// consent to its channel, or an opt-out of it) is skipped while a later
+// one may still go. A text that falls outside the lead's contact window
+// (its state's hours, or its cap on texts a day) waits for the next
+// allowed minute; an email does not wait, as those laws are about calls
+// and texts.
 func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
 	ib := w.ib
 	step := job.Args.Step
-	text, reply, ok, err := ib.writeStep(ctx, job.Args.RunID, step)
+	text, reply, channel, err := ib.writeStep(ctx, job.Args.RunID, step)
 	if err == nil {
-		err = ib.sendStep(ctx, job.Args.RunID, step, text, reply, ok)
+		err = ib.sendStep(ctx, job.Args.RunID, step, text, reply, channel)
 	}
 	if errors.Is(err, crm.ErrNotFound) {
 		return river.JobCancel(err)
@@ -69,41 +74,56 @@ func (w *followUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 	return nil
 }
 
-// writeStep writes a due step's text; ok is false when the step will not
-// go now (sent or stopped already, a stop condition holds, the contact
-// window is closed), which sendStep then records.
-func (ib *Inbox) writeStep(ctx context.Context, runID string, step int) (text string, reply agent.Reply, ok bool, err error) {
+// writeStep writes a due step's text for the channel it goes on; channel
+// is "" when the step will not go now (sent or stopped already, a stop
+// condition holds, it is skipped, the contact window is closed), which
+// sendStep then records.
+func (ib *Inbox) writeStep(ctx context.Context, runID string, step int) (text string, reply agent.Reply, channel string, err error) {
 	run, err := cadence.GetRun(ctx, ib.db, runID)
 	if err != nil || !run.Due(step) {
-		return "", agent.Reply{}, false, err
+		return "", agent.Reply{}, "", err
 	}
 	conv, err := crm.ConversationWithMessages(ctx, ib.db, run.ConversationID)
 	if err != nil {
-		return "", agent.Reply{}, false, err
+		return "", agent.Reply{}, "", err
 	}
-	if hold, err := ib.stepHold(ctx, ib.db, conv, run); err != nil || hold != (stepHold{}) {
-		return "", agent.Reply{}, false, err
+	hold, err := ib.stepHold(ctx, ib.db, conv, run, step)
+	if err != nil || !hold.goes() {
+		return "", agent.Reply{}, "", err
 	}
+	channel = hold.channel
 	asked := ""
 	if run.LeadID != "" {
 		lead, err := crm.GetLead(ctx, ib.db, run.LeadID)
 		if err != nil {
-			return "", agent.Reply{}, false, err
+			return "", agent.Reply{}, "", err
 		}
 		asked = lead.Message
 	}
-	text, reply, err = ib.stepText(ctx, conv, run.Cadence.Steps[step], asked)
-	return text, reply, err == nil, err
+	text, reply, err = ib.stepText(ctx, conv, run.Cadence.Steps[step], asked, channel)
+	if err != nil {
+		return "", agent.Reply{}, "", err
+	}
+	return text, reply, channel, nil
 }
 
-// stepHold is why a step does not go out now: a stop condition, or the
-// lead's contact window until a time in a zone. The zero value lets it go.
+// stepHold is what becomes of a step now: a stop condition ends the run,
+// a skip passes over the step, or the lead's contact window holds a text
+// until a time in a zone. When none does (goes), channel is how the step
+// goes out.
 type stepHold struct {
-	stop   string
-	until  time.Time
-	tz     string
-	reason string // why it waits: holdQuietHours or holdDailyCap
-	window cadence.Window
+	stop    string
+	skip    string
+	channel string
+	until   time.Time
+	tz      string
+	reason  string // why it waits: holdQuietHours or holdDailyCap
+	window  cadence.Window
+}
+
+// goes reports whether nothing holds the step.
+func (h stepHold) goes() bool {
+	return h.stop == "" && h.skip == "" && h.until.IsZero()
 }
 
 // Why an automated text waits, on the timeline.
@@ -112,11 +132,74 @@ const (
 	holdDailyCap   = "daily contact cap"
 )
 
-func (ib *Inbox) stepHold(ctx context.Context, db crm.DB, conv crm.Conversation, run cadence.Run) (stepHold, error) {
-	if reason := cadence.Stopper(conv, run); reason != "" {
-		return stepHold{stop: reason}, nil
+func (ib *Inbox) stepHold(ctx context.Context, db crm.DB, conv crm.Conversation, run cadence.Run, step int) (stepHold, error) {
+	c, err := ib.conditions(ctx, db, conv, run.LeadID, run.StartedAt)
+	if err != nil {
+		return stepHold{}, err
 	}
-	return ib.windowHold(ctx, db, conv.Contact)
+	d := run.Decide(step, c)
+	switch {
+	case d.Stop != "":
+		return stepHold{stop: d.Stop}, nil
+	case d.Skip != "":
+		return stepHold{skip: d.Skip}, nil
+	case d.Channel == crm.ChannelEmail:
+		return stepHold{channel: crm.ChannelEmail}, nil
+	}
+	h, err := ib.windowHold(ctx, db, conv.Contact)
+	h.channel = d.Channel
+	return h, err
+}
+
+// conditions reads what the stop conditions need to know of the lead of
+// conv: what they agreed to on their form (leadID; "" for a cadence
+// without one, which was started for consent to texts), what they opted
+// out of since, and whether they wrote on any channel since since.
+func (ib *Inbox) conditions(ctx context.Context, db crm.DB, conv crm.Conversation, leadID string, since time.Time) (cadence.Conditions, error) {
+	sms, mail := true, false
+	if leadID != "" {
+		lead, err := crm.GetLead(ctx, db, leadID)
+		if err != nil {
+			return cadence.Conditions{}, err
+		}
+		sms, mail = lead.SMSConsent, lead.EmailConsent
+	}
+	contact := conv.Contact
+	st, err := crm.GetEmailState(ctx, db, contact.ID)
+	if err != nil {
+		return cadence.Conditions{}, err
+	}
+	wrote, err := crm.InboundSince(ctx, db, contact.ID, since)
+	if err != nil {
+		return cadence.Conditions{}, err
+	}
+	replied := false
+	for _, m := range wrote {
+		replied = replied || isReply(m)
+	}
+	return cadence.Conditions{Mode: conv.Mode, Replied: replied, Reach: cadence.Reach{
+		SMS:         sms && contact.Phone != "",
+		Email:       mail && contact.Email != "" && ib.mailer.CanMarket(),
+		SMSOptedOut: contact.OptedOut, EmailOptedOut: st.OptedOut || st.Invalid,
+	}}, nil
+}
+
+// isReply reports whether what a lead wrote answers the business's
+// follow-ups, whatever its channel: everything but an email that answered
+// itself (out-of-office) and a text that opts out (STOP, "please stop
+// texting me"), which stops the texts and not the email.
+func isReply(m crm.Message) bool {
+	if m.AutoReply {
+		return false
+	}
+	if m.Channel != crm.ChannelSMS && m.Channel != "" {
+		return true
+	}
+	switch turn.Screen(m.Body, false, turn.Business{}).Action {
+	case turn.OptOut, turn.OptOutInWords:
+		return false
+	}
+	return true
 }
 
 // windowHold says until when an automated text to a contact waits for
@@ -153,9 +236,23 @@ func (ib *Inbox) windowHold(ctx context.Context, db crm.DB, contact crm.Contact)
 }
 
 // sendStep checks the step again under the conversation's lock and queues
-// the text writeStep wrote, or records why it does not go.
-func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text string, reply agent.Reply, written bool) error {
+// the text writeStep wrote for channel, or records why it does not go.
+// An email step lands on the lead's email conversation, whichever
+// conversation the cadence runs on.
+func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text string, reply agent.Reply, channel string) error {
 	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		// The conversation is locked before the run, as a lead's message
+		// locks it before stopping the run: the other order would deadlock
+		// against a reply arriving while its follow-up is sent. A run's
+		// conversation never changes, so it is read unlocked first.
+		unlocked, err := cadence.GetRun(ctx, tx, runID)
+		if err != nil {
+			return err
+		}
+		conv, err := crm.LockConversation(ctx, tx, unlocked.ConversationID)
+		if err != nil {
+			return err
+		}
 		run, err := cadence.Lock(ctx, tx, runID)
 		if err != nil {
 			return err
@@ -163,43 +260,74 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 		if !run.Due(step) {
 			return nil // sent, stopped or moved on already
 		}
-		conv, err := crm.LockConversation(ctx, tx, run.ConversationID)
-		if err != nil {
-			return err
-		}
 		if conv.Messages, err = crm.Messages(ctx, tx, conv.ID); err != nil {
 			return err
 		}
-		event := func(detail crm.Detail) error {
-			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID, Detail: detail})
+		event := func(convID string, detail crm.Detail) error {
+			return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: convID, ContactID: conv.Contact.ID, Detail: detail})
 		}
 		at := RunStep{RunID: run.ID, Step: step + 1}
 		now := ib.now()
-		hold, err := ib.stepHold(ctx, tx, conv, run)
+		stop := func(why string) error {
+			if err := cadence.Stop(ctx, tx, run.ID, why, now); err != nil {
+				return err
+			}
+			return event(conv.ID, CadenceStopped{RunStep: at, Reason: why})
+		}
+		// next records the step gone (or skipped) and schedules the next.
+		next := func() error {
+			next, done, err := cadence.Sent(ctx, tx, run, step, now)
+			if err != nil {
+				return err
+			}
+			if done {
+				return event(conv.ID, CadenceCompleted{RunStep: at, Steps: len(run.Cadence.Steps)})
+			}
+			return ib.scheduleFollowUp(ctx, tx, next)
+		}
+		hold, err := ib.stepHold(ctx, tx, conv, run, step)
 		switch {
 		case err != nil:
 			return err
 		case hold.stop != "":
-			if err := cadence.Stop(ctx, tx, run.ID, hold.stop, now); err != nil {
+			return stop(hold.stop)
+		case hold.skip != "":
+			if err := event(conv.ID, CadenceSkipped{RunStep: at, Reason: hold.skip}); err != nil {
 				return err
 			}
-			return event(CadenceStopped{RunStep: at, Reason: hold.stop})
+			return next()
 		case !hold.until.IsZero():
 			if err := cadence.Wait(ctx, tx, run.ID, hold.until, now); err != nil {
 				return err
 			}
-			if err := event(CadenceWaiting{RunStep: at, Hold: hold.detail()}); err != nil {
+			if err := event(conv.ID, CadenceWaiting{RunStep: at, Hold: hold.detail()}); err != nil {
 				return err
 			}
 			return ib.scheduleFollowUp(ctx, tx, cadence.Due{RunID: run.ID, Step: step, At: hold.until})
-		case !written:
-			// Nothing held it when it was written, and nothing does now:
-			// the run moved under us; the retry writes it afresh.
-			return fmt.Errorf("step %d was not written", step+1)
+		case channel == "" || channel != hold.channel:
+			// Nothing held it when it was written, or it was written for
+			// another channel: the run moved under us; the retry writes
+			// it afresh.
+			return fmt.Errorf("step %d was not written for %s", step+1, hold.channel)
 		}
-		segments, _ := agent.Segments(text)
-		out := crm.NewOutbound{ConversationID: conv.ID, Author: crm.AuthorAI, Body: text, Outcome: string(agent.OutcomeAsked), Segments: segments,
-			Unasked: true}
+		target := conv
+		if channel != conv.Channel {
+			open, err := crm.OpenConversation(ctx, tx, conv.Contact.ID, channel)
+			if err != nil {
+				return err
+			}
+			if target, err = crm.LockConversation(ctx, tx, open.ID); err != nil {
+				return err
+			}
+			if target.Mode != crm.ModeAI {
+				return stop(cadence.StopHandedOff) // a person has the lead's email
+			}
+		}
+		out := crm.NewOutbound{ConversationID: target.ID, Author: crm.AuthorAI, Body: text, Outcome: string(agent.OutcomeAsked),
+			Channel: channel, Unasked: true}
+		if channel == crm.ChannelSMS {
+			out.Segments, _ = agent.Segments(text)
+		}
 		if reply.Text != "" {
 			out.Turn = turnOf(reply)
 		}
@@ -210,23 +338,22 @@ func (ib *Inbox) sendStep(ctx context.Context, runID string, step int, text stri
 		if _, err := ib.jobs.InsertTx(ctx, tx, SendArgs{MessageID: msg.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue send of %s: %w", msg.ID, err)
 		}
-		if err := event(CadenceStep{RunStep: at, MessageID: msg.ID}); err != nil {
+		sent := CadenceStep{RunStep: at, MessageID: msg.ID}
+		if channel == crm.ChannelEmail {
+			sent.Channel = channel
+		}
+		if err := event(target.ID, sent); err != nil {
 			return err
 		}
-		next, done, err := cadence.Sent(ctx, tx, run, step, now)
-		if err != nil {
-			return err
-		}
-		if done {
-			return event(CadenceCompleted{RunStep: at, Steps: len(run.Cadence.Steps)})
-		}
-		return ib.scheduleFollowUp(ctx, tx, next)
+		return next()
 	})
 }
 
-// stepText writes a step: its template, or the agent's follow-up from the
-// conversation; asked is what the lead's form said, if they came from one.
-func (ib *Inbox) stepText(ctx context.Context, conv crm.Conversation, s cadence.Step, asked string) (string, agent.Reply, error) {
+// stepText writes a step for its channel: its template, or the agent's
+// follow-up from the conversation; asked is what the lead's form said, if
+// they came from one. An email's text is fitted to email (emailText): the
+// send adds its greeting and sign-off.
+func (ib *Inbox) stepText(ctx context.Context, conv crm.Conversation, s cadence.Step, asked, channel string) (string, agent.Reply, error) {
 	first := "there"
 	if f := crm.FirstName(conv.Contact.Name); f != "" {
 		first = f
@@ -234,17 +361,23 @@ func (ib *Inbox) stepText(ctx context.Context, conv crm.Conversation, s cadence.
 	if s.Message != "" {
 		text, err := s.Render(cadence.Vars{FirstName: first, Name: conv.Contact.Name, Business: ib.business.Name,
 			Topic: topicOf(conv.Messages, asked)})
+		if channel == crm.ChannelEmail {
+			text = emailText(text)
+		}
 		return text, agent.Reply{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	in := turn.Prepare(turn.Input{Channel: agent.ChannelSMS,
+	in := turn.Prepare(turn.Input{Channel: channel,
 		Lead:    agent.Lead{Name: conv.Contact.Name, Source: conv.Contact.Source, Stage: conv.Contact.Stage, Notes: conv.Contact.Notes},
 		History: history(conv.Messages), Text: asked})
 	in.Purpose = agent.PurposeFollowUp
 	reply, err := ib.agent.Turn(ctx, in)
 	if err != nil {
 		return "", agent.Reply{}, fmt.Errorf("follow-up text: %w", err)
+	}
+	if channel == crm.ChannelEmail {
+		return emailText(reply.Text), reply, nil
 	}
 	return reply.Text, reply, nil
 }

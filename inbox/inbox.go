@@ -3,7 +3,8 @@
 // consent) and, in the same transaction, enqueues the River jobs they
 // cause; it runs the workers that call the agent, apply the escalation
 // rules and hand off, text reps, run SLA timers, send first touches and
-// follow-ups, and deliver through the channel's Sender; it answers a
+// follow-ups (by text, or by email to a lead who agreed to email only),
+// and deliver through the channel's Sender; it answers a
 // call's turns within their time budget; and it carries out reps'
 // takeovers, replies, notes, hand-backs and closes. It decides who answers
 // and when; it does not know how the agent thinks or how Twilio speaks.
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -60,8 +62,11 @@ type Config struct {
 	// Sender delivers texts; one that is also a channels.Ledger is asked
 	// what it sent before a send whose outcome is unknown is repeated.
 	Sender channels.Sender
-	// Email sends replies on email conversations; nil leaves them
-	// pending (retried, then failed) until a process with one sends them.
+	// Email sends on email conversations: replies, and the first touch
+	// and follow-ups of leads who agreed to email (which need its postal
+	// address and public URL: email.Sender.CanMarket); nil leaves replies
+	// pending (retried, then failed) until a process with one sends them,
+	// and reaches no lead by email.
 	Email *email.Sender
 	// Budget is the sending number's send rate, shared by every process;
 	// nil sends as fast as the provider answers.
@@ -223,6 +228,7 @@ func New(cfg Config) (*Inbox, error) {
 		river.AddWorker(workers, &slaWorker{ib: work})
 		river.AddWorker(workers, &assignWorker{ib: work})
 		river.AddWorker(workers, &firstTouchWorker{ib: work})
+		river.AddWorker(workers, &firstTouchEmailWorker{ib: work})
 		river.AddWorker(workers, &followUpWorker{ib: work})
 		river.AddWorker(workers, &facebookLeadWorker{ib: work})
 		if cfg.MoreWorkers != nil {
@@ -292,8 +298,33 @@ func unavailable(err error) error {
 	return err
 }
 
-// inTx runs fn in a transaction and commits it.
+// inTx runs fn in a transaction and commits it. fn may run again (see
+// txAttempts): it must leave nothing outside the transaction that a
+// second run would repeat or pile onto.
 func (ib *Inbox) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := ib.tryTx(ctx, fn)
+		if err == nil || attempt == txAttempts || !retryable(err) {
+			return err
+		}
+	}
+}
+
+// txAttempts bounds how often inTx runs a transaction PostgreSQL aborted
+// to break a deadlock or a serialization conflict. Such an abort says
+// nothing about the work: a lead's text would otherwise be lost to a
+// follow-up that happened to lock the same rows (Twilio does not retry
+// a failed SMS webhook).
+const txAttempts = 3
+
+// retryable reports whether err is PostgreSQL aborting a transaction to
+// let another through (deadlock_detected, serialization_failure).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+func (ib *Inbox) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	tx, err := ib.db.Begin(ctx)
 	if err != nil {
 		return unavailable(fmt.Errorf("begin: %w", err))

@@ -183,7 +183,7 @@ func (ib *Inbox) optOutKeyword(ctx context.Context, tx pgx.Tx, contact crm.Conta
 	if err := event(crm.OptedOut{Keyword: screened.Word, MessageID: msg.ID}); err != nil {
 		return err
 	}
-	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
+	if err := ib.stopUnreachable(ctx, tx, contact.ID); err != nil {
 		return err
 	}
 	if !revoked {
@@ -233,7 +233,7 @@ func (ib *Inbox) optOutInWords(ctx context.Context, tx pgx.Tx, contact crm.Conta
 	if err := event(crm.OptedOut{Words: msg.Body, Phrase: screened.Word, MessageID: msg.ID}); err != nil {
 		return err
 	}
-	if err := ib.stopCadence(ctx, tx, conv, cadence.StopOptedOut); err != nil {
+	if err := ib.stopUnreachable(ctx, tx, contact.ID); err != nil {
 		return err
 	}
 	return ib.queueReply(ctx, tx, crm.NewOutbound{
@@ -241,17 +241,73 @@ func (ib *Inbox) optOutInWords(ctx context.Context, tx pgx.Tx, contact crm.Conta
 	}, event)
 }
 
-// stopCadence ends the conversation's follow-ups, if any run, and says so
-// on the timeline: every way a conversation leaves the agent (a reply, a
-// handoff, a takeover, a close) stops them, so one handed back is not
-// followed up again.
+// stopCadence ends the follow-ups of the conversation's lead, on every
+// conversation and channel, and says so on the timeline of each: every
+// way a lead leaves the agent (a reply on any channel, a handoff, a
+// takeover, a close) stops them, so one handed back is not followed up
+// again.
 func (ib *Inbox) stopCadence(ctx context.Context, tx pgx.Tx, conv crm.Conversation, reason string) error {
+	contactID := conv.Contact.ID
+	if contactID == "" {
+		contactID = conv.ContactID
+	}
+	runs, err := cadence.StopContact(ctx, tx, contactID, reason, ib.now())
+	if err != nil {
+		return err
+	}
+	for _, run := range runs {
+		if err := crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: run.ConversationID, ContactID: contactID,
+			Detail: CadenceStopped{RunStep: RunStep{RunID: run.ID, Step: run.NextStep + 1}, Reason: reason}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stopConversationCadence ends the follow-ups running on one conversation
+// only: a channel's final refusal (a number that cannot be texted) leaves
+// the lead's other channel to the steps that take it.
+func (ib *Inbox) stopConversationCadence(ctx context.Context, tx pgx.Tx, conv crm.Conversation, reason string) error {
 	run, ok, err := cadence.StopActive(ctx, tx, conv.ID, reason, ib.now())
 	if err != nil || !ok {
 		return err
 	}
 	return crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: conv.Contact.ID,
 		Detail: CadenceStopped{RunStep: RunStep{RunID: run.ID, Step: run.NextStep + 1}, Reason: reason}})
+}
+
+// stopUnreachable ends, after an opt-out of one channel, the lead's
+// follow-ups that can reach them no more: a STOP ends a cadence of texts,
+// not one with email steps left for a lead who agreed to email, and an
+// email unsubscribe ends no texts. A run left going skips the steps of
+// the channel opted out of (cadence.Run.Decide).
+func (ib *Inbox) stopUnreachable(ctx context.Context, tx pgx.Tx, contactID string) error {
+	runs, err := cadence.ActiveRunsOf(ctx, tx, contactID)
+	if err != nil {
+		return err
+	}
+	for _, run := range runs {
+		conv, err := crm.ConversationWithContact(ctx, tx, run.ConversationID)
+		if err != nil {
+			return err
+		}
+		c, err := ib.conditions(ctx, tx, conv, run.LeadID, run.StartedAt)
+		if err != nil {
+			return err
+		}
+		why := run.Unreachable(run.NextStep, c.Reach)
+		if why == "" {
+			continue
+		}
+		if err := cadence.Stop(ctx, tx, run.ID, why, ib.now()); err != nil {
+			return err
+		}
+		if err := crm.AddEvent(ctx, tx, crm.NewEvent{ConversationID: conv.ID, ContactID: contactID,
+			Detail: CadenceStopped{RunStep: RunStep{RunID: run.ID, Step: run.NextStep + 1}, Reason: why}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const (

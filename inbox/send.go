@@ -510,7 +510,7 @@ func (b messages) refused(ctx context.Context, tx pgx.Tx, t text, se *channels.S
 	if err := b.event(ctx, tx, t, crm.MessageFailed{MessageID: t.id, Code: se.Code, Error: se.Message}); err != nil {
 		return err
 	}
-	return b.ib.stopCadence(ctx, tx, t.conversation(), cadence.StopSendFailed)
+	return b.ib.stopConversationCadence(ctx, tx, t.conversation(), cadence.StopSendFailed)
 }
 
 func (b messages) suppress(ctx context.Context, tx pgx.Tx, t text) error {

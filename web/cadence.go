@@ -20,6 +20,8 @@ const cadenceSpare = 2
 type cadenceRow struct {
 	After   string
 	Message string
+	// Channel is sms or email (see cadence.Step.Channel).
+	Channel string
 	// Preview is Message as the sample lead would read it; Problem says
 	// why it does not render. Both are empty for a spare row.
 	Preview string
@@ -60,7 +62,7 @@ func (s *Server) renderCadence(c *gin.Context, status int, draft []cadenceRow, p
 	p.Rows = draft
 	if p.Rows == nil {
 		for _, st := range p.Active.Cadence.Steps {
-			p.Rows = append(p.Rows, cadenceRow{After: st.After.String(), Message: st.Message})
+			p.Rows = append(p.Rows, cadenceRow{After: st.After.String(), Message: st.Message, Channel: st.Channel})
 		}
 	}
 	business := s.cfg.BusinessName
@@ -97,11 +99,14 @@ func (s *Server) consoleSaveCadence(c *gin.Context) {
 	var rows []cadenceRow
 	var steps []cadence.Step
 	var problem error
-	afters, messages := c.PostFormArray("after"), c.PostFormArray("message")
+	afters, messages, channels := c.PostFormArray("after"), c.PostFormArray("message"), c.PostFormArray("channel")
 	for i, a := range afters {
-		row := cadenceRow{After: strings.TrimSpace(a)}
+		row := cadenceRow{After: strings.TrimSpace(a), Channel: crm.ChannelSMS}
 		if i < len(messages) {
 			row.Message = strings.TrimSpace(messages[i])
+		}
+		if i < len(channels) && channels[i] != "" {
+			row.Channel = channels[i]
 		}
 		if row.After == "" && row.Message == "" {
 			continue
@@ -111,7 +116,7 @@ func (s *Server) consoleSaveCadence(c *gin.Context) {
 		if err != nil && problem == nil {
 			problem = &crm.InvalidError{Field: fmt.Sprintf("steps[%d].after", len(steps)), Reason: err.Error()}
 		}
-		steps = append(steps, cadence.Step{After: d, Channel: crm.ChannelSMS, Message: row.Message})
+		steps = append(steps, cadence.Step{After: d, Channel: row.Channel, Message: row.Message})
 	}
 	if problem == nil {
 		_, problem = cadence.Save(c.Request.Context(), s.cfg.DB, cadence.Cadence{Steps: steps}, session(c).User.Email, c.PostForm("note"))

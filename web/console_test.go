@@ -435,6 +435,19 @@ func TestConsoleCadence(t *testing.T) {
 			t.Errorf("%v: %d, want 422 with %q", bad.form, p.status, bad.want)
 		}
 	}
+	// A step by email, chosen per step; the page shows it chosen.
+	form = url.Values{"after": {"1h", "1d"}, "channel": {"sms", "email"}, "message": {"", "Hi {{.FirstName}}, by email this time."}}
+	if p := admin.post(t, "/console/cadence", form); !strings.Contains(p.body, "version 2 by dana@example.com") ||
+		!strings.Contains(p.body, `<option value="email" selected>email</option>`) {
+		t.Fatalf("save with an email step: %d %s", p.status, p.body)
+	}
+	if v, err := cadence.Active(b.ctx, b.db); err != nil || v.Cadence.Steps[0].Channel != "sms" || v.Cadence.Steps[1].Channel != "email" {
+		t.Fatalf("active = %+v (%v)", v, err)
+	}
+	if p := admin.post(t, "/console/cadence", url.Values{"after": {"1h"}, "channel": {"fax"}, "message": {""}}); p.status != 422 ||
+		!strings.Contains(p.body, "steps[0].channel") {
+		t.Errorf("a step by fax: %d", p.status)
+	}
 	if p := admin.post(t, "/console/cadence/activate", url.Values{"version": {"0"}}); !strings.Contains(p.body, "Version 0 is active") {
 		t.Fatalf("back to the default: %d", p.status)
 	}

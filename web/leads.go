@@ -32,6 +32,7 @@ type leadBody struct {
 
 type consentBody struct {
 	SMS        bool   `json:"sms"`
+	Email      bool   `json:"email"`
 	Text       string `json:"text"`
 	CapturedAt string `json:"captured_at"`
 	IP         string `json:"ip"`
@@ -41,7 +42,9 @@ type consentBody struct {
 
 // createLead serves POST /api/v1/leads: 201 with the conversation for a
 // new contact, 200 for a lead that matched one (or repeated an
-// external_id), 422 naming the field for bad input.
+// external_id), 422 naming the field for bad input. first_touch says what
+// the lead gets (inbox.NewLead.FirstTouch), first_touch_channel how when
+// it is queued (sms or email).
 func (s *Server) createLead(c *gin.Context) {
 	var b leadBody
 	if err := decodeJSON(c.Request, &b); err != nil {
@@ -51,7 +54,7 @@ func (s *Server) createLead(c *gin.Context) {
 	in := crm.NewLead{Phone: b.Phone, Name: b.Name, Email: b.Email, Source: b.Source, Message: b.Message,
 		ExternalID: b.ExternalID, OwnerEmail: b.OwnerEmail}
 	if b.Consent != nil {
-		in.Consent = &crm.Consent{SMS: b.Consent.SMS, Text: b.Consent.Text, IP: b.Consent.IP, Version: b.Consent.Version,
+		in.Consent = &crm.Consent{SMS: b.Consent.SMS, Email: b.Consent.Email, Text: b.Consent.Text, IP: b.Consent.IP, Version: b.Consent.Version,
 			PageURL: b.Consent.PageURL}
 		if at := strings.TrimSpace(b.Consent.CapturedAt); at != "" {
 			t, err := time.Parse(time.RFC3339, at)
@@ -74,6 +77,10 @@ func (s *Server) createLead(c *gin.Context) {
 	if out.NewContact && !out.Repeat {
 		status = http.StatusCreated
 	}
-	c.JSON(status, gin.H{"lead_id": out.Lead.ID, "contact_id": out.Lead.ContactID, "conversation_id": out.Lead.ConversationID,
-		"created": out.NewContact && !out.Repeat, "merged": out.Lead.Merged, "repeat": out.Repeat, "first_touch": out.FirstTouch})
+	body := gin.H{"lead_id": out.Lead.ID, "contact_id": out.Lead.ContactID, "conversation_id": out.Lead.ConversationID,
+		"created": out.NewContact && !out.Repeat, "merged": out.Lead.Merged, "repeat": out.Repeat, "first_touch": out.FirstTouch}
+	if out.Channel != "" {
+		body["first_touch_channel"] = out.Channel
+	}
+	c.JSON(status, body)
 }

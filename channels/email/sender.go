@@ -160,9 +160,16 @@ func (s *Sender) Send(ctx context.Context, o Outgoing) (Sent, error) {
 	return Sent{MessageID: id}, nil
 }
 
+// CanMarket reports whether the sender may send marketing email (a first
+// touch, a follow-up): it needs BUSINESS_POSTAL_ADDRESS for the footer and
+// PUBLIC_URL for the unsubscribe link.
+func (s *Sender) CanMarket() bool {
+	return s != nil && s.postal != "" && s.publicURL != ""
+}
+
 // Compose builds the message Send would send, and its Message-ID.
 func (s *Sender) Compose(o Outgoing) (*gomail.Msg, string, error) {
-	if o.Marketing && (o.UnsubscribeToken == "" || s.publicURL == "" || s.postal == "") {
+	if o.Marketing && (o.UnsubscribeToken == "" || !s.CanMarket()) {
 		return nil, "", errors.New("compose marketing email: needs an unsubscribe token, PUBLIC_URL and BUSINESS_POSTAL_ADDRESS")
 	}
 	m := gomail.NewMsg()
