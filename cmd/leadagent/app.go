@@ -203,7 +203,9 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	if a.hooks, err = newWebhooks(db, logger, hubspotSinks(a.hubspot)...); err != nil {
 		return nil, err
 	}
-	mailer, err := cfg.Email.sender(cfg.PublicURL)
+	// The unsubscribe link needs a base: the sandbox's own address in the
+	// demo, where the lead is the person at the console.
+	mailer, err := cfg.Email.sender(publicBase)
 	if err != nil {
 		return nil, err
 	}
