@@ -29,9 +29,13 @@ func EmailEventTypes() []EventType {
 }
 
 // EmailOptedOut: the lead unsubscribed from email (Via: "one_click" from
-// the List-Unsubscribe header, "link" from the page the email links to).
+// the List-Unsubscribe header, "link" from the page the email links to,
+// "mailto" from the unsubscribe address, "reply" when they wrote it in an
+// email, MessageID and Words then saying which and how).
 type EmailOptedOut struct {
-	Via string `json:"via"`
+	Via       string `json:"via"`
+	MessageID string `json:"message_id,omitempty"`
+	Words     string `json:"words,omitempty"`
 }
 
 func (EmailOptedOut) EventKind() string { return EventEmailOptedOut }
@@ -157,26 +161,37 @@ func UnsubscribeEmail(ctx context.Context, tx pgx.Tx, token, via string, at time
 	if err != nil {
 		return Contact{}, false, err
 	}
-	tag, err := tx.Exec(ctx, `UPDATE contacts SET email_opted_out = true, email_opted_out_at = $2, updated_at = now()
-		WHERE id = $1 AND NOT email_opted_out`, c.ID, at)
+	unsubscribed, err = OptOutOfEmail(ctx, tx, c.ID, EmailOptedOut{Via: via}, at)
 	if err != nil {
-		return Contact{}, false, fmt.Errorf("unsubscribe contact %s from email: %w", c.ID, err)
+		return Contact{}, false, err
+	}
+	return c, unsubscribed, nil
+}
+
+// OptOutOfEmail opts a contact out of email (not of texts) at once and puts
+// how on their timeline; false, with nothing changed, when they had opted
+// out already.
+func OptOutOfEmail(ctx context.Context, tx pgx.Tx, contactID string, how EmailOptedOut, at time.Time) (bool, error) {
+	tag, err := tx.Exec(ctx, `UPDATE contacts SET email_opted_out = true, email_opted_out_at = $2, updated_at = now()
+		WHERE id = $1 AND NOT email_opted_out`, contactID, at)
+	if err != nil {
+		return false, fmt.Errorf("unsubscribe contact %s from email: %w", contactID, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return c, false, nil
+		return false, nil
 	}
 	// The event goes on the conversation a rep would open: the email one,
 	// else the newest.
 	var conv string
 	err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT id::text FROM conversations WHERE contact_id = $1
-		ORDER BY channel = 'email' DESC, last_message_at DESC LIMIT 1), '')`, c.ID).Scan(&conv)
+		ORDER BY channel = 'email' DESC, last_message_at DESC LIMIT 1), '')`, contactID).Scan(&conv)
 	if err != nil {
-		return Contact{}, false, fmt.Errorf("unsubscribe contact %s from email: %w", c.ID, err)
+		return false, fmt.Errorf("unsubscribe contact %s from email: %w", contactID, err)
 	}
-	if err := AddEvent(ctx, tx, NewEvent{ConversationID: conv, ContactID: c.ID, Detail: EmailOptedOut{Via: via}}); err != nil {
-		return Contact{}, false, err
+	if err := AddEvent(ctx, tx, NewEvent{ConversationID: conv, ContactID: contactID, Detail: how}); err != nil {
+		return false, err
 	}
-	return c, true, nil
+	return true, nil
 }
 
 // MarkEmailInvalid records that the contact's address hard-bounced: no

@@ -16,6 +16,7 @@ import (
 	"github.com/leadagent/leadagent/channels"
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/turn"
 )
 
 // decideEmail hands a lead's personal email to the agent's reply job, as
@@ -34,13 +35,24 @@ func (ib *Inbox) decideEmail(ctx context.Context, tx pgx.Tx, contact crm.Contact
 	case st.Invalid:
 		return event(crm.Suppressed{MessageID: msg.ID, Reason: "email address invalid"})
 	}
+	switch screened := turn.Screen(msg.Body, false, ib.screenBusiness()); screened.Action {
+	case turn.OptOut, turn.OptOutInWords:
+		// "Unsubscribe", "stop emailing me", STOP: an opt-out of email
+		// by any reasonable means, as a text's is of texts. No email
+		// confirms it; the follow-ups only email could carry stop.
+		if _, err := crm.OptOutOfEmail(ctx, tx, contact.ID, crm.EmailOptedOut{Via: "reply", MessageID: msg.ID,
+			Words: screened.Word}, ib.now()); err != nil {
+			return err
+		}
+		return ib.stopUnreachable(ctx, tx, contact.ID)
+	}
 	if conv.Mode != crm.ModeAI {
 		conv.Contact = contact
 		return ib.tellRep(ctx, tx, conv, msg)
 	}
 	if !answerable(msg.Body) {
-		// Nothing to answer, or a keyword (STOP, HELP) that texts answer
-		// and email does not: it stays on the timeline for a rep.
+		// Nothing to answer, or a keyword (HELP, START) that texts
+		// answer and email does not: it stays on the timeline for a rep.
 		return nil
 	}
 	return ib.queueRespond(ctx, tx, msg.ID)

@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"fmt"
 	"net/textproto"
 	"strings"
 	"testing"
@@ -148,7 +149,7 @@ func TestAgentAnswersEmailByEmail(t *testing.T) {
 
 	t.Run("unsubscribed lead gets nothing", func(t *testing.T) {
 		first := email.Inbound{From: "lee@example.com", To: []string{"leads@summit.example"}, Subject: "Hours",
-			MessageID: "h1@mail.example.com", Text: "STOP"} // recorded, nothing the agent answers
+			MessageID: "h1@mail.example.com", Text: "HELP"} // recorded, nothing the agent answers
 		receive(t, first)
 		b.settle(t)
 		c, err := crm.ContactByEmail(b.ctx, b.db, "lee@example.com")
@@ -180,6 +181,46 @@ func TestAgentAnswersEmailByEmail(t *testing.T) {
 			if m.Direction == crm.Outbound {
 				t.Fatalf("an outbound message was recorded: %+v", m)
 			}
+		}
+	})
+
+	t.Run("unsubscribe written in an email opts out of email only", func(t *testing.T) {
+		for i, words := range []string{"Please stop emailing me.", "unsubscribe", "STOP"} {
+			addr := fmt.Sprintf("out%d@example.com", i)
+			in := email.Inbound{From: addr, To: []string{"leads@summit.example"}, Subject: "Re: Your request",
+				MessageID: fmt.Sprintf("out%d@mail.example.com", i), Text: words + "\n\nOn Mon, Summit wrote:\n> Hi"}
+			if got := receive(t, in); got != inbox.EmailRecorded {
+				t.Fatalf("%q: outcome %s", words, got)
+			}
+			b.settle(t)
+			if n := len(to(t, addr)); n != 0 {
+				t.Errorf("%q: %d emails back, want none", words, n)
+			}
+			c, err := crm.ContactByEmail(b.ctx, b.db, addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := crm.GetEmailState(b.ctx, b.db, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.OptedOut {
+				t.Errorf("%q: not opted out of email", words)
+			}
+			if c.OptedOut {
+				t.Errorf("%q: opted out of texts too", words)
+			}
+			if v := conversation(t, addr); !hasEvent(v, crm.EventEmailOptedOut) {
+				t.Errorf("%q: no email opt-out on the timeline", words)
+			}
+		}
+		// "Stop by" is a visit, not an opt-out: answered.
+		in := email.Inbound{From: "visit@example.com", To: []string{"leads@summit.example"}, Subject: "Visit",
+			MessageID: "visit@mail.example.com", Text: "Can you stop by Tuesday to look at my furnace? How much is a tune-up?"}
+		receive(t, in)
+		b.settle(t)
+		if n := len(to(t, "visit@example.com")); n != 1 {
+			t.Errorf("stop by: %d replies, want 1", n)
 		}
 	})
 
