@@ -46,8 +46,12 @@ func newMailCadence(t *testing.T, md *maildevtest.Server, withKnowledge bool) *m
 	}
 	b := setup(t, opts)
 	denver, _ := time.LoadLocation("America/Denver")
-	d := time.Now().In(denver)
-	clock := &fakeClock{t: time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, denver)}
+	// A Monday morning, in the past: the lead's messages are recorded at
+	// the clock's time and the product's at PostgreSQL's, so a clock ahead
+	// of the real one would put the lead's words after the product's; and
+	// a fixed weekday keeps the texts' contact windows the same every day
+	// the test runs.
+	clock := &fakeClock{t: time.Date(2026, 11, 2, 10, 0, 0, 0, denver)}
 	ib, _ := b.withDesk(t, hours.MustParse("24/7", "America/Denver"), clock.now, func(c *inbox.Config) { c.Email = sender })
 	return &mailCadence{testBundle: b, ib: ib, clock: clock, md: md, start: clock.now()}
 }
