@@ -37,9 +37,10 @@ var (
 
 // StripQuoted cuts what a reply quotes and signs off with: the history
 // after "On ... wrote:", "-----Original Message-----" or an Outlook
-// "From: ... Sent: ..." block, lines quoted with ">", and a signature
-// after the "-- " line or a "Sent from my iPhone". Every line it keeps is
-// a line of text.
+// "From: ... Sent: ..." block, lines quoted with ">", a signature after
+// the "-- " line or a "Sent from my iPhone", and a closing ("Thanks,"
+// "Best regards") with the few short lines of name and number under it.
+// Every line it keeps is a line of text.
 func StripQuoted(text string) string {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	var kept []string
@@ -62,9 +63,74 @@ cut:
 		}
 		kept = append(kept, line)
 	}
+	kept = withoutSignOff(kept)
 	out := strings.Join(kept, "\n")
 	out = blankRuns.ReplaceAllString(out, "\n\n")
 	return strings.TrimSpace(out)
+}
+
+// A closing line: "Thanks", "Thank you!", "Best regards,", "Cheers",
+// alone or with a name after it ("Thanks, Dana").
+var (
+	closing     = `(many thanks|thanks( so much| again| in advance)?|thank you( so much| again| in advance)?|thx|ty|best( regards| wishes)?|kind regards|warm regards|regards|cheers|sincerely|respectfully|take care|gracias|saludos)`
+	closingLine = regexp.MustCompile(`(?i)^` + closing + `\s*[,.!]*$`)
+	closingName = regexp.MustCompile(`(?i)^` + closing + `\s*[,.!-]+\s*[\p{L}][\p{L}.' -]{0,30}$`)
+)
+
+// signOffLines bounds what may follow a closing: a name, a title, a
+// phone number, not a paragraph.
+const signOffLines = 4
+
+// withoutSignOff cuts a closing and what it signs with from the end of
+// lines, when something was said before it: the agent should read "What
+// are your hours?", not "What are your hours? Thanks Dana".
+func withoutSignOff(lines []string) []string {
+	for j := len(lines) - 1; j > 0; j-- {
+		t := strings.TrimSpace(lines[j])
+		if t == "" {
+			continue
+		}
+		if !closingLine.MatchString(t) && !closingName.MatchString(t) {
+			if j < len(lines)-signOffLines-1 || !signatureLine(t) {
+				return lines // not a sign-off: the text goes on
+			}
+			continue
+		}
+		before := false
+		for _, l := range lines[:j] {
+			if strings.TrimSpace(l) != "" {
+				before = true
+				break
+			}
+		}
+		if !before || !shortTail(lines[j+1:]) {
+			return lines
+		}
+		return lines[:j]
+	}
+	return lines
+}
+
+// signatureLine: a line a signature holds (a name, a title, a number),
+// not a sentence or a question.
+func signatureLine(t string) bool {
+	return len([]rune(t)) <= 40 && !strings.HasSuffix(t, "?")
+}
+
+// shortTail: what follows a closing is a signature's few short lines.
+func shortTail(lines []string) bool {
+	n := 0
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		n++
+		if n > signOffLines || !signatureLine(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // outlookHeaders: the lines after a "From:" carry a "Sent:" within three.
