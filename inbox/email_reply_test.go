@@ -47,13 +47,7 @@ func TestAgentAnswersEmailByEmail(t *testing.T) {
 	}
 	to := func(t *testing.T, addr string) []maildevtest.Email {
 		t.Helper()
-		var out []maildevtest.Email
-		for _, e := range md.Emails(t) {
-			if len(e.To) > 0 && e.To[0].Address == addr {
-				out = append(out, e)
-			}
-		}
-		return out
+		return md.EmailsTo(t, addr)
 	}
 	conversation := func(t *testing.T, addr string) crm.Conversation {
 		t.Helper()

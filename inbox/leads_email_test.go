@@ -71,13 +71,7 @@ func bothConsents(at time.Time) *crm.Consent {
 // mailTo is what MailDev holds for one address, oldest first.
 func mailTo(t *testing.T, md *maildevtest.Server, addr string) []maildevtest.Email {
 	t.Helper()
-	var out []maildevtest.Email
-	for _, e := range md.Emails(t) {
-		if len(e.To) > 0 && e.To[0].Address == addr {
-			out = append(out, e)
-		}
-	}
-	return out
+	return md.EmailsTo(t, addr)
 }
 
 // after moves the inbox's clock to d after the lead arrived and runs the

@@ -115,13 +115,7 @@ func (b *leadsBundle) settle(t *testing.T) {
 
 func (b *leadsBundle) mailTo(t *testing.T, addr string) []maildevtest.Email {
 	t.Helper()
-	var out []maildevtest.Email
-	for _, e := range b.md.Emails(t) {
-		if len(e.To) > 0 && e.To[0].Address == addr {
-			out = append(out, e)
-		}
-	}
-	return out
+	return b.md.EmailsTo(t, addr)
 }
 
 // TestLeadsAPIByEmail: a form lead with consent.email and no SMS consent

@@ -194,6 +194,19 @@ func (s *Server) Emails(t testing.TB) []Email {
 	return emails
 }
 
+// EmailsTo is what MailDev holds for one address (its first recipient),
+// oldest first.
+func (s *Server) EmailsTo(t testing.TB, addr string) []Email {
+	t.Helper()
+	var out []Email
+	for _, e := range s.Emails(t) {
+		if len(e.To) > 0 && e.To[0].Address == addr {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Raw returns a message's source as MailDev stored it.
 func (s *Server) Raw(t testing.TB, id string) string {
 	t.Helper()
