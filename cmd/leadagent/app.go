@@ -176,10 +176,7 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 	if err != nil {
 		return nil, err
 	}
-	publicBase := cfg.PublicURL
-	if publicBase == "" && cfg.Sandbox {
-		publicBase = self
-	}
+	publicBase := publicBaseOf(cfg)
 	statusCallback := ""
 	if publicBase != "" {
 		statusCallback = publicBase + "/twilio/sms/status"
@@ -332,4 +329,13 @@ func describe(cfg Config) string {
 		fmt.Fprintf(&b, " twilio=%s", cfg.TwilioAPIBase)
 	}
 	return b.String()
+}
+
+// publicBaseOf is the address links and callbacks are made from:
+// PUBLIC_URL, or with the sandbox the server's own address.
+func publicBaseOf(cfg Config) string {
+	if cfg.PublicURL == "" && cfg.Sandbox {
+		return loopbackURL(cfg.ListenAddr)
+	}
+	return cfg.PublicURL
 }

@@ -29,7 +29,8 @@ const leadsUsage = `usage: leadagent leads import FILE.csv [--map FIELD=HEADER].
 Records each row of FILE.csv as a lead, exactly as POST /api/v1/leads does: a
 row whose phone or email matches a contact merges into it, a row with SMS
 consent is texted by the running server's workers (this command only queues
-the text), and a row without it is passed to its owner or the rep on duty.
+the text), a row with email consent and no SMS consent is emailed the same
+way, and a row with neither is passed to its owner or the rep on duty.
 
 Columns are found by their header, in any case, ignoring spaces and punctuation:
   phone                phone, phone_number, mobile, cell, tel (required)
@@ -40,6 +41,7 @@ Columns are found by their header, in any case, ignoring spaces and punctuation:
   external_id          external_id, id, lead_id
   owner_email          owner, owner_email, rep_email
   consent_sms          consent, sms_consent, opt_in: yes/no, true/false, y/n, 1/0
+  consent_email        email_consent, email_opt_in: yes/no, as consent_sms
   consent_text         consent_text: the words the lead agreed to
   consent_captured_at  consent_captured_at, consented_at: 2026-03-01T14:05:00Z,
                        2026-03-01 14:05 or 2026-03-01 (in BUSINESS_TIMEZONE)
@@ -48,7 +50,8 @@ Columns are found by their header, in any case, ignoring spaces and punctuation:
   consent_page_url     consent_page_url: the http(s) page the lead saw them on
 Other columns are ignored and listed in the report. A row whose consent says
 yes must say when (consent_captured_at) and to what (consent_text, or
---consent-text), or it is rejected; a row without a yes is not texted.
+--consent-text), or it is rejected; a row without a yes is not texted (or
+emailed). A row may have no phone when it has an email and consent_email.
 
   --map FIELD=HEADER   read FIELD from the column HEADER (repeatable);
                        FIELD= with no header reads FIELD from no column
@@ -162,8 +165,14 @@ func runLeads(ctx context.Context, cfg Config, args []string, stdout io.Writer) 
 // texts), so an imported lead is handled like one posted to the API.
 func intakeInbox(cfg Config, db *pgxpool.Pool, logger *slog.Logger) (*inbox.Inbox, error) {
 	desk := newDesk(cfg)
+	// The server's sender, so a lead who agreed to email only is queued for
+	// its first email as the API queues it; nothing is sent from here.
+	mailer, err := cfg.Email.sender(publicBaseOf(cfg))
+	if err != nil {
+		return nil, err
+	}
 	return inbox.New(inbox.Config{DB: db, Desk: desk, Business: inbox.Business{Name: cfg.BusinessName, Phone: cfg.BusinessPhone},
-		Region: cfg.DefaultRegion, Workers: false, Logger: logger, Redact: agent.Redact})
+		Region: cfg.DefaultRegion, Workers: false, Logger: logger, Redact: agent.Redact, Email: mailer})
 }
 
 // importLeads records every row through receive (nil: a dry run, which
@@ -207,9 +216,12 @@ func importLeads(ctx context.Context, rows *leadRows, region string, receive fun
 			return err
 		default: // a dry run's valid row
 			rep.Valid++
-			if in.Consent != nil && in.Consent.SMS {
+			switch {
+			case in.Consent != nil && in.Consent.SMS:
 				rep.Texted++
-			} else {
+			case in.Consent != nil && in.Consent.Email && in.Email != "":
+				rep.Emailed++
+			default:
 				rep.NoConsent++
 			}
 		}
@@ -231,9 +243,10 @@ type importReport struct {
 	Merged   int `json:"merged"`
 	Repeated int `json:"repeated"`
 	Rejected int `json:"rejected"`
-	// Texted, NoConsent and OptedOut say what the new leads get; a
-	// repeated row gets nothing new.
+	// Texted, Emailed, NoConsent and OptedOut say what the new leads
+	// get; a repeated row gets nothing new.
 	Texted     int         `json:"texted"`
+	Emailed    int         `json:"emailed"`
 	NoConsent  int         `json:"no_consent"`
 	OptedOut   int         `json:"opted_out"`
 	Rejections []rejection `json:"rejections"`
@@ -265,8 +278,12 @@ func (r *importReport) count(out inbox.NewLead) {
 	}
 	switch out.FirstTouch {
 	case inbox.FirstTouchQueued:
-		r.Texted++
-	case inbox.FirstTouchNoConsent:
+		if out.Channel == crm.ChannelEmail {
+			r.Emailed++
+		} else {
+			r.Texted++
+		}
+	case inbox.FirstTouchNoConsent, inbox.FirstTouchUnreachable:
 		r.NoConsent++
 	case inbox.FirstTouchOptedOut:
 		r.OptedOut++
@@ -279,11 +296,18 @@ func (r *importReport) print(w io.Writer, cols leadColumns) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", plural(r.Rows, "row", "rows"))
 	if r.DryRun {
-		fmt.Fprintf(&b, "%d valid, %d rejected; %d would be texted, %s no SMS consent (dry run: nothing was written)",
-			r.Valid, r.Rejected, r.Texted, plural(r.NoConsent, "has", "have"))
+		fmt.Fprintf(&b, "%d valid, %d rejected; %d would be texted, ", r.Valid, r.Rejected, r.Texted)
+		if r.Emailed > 0 {
+			fmt.Fprintf(&b, "%d emailed, ", r.Emailed)
+		}
+		fmt.Fprintf(&b, "%s no consent (dry run: nothing was written)", plural(r.NoConsent, "has", "have"))
 	} else {
-		fmt.Fprintf(&b, "%d created, %d merged, %d repeated, %d rejected; %d will be texted, %s no SMS consent",
-			r.Created, r.Merged, r.Repeated, r.Rejected, r.Texted, plural(r.NoConsent, "has", "have"))
+		fmt.Fprintf(&b, "%d created, %d merged, %d repeated, %d rejected; %d will be texted, ",
+			r.Created, r.Merged, r.Repeated, r.Rejected, r.Texted)
+		if r.Emailed > 0 {
+			fmt.Fprintf(&b, "%d emailed, ", r.Emailed)
+		}
+		fmt.Fprintf(&b, "%s no consent", plural(r.NoConsent, "has", "have"))
 		if r.OptedOut > 0 {
 			fmt.Fprintf(&b, ", %s opted out", plural(r.OptedOut, "has", "have"))
 		}
@@ -329,6 +353,7 @@ var leadFields = []struct {
 	{"external_id", []string{"external_id", "id", "lead_id"}},
 	{"owner_email", []string{"owner_email", "owner", "rep_email"}},
 	{"consent_sms", []string{"consent_sms", "consent", "sms_consent", "opt_in"}},
+	{"consent_email", []string{"consent_email", "email_consent", "email_opt_in"}},
 	{"consent_text", []string{"consent_text"}},
 	{"consent_captured_at", []string{"consent_captured_at", "consented_at"}},
 	{"consent_ip", []string{"consent_ip", "ip"}},
@@ -642,13 +667,24 @@ func (c leadColumns) lead(rec []string, d rowDefaults) (crm.NewLead, error) {
 	if in.Source == "" {
 		in.Source = d.source
 	}
-	if v := get("consent_sms"); v != "" {
-		sms, ok := parseYesNo(v)
+	yes := func(field string) bool {
+		v := get(field)
+		y, ok := parseYesNo(v)
 		if !ok && bad == nil {
-			bad = &crm.InvalidError{Field: "consent.sms", Reason: fmt.Sprintf("%q is not yes or no", v)}
+			bad = &crm.InvalidError{Field: apiField(field), Reason: fmt.Sprintf("%q is not yes or no", v)}
 		}
-		in.Consent = &crm.Consent{SMS: sms, Text: get("consent_text"), IP: get("consent_ip"), Version: get("consent_version"),
+		return y
+	}
+	sms, email := get("consent_sms") != "", get("consent_email") != ""
+	if sms || email {
+		in.Consent = &crm.Consent{Text: get("consent_text"), IP: get("consent_ip"), Version: get("consent_version"),
 			PageURL: get("consent_page_url")}
+		if sms {
+			in.Consent.SMS = yes("consent_sms")
+		}
+		if email {
+			in.Consent.Email = yes("consent_email")
+		}
 		if in.Consent.Text == "" {
 			in.Consent.Text = d.consentText
 		}

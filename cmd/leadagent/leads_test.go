@@ -73,7 +73,7 @@ func TestLeadsImport(t *testing.T) {
 	if !strings.Contains(err.Error(), "6 of 12 rows rejected") {
 		t.Fatalf("error = %v", err)
 	}
-	want := `12 rows: 3 created, 2 merged, 1 repeated, 6 rejected; 3 will be texted, 2 have no SMS consent
+	want := `12 rows: 3 created, 2 merged, 1 repeated, 6 rejected; 3 will be texted, 2 have no consent
 columns: phone=Phone Number, first_name=First Name, last_name=Last Name, email=E-mail, source=Lead Source, message=Comments, external_id=Lead ID, owner_email=Rep Email, consent_sms=Opt In, consent_text=Consent Text, consent_captured_at=Consented At
 ignored columns: Campaign
 row 4: phone: "555" is not a phone number
@@ -157,7 +157,7 @@ row 14: consent.captured_at: is in the future
 	// that repeat a form of the same day, which was answered already.
 	out, err = runLeadsCLI(t, d.cfg, args...)
 	wantExit(t, err, 1)
-	if first, _, _ := strings.Cut(out, "\n"); first != "12 rows: 0 created, 2 merged, 4 repeated, 6 rejected; 0 will be texted, 0 have no SMS consent" {
+	if first, _, _ := strings.Cut(out, "\n"); first != "12 rows: 0 created, 2 merged, 4 repeated, 6 rejected; 0 will be texted, 0 have no consent" {
 		t.Fatalf("re-import:\n%s", out)
 	}
 	if n := d.count(t, `SELECT count(*) FROM contacts`); n != 3 {
@@ -176,7 +176,7 @@ func TestLeadsImportDryRun(t *testing.T) {
 	d := newLeadsDB(t)
 	out, err := runLeadsCLI(t, d.cfg, "import", "--dry-run", "testdata/leads.csv", "--consent-text", testConsentText)
 	wantExit(t, err, 1)
-	if first, _, _ := strings.Cut(out, "\n"); first != "12 rows: 6 valid, 6 rejected; 4 would be texted, 2 have no SMS consent (dry run: nothing was written)" {
+	if first, _, _ := strings.Cut(out, "\n"); first != "12 rows: 6 valid, 6 rejected; 4 would be texted, 2 have no consent (dry run: nothing was written)" {
 		t.Fatalf("dry run:\n%s", out)
 	}
 	if !strings.Contains(out, "row 14: consent.captured_at: is in the future\n") {
@@ -557,5 +557,44 @@ func TestLeadsImportConsentVersion(t *testing.T) {
 	}
 	if n := d.count(t, `SELECT count(*) FROM consents`); n != 1 {
 		t.Fatalf("consents = %d, want the valid row's only", n)
+	}
+}
+
+// TestLeadsImportEmailConsent: a row with consent_email and no SMS consent
+// is emailed (a first_touch_email job), also without a phone; a row with
+// both is texted; a bad yes/no names consent.email.
+func TestLeadsImportEmailConsent(t *testing.T) {
+	t.Parallel()
+	d := newLeadsDB(t)
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	csv := "phone,name,email,sms_consent,email_consent,consent_text,consent_captured_at\n" +
+		"970-555-0401,Dana Reyes,dana@example.com,no,yes,I agree,2026-11-30T22:04:05Z\n" +
+		",Sam Lee,sam@example.com,,yes,I agree,2026-11-30T22:04:05Z\n" +
+		"970-555-0403,Lee Park,lee@example.com,yes,yes,I agree,2026-11-30T22:04:05Z\n" +
+		"970-555-0404,Kim Ray,kim@example.com,,maybe,I agree,2026-11-30T22:04:05Z\n"
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Email set up (nothing is sent: the command only queues).
+	d.cfg.PublicURL = "https://leads.example.com"
+	d.cfg.Email = emailConfig{SMTPURL: secret("smtp://127.0.0.1:2525"), From: "Summit Home Services <leads@summit.example>",
+		PostalAddress: "3320 Timberline Court, Fort Collins, CO 80525"}
+	dry, err := runLeadsCLI(t, d.cfg, "import", file, "--dry-run")
+	wantExit(t, err, 1)
+	if first, _, _ := strings.Cut(dry, "\n"); first != "4 rows: 3 valid, 1 rejected; 1 would be texted, 2 emailed, 0 have no consent (dry run: nothing was written)" {
+		t.Fatalf("dry run: %q", first)
+	}
+	out, err := runLeadsCLI(t, d.cfg, "import", file)
+	wantExit(t, err, 1)
+	first, _, _ := strings.Cut(out, "\n")
+	if first != "4 rows: 3 created, 0 merged, 0 repeated, 1 rejected; 1 will be texted, 2 emailed, 0 have no consent" ||
+		!strings.Contains(out, `row 5: consent.email: "maybe" is not yes or no`) {
+		t.Fatalf("report:\n%s", out)
+	}
+	if n := d.count(t, `SELECT count(*) FROM river_job WHERE kind = 'first_touch_email'`); n != 2 {
+		t.Fatalf("%d first emails queued, want Dana's and Sam's", n)
+	}
+	if n := d.count(t, `SELECT count(*) FROM river_job WHERE kind = 'first_touch'`); n != 1 {
+		t.Fatalf("%d first texts queued, want Lee's", n)
 	}
 }
