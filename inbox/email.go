@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,15 +58,12 @@ func (ib *Inbox) ReceiveEmail(ctx context.Context, in email.Inbound) (EmailOutco
 		switch {
 		case unsubToken != "":
 			outcome = EmailUnsubscribed
-			c, unsubscribed, err := crm.UnsubscribeEmail(ctx, tx, unsubToken, "mailto", in.ReceivedAt)
+			err := ib.unsubscribe(ctx, tx, unsubToken, "mailto", in.ReceivedAt)
 			if errors.Is(err, crm.ErrNotFound) {
 				ib.logger.Warn("unsubscribe email with an unknown token", "message_id", in.MessageID)
 				return nil
 			}
-			if err != nil || !unsubscribed {
-				return err
-			}
-			return ib.stopUnreachable(ctx, tx, c.ID)
+			return err
 		case class.Kind == email.KindBounce:
 			outcome, err = ib.recordBounce(ctx, tx, in, class)
 			return err
@@ -77,6 +75,24 @@ func (ib *Inbox) ReceiveEmail(ctx context.Context, in email.Inbound) (EmailOutco
 		return "", fmt.Errorf("receive email %s: %w", in.MessageID, err)
 	}
 	return outcome, nil
+}
+
+// UnsubscribeEmail opts the contact named by an unsubscribe token out of
+// email at once (the link's page, a mail client's one-click: via "link"
+// or "one_click") and stops the follow-ups only email could carry, as the
+// mailto address does. crm.ErrNotFound for an unknown token.
+func (ib *Inbox) UnsubscribeEmail(ctx context.Context, token, via string) error {
+	return ib.inTx(ctx, func(tx pgx.Tx) error {
+		return ib.unsubscribe(ctx, tx, token, via, ib.now())
+	})
+}
+
+func (ib *Inbox) unsubscribe(ctx context.Context, tx pgx.Tx, token, via string, at time.Time) error {
+	c, unsubscribed, err := crm.UnsubscribeEmail(ctx, tx, token, via, at)
+	if err != nil || !unsubscribed {
+		return err
+	}
+	return ib.stopUnreachable(ctx, tx, c.ID)
 }
 
 // emailSID is the email's provider id: its Message-ID, or, for a message

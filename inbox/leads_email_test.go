@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
@@ -122,10 +120,7 @@ func (m *mailCadence) unsubscribe(t *testing.T, addr string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pgx.BeginFunc(m.ctx, m.db, func(tx pgx.Tx) error {
-		_, _, err := crm.UnsubscribeEmail(m.ctx, tx, tok, "one_click", time.Now())
-		return err
-	}); err != nil {
+	if err := m.ib.UnsubscribeEmail(m.ctx, tok, "one_click"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -341,6 +336,11 @@ func TestEmailFollowUps(t *testing.T) {
 		}
 		m.settle(t)
 		m.unsubscribe(t, addr)
+		// Nothing but email could reach Lee: the run stops at the click,
+		// not when the next step comes due.
+		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopOptedOut {
+			t.Fatalf("after the unsubscribe, run %s %q, want stopped: opted out", state, reason)
+		}
 		m.after(t, time.Hour)
 		if n := len(mailTo(t, m.md, addr)); n != 1 {
 			t.Fatalf("%d emails, want the first touch alone after the unsubscribe", n)

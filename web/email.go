@@ -22,6 +22,18 @@ type EmailConfig struct {
 	// InboundSecret guards POST /email/inbound, given as ?token= or the
 	// basic-auth password; empty answers it with 404.
 	InboundSecret string
+	// Unsubscribe opts the contact an unsubscribe token names out of email
+	// (the inbox, which also stops the follow-ups only email could carry);
+	// nil records the opt-out alone. crm.ErrNotFound for an unknown token.
+	Unsubscribe func(ctx context.Context, token, via string) error
+}
+
+// unsubscribeOnly records an email opt-out when no inbox is wired.
+func (s *Server) unsubscribeOnly(ctx context.Context, token, via string) error {
+	return pgx.BeginFunc(ctx, s.cfg.DB, func(tx pgx.Tx) error {
+		_, _, err := crm.UnsubscribeEmail(ctx, tx, token, via, time.Now())
+		return err
+	})
 }
 
 type unsubscribePage struct {
@@ -59,10 +71,11 @@ func (s *Server) emailUnsubscribe(c *gin.Context) {
 	if oneClick {
 		via = "one_click"
 	}
-	err := pgx.BeginFunc(c.Request.Context(), s.cfg.DB, func(tx pgx.Tx) error {
-		_, _, err := crm.UnsubscribeEmail(c.Request.Context(), tx, token, via, time.Now())
-		return err
-	})
+	unsubscribe := s.cfg.Email.Unsubscribe
+	if unsubscribe == nil {
+		unsubscribe = s.unsubscribeOnly
+	}
+	err := unsubscribe(c.Request.Context(), token, via)
 	page := unsubscribePage{Business: s.cfg.BusinessName, Done: true}
 	switch {
 	case errors.Is(err, crm.ErrNotFound):

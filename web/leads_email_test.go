@@ -81,7 +81,8 @@ func setupLeadsAPI(t *testing.T) *leadsBundle {
 		_ = b.inbox.Stop(stop)
 	})
 	h, err := web.New(web.Config{DB: b.db, Webhooks: &twilio.Webhooks{Receiver: nopReceiver{}, Validator: twilio.NewValidator("token", "")},
-		APIKeys: []string{apiKey}, Reps: b.inbox, Leads: b.inbox, BusinessName: business.Name, Logger: quiet()})
+		APIKeys: []string{apiKey}, Reps: b.inbox, Leads: b.inbox, BusinessName: business.Name, Logger: quiet(),
+		Email: web.EmailConfig{Unsubscribe: b.inbox.UnsubscribeEmail}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +133,7 @@ func TestLeadsAPIByEmail(t *testing.T) {
 	if status != http.StatusCreated || got["first_touch"] != "queued" || got["first_touch_channel"] != "email" {
 		t.Fatalf("email lead: %d %v", status, got)
 	}
+	danaLead := str(got["lead_id"])
 	b.settle(t)
 	mails := b.mailTo(t, "dana@example.com")
 	if len(mails) != 1 {
@@ -166,6 +168,25 @@ func TestLeadsAPIByEmail(t *testing.T) {
 	for _, kind := range []string{`"first_touch"`, `"message_sent"`, `"cadence_started"`} {
 		if !strings.Contains(string(timeline), kind) {
 			t.Errorf("the timeline lacks %s: %s", kind, timeline)
+		}
+	}
+
+	{
+		// Dana's mail app's one-click unsubscribe: out of email, and the
+		// follow-ups only email could carry stop at once.
+		lu := e.Header("List-Unsubscribe")
+		link := lu[strings.Index(lu, "<")+1 : strings.Index(lu, ">")]
+		resp, err := http.Post(link, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var state, reason string
+		if err := b.db.QueryRow(b.ctx, `SELECT state, stop_reason FROM cadence_runs WHERE lead_id = $1`, danaLead).Scan(&state, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK || state != "stopped" || reason != "opted_out" {
+			t.Errorf("one-click unsubscribe: %d, run %s %q; want 200, stopped: opted_out", resp.StatusCode, state, reason)
 		}
 	}
 

@@ -85,7 +85,8 @@ func (e emailConfig) domain() string {
 // emailWeb is the router's email part: the inbound webhook when
 // INBOUND_EMAIL_SECRET is set.
 func emailWeb(cfg Config, ib *inbox.Inbox) web.EmailConfig {
-	return web.EmailConfig{InboundSecret: cfg.Email.InboundSecret.Reveal(), Receive: receiveEmail(ib)}
+	return web.EmailConfig{InboundSecret: cfg.Email.InboundSecret.Reveal(), Receive: receiveEmail(ib),
+		Unsubscribe: ib.UnsubscribeEmail}
 }
 
 func receiveEmail(ib *inbox.Inbox) func(context.Context, email.Inbound) error {
