@@ -152,25 +152,10 @@ func ContactByUnsubscribeToken(ctx context.Context, db DB, token string) (Contac
 	return c, nil
 }
 
-// UnsubscribeEmail opts the contact named by token out of email (not of
-// texts) at once and puts it on their timeline. unsubscribed is false, and
-// nothing changes, when they had opted out already, so a second click and
-// a mail client's one-click POST beside a person's click record one event.
-func UnsubscribeEmail(ctx context.Context, tx pgx.Tx, token, via string, at time.Time) (c Contact, unsubscribed bool, err error) {
-	c, err = ContactByUnsubscribeToken(ctx, tx, token)
-	if err != nil {
-		return Contact{}, false, err
-	}
-	unsubscribed, err = OptOutOfEmail(ctx, tx, c.ID, EmailOptedOut{Via: via}, at)
-	if err != nil {
-		return Contact{}, false, err
-	}
-	return c, unsubscribed, nil
-}
-
 // OptOutOfEmail opts a contact out of email (not of texts) at once and puts
 // how on their timeline; false, with nothing changed, when they had opted
-// out already.
+// out already, so a second click and a mail client's one-click POST beside
+// a person's click record one event.
 func OptOutOfEmail(ctx context.Context, tx pgx.Tx, contactID string, how EmailOptedOut, at time.Time) (bool, error) {
 	tag, err := tx.Exec(ctx, `UPDATE contacts SET email_opted_out = true, email_opted_out_at = $2, updated_at = now()
 		WHERE id = $1 AND NOT email_opted_out`, contactID, at)

@@ -167,7 +167,11 @@ func TestRecordLeadWithEmailConsent(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := pgx.BeginFunc(b.ctx, b.db, func(tx pgx.Tx) error {
-			_, _, err := crm.UnsubscribeEmail(b.ctx, tx, tok, "link", at)
+			c, err := crm.ContactByUnsubscribeToken(b.ctx, tx, tok)
+			if err != nil {
+				return err
+			}
+			_, err = crm.OptOutOfEmail(b.ctx, tx, c.ID, crm.EmailOptedOut{Via: "link"}, at)
 			return err
 		}); err != nil {
 			t.Fatal(err)

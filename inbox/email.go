@@ -88,11 +88,21 @@ func (ib *Inbox) UnsubscribeEmail(ctx context.Context, token, via string) error 
 }
 
 func (ib *Inbox) unsubscribe(ctx context.Context, tx pgx.Tx, token, via string, at time.Time) error {
-	c, unsubscribed, err := crm.UnsubscribeEmail(ctx, tx, token, via, at)
-	if err != nil || !unsubscribed {
+	c, err := crm.ContactByUnsubscribeToken(ctx, tx, token)
+	if err != nil {
 		return err
 	}
-	return ib.stopUnreachable(ctx, tx, c.ID)
+	return ib.optOutOfEmail(ctx, tx, c.ID, crm.EmailOptedOut{Via: via}, at)
+}
+
+// optOutOfEmail opts the contact out of email, however they asked, and
+// stops the follow-ups only email could carry.
+func (ib *Inbox) optOutOfEmail(ctx context.Context, tx pgx.Tx, contactID string, how crm.EmailOptedOut, at time.Time) error {
+	changed, err := crm.OptOutOfEmail(ctx, tx, contactID, how, at)
+	if err != nil || !changed {
+		return err
+	}
+	return ib.stopUnreachable(ctx, tx, contactID)
 }
 
 // emailSID is the email's provider id: its Message-ID, or, for a message

@@ -40,11 +40,7 @@ func (ib *Inbox) decideEmail(ctx context.Context, tx pgx.Tx, contact crm.Contact
 		// "Unsubscribe", "stop emailing me", STOP: an opt-out of email
 		// by any reasonable means, as a text's is of texts. No email
 		// confirms it; the follow-ups only email could carry stop.
-		if _, err := crm.OptOutOfEmail(ctx, tx, contact.ID, crm.EmailOptedOut{Via: "reply", MessageID: msg.ID,
-			Words: screened.Word}, ib.now()); err != nil {
-			return err
-		}
-		return ib.stopUnreachable(ctx, tx, contact.ID)
+		return ib.optOutOfEmail(ctx, tx, contact.ID, crm.EmailOptedOut{Via: "reply", MessageID: msg.ID, Words: screened.Word}, ib.now())
 	}
 	if conv.Mode != crm.ModeAI {
 		conv.Contact = contact

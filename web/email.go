@@ -5,10 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
@@ -24,16 +22,9 @@ type EmailConfig struct {
 	InboundSecret string
 	// Unsubscribe opts the contact an unsubscribe token names out of email
 	// (the inbox, which also stops the follow-ups only email could carry);
-	// nil records the opt-out alone. crm.ErrNotFound for an unknown token.
+	// crm.ErrNotFound for an unknown token. nil answers the unsubscribe
+	// routes with 404: no email was sent that could link them.
 	Unsubscribe func(ctx context.Context, token, via string) error
-}
-
-// unsubscribeOnly records an email opt-out when no inbox is wired.
-func (s *Server) unsubscribeOnly(ctx context.Context, token, via string) error {
-	return pgx.BeginFunc(ctx, s.cfg.DB, func(tx pgx.Tx) error {
-		_, _, err := crm.UnsubscribeEmail(ctx, tx, token, via, time.Now())
-		return err
-	})
 }
 
 type unsubscribePage struct {
@@ -71,11 +62,11 @@ func (s *Server) emailUnsubscribe(c *gin.Context) {
 	if oneClick {
 		via = "one_click"
 	}
-	unsubscribe := s.cfg.Email.Unsubscribe
-	if unsubscribe == nil {
-		unsubscribe = s.unsubscribeOnly
+	if s.cfg.Email.Unsubscribe == nil {
+		abortError(c, http.StatusNotFound, "email is not set up")
+		return
 	}
-	err := unsubscribe(c.Request.Context(), token, via)
+	err := s.cfg.Email.Unsubscribe(c.Request.Context(), token, via)
 	page := unsubscribePage{Business: s.cfg.BusinessName, Done: true}
 	switch {
 	case errors.Is(err, crm.ErrNotFound):

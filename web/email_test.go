@@ -27,6 +27,8 @@ func setupEmail(t *testing.T) *testBundle {
 		cfg.Email = web.EmailConfig{InboundSecret: inboundSecret, Receive: func(ctx context.Context, in email.Inbound) error {
 			_, err := b.inbox.ReceiveEmail(ctx, in)
 			return err
+		}, Unsubscribe: func(ctx context.Context, token, via string) error {
+			return b.inbox.UnsubscribeEmail(ctx, token, via)
 		}}
 	})
 	return b
