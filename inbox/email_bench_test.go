@@ -17,6 +17,7 @@ import (
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/internal/maildevtest"
+	"github.com/leadagent/leadagent/store/storetest"
 )
 
 // benchDebounce is REPLY_DEBOUNCE in the email benchmarks: off, as in
@@ -104,21 +105,7 @@ func (e *emailBench) waitSent(b *testing.B, query string, arg any) time.Duration
 // benchmark), so what MailDev holds afterwards is all that will come.
 func (e *emailBench) quietJobs(b *testing.B) {
 	b.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		var n int
-		if err := e.db.QueryRow(e.ctx, `SELECT count(*) FROM river_job WHERE state IN ('available','running','retryable','scheduled','pending')
-			AND NOT (state = 'scheduled' AND scheduled_at > now() + interval '1 minute')`).Scan(&n); err != nil {
-			b.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("%d jobs still pending", n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	storetest.WaitJobs(b, e.db, time.Minute)
 }
 
 // mail waits until MailDev holds at least n emails and no more arrive for

@@ -94,21 +94,7 @@ func setupLeadsAPI(t *testing.T) *leadsBundle {
 // ahead do not count) and every text has its delivery reports.
 func (b *leadsBundle) settle(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var n int
-		if err := b.db.QueryRow(b.ctx, `SELECT count(*) FROM river_job WHERE state IN ('available','running','retryable','pending')
-			OR (state = 'scheduled' AND scheduled_at < now() + interval '1 minute')`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d jobs still pending", n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	storetest.WaitJobs(t, b.db, 30*time.Second)
 	if err := b.sandbox.Wait(b.ctx); err != nil {
 		t.Fatal(err)
 	}
