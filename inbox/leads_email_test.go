@@ -10,6 +10,7 @@ import (
 	"github.com/leadagent/leadagent/cadence"
 	"github.com/leadagent/leadagent/channels/email"
 	"github.com/leadagent/leadagent/crm"
+	"github.com/leadagent/leadagent/handoff"
 	"github.com/leadagent/leadagent/hours"
 	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/internal/maildevtest"
@@ -381,6 +382,32 @@ func TestEmailFollowUps(t *testing.T) {
 		}
 		if v := m.conversation(t, phone); !hasEvent(v, inbox.EventCadenceSkipped) {
 			t.Fatalf("no skipped step on the timeline: %+v", v.Timeline)
+		}
+	})
+
+	t.Run("both: closing the lead's text conversation stops its email steps too", func(t *testing.T) {
+		t.Parallel()
+		m := newMailCadence(t, md, false)
+		mix(t, m)
+		const addr, phone = "jo@example.com", "+19705553104"
+		got, err := m.ib.ReceiveLead(m.ctx, crm.NewLead{Phone: phone, Email: addr, Name: "Jo", Consent: bothConsents(m.start)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.settle(t)
+		if err := m.ib.Close(m.ctx, m.conversation(t, phone).ID, handoff.Actor{Admin: true, Name: "admin"}, "not_interested"); err != nil {
+			t.Fatal(err)
+		}
+		m.after(t, time.Hour)
+		m.after(t, 24*time.Hour)
+		if n := len(mailTo(t, m.md, addr)); n != 0 {
+			t.Fatalf("%d emails to a lead whose conversation was closed", n)
+		}
+		if n := len(m.sandbox.MessagesTo(phone)); n != 1 {
+			t.Fatalf("%d texts, want the first touch alone", n)
+		}
+		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopClosed {
+			t.Fatalf("run %s %q, want stopped: closed", state, reason)
 		}
 	})
 
