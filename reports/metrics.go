@@ -281,32 +281,11 @@ func (c *Collector) collectHandoffs(ctx context.Context, emit func(prometheus.Me
 var allTime = Range{From: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
 
 func (c *Collector) collectOptOuts(ctx context.Context, emit func(prometheus.Metric)) {
-	rows, err := c.db.Query(ctx, `SELECT channel, count(*) FROM (`+optOutsSQL+`) o GROUP BY channel`, allTime.From, allTime.To)
-	if err != nil {
-		c.fail(emit, err, c.optOuts)
-		return
-	}
-	defer rows.Close()
-	counts := map[string]int64{}
-	for _, ch := range OptOutChannels {
-		counts[ch] = 0 // a channel nobody opted out of is a 0, not a missing series
-	}
-	for rows.Next() {
-		var ch string
-		var n int64
-		if err := rows.Scan(&ch, &n); err != nil {
-			c.fail(emit, err, c.optOuts)
-			return
-		}
-		counts[ch] = n
-	}
-	if err := rows.Err(); err != nil {
-		c.fail(emit, err, c.optOuts)
-		return
-	}
-	for _, ch := range OptOutChannels {
-		emit(prometheus.MustNewConstMetric(c.optOuts, prometheus.CounterValue, float64(counts[ch]), ch))
-	}
+	// Every channel has a series: one nobody opted out of is a 0, not a
+	// missing series.
+	c.collectCounts(ctx, emit, c.optOuts, `SELECT count(o.channel), k.channel
+		FROM unnest($3::text[]) k(channel) LEFT JOIN (`+optOutsSQL+`) o ON o.channel = k.channel
+		GROUP BY k.channel`, 1, allTime.From, allTime.To, OptOutChannels)
 }
 
 func (c *Collector) collectMessages(ctx context.Context, emit func(prometheus.Metric)) {
@@ -319,8 +298,8 @@ func (c *Collector) collectCadences(ctx context.Context, emit func(prometheus.Me
 
 // collectCounts sends one counter per row of query: a count, then its
 // labels' values.
-func (c *Collector) collectCounts(ctx context.Context, emit func(prometheus.Metric), desc *prometheus.Desc, query string, labels int) {
-	rows, err := c.db.Query(ctx, query)
+func (c *Collector) collectCounts(ctx context.Context, emit func(prometheus.Metric), desc *prometheus.Desc, query string, labels int, args ...any) {
+	rows, err := c.db.Query(ctx, query, args...)
 	if err != nil {
 		c.fail(emit, err, desc)
 		return
