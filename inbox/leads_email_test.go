@@ -91,6 +91,24 @@ func (m *mailCadence) run(t *testing.T, leadID string) (state, reason string) {
 	return state, reason
 }
 
+// lead receives a form lead as the API does.
+func (m *mailCadence) lead(t *testing.T, in crm.NewLead) inbox.NewLead {
+	t.Helper()
+	got, err := m.ib.ReceiveLead(m.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// wantStopped fails unless the lead's follow-ups stopped for reason.
+func (m *mailCadence) wantStopped(t *testing.T, leadID, reason string) {
+	t.Helper()
+	if state, why := m.run(t, leadID); state != cadence.StateStopped || why != reason {
+		t.Fatalf("run %s %q, want stopped: %s", state, why, reason)
+	}
+}
+
 // emailConversation is the contact's email conversation with its
 // messages and timeline.
 func (m *mailCadence) emailConversation(t *testing.T, addr string) crm.Conversation {
@@ -322,33 +340,24 @@ func TestEmailFollowUps(t *testing.T) {
 		if n := len(mailTo(t, m.md, addr)); n != 4 {
 			t.Fatalf("%d emails, want 3 and the agent's answer: a step went after the lead replied", n)
 		}
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopReplied {
-			t.Fatalf("run %s %q", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopReplied)
 	})
 
 	t.Run("email only: unsubscribed", func(t *testing.T) {
 		t.Parallel()
 		m := newMailCadence(t, md, false)
 		const addr = "lee@example.com"
-		got, err := m.ib.ReceiveLead(m.ctx, crm.NewLead{Email: addr, Name: "Lee", Consent: emailConsent(m.start)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := m.lead(t, crm.NewLead{Email: addr, Name: "Lee", Consent: emailConsent(m.start)})
 		m.settle(t)
 		m.unsubscribe(t, addr)
 		// Nothing but email could reach Lee: the run stops at the click,
 		// not when the next step comes due.
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopOptedOut {
-			t.Fatalf("after the unsubscribe, run %s %q, want stopped: opted out", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopOptedOut)
 		m.after(t, time.Hour)
 		if n := len(mailTo(t, m.md, addr)); n != 1 {
 			t.Fatalf("%d emails, want the first touch alone after the unsubscribe", n)
 		}
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopOptedOut {
-			t.Fatalf("run %s %q", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopOptedOut)
 	})
 
 	t.Run("both: an email unsubscribe skips the email step, the texts go on", func(t *testing.T) {
@@ -389,11 +398,8 @@ func TestEmailFollowUps(t *testing.T) {
 		t.Parallel()
 		m := newMailCadence(t, md, false)
 		mix(t, m)
-		const addr, phone = "jo@example.com", "+19705553104"
-		got, err := m.ib.ReceiveLead(m.ctx, crm.NewLead{Phone: phone, Email: addr, Name: "Jo", Consent: bothConsents(m.start)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		const addr, phone = "kai@example.com", "+19705553109"
+		got := m.lead(t, crm.NewLead{Phone: phone, Email: addr, Name: "Kai", Consent: bothConsents(m.start)})
 		m.settle(t)
 		if err := m.ib.Close(m.ctx, m.conversation(t, phone).ID, handoff.Actor{Admin: true, Name: "admin"}, "not_interested"); err != nil {
 			t.Fatal(err)
@@ -406,9 +412,7 @@ func TestEmailFollowUps(t *testing.T) {
 		if n := len(m.sandbox.MessagesTo(phone)); n != 1 {
 			t.Fatalf("%d texts, want the first touch alone", n)
 		}
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopClosed {
-			t.Fatalf("run %s %q, want stopped: closed", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopClosed)
 	})
 
 	t.Run("both: STOP skips the texts, the email step goes, then the cadence stops", func(t *testing.T) {
@@ -416,10 +420,7 @@ func TestEmailFollowUps(t *testing.T) {
 		m := newMailCadence(t, md, false)
 		mix(t, m)
 		const addr, phone = "kim@example.com", "+19705553103"
-		got, err := m.ib.ReceiveLead(m.ctx, crm.NewLead{Phone: phone, Email: addr, Name: "Kim", Consent: bothConsents(m.start)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := m.lead(t, crm.NewLead{Phone: phone, Email: addr, Name: "Kim", Consent: bothConsents(m.start)})
 		m.replies(t, phone, 1)
 		m.settle(t)
 		m.text(t, phone, "STOP")
@@ -439,9 +440,7 @@ func TestEmailFollowUps(t *testing.T) {
 			t.Errorf("the first email's subject %q", sent[0].Subject)
 		}
 		// Only a text was left after the email: nothing can reach Kim.
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopOptedOut {
-			t.Fatalf("run %s %q, want stopped: opted out", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopOptedOut)
 	})
 
 	t.Run("texts: an email from the lead stops them", func(t *testing.T) {
@@ -459,26 +458,19 @@ func TestEmailFollowUps(t *testing.T) {
 		if err != nil || out != inbox.EmailRecorded {
 			t.Fatalf("email: %s (%v)", out, err)
 		}
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopReplied {
-			t.Fatalf("run %s %q as the email arrived", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopReplied)
 		m.after(t, time.Hour)
 		if n := len(m.sandbox.MessagesTo(phone)); n != 1 {
 			t.Fatalf("%d texts, want the first touch alone after the lead emailed", n)
 		}
-		if state, reason := m.run(t, got.Lead.ID); state != cadence.StateStopped || reason != cadence.StopReplied {
-			t.Fatalf("run %s %q", state, reason)
-		}
+		m.wantStopped(t, got.Lead.ID, cadence.StopReplied)
 	})
 
 	t.Run("an out-of-office is no reply", func(t *testing.T) {
 		t.Parallel()
 		m := newMailCadence(t, md, false)
 		const addr = "ooo@example.com"
-		got, err := m.ib.ReceiveLead(m.ctx, crm.NewLead{Email: addr, Name: "Robin", Consent: emailConsent(m.start)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := m.lead(t, crm.NewLead{Email: addr, Name: "Robin", Consent: emailConsent(m.start)})
 		m.settle(t)
 		first := mailTo(t, m.md, addr)
 		if len(first) != 1 {
