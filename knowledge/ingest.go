@@ -296,8 +296,7 @@ func (r *ingestRun) feed(ctx context.Context, files []string, jobs chan<- fileJo
 				r.fail(&FileError{Path: p, Err: err})
 				continue
 			}
-			sum := sha256.Sum256(data)
-			read = append(read, fileJob{path: p, sha: hex.EncodeToString(sum[:]), data: data})
+			read = append(read, fileJob{path: p, sha: contentHash(data), data: data})
 		}
 		stored, err := r.base.storedHashes(ctx, r.ns, read)
 		if err != nil {
@@ -316,6 +315,20 @@ func (r *ingestRun) feed(ctx context.Context, files []string, jobs chan<- fileJo
 		}
 	}
 	return nil
+}
+
+// parserVersion names how files are read into chunks: bump it whenever a
+// reader or the splitter changes what it makes of a file, so that the next
+// ingest reads every stored file again rather than keep its old chunks.
+const parserVersion = "text-sections-1"
+
+// contentHash is what tells a stored file unchanged: its bytes and the
+// version of the readers that cut it into chunks.
+func contentHash(data []byte) string {
+	h := sha256.New()
+	h.Write([]byte(parserVersion + "\x00"))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // storedHashes returns the hash of each of the files stored in ns with

@@ -72,7 +72,8 @@ func parse(ctx context.Context, path string, data []byte, sp splitter) (doc pars
 	return doc, nil
 }
 
-// loadText reads plain text: the file name is the title and the text is
+// loadText reads plain text: the file name is the title, the text is cut
+// into sections at its heading lines (plaintext.go), and each section is
 // split on paragraphs, then lines, sentences and words.
 func loadText(ctx context.Context, name string, data []byte, sp splitter) (parsedDoc, error) {
 	docs, err := documentloaders.NewText(bytes.NewReader(data)).Load(ctx)
@@ -85,7 +86,11 @@ func loadText(ctx context.Context, name string, data []byte, sp splitter) (parse
 		text.WriteString(d.PageContent)
 		text.WriteString("\n\n")
 	}
-	return parsedDoc{title: title, chunks: sp.plain(title, "", text.String())}, nil
+	var chunks []chunk
+	for _, s := range textSections(tidy(text.String())) {
+		chunks = append(chunks, sp.plain(title, s.heading, strings.Join(s.body, "\n"))...)
+	}
+	return parsedDoc{title: title, chunks: chunks}, nil
 }
 
 // titleFromName makes a title of a file name: "return-policy.txt" is
