@@ -69,6 +69,13 @@ var skipped = map[atom.Atom]bool{
 	atom.Button: true, atom.Select: true, atom.Head: true, atom.Object: true,
 }
 
+// landmarks are the parts of a page beside its main text, whose headings
+// do not nest under the main text's.
+var landmarks = map[atom.Atom]bool{atom.Aside: true, atom.Header: true, atom.Footer: true}
+
+// reSkipLink is the text of a link that jumps past a page's menus.
+var reSkipLink = regexp.MustCompile(`(?i)^\s*skip to\b`)
+
 // blocks end a line of text.
 var blocks = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
@@ -115,7 +122,23 @@ func (w *htmlWalker) walk(n *html.Node) {
 			w.heading(level, collapseSpace(nodeText(n)))
 			return
 		}
+		if landmarks[n.DataAtom] {
+			// A sidebar, a site header or footer is not part of the
+			// section above it: its headings start from none, and the
+			// page's go on after it.
+			w.flush()
+			saved := w.headings
+			w.headings = nil
+			defer func() {
+				w.flush()
+				w.headings = saved
+			}()
+		}
 		switch n.DataAtom {
+		case atom.A:
+			if strings.HasPrefix(attr(n, "href"), "#") && reSkipLink.MatchString(nodeText(n)) {
+				return // "Skip to content"
+			}
 		case atom.Br:
 			w.text.WriteString("\n")
 			return
