@@ -201,7 +201,7 @@ var (
 	// A bare number a price word gives away: "it costs 89", "the fee
 	// is 120", "cuesta 89". The word after it tells a price from a
 	// count ("costs 2 visits").
-	reMoneyBare = regexp.MustCompile(`\b(?:costs?|cost is|priced at|price is|charges?|charging|fee is|runs you|total is|for only|cuesta|cuestan|precio es|cobramos|le cobramos|te cobramos)\s+(?:about |around |only |just |approximately |roughly )?(\d(?:[\d,.]*\d)?)(k)?(\s+[a-z]+|\s*[%:/]|)`)
+	reMoneyBare = regexp.MustCompile(`\b(?:costs?|cost is|priced at|price is|charges?|charging|fee is|runs you|total is|for only|cuesta|cuestan|precio es|cobramos|le cobramos|te cobramos)\s+(?:about |around |only |just |approximately |roughly )?(\d(?:[\d,.]*\d)?)(k)?(\s+[a-z]+|\s*[%:/]|[ -]\d+/|)`)
 )
 
 // notPriceUnits follow a bare number that counts something else.
@@ -327,7 +327,7 @@ func normalizeNumber(n string) string {
 }
 
 var (
-	rePercentage = regexp.MustCompile(`\b(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pct\b|por ?ciento\b)`)
+	rePercentage = regexp.MustCompile(`\b(\d+(?:[.,]\d+)?(?:[ -]\d/\d{1,2})?)\s?(?:%|percent\b|per cent\b|pct\b|por ?ciento\b)`)
 	// Half, a quarter or a number off without its sign: "half price",
 	// "half off", "a mitad de precio", "50 off".
 	reHalfOff    = regexp.MustCompile(`\bhalf[ -](?:off|price|priced)\b|\bhalf (?:the|of the) (?:price|cost)\b|\b(?:a |la )?mitad de(?:l)? precio\b|\bal 50\b`)

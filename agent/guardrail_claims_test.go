@@ -79,6 +79,8 @@ func TestClaimReaders(t *testing.T) {
 		{"El sábado.", []string{"day saturday"}},
 		{"Booked for Oct 14.", []string{"date 10/14"}},
 		{"A 3/4 inch valve.", nil},
+		{"Our fee is 33 1/3% of the recovery.", []string{"percent 33 1/3"}},
+		{"Moving on 1/3 works.", []string{"date 1/3"}},
 		{"Within the hour.", []string{"wait 1 hour"}},
 		{"In half an hour.", []string{"wait 0.5 hour"}},
 		{"Llega en una hora.", []string{"wait 1 hour"}},

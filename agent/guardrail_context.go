@@ -23,7 +23,7 @@ func claimFold(s string) string {
 	if isASCII(s) {
 		return FoldGSM(strings.ToLower(s)) // most text: nothing to decompose
 	}
-	s = norm.NFKD.String(s)
+	s = norm.NFKD.String(foldFractions(s)) // "33⅓" is "33 1/3", not "331/3"
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case unicode.Is(unicode.Mn, r):

@@ -238,8 +238,8 @@ func datesIn(s string) []claim {
 		add(monthNumbers[s[m[4]:m[5]]], d, m[:2])
 	}
 	for _, m := range reNumDate.FindAllStringSubmatchIndex(s, -1) {
-		if reFractionUnit.MatchString(s[m[1]:]) {
-			continue // "3/4 inch": a size, not a date
+		if reFractionUnit.MatchString(s[m[1]:]) || reMixedNumber.MatchString(s[:m[0]]) {
+			continue // "3/4 inch", "33 1/3%": a size or a share, not a date
 		}
 		mo, _ := strconv.Atoi(s[m[2]:m[3]])
 		d, _ := strconv.Atoi(s[m[4]:m[5]])
@@ -253,8 +253,11 @@ func datesIn(s string) []claim {
 	return out
 }
 
-// reFractionUnit follows a fraction that is a size.
-var reFractionUnit = regexp.MustCompile(`^(?:[ -]?(?:inch|in\b|"|ton|cup|mile|lb|hp|horsepower|pulgada)|\s+(?:of an?|de)\b)`)
+// reFractionUnit follows a fraction that is a size or a share.
+var reFractionUnit = regexp.MustCompile(`^(?:[ -]?(?:inch|in\b|"|ton|cup|mile|lb|hp|horsepower|pulgada|%|percent\b|por ?ciento\b)|\s+(?:of an?|de)\b)`)
+
+// reMixedNumber ends with the whole number before a fraction ("2 1/2").
+var reMixedNumber = regexp.MustCompile(`\d[ -]$`)
 
 // waitCounts are the counts a wait is said in without a digit.
 var waitCounts = map[string]string{"": "1", "half an": "0.5", "half a": "0.5", "media": "0.5", "a couple of": "2", "un par de": "2", "a few": "few"}

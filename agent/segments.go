@@ -2,6 +2,7 @@ package agent
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,7 +122,6 @@ var gsmFolds = strings.NewReplacer(
 	"\u00a0", " ", "\u2002", " ", "\u2003", " ", "\u2009", " ", "\u202f", " ", "\u200b", "",
 	"\u2022", "-", "\u00b7", "-",
 	"\u2122", "", "\u00ae", "", "\u00a9", "",
-	"\u00bd", "1/2", "\u00bc", "1/4", "\u00be", "3/4",
 	"\u00b0", " degrees",
 	"`", "'",
 	"\t", " ",
@@ -131,7 +131,33 @@ var gsmFolds = strings.NewReplacer(
 // non-breaking spaces, bullets) by GSM-7 equivalents. Characters with no
 // equivalent, such as emoji, are kept; the text is then sent as UCS-2.
 func FoldGSM(text string) string {
-	return gsmFolds.Replace(text)
+	return foldFractions(gsmFolds.Replace(text))
+}
+
+// fractions are the fraction characters, as digits.
+var fractions = map[rune]string{'¼': "1/4", '½': "1/2", '¾': "3/4", '⅓': "1/3", '⅔': "2/3", '⅛': "1/8", '⅜': "3/8",
+	'⅝': "5/8", '⅞': "7/8"}
+
+// foldFractions writes fraction characters in digits, apart from a whole
+// number before them: "33⅓%" is "33 1/3%", not "331/3%".
+func foldFractions(text string) string {
+	if !strings.ContainsAny(text, "¼½¾⅓⅔⅛⅜⅝⅞") {
+		return text
+	}
+	var b strings.Builder
+	prev := ' '
+	for _, r := range text {
+		if f, ok := fractions[r]; ok {
+			if unicode.IsDigit(prev) {
+				b.WriteByte(' ')
+			}
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }
 
 // fits reports whether text takes at most max segments.

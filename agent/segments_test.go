@@ -63,6 +63,8 @@ func TestFoldGSM(t *testing.T) {
 		{"\u2022 item", "- item"},
 		{"Carrier\u00ae and Lennox\u2122", "Carrier and Lennox"},
 		{"a \u00bd horsepower disposal", "a 1/2 horsepower disposal"},
+		{"33\u2153% (one-third) of the total", "33 1/3% (one-third) of the total"}, // not "331/3%"
+		{"2\u00bd-car garage, \u00be inch", "2 1/2-car garage, 3/4 inch"},
 		{"caf\u00e9 \U0001F600", "caf\u00e9 \U0001F600"}, // é is GSM; the emoji has no equivalent
 	}
 	for _, tt := range tests {

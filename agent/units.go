@@ -94,6 +94,7 @@ func (f facts) or(g facts) facts {
 }
 
 func factsOf(s string) facts {
+	s = foldFractions(s) // "33⅓%" is a percentage
 	return facts{
 		price:    rePriceFact.MatchString(s),
 		free:     reFreeFact.MatchString(s),

@@ -76,3 +76,11 @@ func TestFactsOf(t *testing.T) {
 		}
 	}
 }
+
+func TestFactsOfFractions(t *testing.T) {
+	t.Parallel()
+	// A percentage with a fraction character is a price's kind of fact.
+	if !factsOf("Settled before a lawsuit is filed: 33⅓% (one-third) of the total recovery.").has(kindPrice) {
+		t.Error(`"33⅓%" is not read as a percentage`)
+	}
+}

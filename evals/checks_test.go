@@ -14,6 +14,7 @@ var kbEvidence = []string{
 	"Tune-ups\nA furnace tune-up costs $129 and takes about an hour. An AC tune-up costs $119.",
 	"Hours and service area\nOur office is open Monday to Friday from 8 AM to 6 PM, and Saturday from 9 AM to 1 PM. We serve Fort Collins, Loveland and Windsor.",
 	"New AC units\nA new central AC unit costs $4,800 to $7,500 installed. We offer financing through GreenSky, with 0% interest for 12 months on approved credit.",
+	"Duct cleaning\nA 2½-ton system's ducts are cleaned in about 3 hours.",
 	"Summit Home Services", "(970) 555-0100",
 }
 
@@ -131,6 +132,7 @@ func TestGroundedLexical(t *testing.T) {
 		{"one bad of three", "We serve Fort Collins, Loveland and Windsor. We also serve Denver and Boulder. A tune-up costs $129.", 3,
 			[]string{"We also serve Denver and Boulder."}},
 		{"lines are sentences", "Tune-up: $129\nAC tune-up: $119", 2, nil},
+		{"a fraction as sent by SMS", "The ducts of a 2 1/2-ton system are cleaned in about 3 hours.", 1, nil},
 		{"empty", "", 0, nil},
 	}
 	evidence := append([]string{"my basement is flooding"}, kbEvidence...)

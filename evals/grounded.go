@@ -60,7 +60,9 @@ func GroundedLexical(reply string, evidence []string, ignore []string) Grounding
 	numbers := map[string]bool{}
 	words := map[string]bool{}
 	for _, e := range evidence {
-		for _, n := range numbersOf(e) {
+		// A reply is folded for SMS as it is sent ("33⅓%" is "33 1/3%"):
+		// its numbers are the folded evidence's.
+		for _, n := range numbersOf(agent.FoldGSM(e)) {
 			numbers[n] = true
 		}
 		for _, w := range tokens(e) {
