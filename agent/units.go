@@ -218,6 +218,13 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 		sent := make([]sentence, len(block))
 		for i, p := range block {
 			sent[i] = sentence{keys: keysOf(lex, p.text), facts: factsOf(p.text), raw: rawWordsOf(p.text)}
+			if p.header != "" {
+				// A table row says what its columns are: "Monday to
+				// Friday: 8:30 to 5:30" under "Day | Hours" states hours.
+				for k := range keysOf(lex, p.header) {
+					sent[i].keys[k] = true
+				}
+			}
 			if vecs != nil {
 				sent[i].vec = vecs[start+i]
 			}

@@ -48,6 +48,13 @@ func TestUnitsStandAlone(t *testing.T) {
 			t.Errorf("%q does not lean on what it follows", u.text)
 		}
 	}
+	// A two-column row states what its value column is named: these are
+	// the hours, as "Open 8 to 5 (Hours)" would say in a wider table.
+	for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 3, Content: "| Day | Hours |\n| --- | --- |\n| Monday to Friday | 8:30 a.m. to 5:30 p.m. |"}) {
+		if strings.HasPrefix(u.text, "Monday to Friday") && !u.textKeys[lex.Key("hours")] {
+			t.Errorf("%q does not say it states hours", u.text)
+		}
+	}
 	caps := texts("WHAT TO BRING\n\n1. A photo ID.\n2. Your insurance card.", "")
 	for _, s := range caps {
 		if strings.Contains(s, "WHAT TO BRING") {
