@@ -537,9 +537,17 @@ func best(rs []rated, fitsBudget func(string) bool) (rated, bool) {
 func questionParts(norm string) []string {
 	var parts []string
 	for _, s := range strings.SplitAfter(norm, "?") {
-		if s = strings.TrimSpace(s); len(words(s)) >= 2 && !containsText(parts, s) {
-			parts = append(parts, s)
+		s = strings.TrimSpace(s)
+		if len(words(s)) < 2 || containsText(parts, s) {
+			continue
 		}
+		if len(parts) > 0 && !strings.HasSuffix(s, "?") && !reQuestionStart.MatchString(s) {
+			// "...after i drop the car off? i live like 3 miles away":
+			// what follows a question and asks nothing says why the
+			// lead asks, not another thing to answer.
+			continue
+		}
+		parts = append(parts, s)
 	}
 	if len(parts) == 1 {
 		// "do you do oil changes on saturdays and do i need an appointment"

@@ -119,6 +119,9 @@ func TestQuestionParts(t *testing.T) {
 		"do you pull the permit? and is the tear-off extra":               {"do you pull the permit?", "and is the tear-off extra"},
 		"do you do oil changes on saturdays and do i need an appointment": {"do you do oil changes on saturdays", "and do i need an appointment"},
 		"how much to move a 1br from pilsen to austin":                    {"how much to move a 1br from pilsen to austin"},
+		// What follows a question and asks nothing is why the lead asks.
+		"can someone give me a ride home after i drop the car off? i live like 3 miles away": {"can someone give me a ride home after i drop the car off?"},
+		"do you take walk-ins? what about saturdays":                                         {"do you take walk-ins?", "what about saturdays"},
 	} {
 		if got := questionParts(normalize(in)); !slices.Equal(got, want) {
 			t.Errorf("questionParts(%q) = %q, want %q", in, got, want)
