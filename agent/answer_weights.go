@@ -4,39 +4,39 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.0618,  // coverage
-	2.6233,  // own
-	-1.4319, // asked_text
-	0.6847,  // about
-	1.5105,  // focus
-	-2.8575, // kind_missing
-	0.0771,  // answers_faq
-	-1.8102, // leans
-	-0.4221, // quote
-	-0.0111, // said
-	0.2067,  // extra_sentences
+	5.7654,  // coverage
+	1.8222,  // own
+	-1.0876, // asked_text
+	1.1585,  // about
+	0.8978,  // focus
+	-3.6804, // kind_missing
+	0.2768,  // answers_faq
+	-1.7296, // leans
+	-0.4187, // quote
+	-0.0025, // said
+	0.3096,  // extra_sentences
 	-0.1000, // length
-	0.8194,  // rank
-	0.9111,  // retrieval
-	0.7901,  // item
-	1.9945,  // background
-	2.1123,  // similarity
-	1.9025,  // label
-	-0.1554, // rare_coverage
-	-0.0604, // precision
-	-0.3144, // idle
-	0.4283,  // whole
-	0.1323,  // fact_with_focus
-	0.6239,  // negative
+	1.2029,  // rank
+	0.2716,  // retrieval
+	0.7829,  // item
+	1.9684,  // background
+	2.1608,  // similarity
+	1.8798,  // label
+	0.6153,  // rare_coverage
+	-0.1826, // precision
+	-0.2152, // idle
+	0.2095,  // whole
+	0.9292,  // fact_with_focus
+	0.9005,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-0.9162, // bias
-	4.5868,  // own
-	1.2721,  // rare_coverage
-	-1.0678, // absent
-	2.7369,  // follow_up
-	1.7360,  // background
+	-0.9012, // bias
+	4.4432,  // own
+	1.5089,  // rare_coverage
+	-1.0698, // absent
+	2.7964,  // follow_up
+	1.6766,  // background
 }
