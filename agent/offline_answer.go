@@ -194,7 +194,12 @@ func (o *Offline) unitFilter(in TurnInput, fits func(string) bool) func(string) 
 // leaving room for the AI disclosure on the first turn.
 func (o *Offline) budget(in TurnInput, parts int) func(string) bool {
 	reserve := ""
-	if in.FirstTurn {
+	switch {
+	case in.Purpose == PurposeFirstTouch:
+		// The answer sits between the greeting and the qualifying
+		// question, with the opt-out line after them.
+		reserve = o.firstTouchOpening(in.Lead) + defaultQualifyingQuestion + " " + OptOutLine + " "
+	case in.FirstTurn:
 		reserve = "I'm the AI assistant for " + o.businessName() + ". "
 	}
 	return func(text string) bool {

@@ -16,12 +16,13 @@ import (
 // in the segments for OptOutLine, which the guardrails add (see
 // Guardrails.Apply).
 func (o *Offline) firstTouch(ctx context.Context, in TurnInput, sig Signals) (Reply, float64, error) {
-	opening := hello(in.Lead) + ", this is the AI assistant for " + o.businessName() + ". Thanks for reaching out! "
+	opening := o.firstTouchOpening(in.Lead)
 	text := strings.TrimSpace(in.Text)
 	if !hasLetterOrDigit(text) {
 		return o.finish(opening+"What can I help you with?", OutcomeAsked, nil), 1, nil
 	}
-	r, coverage, err := o.reply(ctx, TurnInput{Channel: in.Channel, Lead: in.Lead, Text: text}, text, sig)
+	// Purpose tells the answer's budget what the text around it takes.
+	r, coverage, err := o.reply(ctx, TurnInput{Channel: in.Channel, Lead: in.Lead, Text: text, Purpose: PurposeFirstTouch}, text, sig)
 	if err != nil {
 		return Reply{}, 0, err
 	}
@@ -40,6 +41,11 @@ func (o *Offline) firstTouch(ctx context.Context, in TurnInput, sig Signals) (Re
 	body := opening + "I've passed your message to our team, and someone will follow up. In the meantime, " +
 		lowerFirst(defaultQualifyingQuestion)
 	return o.finish(body, OutcomeAsked, nil), coverage, nil
+}
+
+// firstTouchOpening greets a lead who filled in a form.
+func (o *Offline) firstTouchOpening(l Lead) string {
+	return hello(l) + ", this is the AI assistant for " + o.businessName() + ". Thanks for reaching out! "
 }
 
 // followUp nudges a lead who has not answered, about what they last asked
