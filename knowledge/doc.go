@@ -14,13 +14,17 @@
 // titles and headings survive) and cut with langchaingo's splitters: the
 // Markdown splitter for Markdown, section by section, and the recursive
 // character splitter for the rest, at about 800 characters with a 100
-// character overlap. Each FAQ row is its own chunk titled by its question.
+// character overlap. Plain text is cut into sections first, at the lines
+// that mark headings in typed documents ("WHAT TO BRING", "3. FINANCING",
+// a line underlined with "==="), and a web page's sidebar, header and
+// footer keep headings of their own. Each FAQ row is its own chunk titled by its question.
 // A chunk keeps its document's path as ingested, a title (the first H1,
 // the page's <title>, the PDF's Title or the file name) and its heading
 // path ("Air conditioning > Sizing").
 //
-// A file is stored with the SHA-256 of its bytes and the embedder's name:
-// ingesting it again unchanged does nothing, and a changed file's chunks
+// A file is stored with the SHA-256 of its bytes (and of the readers'
+// version, so that a better reader re-reads what was stored before it) and
+// the embedder's name: ingesting it again unchanged does nothing, and a changed file's chunks
 // are replaced in one transaction. Files are parsed and embedded in
 // parallel and written in batches with COPY. A bad file is reported by
 // path and does not stop the others.
