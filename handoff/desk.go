@@ -181,7 +181,12 @@ func (d *Desk) Open(ctx context.Context, db crm.DB, req OpenRequest) (Opened, er
 		out.Work = Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: out.Handoff.ID, Step: 1, At: *h.DueAt}}
 	} else {
 		if !out.NextOnDuty.IsZero() {
-			out.Work.Assign = &Step{HandoffID: out.Handoff.ID, At: out.NextOnDuty}
+			at := out.NextOnDuty
+			if !at.After(now) {
+				// Open, and every rep away: look again in a while.
+				at = now.Add(lookAgain)
+			}
+			out.Work.Assign = &Step{HandoffID: out.Handoff.ID, At: at}
 		}
 		if err := d.event(ctx, db, conv, NoRepOnDuty{HandoffID: out.Handoff.ID, NextOnDuty: out.NextOnDuty}); err != nil {
 			return Opened{}, err
@@ -246,7 +251,7 @@ func (d *Desk) Assign(ctx context.Context, db crm.DB, handoffID int64, slaMinute
 	if !ok {
 		// Still nobody (the hours changed, or every rep is away): try at
 		// the next opening after this one.
-		next := bh.Schedule.NextOpen(now.Add(time.Minute))
+		next := bh.Schedule.NextOpen(now.Add(lookAgain))
 		if next.IsZero() {
 			return Work{}, nil
 		}
@@ -566,6 +571,12 @@ func (d *Desk) event(ctx context.Context, db crm.DB, conv crm.Conversation, deta
 func (d *Desk) link(conversationID string) string {
 	return d.cfg.ConsoleURL + "/console/c/" + conversationID
 }
+
+// lookAgain is how long a handoff that found no rep on duty while the
+// business is open waits before it looks again: for a rep back from a
+// break or a shift that starts. Looking every minute would keep a job
+// running all day at a business with nobody on the desk.
+const lookAgain = 5 * time.Minute
 
 func slaWait(minutes int) time.Duration {
 	if minutes <= 0 {

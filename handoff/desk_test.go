@@ -396,6 +396,31 @@ func TestNextRepComesOnDuty(t *testing.T) {
 	}
 }
 
+// TestEveryRepAwayWhileOpen: a handoff that finds every rep away during
+// business hours looks again a few minutes later, not at once and not
+// every minute.
+func TestEveryRepAwayWhileOpen(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	away := false
+	for _, name := range []string{"Alex", "Sam"} {
+		if _, err := crm.SetRepDuty(b.ctx, b.db, b.reps[name].ID, crm.RepDuty{Active: &away}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := utc("2026-12-01T17:00:00Z") // 10:00 MST Tuesday: open
+	b.clock.set(now)
+	out := b.open(t, b.lead(t, "+19705551051", "Dana Reyes", ""), handoff.ReasonBuyingIntent)
+	if out.Rep != nil || out.Work.Assign == nil || !out.Work.Assign.At.Equal(now.Add(5*time.Minute)) {
+		t.Fatalf("opened with every rep away: rep %v, work %+v", out.Rep, out.Work)
+	}
+	b.clock.set(out.Work.Assign.At)
+	w := b.step(t, func(tx pgx.Tx) (handoff.Work, error) { return b.desk.Assign(b.ctx, tx, out.Handoff.ID, 10) })
+	if w.Assign == nil || !w.Assign.At.Equal(now.Add(10*time.Minute)) || len(w.Notify) != 0 {
+		t.Fatalf("still nobody: work %+v", w)
+	}
+}
+
 // TestLeadWrote: a lead who writes while a person has the conversation
 // buzzes the rep once per quiet window, not once per text.
 func TestLeadWrote(t *testing.T) {
