@@ -214,12 +214,21 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 		for _, t := range q.terms {
 			have[t.key] = true
 		}
+		var asides []term
 		for _, t := range termsOf(lex, aside, asideWeight) {
 			if !have[t.key] {
 				t.aside = true
-				q.terms = append(q.terms, t)
+				asides = append(asides, t)
 			}
 		}
+		// A long story around a short question says why the lead asks;
+		// all told, it weighs no more than the question.
+		if sum, asked := weightOf(asides), weightOf(q.terms); sum > asked {
+			for i := range asides {
+				asides[i].weight *= asked / sum
+			}
+		}
+		q.terms = append(q.terms, asides...)
 	} else {
 		q.terms = termsOf(lex, norm, 1)
 	}
@@ -235,12 +244,23 @@ const minAskedWeight = 0.6
 // ("do you do house calls out there?", "is that something you do?"): the
 // rest of the message then says what is asked about.
 func pointsBack(text string) bool {
-	for _, w := range words(text) {
+	ws := words(text)
+	for i, w := range ws {
+		if w == "there" && existentialThere(ws, i) {
+			continue // "is there a plan": no place
+		}
 		if anaphora[w] {
 			return true
 		}
 	}
 	return false
+}
+
+// existentialThere reports whether ws[i], "there", only says that
+// something exists ("is there", "there are"), pointing nowhere.
+func existentialThere(ws []string, i int) bool {
+	be := map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "isnt": true, "arent": true}
+	return i > 0 && be[ws[i-1]] || i+1 < len(ws) && be[ws[i+1]]
 }
 
 func weightOf(ts []term) float64 {
@@ -254,7 +274,7 @@ func weightOf(ts []term) float64 {
 }
 
 // reQuestionOpener opens a question, in a sentence or after a comma.
-var reQuestionOpener = regexp.MustCompile(`^(?:(?:so|and|but|also|ok|okay|well|um|uh|like|just|hi|hey|hello|hola|yeah)\W+)*(?:what|what's|how|when|where|who|which|why|whats|do|does|did|can|could|is|are|will|would|should|any|anyone|have|has)\b`)
+var reQuestionOpener = regexp.MustCompile(`^(?:(?:so|and|but|also|ok|okay|well|um|uh|like|just|hi|hey|hello|hola|yeah|anyway|anyways|btw|honestly|basically|quick question|question)\W+)*(?:what|what's|how|when|where|who|which|why|whats|do|does|did|can|could|is|are|will|would|should|any|anyone|have|has)\b`)
 
 // askedPart splits a message into what it asks (its sentences or clauses
 // that are questions) and the rest. A message without a recognisable

@@ -50,6 +50,7 @@ func TestAskedPart(t *testing.T) {
 		{"my dad is in a care home. could your dentist see him?", "could your dentist see him?", "my dad is in a care home."},
 		{"how much is a tune-up", "how much is a tune-up", ""},
 		{"my furnace is blowing cold air", "my furnace is blowing cold air", ""},
+		{"lost my job in march. anyway is there a plan if you have no insurance", "anyway is there a plan if you have no insurance", "lost my job in march."},
 	} {
 		asked, aside := askedPart(tc.in)
 		if asked != tc.asked || aside != tc.aside {
@@ -76,6 +77,22 @@ func TestReadQuestion(t *testing.T) {
 		if tm.aside {
 			t.Errorf("%q is an aside, though the question points back at it", tm.word)
 		}
+	}
+	// A long story around a short question weighs no more than the question.
+	q = readQuestion(lex, "so i got laid off in march and lost my dental through work, and i havent been to a dentist in "+
+		"like 3 years which i know is bad. one of my back teeth is sensitive to cold. anyway is there a plan if you dont have insurance")
+	var asked, aside float64
+	for _, tm := range q.terms {
+		switch {
+		case tm.phrase:
+		case tm.aside:
+			aside += tm.weight
+		default:
+			asked += tm.weight
+		}
+	}
+	if aside == 0 || aside > asked+1e-9 {
+		t.Errorf("the story weighs %.2f, the question %.2f: want the story no heavier", aside, asked)
 	}
 	q = readQuestion(lex, "how much does the extra insurance cost")
 	if q.kind != kindPrice {
