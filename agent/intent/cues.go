@@ -159,6 +159,7 @@ func cueSet(t text) []string {
 		}
 	}
 	add("real-person", realPerson)
+	add("talk-to-someone", talksToSomeone(w))
 	add("bot+want", bot && hasAnyPhrase(w, []string{"i want", "i need", "i would like", "i would rather", "let me", "get me", "can i"}))
 
 	// A request in one clause of a longer story.
@@ -183,6 +184,27 @@ func cueSet(t text) []string {
 	// Good news that clears the way.
 	add("good-news", t.exclaim && hasAnyPhrase(w, []string{"approved", "approval", "pre-approved", "pre-approval", "came through", "just got", "finally got", "we got", "signed", "closed", "accepted"}))
 	return out
+}
+
+// notSomeone are the words after "talk to" that are not who the lead
+// wants: "talk to my wife first", "talk to you soon", "talk to it".
+var notSomeone = setOf(`my our his their your you me us them it this that these those her him myself ourselves
+yourself each`)
+
+// talksToSomeone reports whether the lead asks to talk to someone in
+// particular: "let me talk to Ray", "can I speak with the owner".
+func talksToSomeone(w []string) bool {
+	for i := 0; i+2 < len(w); i++ {
+		switch w[i] {
+		case "talk", "speak", "chat", "talking", "speaking":
+		default:
+			continue
+		}
+		if (w[i+1] == "to" || w[i+1] == "with") && !notSomeone[w[i+2]] {
+			return true
+		}
+	}
+	return false
 }
 
 // requestOpenings open a clause that asks for the service.

@@ -47,6 +47,8 @@ func TestPredictHandoffs(t *testing.T) {
 		{text: "please book me in for the first opening next week", want: BuyingIntent},
 		{text: "I want to talk to a real person", want: HumanRequest},
 		{text: "can someone call me back this afternoon?", want: HumanRequest},
+		{text: "let me talk to Marisol please", want: HumanRequest}, // a name the model never saw
+		{text: "could I speak with Dr. Okafor", want: HumanRequest},
 		{text: "you charged me twice", want: Complaint},
 		{text: "your tech never showed up and nobody called me", want: Complaint},
 		{text: "there's smoke coming from the outlet", want: Sensitive},
@@ -291,4 +293,23 @@ func TestMain(m *testing.M) {
 	// here keeps parallel tests from all waiting on the first one.
 	Default()
 	os.Exit(m.Run())
+}
+
+// TestTalksToSomeone: asking to talk to someone in particular, by name or
+// role, is one cue; talking to one's own people or to "you" is not.
+func TestTalksToSomeone(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"let me talk to Ray please":         true,
+		"can i speak with the owner":        true,
+		"id like to chat with someone":      true,
+		"i need to talk to my wife first":   false,
+		"talk to you soon":                  false,
+		"we talked about it last week":      false,
+		"what should i talk to them about?": false,
+	} {
+		if got := talksToSomeone(normalize(text).words); got != want {
+			t.Errorf("talksToSomeone(%q) = %v, want %v", text, got, want)
+		}
+	}
 }
