@@ -4,39 +4,39 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.7654,  // coverage
-	1.8222,  // own
-	-1.0876, // asked_text
-	1.1585,  // about
-	0.8978,  // focus
-	-3.6804, // kind_missing
-	0.2768,  // answers_faq
-	-1.7296, // leans
-	-0.4187, // quote
-	-0.0025, // said
-	0.3096,  // extra_sentences
+	5.8288,  // coverage
+	1.9215,  // own
+	-1.1996, // asked_text
+	1.3151,  // about
+	0.8109,  // focus
+	-3.6696, // kind_missing
+	0.2643,  // answers_faq
+	-1.7592, // leans
+	-0.4180, // quote
+	-0.0027, // said
+	0.3203,  // extra_sentences
 	-0.1000, // length
-	1.2029,  // rank
-	0.2716,  // retrieval
-	0.7829,  // item
-	1.9684,  // background
-	2.1608,  // similarity
-	1.8798,  // label
-	0.6153,  // rare_coverage
-	-0.1826, // precision
-	-0.2152, // idle
-	0.2095,  // whole
-	0.9292,  // fact_with_focus
-	0.9005,  // negative
+	1.1890,  // rank
+	0.3135,  // retrieval
+	0.7543,  // item
+	1.9224,  // background
+	2.2024,  // similarity
+	1.7804,  // label
+	0.6783,  // rare_coverage
+	-0.1753, // precision
+	-0.2089, // idle
+	0.1993,  // whole
+	0.9720,  // fact_with_focus
+	0.9024,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-0.9012, // bias
-	4.4432,  // own
-	1.5089,  // rare_coverage
-	-1.0698, // absent
-	2.7964,  // follow_up
-	1.6766,  // background
+	-1.0961, // bias
+	4.6884,  // own
+	1.6689,  // rare_coverage
+	-0.9628, // absent
+	2.8595,  // follow_up
+	1.7140,  // background
 }
