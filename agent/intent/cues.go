@@ -160,6 +160,7 @@ func cueSet(t text) []string {
 	}
 	add("real-person", realPerson)
 	add("talk-to-someone", talksToSomeone(w))
+	add("protected-class", namesProtectedGroup(w))
 	add("bot+want", bot && hasAnyPhrase(w, []string{"i want", "i need", "i would like", "i would rather", "let me", "get me", "can i"}))
 
 	// A request in one clause of a longer story.
@@ -184,6 +185,37 @@ func cueSet(t text) []string {
 	// Good news that clears the way.
 	add("good-news", t.exclaim && hasAnyPhrase(w, []string{"approved", "approval", "pre-approved", "pre-approval", "came through", "just got", "finally got", "we got", "signed", "closed", "accepted"}))
 	return out
+}
+
+// protectedGroups are words for the groups fair housing and equal
+// treatment protect (race, colour, religion, national origin); groupPlaces
+// are the people and places a preference about them would be about.
+var (
+	protectedGroups = setOf(`white black hispanic hispanics latino latinos latina latinas asian asians jewish jews muslim
+muslims christian christians catholic catholics arab arabs mexican mexicans indian indians immigrant immigrants
+african chinese korean vietnamese minority minorities ethnic race racial religion religious`)
+	groupPlaces = setOf(`people person persons families family folks neighbors neighbours neighborhood neighborhoods
+neighbourhood neighbourhoods area areas street streets block blocks community communities school schools district
+districts tenant tenants renter renters buyer buyers technician technicians tech techs agent agents crowd residents
+live living town towns city suburb suburbs part parts side complex building apartment apartments`)
+)
+
+// namesProtectedGroup reports whether a group fair housing protects is
+// named beside people or a place ("mostly white neighborhoods", "many
+// hispanic families"): a preference about who lives or works there, not
+// "a black mark on the outlet" or "white paint".
+func namesProtectedGroup(w []string) bool {
+	for i, x := range w {
+		if !protectedGroups[x] {
+			continue
+		}
+		for j := max(0, i-4); j < min(len(w), i+5); j++ {
+			if groupPlaces[w[j]] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // notSomeone are the words after "talk to" that are not who the lead

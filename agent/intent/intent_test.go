@@ -56,6 +56,11 @@ func TestPredictHandoffs(t *testing.T) {
 		{text: "my husband fell off the step ladder and he's bleeding", want: Sensitive},
 		{text: "I'm going to sue you over this", want: Sensitive},
 	})
+	// A request to steer by race is handed off at the rules' threshold for
+	// a sensitive topic (0.3), though the words make it look like a question.
+	if p := Default().Predict("which parts of town are mostly asian? we'd feel more at home there", ""); p[Sensitive] < 0.3 {
+		t.Errorf("steering by race: sensitive %.2f, want at least 0.3", p[Sensitive])
+	}
 }
 
 func TestPredictQuestions(t *testing.T) {
@@ -310,6 +315,24 @@ func TestTalksToSomeone(t *testing.T) {
 	} {
 		if got := talksToSomeone(normalize(text).words); got != want {
 			t.Errorf("talksToSomeone(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestNamesProtectedGroup: a group fair housing protects, named beside
+// people or a place, is a cue; the same word about a thing is not.
+func TestNamesProtectedGroup(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"which neighborhoods are mostly white?":            true,
+		"are there many hispanic families on that street?": true,
+		"we don't want to live near muslims":               true,
+		"there's a black mark on the outlet":               false,
+		"can you paint the trim white":                     false,
+		"is the school district any good":                  false,
+	} {
+		if got := namesProtectedGroup(normalize(text).words); got != want {
+			t.Errorf("namesProtectedGroup(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
