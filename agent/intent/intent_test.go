@@ -300,39 +300,34 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestTalksToSomeone: asking to talk to someone in particular, by name or
-// role, is one cue; talking to one's own people or to "you" is not.
-func TestTalksToSomeone(t *testing.T) {
+// TestCueSet: the cues that hang on a phrase and what stands beside it.
+// Asking to talk to someone in particular, by name or role, is one;
+// talking to one's own people or to "you" is not. A group fair housing
+// protects, named beside people or a place, is one; the same word about a
+// thing is not.
+func TestCueSet(t *testing.T) {
 	t.Parallel()
-	for text, want := range map[string]bool{
-		"let me talk to Ray please":         true,
-		"can i speak with the owner":        true,
-		"id like to chat with someone":      true,
-		"i need to talk to my wife first":   false,
-		"talk to you soon":                  false,
-		"we talked about it last week":      false,
-		"what should i talk to them about?": false,
+	for _, tc := range []struct {
+		text, cue string
+		want      bool
+	}{
+		{"let me talk to Ray please", "talk-to-someone", true},
+		{"can i speak with the owner", "talk-to-someone", true},
+		{"id like to chat with someone", "talk-to-someone", true},
+		{"i need to talk to my wife first", "talk-to-someone", false},
+		{"talk to you soon", "talk-to-someone", false},
+		{"we talked about it last week", "talk-to-someone", false},
+		{"what should i talk to them about?", "talk-to-someone", false},
+		{"which neighborhoods are mostly white?", "protected-class", true},
+		{"are there many hispanic families on that street?", "protected-class", true},
+		{"we don't want to live near muslims", "protected-class", true},
+		{"there's a black mark on the outlet", "protected-class", false},
+		{"can you paint the trim white", "protected-class", false},
+		{"is the school district any good", "protected-class", false},
 	} {
-		if got := talksToSomeone(normalize(text).words); got != want {
-			t.Errorf("talksToSomeone(%q) = %v, want %v", text, got, want)
-		}
-	}
-}
-
-// TestNamesProtectedGroup: a group fair housing protects, named beside
-// people or a place, is a cue; the same word about a thing is not.
-func TestNamesProtectedGroup(t *testing.T) {
-	t.Parallel()
-	for text, want := range map[string]bool{
-		"which neighborhoods are mostly white?":            true,
-		"are there many hispanic families on that street?": true,
-		"we don't want to live near muslims":               true,
-		"there's a black mark on the outlet":               false,
-		"can you paint the trim white":                     false,
-		"is the school district any good":                  false,
-	} {
-		if got := namesProtectedGroup(normalize(text).words); got != want {
-			t.Errorf("namesProtectedGroup(%q) = %v, want %v", text, got, want)
+		cues := cueSet(normalize(tc.text))
+		if got := slicesHas(cues, tc.cue); got != tc.want {
+			t.Errorf("%q: cue %s %v, want %v (cues %v)", tc.text, tc.cue, got, tc.want, cues)
 		}
 	}
 }
