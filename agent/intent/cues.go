@@ -161,6 +161,11 @@ func cueSet(t text) []string {
 	add("real-person", realPerson)
 	add("talk-to-someone", talksToSomeone(w))
 	add("protected-class", namesProtectedGroup(w))
+	// A need with a date it must be met by: "want this done before the
+	// snow starts", "lease is up the 31st".
+	add("need+deadline", hasAnyPhrase(w, []string{"need it", "need this", "need them", "need that", "want it", "want this",
+		"want them", "want that", "done", "finished", "in place", "moved", "installed", "fixed"}) &&
+		hasAnyPhrase(w, deadlinePhrases) && !hasAnyPhrase(w, []string{"by the way"}))
 	add("bot+want", bot && hasAnyPhrase(w, []string{"i want", "i need", "i would like", "i would rather", "let me", "get me", "can i"}))
 
 	// A request in one clause of a longer story.
@@ -217,6 +222,10 @@ func namesProtectedGroup(w []string) bool {
 	}
 	return false
 }
+
+// deadlinePhrases set a date a need must be met by.
+var deadlinePhrases = []string{"before the", "before our", "before my", "before we", "before i", "by the", "by our",
+	"by my", "by next", "before next", "is up", "are up", "runs out", "run out", "ends on", "no later than", "in time for"}
 
 // notSomeone are the words after "talk to" that are not who the lead
 // wants: "talk to my wife first", "talk to you soon", "talk to it".

@@ -304,7 +304,8 @@ func TestMain(m *testing.M) {
 // Asking to talk to someone in particular, by name or role, is one;
 // talking to one's own people or to "you" is not. A group fair housing
 // protects, named beside people or a place, is one; the same word about a
-// thing is not.
+// thing is not. A need with a date it must be met by is one; a question
+// about what comes before a visit is not.
 func TestCueSet(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -324,6 +325,10 @@ func TestCueSet(t *testing.T) {
 		{"there's a black mark on the outlet", "protected-class", false},
 		{"can you paint the trim white", "protected-class", false},
 		{"is the school district any good", "protected-class", false},
+		{"we want it finished before the holidays", "need+deadline", true},
+		{"need this fixed by the 20th", "need+deadline", true},
+		{"do i need to pay before the appointment", "need+deadline", false},
+		{"by the way, is it done?", "need+deadline", false},
 	} {
 		cues := cueSet(normalize(tc.text))
 		if got := slicesHas(cues, tc.cue); got != tc.want {
