@@ -180,12 +180,7 @@ func (d *Desk) Open(ctx context.Context, db crm.DB, req OpenRequest) (Opened, er
 		}
 		out.Work = Work{Notify: []string{n.ID}, SLA: &Step{HandoffID: out.Handoff.ID, Step: 1, At: *h.DueAt}}
 	} else {
-		if !out.NextOnDuty.IsZero() {
-			at := out.NextOnDuty
-			if !at.After(now) {
-				// Open, and every rep away: look again in a while.
-				at = now.Add(lookAgain)
-			}
+		if at := nextLook(bh.Schedule, now); !at.IsZero() {
 			out.Work.Assign = &Step{HandoffID: out.Handoff.ID, At: at}
 		}
 		if err := d.event(ctx, db, conv, NoRepOnDuty{HandoffID: out.Handoff.ID, NextOnDuty: out.NextOnDuty}); err != nil {
@@ -250,8 +245,8 @@ func (d *Desk) Assign(ctx context.Context, db crm.DB, handoffID int64, slaMinute
 	}
 	if !ok {
 		// Still nobody (the hours changed, or every rep is away): try at
-		// the next opening after this one.
-		next := bh.Schedule.NextOpen(now.Add(lookAgain))
+		// the next opening, or a while from now while open.
+		next := nextLook(bh.Schedule, now)
 		if next.IsZero() {
 			return Work{}, nil
 		}
@@ -577,6 +572,16 @@ func (d *Desk) link(conversationID string) string {
 // break or a shift that starts. Looking every minute would keep a job
 // running all day at a business with nobody on the desk.
 const lookAgain = 5 * time.Minute
+
+// nextLook is when a handoff that found no rep on duty looks again: at
+// the next opening, or lookAgain from now while the business is open.
+func nextLook(s hours.Schedule, now time.Time) time.Time {
+	next := s.NextOpen(now)
+	if !next.IsZero() && !next.After(now) {
+		next = now.Add(lookAgain)
+	}
+	return next
+}
 
 func slaWait(minutes int) time.Duration {
 	if minutes <= 0 {
