@@ -81,6 +81,7 @@ func TestClaimReaders(t *testing.T) {
 		{"A 3/4 inch valve.", nil},
 		{"Our fee is 33 1/3% of the recovery.", []string{"percent 33 1/3"}},
 		{"Moving on 1/3 works.", []string{"date 1/3"}},
+		{"A 1 1/2 story house.", nil},
 		{"Within the hour.", []string{"wait 1 hour"}},
 		{"In half an hour.", []string{"wait 0.5 hour"}},
 		{"Llega en una hora.", []string{"wait 1 hour"}},

@@ -259,9 +259,10 @@ func pointsBack(text string) bool {
 // existentialThere reports whether ws[i], "there", only says that
 // something exists ("is there", "there are"), pointing nowhere.
 func existentialThere(ws []string, i int) bool {
-	be := map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "isnt": true, "arent": true}
-	return i > 0 && be[ws[i-1]] || i+1 < len(ws) && be[ws[i+1]]
+	return i > 0 && formsOfBe[ws[i-1]] || i+1 < len(ws) && formsOfBe[ws[i+1]]
 }
+
+var formsOfBe = wordSet(`is are was were be isnt arent`)
 
 func weightOf(ts []term) float64 {
 	sum := 0.0
