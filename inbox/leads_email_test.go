@@ -67,12 +67,6 @@ func bothConsents(at time.Time) *crm.Consent {
 	return c
 }
 
-// mailTo is what MailDev holds for one address, oldest first.
-func mailTo(t *testing.T, md *maildevtest.Server, addr string) []maildevtest.Email {
-	t.Helper()
-	return md.EmailsTo(t, addr)
-}
-
 // after moves the inbox's clock to d after the lead arrived and runs the
 // follow-ups due by then.
 func (m *mailCadence) after(t *testing.T, d time.Duration) {
@@ -99,6 +93,24 @@ func (m *mailCadence) lead(t *testing.T, in crm.NewLead) inbox.NewLead {
 		t.Fatal(err)
 	}
 	return got
+}
+
+// wantEmails fails with failure (a format for the count) unless MailDev
+// holds n emails to addr.
+func (m *mailCadence) wantEmails(t *testing.T, addr string, n int, failure string) {
+	t.Helper()
+	if got := len(m.md.EmailsTo(t, addr)); got != n {
+		t.Fatalf(failure, got)
+	}
+}
+
+// wantTexts fails with failure (a format for the count) unless Twilio
+// took n texts to phone.
+func (m *mailCadence) wantTexts(t *testing.T, phone string, n int, failure string) {
+	t.Helper()
+	if got := len(m.sandbox.MessagesTo(phone)); got != n {
+		t.Fatalf(failure, got)
+	}
 }
 
 // wantStopped fails unless the lead's follow-ups stopped for reason.
@@ -193,7 +205,7 @@ func TestFirstTouchByEmail(t *testing.T) {
 		t.Fatalf("lead = %+v", got)
 	}
 	m.settle(t)
-	sent := mailTo(t, m.md, addr)
+	sent := m.md.EmailsTo(t, addr)
 	if len(sent) != 1 {
 		t.Fatalf("%d emails to the lead, want the first touch", len(sent))
 	}
@@ -232,9 +244,7 @@ func TestFirstTouchByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.settle(t)
-	if n := len(mailTo(t, m.md, addr)); n != 1 {
-		t.Fatalf("a retried send mailed the lead again: %d emails", n)
-	}
+	m.wantEmails(t, addr, 1, "a retried send mailed the lead again: %d emails")
 	// A send whose record was lost (the process died after the server
 	// took it) goes again as the same email: the same Message-ID.
 	if _, err := m.db.Exec(m.ctx, `UPDATE messages SET provider_sid = NULL, status = 'pending', sent_at = NULL WHERE id = $1`, msg.ID); err != nil {
@@ -247,7 +257,7 @@ func TestFirstTouchByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.settle(t)
-	again := mailTo(t, m.md, addr)
+	again := m.md.EmailsTo(t, addr)
 	if len(again) != 2 || again[1].MessageID != e.MessageID || again[1].Subject != e.Subject {
 		t.Fatalf("the resend: %d emails, Message-IDs %q and %q", len(again), e.MessageID, again[len(again)-1].MessageID)
 	}
@@ -256,7 +266,7 @@ func TestFirstTouchByEmail(t *testing.T) {
 	// the follow-ups stop.
 	m.replyByEmail(t, e, "Great, can you also check my water heater?")
 	m.settle(t)
-	sent = mailTo(t, m.md, addr)
+	sent = m.md.EmailsTo(t, addr)
 	if len(sent) != 3 {
 		t.Fatalf("%d emails to the lead, want the agent's answer too", len(sent))
 	}
@@ -270,9 +280,7 @@ func TestFirstTouchByEmail(t *testing.T) {
 		t.Fatalf("run %s %q after the lead replied", state, reason)
 	}
 	m.after(t, time.Hour)
-	if n := len(mailTo(t, m.md, addr)); n != 3 {
-		t.Fatalf("a follow-up went after the lead replied: %d emails", n)
-	}
+	m.wantEmails(t, addr, 3, "a follow-up went after the lead replied: %d emails")
 }
 
 // TestEmailFollowUps is a cadence by email: the steps of a lead who
@@ -314,7 +322,7 @@ func TestEmailFollowUps(t *testing.T) {
 			t.Fatalf("lead %+v (%v)", got, err)
 		}
 		m.after(t, time.Hour)
-		sent := mailTo(t, m.md, addr)
+		sent := m.md.EmailsTo(t, addr)
 		if len(sent) != 2 {
 			t.Fatalf("%d emails, want the first touch and step 1", len(sent))
 		}
@@ -324,22 +332,16 @@ func TestEmailFollowUps(t *testing.T) {
 			!strings.Contains(step.Text, "Hi Pat,\n\nIt's the AI assistant for Summit Home Services again") {
 			t.Errorf("step 1: subject %q, In-Reply-To %q (first %q):\n%s", step.Subject, step.Header("In-Reply-To"), sent[0].MessageID, step.Text)
 		}
-		if n := len(m.sandbox.MessagesTo("+19705553101")); n != 0 {
-			t.Fatalf("a lead without SMS consent was texted %d times", n)
-		}
+		m.wantTexts(t, "+19705553101", 0, "a lead without SMS consent was texted %d times")
 		if v := m.emailConversation(t, addr); !hasEvent(v, inbox.EventCadenceStep) {
 			t.Fatalf("no follow-up on the email timeline: %+v", v.Timeline)
 		}
 		m.after(t, 24*time.Hour)
-		if n := len(mailTo(t, m.md, addr)); n != 3 {
-			t.Fatalf("%d emails after step 2, want 3", n)
-		}
+		m.wantEmails(t, addr, 3, "%d emails after step 2, want 3")
 		m.replyByEmail(t, step, "Yes please, Tuesday works.")
 		m.after(t, 72*time.Hour)
 		// The agent's answer, and no step 3.
-		if n := len(mailTo(t, m.md, addr)); n != 4 {
-			t.Fatalf("%d emails, want 3 and the agent's answer: a step went after the lead replied", n)
-		}
+		m.wantEmails(t, addr, 4, "%d emails, want 3 and the agent's answer: a step went after the lead replied")
 		m.wantStopped(t, got.Lead.ID, cadence.StopReplied)
 	})
 
@@ -354,9 +356,7 @@ func TestEmailFollowUps(t *testing.T) {
 		// not when the next step comes due.
 		m.wantStopped(t, got.Lead.ID, cadence.StopOptedOut)
 		m.after(t, time.Hour)
-		if n := len(mailTo(t, m.md, addr)); n != 1 {
-			t.Fatalf("%d emails, want the first touch alone after the unsubscribe", n)
-		}
+		m.wantEmails(t, addr, 1, "%d emails, want the first touch alone after the unsubscribe")
 		m.wantStopped(t, got.Lead.ID, cadence.StopOptedOut)
 	})
 
@@ -370,18 +370,12 @@ func TestEmailFollowUps(t *testing.T) {
 			t.Fatalf("lead %+v (%v)", got, err)
 		}
 		m.after(t, time.Hour)
-		if n := len(m.sandbox.MessagesTo(phone)); n != 2 {
-			t.Fatalf("%d texts, want the first touch and step 1", n)
-		}
-		if n := len(mailTo(t, m.md, addr)); n != 0 {
-			t.Fatalf("a lead reached by text got %d emails before the email step", n)
-		}
+		m.wantTexts(t, phone, 2, "%d texts, want the first touch and step 1")
+		m.wantEmails(t, addr, 0, "a lead reached by text got %d emails before the email step")
 		m.unsubscribe(t, addr)
 		m.after(t, 24*time.Hour)
 		m.after(t, 72*time.Hour)
-		if n := len(mailTo(t, m.md, addr)); n != 0 {
-			t.Fatalf("%d emails after the unsubscribe", n)
-		}
+		m.wantEmails(t, addr, 0, "%d emails after the unsubscribe")
 		texts := m.sandbox.MessagesTo(phone)
 		if len(texts) != 3 || !strings.Contains(texts[2].Body, "last check-in") {
 			t.Fatalf("%d texts, want step 3 after the email unsubscribe", len(texts))
@@ -406,12 +400,8 @@ func TestEmailFollowUps(t *testing.T) {
 		}
 		m.after(t, time.Hour)
 		m.after(t, 24*time.Hour)
-		if n := len(mailTo(t, m.md, addr)); n != 0 {
-			t.Fatalf("%d emails to a lead whose conversation was closed", n)
-		}
-		if n := len(m.sandbox.MessagesTo(phone)); n != 1 {
-			t.Fatalf("%d texts, want the first touch alone", n)
-		}
+		m.wantEmails(t, addr, 0, "%d emails to a lead whose conversation was closed")
+		m.wantTexts(t, phone, 1, "%d texts, want the first touch alone")
 		m.wantStopped(t, got.Lead.ID, cadence.StopClosed)
 	})
 
@@ -427,10 +417,8 @@ func TestEmailFollowUps(t *testing.T) {
 		m.after(t, time.Hour)
 		m.after(t, 24*time.Hour)
 		m.after(t, 72*time.Hour)
-		if n := len(m.sandbox.MessagesTo(phone)); n != 1 {
-			t.Fatalf("%d texts, want the first touch alone after STOP", n)
-		}
-		sent := mailTo(t, m.md, addr)
+		m.wantTexts(t, phone, 1, "%d texts, want the first touch alone after STOP")
+		sent := m.md.EmailsTo(t, addr)
 		if len(sent) != 1 || !strings.Contains(sent[0].Text, "Hi Kim,\n\nHere is Summit Home Services by email") ||
 			strings.Contains(sent[0].Text, "Reply STOP") {
 			t.Fatalf("%d emails, want the email step fitted to email: %+v", len(sent), sent)
@@ -460,9 +448,7 @@ func TestEmailFollowUps(t *testing.T) {
 		}
 		m.wantStopped(t, got.Lead.ID, cadence.StopReplied)
 		m.after(t, time.Hour)
-		if n := len(m.sandbox.MessagesTo(phone)); n != 1 {
-			t.Fatalf("%d texts, want the first touch alone after the lead emailed", n)
-		}
+		m.wantTexts(t, phone, 1, "%d texts, want the first touch alone after the lead emailed")
 		m.wantStopped(t, got.Lead.ID, cadence.StopReplied)
 	})
 
@@ -472,7 +458,7 @@ func TestEmailFollowUps(t *testing.T) {
 		const addr = "ooo@example.com"
 		got := m.lead(t, crm.NewLead{Email: addr, Name: "Robin", Consent: emailConsent(m.start)})
 		m.settle(t)
-		first := mailTo(t, m.md, addr)
+		first := m.md.EmailsTo(t, addr)
 		if len(first) != 1 {
 			t.Fatalf("%d emails, want the first touch", len(first))
 		}
@@ -484,9 +470,7 @@ func TestEmailFollowUps(t *testing.T) {
 			t.Fatalf("auto-reply: %s (%v)", out, err)
 		}
 		m.after(t, time.Hour)
-		if n := len(mailTo(t, m.md, addr)); n != 2 {
-			t.Fatalf("%d emails, want step 1 after an out-of-office", n)
-		}
+		m.wantEmails(t, addr, 2, "%d emails, want step 1 after an out-of-office")
 		if state, _ := m.run(t, got.Lead.ID); state != cadence.StateActive {
 			t.Fatalf("run %s after an out-of-office", state)
 		}
