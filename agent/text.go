@@ -393,6 +393,11 @@ func (b *passageBuilder) addLine(kind lineKind, text string) {
 			// Prose after a list ends the list.
 			b.intro = ""
 		}
+		if n := len(b.out); len(b.prose) == 0 && n > 0 && b.out[n-1].item && b.out[n-1].para == b.para {
+			// A list with no intro ends too: "Please arrive early." after
+			// the items under "What to bring" is not one of them.
+			b.para++
+		}
 		b.prose = append(b.prose, text)
 	}
 }

@@ -113,6 +113,15 @@ func TestParsePassages(t *testing.T) {
 			},
 		},
 		{
+			name: "prose right after a list with no intro is not an item's",
+			in:   "## What to bring\n- A photo ID\n- Your insurance card\nPlease arrive 10 minutes early.",
+			want: []p{
+				{"A photo ID.", "What to bring", ""},
+				{"Your insurance card.", "What to bring", ""},
+				{"Please arrive 10 minutes early.", "What to bring", ""},
+			},
+		},
+		{
 			name: "fences, rules and quotes",
 			in:   "> Quoted line here.\n\n---\n\n```\ncode here\n```\nAfter code.",
 			want: []p{{"Quoted line here.", "", ""}, {"After code.", "", ""}},
@@ -121,11 +130,17 @@ func TestParsePassages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []p
-			for _, x := range parsePassages(tt.in) {
+			ps := parsePassages(tt.in)
+			for _, x := range ps {
 				got = append(got, p{x.text, x.heading, x.context})
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("\n got  %q\n want %q", got, tt.want)
+			}
+			for i := 1; i < len(ps); i++ {
+				if ps[i].item != ps[i-1].item && ps[i].para == ps[i-1].para && !ps[i].item {
+					t.Errorf("%q after the item %q is in its paragraph", ps[i].text, ps[i-1].text)
+				}
 			}
 		})
 	}
