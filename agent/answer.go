@@ -403,10 +403,26 @@ func sharesNone(keys, qkeys map[string]bool) bool {
 }
 
 // itemOfAsked reports whether a unit's sentences are list items or rows
-// under an intro or columns that have the question's words: the items of
-// "Installed prices include ...:" are about what the intro says.
+// under an intro, columns or a heading that have the question's words:
+// the items of "Installed prices include ...:" are about what the intro
+// says.
 func itemOfAsked(u *unit, qkeys map[string]bool) bool {
-	return u.item && !sharesNone(u.ctxKeys, qkeys)
+	if !u.item {
+		return false
+	}
+	if !sharesNone(u.ctxKeys, qkeys) {
+		return true
+	}
+	// The heading right above a list names it as an intro does: the
+	// items under "What to bring" are what to bring.
+	for _, l := range u.labels {
+		for _, k := range l {
+			if qkeys[k.key] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // idle counts a unit's sentences that share no word with the question:

@@ -55,6 +55,11 @@ func TestUnitsStandAlone(t *testing.T) {
 			t.Errorf("%q does not say it states hours", u.text)
 		}
 	}
+	// A list under a heading is one unit whole, without the prose after it.
+	bring := texts("- A photo ID\n- Your insurance card\n- A list of your medications\n- Your x-rays, if you have them\nPlease arrive 10 minutes early.", "What to bring")
+	if !has(bring, "A photo ID. Your insurance card. A list of your medications. Your x-rays, if you have them.") {
+		t.Errorf("list units %q", bring)
+	}
 	caps := texts("WHAT TO BRING\n\n1. A photo ID.\n2. Your insurance card.", "")
 	for _, s := range caps {
 		if strings.Contains(s, "WHAT TO BRING") {
@@ -89,5 +94,23 @@ func TestFactsOfFractions(t *testing.T) {
 	// A percentage with a fraction character is a price's kind of fact.
 	if !factsOf("Settled before a lawsuit is filed: 33⅓% (one-third) of the total recovery.").has(kindPrice) {
 		t.Error(`"33⅓%" is not read as a percentage`)
+	}
+}
+
+// TestItemsOfAskedHeading: items under a heading the lead names are what
+// the lead asked for, though no item repeats the heading's words.
+func TestItemsOfAskedHeading(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	q := map[string]bool{lex.Key("bring"): true, lex.Key("appointment"): true}
+	for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Heading: "What to bring", Content: "- A photo ID\n- Your insurance card"}) {
+		if !itemOfAsked(&u, q) || idle(&u, q) != 0 {
+			t.Errorf("%q: not an item of what was asked", u.text)
+		}
+	}
+	for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Heading: "Parking", Content: "- Free lot behind the office\n- Street parking on Elm"}) {
+		if itemOfAsked(&u, q) {
+			t.Errorf("%q under Parking is an item of what to bring", u.text)
+		}
 	}
 }
