@@ -85,7 +85,7 @@ var (
 	// capitalised words after a lower-case one or a comma ("led by Dana
 	// Whitfield", "Kiara Bell, Senior Case Manager" after another name).
 	rePersonFact = regexp.MustCompile(`\b(?:Dr|Mr|Mrs|Ms|Attorney|Judge)\.?\s+[A-Z][a-z]+|(?:^|[a-z,:]\s+)[A-Z][a-z]+ [A-Z][a-z]+\b`)
-	reLeans      = regexp.MustCompile(`^(?:It|Its|It's|This|That|These|Those|They|Them|Both|Each|Either|Neither|Also|However|But|And|Or|So|Otherwise|Instead|Then|There|Here|Which|If so|If not|Otherwise)\b`)
+	reLeans      = regexp.MustCompile(`^(?:It|Its|It's|He|He's|She|She's|His|Her|This|That|These|Those|They|Them|Their|Both|Each|Either|Neither|Also|However|But|And|Or|So|Otherwise|Instead|Then|There|Here|Which|If so|If not|Otherwise)\b`)
 )
 
 func (f facts) or(g facts) facts {
