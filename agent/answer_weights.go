@@ -4,39 +4,39 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.8288,  // coverage
-	1.9215,  // own
-	-1.1996, // asked_text
-	1.3151,  // about
-	0.8109,  // focus
-	-3.6696, // kind_missing
-	0.2643,  // answers_faq
-	-1.7592, // leans
-	-0.4180, // quote
-	-0.0027, // said
-	0.3203,  // extra_sentences
+	5.7762,  // coverage
+	1.7291,  // own
+	-0.8973, // asked_text
+	1.4219,  // about
+	0.8541,  // focus
+	-3.8269, // kind_missing
+	0.1928,  // answers_faq
+	-1.6625, // leans
+	-0.4358, // quote
+	-0.0026, // said
+	0.5903,  // extra_sentences
 	-0.1000, // length
-	1.1890,  // rank
-	0.3135,  // retrieval
-	0.7543,  // item
-	1.9224,  // background
-	2.2024,  // similarity
-	1.7804,  // label
-	0.6783,  // rare_coverage
-	-0.1753, // precision
-	-0.2089, // idle
-	0.1993,  // whole
-	0.9720,  // fact_with_focus
-	0.9024,  // negative
+	0.8536,  // rank
+	0.2471,  // retrieval
+	0.3200,  // item
+	1.7644,  // background
+	2.0713,  // similarity
+	1.6353,  // label
+	0.6449,  // rare_coverage
+	0.2390,  // precision
+	-0.6414, // idle
+	0.4102,  // whole
+	0.9337,  // fact_with_focus
+	1.1250,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.0961, // bias
-	4.6884,  // own
-	1.6689,  // rare_coverage
-	-0.9628, // absent
-	2.8595,  // follow_up
-	1.7140,  // background
+	-1.0503, // bias
+	5.0745,  // own
+	1.1389,  // rare_coverage
+	-0.9975, // absent
+	2.8347,  // follow_up
+	1.7022,  // background
 }
