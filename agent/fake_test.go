@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/leadagent/leadagent/knowledge"
 )
@@ -68,8 +69,10 @@ func loadKB(t testing.TB, dir string, how chunking) *fakeKB {
 			t.Fatalf("read %s: %v", path, err)
 		}
 		switch filepath.Ext(path) {
-		case ".md", ".txt":
+		case ".md":
 			splitMarkdown(string(raw), how, func(title, heading, content string) { add(path, title, heading, content) })
+		case ".txt":
+			splitMarkdown(fakeTextToMarkdown(string(raw)), how, func(title, heading, content string) { add(path, title, heading, content) })
 		case ".html":
 			splitMarkdown(fakeHTMLToMarkdown(string(raw)), how, func(title, heading, content string) { add(path, title, heading, content) })
 		case ".csv":
@@ -90,6 +93,24 @@ func loadKB(t testing.TB, dir string, how chunking) *fakeKB {
 		}
 	}
 	return kb
+}
+
+// fakeTextToMarkdown marks plain text's headings as package knowledge
+// reads them: a line in capitals standing alone ("STORAGE") heads the
+// section under it, in sentence case.
+func fakeTextToMarkdown(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		s := strings.TrimSpace(l)
+		alone := (i == 0 || strings.TrimSpace(lines[i-1]) == "") && (i+1 == len(lines) || strings.TrimSpace(lines[i+1]) == "")
+		if !alone || s == "" || strings.ToUpper(s) != s || strings.ToLower(s) == s {
+			continue
+		}
+		r := []rune(strings.ToLower(s))
+		r[0] = unicode.ToUpper(r[0])
+		lines[i] = "## " + string(r)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func splitMarkdown(doc string, how chunking, emit func(title, heading, content string)) {
