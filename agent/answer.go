@@ -507,6 +507,8 @@ func decision(q question, x rated, _ []rated) decisionFeatures {
 	d[dAbsent] = x.absent
 	d[dFollowUp] = b2f(q.followUp)
 	d[dBackground] = x.f[fBackground]
+	d[dLabel] = x.f[fLabel]
+	d[dAbout] = x.f[fAbout]
 	return d
 }
 

@@ -33,10 +33,12 @@ var rankWeights = [nUnitFeatures]float64{
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.0503, // bias
-	5.0745,  // own
-	1.1389,  // rare_coverage
-	-0.9975, // absent
-	2.8347,  // follow_up
-	1.7022,  // background
+	-1.3802, // bias
+	4.8907,  // own
+	1.2085,  // rare_coverage
+	-1.2904, // absent
+	3.0690,  // follow_up
+	1.8941,  // background
+	3.1070,  // label
+	-1.6171, // about
 }

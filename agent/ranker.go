@@ -70,10 +70,12 @@ const (
 	dAbsent     // weight of the heaviest asked word no retrieved chunk has
 	dFollowUp   // the message leans on earlier turns
 	dBackground // share of the earlier turns' words it meets
+	dLabel      // how much of its FAQ question, list intro or heading the lead says
+	dAbout      // share of the asked words in its FAQ question, list intro, headings or title
 	nDecisionFeatures
 )
 
-var decisionFeatureNames = [nDecisionFeatures]string{"bias", "own", "rare_coverage", "absent", "follow_up", "background"}
+var decisionFeatureNames = [nDecisionFeatures]string{"bias", "own", "rare_coverage", "absent", "follow_up", "background", "label", "about"}
 
 // DecisionFeatureNames returns the names of the features the decision to
 // answer is made by, in order.
