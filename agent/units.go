@@ -264,7 +264,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 			}
 			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
 			u.negative = reNegative.MatchString(block[i].text)
-			u.leans = i > 0 && reLeans.MatchString(block[i].text) ||
+			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
 			return u
 		}
@@ -394,6 +394,23 @@ func lastHeading(path string) string {
 	}
 	return path
 }
+
+// refersBack reports whether a sentence opens with a definite noun the
+// sentence before it named ("... carries a $50 fee. We waive the fee the
+// first time."): quoted alone, the lead cannot tell which fee.
+func refersBack(lex *lexicon.Lexicon, text string, before map[string]bool) bool {
+	ws := words(strings.ToLower(text))
+	for i := 0; i+1 < len(ws) && i < refersBackWords; i++ {
+		if (ws[i] == "the" || ws[i] == "this" || ws[i] == "that" || ws[i] == "these" || ws[i] == "those") &&
+			!isStop(ws[i+1]) && before[lex.Key(ws[i+1])] {
+			return true
+		}
+	}
+	return false
+}
+
+// refersBackWords is how far into a sentence refersBack looks.
+const refersBackWords = 4
 
 // keysOf returns the lexicon keys of a text's words that carry a topic,
 // and of the phrases the lexicon knows among them.
