@@ -407,22 +407,9 @@ func sharesNone(keys, qkeys map[string]bool) bool {
 // the items of "Installed prices include ...:" are about what the intro
 // says.
 func itemOfAsked(u *unit, qkeys map[string]bool) bool {
-	if !u.item {
-		return false
-	}
-	if !sharesNone(u.ctxKeys, qkeys) {
-		return true
-	}
-	// The heading right above a list names it as an intro does: the
-	// items under "What to bring" are what to bring.
-	for _, l := range u.labels {
-		for _, k := range l {
-			if qkeys[k.key] {
-				return true
-			}
-		}
-	}
-	return false
+	// The headings above a list name it as an intro does: the items
+	// under "What to bring" are what to bring.
+	return u.item && (!sharesNone(u.ctxKeys, qkeys) || !sharesNone(u.headKeys, qkeys))
 }
 
 // idle counts a unit's sentences that share no word with the question:

@@ -108,9 +108,33 @@ func TestItemsOfAskedHeading(t *testing.T) {
 			t.Errorf("%q: not an item of what was asked", u.text)
 		}
 	}
+	// A heading above the nearest one names the list too.
+	for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 3, Heading: "First appointment > Checklist", Content: "- A photo ID\n- Your insurance card"}) {
+		if !itemOfAsked(&u, q) {
+			t.Errorf("%q under First appointment: not an item of what was asked", u.text)
+		}
+	}
 	for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Heading: "Parking", Content: "- Free lot behind the office\n- Street parking on Elm"}) {
 		if itemOfAsked(&u, q) {
 			t.Errorf("%q under Parking is an item of what to bring", u.text)
+		}
+	}
+}
+
+func TestRefersBack(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	before := keysOf(lex, "A missed visit carries a $50 fee.")
+	for text, want := range map[string]bool{
+		"We waive the fee the first time.":             true,
+		"This fee is charged to your card.":            true,
+		"We waive it for members.":                     false, // reLeans' case
+		"The office is closed on Sundays.":             false,
+		"We send a reminder two days before the fee.":  false, // too far in to open on it
+		"Late arrivals may be rescheduled at no cost.": false,
+	} {
+		if got := refersBack(lex, text, before); got != want {
+			t.Errorf("refersBack(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
