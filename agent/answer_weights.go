@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.7762,  // coverage
-	1.7291,  // own
-	-0.8973, // asked_text
-	1.4219,  // about
-	0.8541,  // focus
-	-3.8269, // kind_missing
-	0.1928,  // answers_faq
-	-1.6625, // leans
-	-0.4358, // quote
-	-0.0026, // said
-	0.5903,  // extra_sentences
+	5.8034,  // coverage
+	1.8089,  // own
+	-0.9229, // asked_text
+	1.3769,  // about
+	0.8695,  // focus
+	-3.8253, // kind_missing
+	0.1319,  // answers_faq
+	-0.6255, // leans
+	-0.4259, // quote
+	-0.0023, // said
+	0.5808,  // extra_sentences
 	-0.1000, // length
-	0.8536,  // rank
-	0.2471,  // retrieval
-	0.3200,  // item
-	1.7644,  // background
-	2.0713,  // similarity
-	1.6353,  // label
-	0.6449,  // rare_coverage
-	0.2390,  // precision
-	-0.6414, // idle
-	0.4102,  // whole
-	0.9337,  // fact_with_focus
-	1.1250,  // negative
+	0.8821,  // rank
+	0.2620,  // retrieval
+	0.3424,  // item
+	1.6912,  // background
+	2.0273,  // similarity
+	1.6211,  // label
+	0.6004,  // rare_coverage
+	0.2196,  // precision
+	-0.6434, // idle
+	0.4255,  // whole
+	0.8681,  // fact_with_focus
+	1.1170,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.3802, // bias
-	4.8907,  // own
-	1.2085,  // rare_coverage
-	-1.2904, // absent
-	3.0690,  // follow_up
-	1.8941,  // background
-	3.1070,  // label
-	-1.6171, // about
+	-1.3830, // bias
+	4.9616,  // own
+	1.1322,  // rare_coverage
+	-1.2909, // absent
+	3.0655,  // follow_up
+	1.8925,  // background
+	3.0903,  // label
+	-1.5840, // about
 }
