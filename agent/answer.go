@@ -25,6 +25,7 @@ const (
 	creditRelated     = 0.6
 	creditRelCtx      = 0.4
 	creditTypo        = 0.8
+	creditCue         = 0.8
 )
 
 // rated is a unit with how well it answers a question.
@@ -65,6 +66,11 @@ func match(t term, u *unit) float64 {
 		best = creditHeading
 	case u.titleKeys[t.key]:
 		best = creditTitle
+	}
+	if t.cue && cueKinds[t.word] == kindPlace && u.facts.place {
+		// "located" is met by an address, "cost" by a price: the
+		// answer states the fact the word asks for.
+		best = max(best, creditCue)
 	}
 	if t.phrase || best >= creditRelated {
 		return best

@@ -106,6 +106,10 @@ func TestOfflineAnswersFromAnyKnowledge(t *testing.T) {
 		// decline it, but what it quotes must be that policy.
 		{name: "a plain-text policy under a heading in capitals", text: "what happens if I leave my bike there for a month after it's fixed?",
 			outcome: OutcomeAnswered, orUnknown: true, contains: []string{"$5 a day"}},
+		{name: "where the business is, which no word of the question names", text: "where are you located?",
+			outcome: OutcomeAnswered, contains: []string{"418 Alder St."}},
+		{name: "an address by another word", text: "whats ur address",
+			outcome: OutcomeAnswered, contains: []string{"418 Alder St."}},
 		{name: "another topic the knowledge lacks", text: "can you paint my frame a different color?",
 			outcome: OutcomeUnknown, not: []string{"$"}},
 	})

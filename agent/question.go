@@ -23,6 +23,7 @@ const (
 	kindTime          // when, what time, are you open
 	kindNumber        // how many, how old
 	kindPerson        // who
+	kindPlace         // where, what's the address
 )
 
 // term is one word (or run-together phrase) of a question.
@@ -155,10 +156,31 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
-// cost"): they frame the question, and the answer states a price rather
-// than repeating them.
-var cueWords = wordSet(`cost costs price prices pricing priced charge charges charged fee fees rate rates ballpark
-	expensive cheap afford affordable run runs long soon quickly fast`)
+// cost", "where are you located"): they frame the question, and the
+// answer states a price, a duration or an address rather than repeating
+// them. cueKinds says which kind each asks for.
+var cueKinds = func() map[string]kind {
+	m := map[string]kind{}
+	for k, list := range map[kind]string{
+		kindPrice: `cost costs price prices pricing priced charge charges charged fee fees rate rates ballpark
+	expensive cheap afford affordable run runs`,
+		kindDuration: `long soon quickly fast`,
+		kindPlace:    `located location address directions where`,
+	} {
+		for _, w := range strings.Fields(list) {
+			m[w] = k
+		}
+	}
+	return m
+}()
+
+var cueWords = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range cueKinds {
+		m[w] = true
+	}
+	return m
+}()
 
 // cueWeight scales a cue word's weight.
 const cueWeight = 0.3
@@ -173,6 +195,7 @@ var (
 	reAskDuration = regexp.MustCompile(`\bhow long\b|\bhow many (?:days|hours|weeks|months|years|minutes)\b|\bhow (?:soon|fast|quickly)\b|\btake long\b|\bhow far (?:ahead|in advance)\b`)
 	reAskTime     = regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bwhat days?\b|\bopen\b|\bhours\b|\bclose[ds]?\b|\bsaturdays?\b|\bsundays?\b|\bweekends?\b|\bevenings?\b|\bmornings?\b|\blate\b|\bearly\b`)
 	reAskNumber   = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
+	reAskPlace    = regexp.MustCompile(`\bwhere(?:'s| is| are| r)? (?:you|u|your|ur|y'all|yall|the (?:office|shop|store|clinic|showroom|location))\b|\b(?:located|location|address|directions)\b`)
 	reAskPerson   = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
 	reCapability  = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 )
@@ -190,6 +213,8 @@ func kindOf(text string) kind {
 		return kindTime
 	case reAskPerson.MatchString(text):
 		return kindPerson
+	case reAskPlace.MatchString(text):
+		return kindPlace
 	}
 	return kindAny
 }
@@ -232,7 +257,25 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 	} else {
 		q.terms = termsOf(lex, norm, 1)
 	}
+	if q.kind == kindPlace && !hasCue(q.terms, kindPlace) {
+		// "where is your office?": what is asked is an address, which
+		// no word of the question says.
+		q.terms = append(q.terms, term{word: "where", key: "where", base: whereWeight, weight: whereWeight * cueWeight, cue: true, known: true})
+	}
 	return q
+}
+
+// whereWeight is how much "where" says when it asks for an address.
+const whereWeight = 0.5
+
+// hasCue reports whether a cue word among ts asks for a fact of kind k.
+func hasCue(ts []term, k kind) bool {
+	for _, t := range ts {
+		if t.cue && cueKinds[t.word] == k {
+			return true
+		}
+	}
+	return false
 }
 
 // minAskedWeight is how much the asked part must say for the rest of a
@@ -366,6 +409,11 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 			weight: termWeight(lex, w) * scale, cue: cueWords[w]}
 		if t.cue {
 			t.weight *= cueWeight
+			if cueKinds[w] == kindPlace {
+				// "located" asks where; its synonyms ("placed", "set")
+				// are other senses.
+				t.alts, t.derived = nil, 0
+			}
 		}
 		t.known = lex.Known(w)
 		for _, x := range strings.Fields(implied[w]) {
@@ -516,5 +564,13 @@ func (q question) searchText() string {
 			bg = append(bg, t.word)
 		}
 	}
+	if q.kind == kindPlace {
+		// Knowledge states where a business is with an address, not with
+		// the lead's "where": search for how addresses are written too.
+		bg = append(bg, placeWords)
+	}
 	return strings.TrimSpace(q.text + " " + strings.Join(bg, " "))
 }
+
+// placeWords are how knowledge writes where a place is.
+const placeWords = "address located location street avenue suite office directions visit"

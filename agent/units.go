@@ -55,7 +55,7 @@ type unit struct {
 
 // facts are the kinds of fact a text states.
 type facts struct {
-	price, duration, time, number, free, person bool
+	price, duration, time, number, free, person, place bool
 }
 
 func (f facts) has(k kind) bool {
@@ -70,6 +70,8 @@ func (f facts) has(k kind) bool {
 		return f.number
 	case kindPerson:
 		return f.person
+	case kindPlace:
+		return f.place
 	}
 	return true
 }
@@ -80,7 +82,10 @@ var (
 	reDurationFact = regexp.MustCompile(`(?i)\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|several)(?:\s?(?:-|–|to|or)\s?\d+)?[- ](?:business |calendar |full |working )?(?:minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b|\bsame[- ]day\b|\bovernight\b|\bnext (?:business )?day\b|\bhalf an hour\b|\byear[- ]round\b|\blifetime\b`)
 	reTimeFact     = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight|24/7|around the clock|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|weekdays?|weekends?|holidays?|closed|mornings?|afternoons?|evenings?)\b`)
 	reNumberFact   = regexp.MustCompile(`\d`)
-	reNegative     = regexp.MustCompile(`(?i)\b(?:not|n't|never|cannot)\b`)
+	// rePlaceFact finds a street address ("3318 N. 24th Street", "2418
+	// SE Belmont St.") or a state and ZIP code ("Portland, OR 97214").
+	rePlaceFact = regexp.MustCompile(`\b\d{1,6}\s+(?:[NSEW]{1,2}\.?\s+)?(?:[A-Z0-9][\w.'-]*\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Ter|Terrace|Sq|Square|Trl|Trail|Plaza|Suite|Ste)\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b`)
+	reNegative  = regexp.MustCompile(`(?i)\b(?:not|n't|never|cannot)\b`)
 	// rePersonFact finds a person's name: a title and a name, or two
 	// capitalised words after a lower-case one or a comma ("led by Dana
 	// Whitfield", "Kiara Bell, Senior Case Manager" after another name).
@@ -90,7 +95,7 @@ var (
 
 func (f facts) or(g facts) facts {
 	return facts{price: f.price || g.price, free: f.free || g.free, duration: f.duration || g.duration,
-		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person}
+		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person, place: f.place || g.place}
 }
 
 func factsOf(s string) facts {
@@ -102,6 +107,7 @@ func factsOf(s string) facts {
 		time:     reTimeFact.MatchString(s),
 		number:   reNumberFact.MatchString(s),
 		person:   rePersonFact.MatchString(s),
+		place:    rePlaceFact.MatchString(s),
 	}
 }
 

@@ -82,6 +82,11 @@ func TestFactsOf(t *testing.T) {
 		{"Saturday: 8:00 a.m. to noon.", kindTime, true},
 		{"We serve Denver and Aurora.", kindPrice, false},
 		{"We serve Denver and Aurora.", kindTime, false},
+		{"Address: 3318 N. 24th Street, Phoenix, AZ 85016", kindPlace, true},
+		{"Office: 2150 Piedmont Circle NE, Suite 410, Atlanta", kindPlace, true},
+		{"Portland, OR 97214", kindPlace, true},
+		{"We serve Denver and Aurora.", kindPlace, false},
+		{"Crews of 2 movers start at $139 an hour.", kindPlace, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
 			t.Errorf("factsOf(%q).has(%d) = %v", tc.text, tc.k, got)
