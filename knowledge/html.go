@@ -81,7 +81,7 @@ var blocks = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
 	atom.Header: true, atom.Footer: true, atom.Aside: true, atom.Ul: true, atom.Ol: true,
 	atom.Dl: true, atom.Dt: true, atom.Dd: true, atom.Table: true,
-	atom.Tr: true, atom.Blockquote: true, atom.Pre: true, atom.Address: true,
+	atom.Blockquote: true, atom.Pre: true, atom.Address: true,
 	atom.Figure: true, atom.Figcaption: true, atom.Form: true, atom.Fieldset: true,
 	atom.Hr: true, atom.Details: true, atom.Summary: true,
 }
@@ -107,6 +107,9 @@ func headingLevel(a atom.Atom) int {
 func (w *htmlWalker) walk(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
+		if p := n.Parent; p != nil && tableParts[p.DataAtom] && strings.TrimSpace(n.Data) == "" {
+			return // the source's line breaks between rows and cells
+		}
 		if w.pre > 0 {
 			w.text.WriteString(n.Data)
 		} else {
@@ -147,6 +150,20 @@ func (w *htmlWalker) walk(n *html.Node) {
 		case atom.Pre:
 			w.pre++
 			defer func() { w.pre-- }()
+		case atom.Tr:
+			// A row is a line of its table, as in Markdown; a row of
+			// header cells is followed by the rule that marks it so.
+			if !strings.HasSuffix(w.text.String(), "\n") {
+				w.text.WriteString("\n")
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				w.walk(c)
+			}
+			w.text.WriteString(" |\n")
+			if headerRow(n) {
+				w.text.WriteString("| --- |\n")
+			}
+			return
 		case atom.Td, atom.Th:
 			w.text.WriteString(" | ")
 		case atom.Img:
@@ -163,6 +180,23 @@ func (w *htmlWalker) walk(n *html.Node) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c)
 	}
+}
+
+// tableParts hold rows or cells, not text.
+var tableParts = map[atom.Atom]bool{atom.Table: true, atom.Thead: true, atom.Tbody: true, atom.Tfoot: true, atom.Tr: true}
+
+// headerRow reports whether a table row holds header cells only.
+func headerRow(tr *html.Node) bool {
+	cells := 0
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		switch c.DataAtom {
+		case atom.Th:
+			cells++
+		case atom.Td:
+			return false
+		}
+	}
+	return cells > 0
 }
 
 // heading closes the section before it and opens one under it.

@@ -161,7 +161,10 @@ func TestHTMLText(t *testing.T) {
 	t.Parallel()
 	sp := splitter{size: defaultChunkSize, overlap: defaultChunkOverlap}
 	src := `<html><body><a href="#main">Skip to content</a><h2>Prices</h2><p>Tune-up:
-		<em>$99</em></p><table><tr><th>Item</th><th>Price</th></tr><tr><td>Filter</td><td>$20</td></tr></table>
+		<em>$99</em></p><table>
+		  <tr><th>Item</th><th>Price</th></tr>
+		  <tr><td>Filter</td><td>$20</td></tr>
+		</table>
 		<pre>keep
   this</pre><noscript>no</noscript><aside><h3>Why us</h3><p>Family owned.</p></aside>
 		<p>Prices include tax.</p><footer>Call (970) 555-0100</footer></body></html>`
@@ -180,13 +183,17 @@ func TestHTMLText(t *testing.T) {
 	// goes on after it; the footer is under no heading; the skip link and
 	// <noscript> are not text.
 	want := []string{
-		"Prices: Tune-up: $99 | Item | Price | Filter | $20 keep this",
+		"Prices: Tune-up: $99 | Item | Price | | --- | | Filter | $20 | keep this",
 		"Why us: Family owned.",
 		"Prices: Prices include tax.",
 		": Call (970) 555-0100",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("chunks\n got %q\nwant %q", got, want)
+	}
+	// A table's rows are its lines, the header row marked as Markdown's is.
+	if !strings.Contains(doc.chunks[0].content, "| Item | Price |\n| --- |\n| Filter | $20 |\n") {
+		t.Errorf("table rows not one a line: %q", doc.chunks[0].content)
 	}
 	if !strings.Contains(doc.chunks[0].content, "keep\nthis") {
 		t.Errorf("<pre> lost its line break: %q", doc.chunks[0].content)
