@@ -85,7 +85,7 @@ var (
 	// rePlaceFact finds a street address ("3318 N. 24th Street", "2418
 	// SE Belmont St.") or a state and ZIP code ("Portland, OR 97214").
 	rePlaceFact = regexp.MustCompile(`\b\d{1,6}\s+(?:[NSEW]{1,2}\.?\s+)?(?:[A-Z0-9][\w.'-]*\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Ter|Terrace|Sq|Square|Trl|Trail|Plaza|Suite|Ste)\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b`)
-	reNegative  = regexp.MustCompile(`(?i)\b(?:not|n't|never|cannot)\b`)
+	reNegative  = regexp.MustCompile(`(?i)\b(?:not|never|cannot)\b|n['’]t\b`)
 	// rePersonFact finds a person's name: a title and a name, or two
 	// capitalised words after a lower-case one or a comma ("led by Dana
 	// Whitfield", "Kiara Bell, Senior Case Manager" after another name).
