@@ -253,10 +253,16 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	if len(results) > 0 {
 		topScore = results[0].Score
 	}
+	namesThem := reNamesThem.MatchString(q.text)
 	var out []rated
 	for ri, r := range results {
 		for k := range units[ri] {
 			u := &units[ri][k]
+			if namesThem && u.negative {
+				// "What towns do you serve?" is not answered with those
+				// it does not.
+				continue
+			}
 			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) && !itemOfAsked(u, qkeys) {
 				// A window that ends on a sentence about something else
 				// quotes more than the answer; the window without it is
@@ -348,6 +354,11 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	}
 	return out
 }
+
+// reNamesThem opens a question that asks to be told which ("what areas do
+// you serve?", "which brands do you carry?"): what the business does not
+// do names none of them.
+var reNamesThem = regexp.MustCompile(`^(?:(?:so|and|ok|okay|hi|hey|hello|um)\W+)*(?:what|which)(?: [a-z]+)?s (?:do|does|can|will|would) (?:you|u|y'all|yall)\b`)
 
 // labelShare is the largest share, by weight, of one of a unit's labels
 // (its FAQ question, list intro or nearest heading) that the lead's words

@@ -139,6 +139,8 @@ func TestOfflineArea(t *testing.T) {
 			contains: []string{"Riverton isn't in our service area"}},
 		{name: "an ordinary word is no town", text: "do you take payment for repairs in installments?",
 			outcome: OutcomeAnswered, not: []string{"service area"}},
+		{name: "which towns: those it serves, not those it does not", text: "what towns do you pick up bikes in?",
+			outcome: OutcomeAnswered, contains: []string{"Maplewood"}, not: []string{"don't"}},
 	})
 }
 

@@ -22,6 +22,20 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+func TestNamesThem(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"what areas do you serve":          true,
+		"ok which brands do you carry":     true,
+		"do you serve boulder":             false,
+		"what happens if you break a lamp": false,
+	} {
+		if got := reNamesThem.MatchString(normalize(in)); got != want {
+			t.Errorf("reNamesThem(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestKindOf(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]kind{
