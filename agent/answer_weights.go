@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.8034,  // coverage
-	1.8089,  // own
-	-0.9229, // asked_text
-	1.3769,  // about
-	0.8695,  // focus
-	-3.8253, // kind_missing
-	0.1319,  // answers_faq
-	-0.6255, // leans
-	-0.4259, // quote
-	-0.0023, // said
-	0.5808,  // extra_sentences
+	5.7992,  // coverage
+	1.6481,  // own
+	-1.0326, // asked_text
+	1.4554,  // about
+	1.0781,  // focus
+	-3.8993, // kind_missing
+	-0.0222, // answers_faq
+	-0.6480, // leans
+	-0.5071, // quote
+	-0.0041, // said
+	0.5925,  // extra_sentences
 	-0.1000, // length
-	0.8821,  // rank
-	0.2620,  // retrieval
-	0.3424,  // item
-	1.6912,  // background
-	2.0273,  // similarity
-	1.6211,  // label
-	0.6004,  // rare_coverage
-	0.2196,  // precision
-	-0.6434, // idle
-	0.4255,  // whole
-	0.8681,  // fact_with_focus
-	1.1170,  // negative
+	0.7234,  // rank
+	0.2865,  // retrieval
+	0.4166,  // item
+	1.5799,  // background
+	1.9062,  // similarity
+	1.5456,  // label
+	0.5503,  // rare_coverage
+	0.8705,  // precision
+	-0.6400, // idle
+	0.7578,  // whole
+	0.7031,  // fact_with_focus
+	1.5343,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.3830, // bias
-	4.9616,  // own
-	1.1322,  // rare_coverage
-	-1.2909, // absent
-	3.0655,  // follow_up
-	1.8925,  // background
-	3.0903,  // label
-	-1.5840, // about
+	-1.4766, // bias
+	5.0170,  // own
+	1.1777,  // rare_coverage
+	-1.2234, // absent
+	3.0932,  // follow_up
+	1.9090,  // background
+	3.2625,  // label
+	-1.5373, // about
 }
