@@ -269,7 +269,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				}
 			}
 			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
-			u.negative = reNegative.MatchString(block[i].text)
+			u.negative = saysDoesNot(block[i].text)
 			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
 			return u
@@ -417,6 +417,30 @@ func refersBack(lex *lexicon.Lexicon, text string, before map[string]bool) bool 
 
 // refersBackWords is how far into a sentence refersBack looks.
 const refersBackWords = 4
+
+// saysDoesNot reports whether a sentence says what the business does not
+// do: a negation with "we" or "our" just before it ("We do not repair
+// motorcycles", "Our tow program does not cover Buckeye"), not one in a
+// condition ("Balances not paid within 60 days are charged a fee").
+func saysDoesNot(text string) bool {
+	ws := strings.Fields(strings.ToLower(text))
+	for i, w := range ws {
+		w = strings.Trim(w, ".,;:!?()\"")
+		if !(w == "not" || w == "never" || w == "cannot" || strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")) {
+			continue
+		}
+		for j := i; j >= max(0, i-saysDoesNotWords); j-- {
+			if x := strings.Trim(ws[j], ".,;:!?()\""); x == "we" || x == "our" || strings.HasPrefix(x, "we'") || strings.HasPrefix(x, "we’") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// saysDoesNotWords is how many words before its negation a sentence's
+// "we" or "our" may be.
+const saysDoesNotWords = 4
 
 // keysOf returns the lexicon keys of a text's words that carry a topic,
 // and of the phrases the lexicon knows among them.

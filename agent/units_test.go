@@ -143,3 +143,20 @@ func TestRefersBack(t *testing.T) {
 		}
 	}
 }
+
+func TestSaysDoesNot(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"We do not repair motorcycles or scooters.":                     true,
+		"We don't pick up outside those three towns.":                   true,
+		"Our tow program does not cover Buckeye or Maricopa.":           true,
+		"We’re not able to take cases outside Georgia.":                 true,
+		"Balances not paid within 60 days are charged a late fee.":      false,
+		"Prequalifying uses a soft check that does not affect a score.": false,
+		"If the crew can't park, there is a long-carry fee.":            false,
+	} {
+		if got := saysDoesNot(text); got != want {
+			t.Errorf("saysDoesNot(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
