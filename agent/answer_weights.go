@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.7992,  // coverage
-	1.6481,  // own
-	-1.0326, // asked_text
-	1.4554,  // about
-	1.0781,  // focus
-	-3.8993, // kind_missing
-	-0.0222, // answers_faq
-	-0.6480, // leans
-	-0.5071, // quote
-	-0.0041, // said
-	0.5925,  // extra_sentences
+	5.3732,  // coverage
+	1.5212,  // own
+	-0.8922, // asked_text
+	1.3148,  // about
+	0.9987,  // focus
+	-3.7964, // kind_missing
+	0.0228,  // answers_faq
+	-0.6373, // leans
+	-0.3731, // quote
+	-0.0039, // said
+	0.5901,  // extra_sentences
 	-0.1000, // length
-	0.7234,  // rank
-	0.2865,  // retrieval
-	0.4166,  // item
-	1.5799,  // background
-	1.9062,  // similarity
-	1.5456,  // label
-	0.5503,  // rare_coverage
-	0.8705,  // precision
-	-0.6400, // idle
-	0.7578,  // whole
-	0.7031,  // fact_with_focus
-	1.5343,  // negative
+	0.7590,  // rank
+	0.4282,  // retrieval
+	0.3709,  // item
+	1.6279,  // background
+	1.8271,  // similarity
+	1.4496,  // label
+	0.8106,  // rare_coverage
+	0.6321,  // precision
+	-0.5734, // idle
+	0.6968,  // whole
+	0.5734,  // fact_with_focus
+	2.0734,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.4766, // bias
-	5.0170,  // own
-	1.1777,  // rare_coverage
-	-1.2234, // absent
-	3.0932,  // follow_up
-	1.9090,  // background
-	3.2625,  // label
-	-1.5373, // about
+	-1.7152, // bias
+	5.2243,  // own
+	1.4208,  // rare_coverage
+	-1.2008, // absent
+	3.3260,  // follow_up
+	1.9903,  // background
+	3.4639,  // label
+	-1.6988, // about
 }
