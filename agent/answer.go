@@ -341,7 +341,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			f[fPrecision] = precision(u, qkeys)
 			f[fIdle] = idle(u, qkeys)
 			f[fWhole] = b2f(u.whole)
-			f[fNegative] = b2f(u.negative && !reNegative.MatchString(q.text))
+			f[fNegative] = b2f(u.negative && !reNegative.MatchString(q.text) && reAsksYou.MatchString(q.text))
 			if focus >= 0 && q.kind != kindAny {
 				f[fFactWithFocus] = b2f(factWith(u, q.terms[focus], q.kind))
 			}
@@ -354,6 +354,11 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	}
 	return out
 }
+
+// reAsksYou opens a question whether the business does something ("do
+// you work on motorcycles?"), which what it does not do may answer; "do
+// your repairs come with a warranty?" asks about a thing it does.
+var reAsksYou = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|r|is|have|any chance) (?:you|u|y'all|yall|ya)\b`)
 
 // reNamesThem opens a question that asks to be told which ("what areas do
 // you serve?", "which brands do you carry?"): what the business does not

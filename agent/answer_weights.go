@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.3732,  // coverage
-	1.5212,  // own
-	-0.8922, // asked_text
-	1.3148,  // about
-	0.9987,  // focus
-	-3.7964, // kind_missing
-	0.0228,  // answers_faq
-	-0.6373, // leans
-	-0.3731, // quote
-	-0.0039, // said
-	0.5901,  // extra_sentences
+	5.6963,  // coverage
+	1.8366,  // own
+	-0.9037, // asked_text
+	1.4651,  // about
+	0.8706,  // focus
+	-3.7210, // kind_missing
+	0.0859,  // answers_faq
+	-0.7007, // leans
+	-0.3120, // quote
+	-0.0037, // said
+	0.6052,  // extra_sentences
 	-0.1000, // length
-	0.7590,  // rank
-	0.4282,  // retrieval
-	0.3709,  // item
-	1.6279,  // background
-	1.8271,  // similarity
-	1.4496,  // label
-	0.8106,  // rare_coverage
-	0.6321,  // precision
-	-0.5734, // idle
-	0.6968,  // whole
-	0.5734,  // fact_with_focus
-	2.0734,  // negative
+	0.8805,  // rank
+	0.2816,  // retrieval
+	0.2530,  // item
+	1.5221,  // background
+	1.6710,  // similarity
+	1.5235,  // label
+	0.6106,  // rare_coverage
+	0.3700,  // precision
+	-0.7087, // idle
+	0.3994,  // whole
+	0.6402,  // fact_with_focus
+	2.0770,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.7152, // bias
-	5.2243,  // own
-	1.4208,  // rare_coverage
-	-1.2008, // absent
-	3.3260,  // follow_up
-	1.9903,  // background
-	3.4639,  // label
-	-1.6988, // about
+	-1.5503, // bias
+	5.3180,  // own
+	1.0695,  // rare_coverage
+	-1.1277, // absent
+	3.1566,  // follow_up
+	1.9533,  // background
+	3.0789,  // label
+	-1.5912, // about
 }
