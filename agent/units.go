@@ -358,13 +358,18 @@ func allItems(ps []passage) bool {
 }
 
 // unitPrefix is what a unit's sentences follow, when they need it to
-// stand alone: a list's short intro ("Local moves: ..."), or, before a
+// stand alone: a list's short intro ("Local moves: ..."), the heading
+// that says the items are what the business does not do, or, before a
 // bare list of names, the heading that states what the list does not
 // ("Zone 3: Outer suburbs ($95 travel fee): Wilmette, Glenview, ...").
 func unitPrefix(ps []passage, head, ctx string) string {
 	switch {
 	case ps[0].item && !ps[0].question && ctx != "" && len(strings.Fields(ctx)) <= shortIntroWords:
 		return strings.TrimSuffix(ctx, ":") + ": "
+	case ps[0].item && ctx == "" && reNegative.MatchString(lastHeading(head)) && !reNegative.MatchString(ps[0].text):
+		// The items under "Items we cannot move" are not things it
+		// moves: quoted without the heading they say the opposite.
+		return strings.TrimSuffix(lastHeading(head), ":") + ": "
 	case len(ps) == 1 && isBareList(ps[0].text):
 		if h := lastHeading(head); h != "" && carriesFact(h, ps[0].text) {
 			return strings.TrimSuffix(h, ":") + ": "

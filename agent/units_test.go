@@ -55,6 +55,13 @@ func TestUnitsStandAlone(t *testing.T) {
 			t.Errorf("%q does not say it states hours", u.text)
 		}
 	}
+	// Items under a heading that says the business does not do them keep
+	// it: alone, "Fireworks." reads as something it takes.
+	for _, u := range texts("- Fireworks\n- Live animals", "What we won't haul") {
+		if !strings.HasPrefix(u, "What we won't haul: ") {
+			t.Errorf("%q lost the heading that negates it", u)
+		}
+	}
 	// A list under a heading is one unit whole, without the prose after it.
 	bring := texts("- A photo ID\n- Your insurance card\n- A list of your medications\n- Your x-rays, if you have them\nPlease arrive 10 minutes early.", "What to bring")
 	if !has(bring, "A photo ID. Your insurance card. A list of your medications. Your x-rays, if you have them.") {
