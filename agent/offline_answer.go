@@ -32,13 +32,29 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 		return Reply{}, 0, err
 	}
 	if ok && !missesPlace(q, x.u.text) {
-		return o.finish(x.u.text, OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
+		return o.finish(quote(x), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 	}
 	if text, cites, ok, err := o.area(ctx, in, q, fitsAll); err != nil || ok {
 		return o.finish(text, OutcomeAnswered, cites), 1, err
 	}
 	return o.finish(o.unknown(in.History), OutcomeUnknown, nil), 0, nil
 }
+
+// quote is the text of a unit as the reply quotes it: without the bare
+// "Yes." or "No." that opens an FAQ answer when the lead asked another
+// question than the FAQ's ("is the estimate free?" and "No. Estimates
+// are free." under "Do I pay for an estimate?"), where it could say the
+// opposite of what the rest does.
+func quote(x rated) string {
+	if x.f[fLabel] >= askedLabel {
+		return x.u.text
+	}
+	return dropBareAnswer(x.u.text)
+}
+
+// askedLabel is the share of an FAQ question the lead's words must say
+// for its answer's "Yes." or "No." to answer the lead.
+const askedLabel = 0.5
 
 // partChoices is how many of each part's best units answerParts weighs
 // against the others' to fit them all in one reply; maxParts, how many
@@ -81,8 +97,8 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 		if i == len(options) {
 			var texts []string
 			for _, x := range pick {
-				if !containsText(texts, x.u.text) {
-					texts = append(texts, x.u.text)
+				if t := quote(x); !containsText(texts, t) {
+					texts = append(texts, t)
 				}
 			}
 			if text := strings.Join(texts, " "); score > bestScore && fits(text) {

@@ -353,6 +353,26 @@ var reBareAnswer = regexp.MustCompile(`(?i)^(?:(?:yes|yep|no|nope|sure|absolutel
 
 // mergeShort joins a bare yes or no to the sentence after it: alone it
 // answers nothing.
+// dropBareAnswer drops the bare yes or no that opens a text when a
+// sentence of its own follows: "No. Estimates are free." is "Estimates
+// are free."; "No, we don't." stays.
+func dropBareAnswer(text string) string {
+	// Not SplitSentences: it keeps "No." with what follows, as in "No. 5".
+	for i := 0; i+2 < len(text); i++ {
+		if (text[i] == '.' || text[i] == '!') && text[i+1] == ' ' {
+			if !reBareAnswer.MatchString(text[:i+1]) {
+				return text
+			}
+			rest := strings.TrimSpace(text[i+2:])
+			if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsUpper(r) {
+				return text
+			}
+			return rest
+		}
+	}
+	return text
+}
+
 func mergeShort(sentences []string) []string {
 	out := make([]string, 0, len(sentences))
 	carry := ""

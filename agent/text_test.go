@@ -207,3 +207,35 @@ func FuzzPlainText(f *testing.F) {
 		}
 	})
 }
+
+func TestDropBareAnswer(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"No. Storm damage inspections are free.":       "Storm damage inspections are free.",
+		"Yes! Every repair carries a 90-day warranty.": "Every repair carries a 90-day warranty.",
+		"Usually, yes. Same-day visits are common.":    "Same-day visits are common.",
+		"No, we don't work on motorcycles.":            "No, we don't work on motorcycles.",
+		"No. 5 is our busiest crew.":                   "No. 5 is our busiest crew.",
+		"Estimates are free. No obligation.":           "Estimates are free. No obligation.",
+	} {
+		if got := dropBareAnswer(in); got != want {
+			t.Errorf("dropBareAnswer(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestQuoteBareAnswer: an FAQ answer's "No." is quoted only to the
+// question it answers.
+func TestQuoteBareAnswer(t *testing.T) {
+	t.Parallel()
+	u := &unit{text: "No. Storm damage inspections are free."}
+	var asked, other rated
+	asked.u, other.u = u, u
+	asked.f[fLabel], other.f[fLabel] = 1, 0.2
+	if got := quote(asked); got != u.text {
+		t.Errorf("to its own question: %q", got)
+	}
+	if got := quote(other); got != "Storm damage inspections are free." {
+		t.Errorf("to another question: %q", got)
+	}
+}
