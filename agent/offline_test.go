@@ -110,6 +110,8 @@ func TestOfflineAnswersFromAnyKnowledge(t *testing.T) {
 			outcome: OutcomeAnswered, contains: []string{"418 Alder St."}},
 		{name: "an address by another word", text: "whats ur address",
 			outcome: OutcomeAnswered, contains: []string{"418 Alder St."}},
+		{name: "how long it has been in business, which no word of the question names", text: "how long have you guys been in business?",
+			outcome: OutcomeAnswered, contains: []string{"2011"}},
 		{name: "another topic the knowledge lacks", text: "can you paint my frame a different color?",
 			outcome: OutcomeUnknown, not: []string{"$"}},
 	})

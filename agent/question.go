@@ -24,7 +24,24 @@ const (
 	kindNumber        // how many, how old
 	kindPerson        // who
 	kindPlace         // where, what's the address
+	kindSince         // how long have you been in business
 )
+
+// factQuestions are the kinds of question whose answer is a kind of fact
+// more than a topic: no word of "where are you located" or "how long have
+// you been in business" is in "3150 S. Racine Ave." or "started in 2007".
+// cue stands for what is asked when no cue word of the kind says it, and
+// is met by a unit stating the fact; search is how knowledge writes such
+// facts, added to what the retriever is asked.
+// frame are the question's words that only say how it asks.
+var factQuestions = map[kind]struct {
+	cue, search string
+	frame       map[string]bool
+}{
+	kindPlace: {cue: "where", search: "address located location street avenue suite office directions visit"},
+	kindSince: {cue: "since", search: "since founded opened started established years",
+		frame: wordSet(`when business around open opened founded started start established company firm long`)},
+}
 
 // term is one word (or run-together phrase) of a question.
 type term struct {
@@ -50,6 +67,9 @@ type term struct {
 	aside bool
 	// cue: a word that says what kind of fact is asked ("cost").
 	cue bool
+	// asks is the kind of fact a cue word asks for ("cost" a price,
+	// "located" an address).
+	asks kind
 	// implied are the keys of what the word stands for ("weekday":
 	// Monday to Friday); they meet it in full.
 	implied []string
@@ -166,6 +186,7 @@ var cueKinds = func() map[string]kind {
 	expensive cheap afford affordable run runs`,
 		kindDuration: `long soon quickly fast`,
 		kindPlace:    `located location address directions where`,
+		kindSince:    `since`,
 	} {
 		for _, w := range strings.Fields(list) {
 			m[w] = k
@@ -196,6 +217,7 @@ var (
 	reAskTime     = regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bwhat days?\b|\bopen\b|\bhours\b|\bclose[ds]?\b|\bsaturdays?\b|\bsundays?\b|\bweekends?\b|\bevenings?\b|\bmornings?\b|\blate\b|\bearly\b`)
 	reAskNumber   = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
 	reAskPlace    = regexp.MustCompile(`\bwhere(?:'s| is| are| r)? (?:you|u|your|ur|y'all|yall|the (?:office|shop|store|clinic|showroom|location))\b|\b(?:located|location|address|directions)\b`)
+	reAskSince    = regexp.MustCompile(`\bhow long (?:have|has|ve|'ve) (?:you|u|y'all|yall|ya|your [a-z]+|the [a-z]+)(?: guys| all)? been (?:in business|around|open|doing (?:this|it)|at it)\b|\bhow (?:long|many years) (?:in business|have you been in business)\b|\bwhen (?:was|were|did) (?:you|u|y'all|yall|your [a-z]+|the [a-z]+) (?:founded|started|established|get started|open|start)\b|\bhow old is (?:your|the) (?:company|business|firm|shop|practice|office)\b|\byears in business\b`)
 	reAskPerson   = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
 	reCapability  = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 )
@@ -203,6 +225,8 @@ var (
 // kindOf is the kind of fact a normalised message asks for.
 func kindOf(text string) kind {
 	switch {
+	case reAskSince.MatchString(text):
+		return kindSince
 	case reAskDuration.MatchString(text):
 		return kindDuration
 	case reAskNumber.MatchString(text):
@@ -257,21 +281,36 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 	} else {
 		q.terms = termsOf(lex, norm, 1)
 	}
-	if q.kind == kindPlace && !hasCue(q.terms, kindPlace) {
-		// "where is your office?": what is asked is an address, which
-		// no word of the question says.
-		q.terms = append(q.terms, term{word: "where", key: "where", base: whereWeight, weight: whereWeight * cueWeight, cue: true, known: true})
+	if fq, ok := factQuestions[q.kind]; ok {
+		for i, t := range q.terms {
+			if fq.frame[t.word] {
+				// "in business", "been around": how the question asks,
+				// not what about ("business days" is no answer).
+				if !t.cue {
+					q.terms[i].weight *= cueWeight
+				}
+				q.terms[i].cue, q.terms[i].asks = true, q.kind
+				q.terms[i].alts, q.terms[i].derived = nil, 0
+			}
+		}
+		if !hasCue(q.terms, q.kind) {
+			// "where is your office?": what is asked is an address,
+			// which no word of the question says.
+			q.terms = append(q.terms, term{word: fq.cue, key: fq.cue, base: factCueWeight, weight: factCueWeight * cueWeight,
+				cue: true, asks: q.kind, known: true})
+		}
 	}
 	return q
 }
 
-// whereWeight is how much "where" says when it asks for an address.
-const whereWeight = 0.5
+// factCueWeight is how much a fact question's cue says ("where" asking
+// for an address).
+const factCueWeight = 0.5
 
 // hasCue reports whether a cue word among ts asks for a fact of kind k.
 func hasCue(ts []term, k kind) bool {
 	for _, t := range ts {
-		if t.cue && cueKinds[t.word] == k {
+		if t.cue && t.asks == k {
 			return true
 		}
 	}
@@ -408,6 +447,7 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		t := term{word: w, key: lex.Key(w), alts: append(der, syn...), derived: len(der), base: termWeight(lex, w),
 			weight: termWeight(lex, w) * scale, cue: cueWords[w]}
 		if t.cue {
+			t.asks = cueKinds[w]
 			t.weight *= cueWeight
 			if cueKinds[w] == kindPlace {
 				// "located" asks where; its synonyms ("placed", "set")
@@ -564,13 +604,10 @@ func (q question) searchText() string {
 			bg = append(bg, t.word)
 		}
 	}
-	if q.kind == kindPlace {
+	if fq, ok := factQuestions[q.kind]; ok {
 		// Knowledge states where a business is with an address, not with
 		// the lead's "where": search for how addresses are written too.
-		bg = append(bg, placeWords)
+		bg = append(bg, fq.search)
 	}
 	return strings.TrimSpace(q.text + " " + strings.Join(bg, " "))
 }
-
-// placeWords are how knowledge writes where a place is.
-const placeWords = "address located location street avenue suite office directions visit"

@@ -39,20 +39,23 @@ func TestNamesThem(t *testing.T) {
 func TestKindOf(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]kind{
-		"how much is a tune-up":            kindPrice,
-		"what do new gutters usually run":  kindPrice,
-		"do you charge extra for stairs":   kindPrice,
-		"how long does the install take":   kindDuration,
-		"how many days will it take":       kindDuration,
-		"are you open on saturdays":        kindTime,
-		"when do the movers show up":       kindTime,
-		"how many movers do i need":        kindNumber,
-		"do you work on teslas":            kindAny,
-		"where are you located":            kindPlace,
-		"whats ur address":                 kindPlace,
-		"where is the shop":                kindPlace,
-		"where do i get the police report": kindAny,
-		"what brand of pads do you use":    kindAny,
+		"how much is a tune-up":              kindPrice,
+		"what do new gutters usually run":    kindPrice,
+		"do you charge extra for stairs":     kindPrice,
+		"how long does the install take":     kindDuration,
+		"how many days will it take":         kindDuration,
+		"are you open on saturdays":          kindTime,
+		"when do the movers show up":         kindTime,
+		"how many movers do i need":          kindNumber,
+		"do you work on teslas":              kindAny,
+		"where are you located":              kindPlace,
+		"how long have you been in business": kindSince,
+		"when was the company founded":       kindSince,
+		"how long have you been waiting":     kindDuration,
+		"whats ur address":                   kindPlace,
+		"where is the shop":                  kindPlace,
+		"where do i get the police report":   kindAny,
+		"what brand of pads do you use":      kindAny,
 	} {
 		if got := kindOf(normalize(in)); got != want {
 			t.Errorf("kindOf(%q) = %d, want %d", in, got, want)

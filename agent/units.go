@@ -55,7 +55,7 @@ type unit struct {
 
 // facts are the kinds of fact a text states.
 type facts struct {
-	price, duration, time, number, free, person, place bool
+	price, duration, time, number, free, person, place, since bool
 }
 
 func (f facts) has(k kind) bool {
@@ -72,6 +72,8 @@ func (f facts) has(k kind) bool {
 		return f.person
 	case kindPlace:
 		return f.place
+	case kindSince:
+		return f.since
 	}
 	return true
 }
@@ -82,6 +84,9 @@ var (
 	reDurationFact = regexp.MustCompile(`(?i)\b(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|several)(?:\s?(?:-|–|to|or)\s?\d+)?[- ](?:business |calendar |full |working )?(?:minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|yrs?)\b|\bsame[- ]day\b|\bovernight\b|\bnext (?:business )?day\b|\bhalf an hour\b|\byear[- ]round\b|\blifetime\b`)
 	reTimeFact     = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b(?:noon|midnight|24/7|around the clock|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|weekdays?|weekends?|holidays?|closed|mornings?|afternoons?|evenings?)\b`)
 	reNumberFact   = regexp.MustCompile(`\d`)
+	// reSinceFact finds when the business began: "opened Desert Auto
+	// Care in 2003", "moving our neighbors since 2007".
+	reSinceFact = regexp.MustCompile(`(?i)\b(?:since|founded|opened|started|established|began|launched)\b[^.;]{0,80}?\b(?:1[89]\d\d|20[0-4]\d)\b`)
 	// rePlaceFact finds a street address ("3318 N. 24th Street", "2418
 	// SE Belmont St.") or a state and ZIP code ("Portland, OR 97214").
 	rePlaceFact = regexp.MustCompile(`\b\d{1,6}\s+(?:[NSEW]{1,2}\.?\s+)?(?:[A-Z0-9][\w.'-]*\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Ter|Terrace|Sq|Square|Trl|Trail|Plaza|Suite|Ste)\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b`)
@@ -95,7 +100,8 @@ var (
 
 func (f facts) or(g facts) facts {
 	return facts{price: f.price || g.price, free: f.free || g.free, duration: f.duration || g.duration,
-		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person, place: f.place || g.place}
+		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person, place: f.place || g.place,
+		since: f.since || g.since}
 }
 
 func factsOf(s string) facts {
@@ -108,6 +114,7 @@ func factsOf(s string) facts {
 		number:   reNumberFact.MatchString(s),
 		person:   rePersonFact.MatchString(s),
 		place:    rePlaceFact.MatchString(s),
+		since:    reSinceFact.MatchString(s),
 	}
 }
 

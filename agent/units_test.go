@@ -93,6 +93,9 @@ func TestFactsOf(t *testing.T) {
 		{"Office: 2150 Piedmont Circle NE, Suite 410, Atlanta", kindPlace, true},
 		{"Portland, OR 97214", kindPlace, true},
 		{"We serve Denver and Aurora.", kindPlace, false},
+		{"Ray Alvarez opened Desert Auto Care in 2003.", kindSince, true},
+		{"Moving our neighbors since 2007.", kindSince, true},
+		{"Most roofs take one to two days.", kindSince, false},
 		{"Crews of 2 movers start at $139 an hour.", kindPlace, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
