@@ -466,12 +466,23 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 				out[p] = true
 			}
 		}
-		if isStop(w) {
+		if isStop(w) || unitOfMeasure(ws, i) {
 			continue
 		}
 		out[lex.Key(w)] = true
 	}
 	return out
+}
+
+// unitOfMeasure reports whether ws[i] is "hour" or "hours" counting time
+// ("$139 per hour", "a 2-hour window", "24 hours' notice"), which says
+// nothing of a business's hours.
+func unitOfMeasure(ws []string, i int) bool {
+	if w := ws[i]; i == 0 || w != "hour" && w != "hours" && w != "hours'" {
+		return false
+	}
+	prev := ws[i-1]
+	return prev == "per" || prev == "an" || prev == "a" || prev == "each" || prev == "every" || isNumber(prev)
 }
 
 // weightedKey is a word's key with how much the word says in English.

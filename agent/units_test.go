@@ -170,3 +170,21 @@ func TestSaysDoesNot(t *testing.T) {
 		}
 	}
 }
+
+// TestHoursAsAUnit: "hours" counting time is not a business's hours.
+func TestHoursAsAUnit(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	hour := lex.Key("hours")
+	for text, want := range map[string]bool{
+		"2 movers and a truck: $139 per hour.":    false,
+		"Give us 24 hours' notice to cancel.":     false,
+		"A 2-hour arrival window.":                false,
+		"Office hours: Monday to Friday, 8 to 5.": true,
+		"Our hours change in summer.":             true,
+	} {
+		if got := keysOf(lex, text)[hour]; got != want {
+			t.Errorf("keysOf(%q) has hours: %v, want %v", text, got, want)
+		}
+	}
+}
