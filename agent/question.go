@@ -25,6 +25,7 @@ const (
 	kindPerson        // who
 	kindPlace         // where, what's the address
 	kindSince         // how long have you been in business
+	kindPayment       // do you take cards, how can I pay
 )
 
 // factQuestions are the kinds of question whose answer is a kind of fact
@@ -39,6 +40,8 @@ var factQuestions = map[kind]struct {
 	frame       map[string]bool
 }{
 	kindPlace: {cue: "where", search: "address located location street avenue suite office directions visit"},
+	kindPayment: {cue: "pay", search: "accept visa mastercard american express discover cash check debit credit card payment",
+		frame: wordSet(`take accept credit debit card cards form forms method methods payment payments pay way ways kind kinds type types`)},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }
@@ -218,6 +221,7 @@ var (
 	reAskNumber   = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
 	reAskPlace    = regexp.MustCompile(`\bwhere(?:'s| is| are| r)? (?:you|u|your|ur|y'all|yall|the (?:office|shop|store|clinic|showroom|location))\b|\b(?:located|location|address|directions)\b`)
 	reAskSince    = regexp.MustCompile(`\bhow long (?:have|has|ve|'ve) (?:you|u|y'all|yall|ya|your [a-z]+|the [a-z]+)(?: guys| all)? been (?:in business|around|open|doing (?:this|it)|at it)\b|\bhow (?:long|many years) (?:in business|have you been in business)\b|\bwhen (?:was|were|did) (?:you|u|y'all|yall|your [a-z]+|the [a-z]+) (?:founded|started|established|get started|open|start)\b|\bhow old is (?:your|the) (?:company|business|firm|shop|practice|office)\b|\byears in business\b`)
+	reAskPayment  = regexp.MustCompile(`\b(?:take|accept|use)(?: [a-z]+){0,2} (?:cards?|credit|debit|checks?|cash|amex|visa|mastercard|discover|apple pay|google pay|zelle|venmo|paypal)\b|\b(?:forms?|methods?|ways?|kinds?|types?) (?:of|to) pay(?:ment|ing)?\b|\bhow (?:can|do|could|should) (?:i|we) pay\b|\bpayment (?:methods|options|types)\b`)
 	reAskPerson   = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
 	reCapability  = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 )
@@ -227,6 +231,8 @@ func kindOf(text string) kind {
 	switch {
 	case reAskSince.MatchString(text):
 		return kindSince
+	case reAskPayment.MatchString(text):
+		return kindPayment
 	case reAskDuration.MatchString(text):
 		return kindDuration
 	case reAskNumber.MatchString(text):
@@ -495,7 +501,8 @@ func altKeys(lex *lexicon.Lexicon, w string) (synonyms, derived []string) {
 var implied = map[string]string{
 	"weekday": "monday tuesday wednesday thursday friday", "weekdays": "monday tuesday wednesday thursday friday",
 	"weekend": "saturday sunday", "weekends": "saturday sunday",
-	"new": "install installation replace replacement",
+	"new":  "install installation replace replacement",
+	"amex": "american express",
 }
 
 // anaphora refer back to something named earlier.

@@ -55,7 +55,7 @@ type unit struct {
 
 // facts are the kinds of fact a text states.
 type facts struct {
-	price, duration, time, number, free, person, place, since bool
+	price, duration, time, number, free, person, place, since, payment bool
 }
 
 func (f facts) has(k kind) bool {
@@ -74,6 +74,8 @@ func (f facts) has(k kind) bool {
 		return f.place
 	case kindSince:
 		return f.since
+	case kindPayment:
+		return f.payment
 	}
 	return true
 }
@@ -87,6 +89,9 @@ var (
 	// reSinceFact finds when the business began: "opened Desert Auto
 	// Care in 2003", "moving our neighbors since 2007".
 	reSinceFact = regexp.MustCompile(`(?i)\b(?:since|founded|opened|started|established|began|launched)\b[^.;]{0,80}?\b(?:1[89]\d\d|20[0-4]\d)\b`)
+	// rePaymentFact finds a way to pay; two in a sentence list what is
+	// accepted ("We accept cash, checks, Visa and Mastercard").
+	rePaymentFact = regexp.MustCompile(`(?i)\b(?:visa|mastercard|master card|american express|amex|discover|apple pay|google pay|zelle|venmo|paypal|cash|(?:personal |business )?checks|debit cards?|credit cards?|ach|carecredit|financing)\b`)
 	// rePlaceFact finds a street address ("3318 N. 24th Street", "2418
 	// SE Belmont St.") or a state and ZIP code ("Portland, OR 97214").
 	rePlaceFact = regexp.MustCompile(`\b\d{1,6}\s+(?:[NSEW]{1,2}\.?\s+)?(?:[A-Z0-9][\w.'-]*\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Ter|Terrace|Sq|Square|Trl|Trail|Plaza|Suite|Ste)\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b`)
@@ -101,7 +106,7 @@ var (
 func (f facts) or(g facts) facts {
 	return facts{price: f.price || g.price, free: f.free || g.free, duration: f.duration || g.duration,
 		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person, place: f.place || g.place,
-		since: f.since || g.since}
+		since: f.since || g.since, payment: f.payment || g.payment}
 }
 
 func factsOf(s string) facts {
@@ -115,6 +120,7 @@ func factsOf(s string) facts {
 		person:   rePersonFact.MatchString(s),
 		place:    rePlaceFact.MatchString(s),
 		since:    reSinceFact.MatchString(s),
+		payment:  len(rePaymentFact.FindAllString(s, 3)) >= 2,
 	}
 }
 

@@ -96,6 +96,8 @@ func TestFactsOf(t *testing.T) {
 		{"Ray Alvarez opened Desert Auto Care in 2003.", kindSince, true},
 		{"Moving our neighbors since 2007.", kindSince, true},
 		{"Most roofs take one to two days.", kindSince, false},
+		{"We accept cash, checks, Visa and Mastercard.", kindPayment, true},
+		{"Card payments over $5,000 carry a 3% fee.", kindPayment, false},
 		{"Crews of 2 movers start at $139 an hour.", kindPlace, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
