@@ -263,6 +263,11 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 				// it does not.
 				continue
 			}
+			if _, ok := factQuestions[q.kind]; ok && !u.facts.has(q.kind) {
+				// "Do you take credit cards?" is answered by the ways to
+				// pay, or not at all ("Don't open new credit cards").
+				continue
+			}
 			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) && !itemOfAsked(u, qkeys) {
 				// A window that ends on a sentence about something else
 				// quotes more than the answer; the window without it is

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"github.com/leadagent/leadagent/knowledge"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,4 +207,26 @@ func TestTypo(t *testing.T) {
 			t.Errorf("typo(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
+}
+
+// TestOfflineFactQuestionWithoutTheFact: a question that asks for a kind
+// of fact (how to pay, where, since when) is answered by a sentence that
+// states one, or the reply says it does not know; the words it shares
+// with another sentence do not make that one an answer.
+func TestOfflineFactQuestionWithoutTheFact(t *testing.T) {
+	t.Parallel()
+	kb := &fakeKB{byID: map[int64]knowledge.Result{}}
+	for i, text := range []string{
+		"Don't open new credit cards or finance a car before closing.",
+		"Our business days are Monday to Friday; offers sent on weekends are answered Monday.",
+	} {
+		r := knowledge.Result{ChunkID: int64(i + 1), Title: "Buying a home", Content: text}
+		kb.chunks = append(kb.chunks, r)
+		kb.byID[r.ChunkID] = r
+	}
+	runTurnCases(t, NewOffline(kb, bikeShop), []turnCase{
+		{name: "how to pay", text: "do you take credit cards?", outcome: OutcomeUnknown},
+		{name: "since when", text: "how long have you been in business?", outcome: OutcomeUnknown},
+		{name: "where", text: "where are you located?", outcome: OutcomeUnknown},
+	})
 }
