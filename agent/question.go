@@ -17,15 +17,16 @@ import (
 type kind int
 
 const (
-	kindAny      kind = iota
-	kindPrice         // how much, what does it cost
-	kindDuration      // how long, how many days
-	kindTime          // when, what time, are you open
-	kindNumber        // how many, how old
-	kindPerson        // who
-	kindPlace         // where, what's the address
-	kindSince         // how long have you been in business
-	kindPayment       // do you take cards, how can I pay
+	kindAny       kind = iota
+	kindPrice          // how much, what does it cost
+	kindDuration       // how long, how many days
+	kindTime           // when, what time, are you open
+	kindNumber         // how many, how old
+	kindPerson         // who
+	kindPlace          // where, what's the address
+	kindSince          // how long have you been in business
+	kindPayment        // do you take cards, how can I pay
+	kindFinancing      // payment plans, monthly payments, financing
 )
 
 // factQuestions are the kinds of question whose answer is a kind of fact
@@ -42,6 +43,9 @@ var factQuestions = map[kind]struct {
 	kindPlace: {cue: "where", search: "address located location street avenue suite office directions visit"},
 	kindPayment: {cue: "pay", search: "accept visa mastercard american express discover cash check debit credit card payment",
 		frame: wordSet(`take accept credit debit card cards form forms method methods payment payments pay way ways kind kinds type types`)},
+	kindFinancing: {cue: "financing", search: "financing payment plan monthly payments apr interest months",
+		frame: wordSet(`monthly payment payments plan plans make over time installment installments finance financing pay
+	option options way ways`)},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }
@@ -215,15 +219,16 @@ func isStop(w string) bool {
 }
 
 var (
-	reAskPrice    = regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bpric(?:e|es|ing|ey)\b|\bcharges?\b|\bfees?\b|\brates?\b|\bballpark\b|\bexpensive\b|\bcheap\b|\bafford|\bwhat'?s the damage\b|\bwhat (?:do|does|would|will) .{1,40}\brun\b|\bper (?:hour|month|week)\b|\bupfront\b|\bdeposit\b|\bpay (?:for|anything|extra|more)\b|\bpercent(?:age)?\b|\byour cut\b`)
-	reAskDuration = regexp.MustCompile(`\bhow long\b|\bhow many (?:days|hours|weeks|months|years|minutes)\b|\bhow (?:soon|fast|quickly)\b|\btake long\b|\bhow far (?:ahead|in advance)\b`)
-	reAskTime     = regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bwhat days?\b|\bopen\b|\bhours\b|\bclose[ds]?\b|\bsaturdays?\b|\bsundays?\b|\bweekends?\b|\bevenings?\b|\bmornings?\b|\blate\b|\bearly\b`)
-	reAskNumber   = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
-	reAskPlace    = regexp.MustCompile(`\bwhere(?:'s| is| are| r)? (?:you|u|your|ur|y'all|yall|the (?:office|shop|store|clinic|showroom|location))\b|\b(?:located|location|address|directions)\b`)
-	reAskSince    = regexp.MustCompile(`\bhow long (?:have|has|ve|'ve) (?:you|u|y'all|yall|ya|your [a-z]+|the [a-z]+)(?: guys| all)? been (?:in business|around|open|doing (?:this|it)|at it)\b|\bhow (?:long|many years) (?:in business|have you been in business)\b|\bwhen (?:was|were|did) (?:you|u|y'all|yall|your [a-z]+|the [a-z]+) (?:founded|started|established|get started|open|start)\b|\bhow old is (?:your|the) (?:company|business|firm|shop|practice|office)\b|\byears in business\b`)
-	reAskPayment  = regexp.MustCompile(`\b(?:take|accept|use)(?: [a-z]+){0,2} (?:cards?|credit|debit|checks?|cash|amex|visa|mastercard|discover|apple pay|google pay|zelle|venmo|paypal)\b|\b(?:forms?|methods?|ways?|kinds?|types?) (?:of|to) pay(?:ment|ing)?\b|\bhow (?:can|do|could|should) (?:i|we) pay\b|\bpayment (?:methods|options|types)\b`)
-	reAskPerson   = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
-	reCapability  = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
+	reAskPrice     = regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bpric(?:e|es|ing|ey)\b|\bcharges?\b|\bfees?\b|\brates?\b|\bballpark\b|\bexpensive\b|\bcheap\b|\bafford|\bwhat'?s the damage\b|\bwhat (?:do|does|would|will) .{1,40}\brun\b|\bper (?:hour|month|week)\b|\bupfront\b|\bdeposit\b|\bpay (?:for|anything|extra|more)\b|\bpercent(?:age)?\b|\byour cut\b`)
+	reAskDuration  = regexp.MustCompile(`\bhow long\b|\bhow many (?:days|hours|weeks|months|years|minutes)\b|\bhow (?:soon|fast|quickly)\b|\btake long\b|\bhow far (?:ahead|in advance)\b`)
+	reAskTime      = regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bwhat days?\b|\bopen\b|\bhours\b|\bclose[ds]?\b|\bsaturdays?\b|\bsundays?\b|\bweekends?\b|\bevenings?\b|\bmornings?\b|\blate\b|\bearly\b`)
+	reAskNumber    = regexp.MustCompile(`\bhow many\b|\bhow old\b|\bwhat age\b|\bminimum age\b|\bhow big\b|\bhow much (?:weight|space|room)\b`)
+	reAskPlace     = regexp.MustCompile(`\bwhere(?:'s| is| are| r)? (?:you|u|your|ur|y'all|yall|the (?:office|shop|store|clinic|showroom|location))\b|\b(?:located|location|address|directions)\b`)
+	reAskSince     = regexp.MustCompile(`\bhow long (?:have|has|ve|'ve) (?:you|u|y'all|yall|ya|your [a-z]+|the [a-z]+)(?: guys| all)? been (?:in business|around|open|doing (?:this|it)|at it)\b|\bhow (?:long|many years) (?:in business|have you been in business)\b|\bwhen (?:was|were|did) (?:you|u|y'all|yall|your [a-z]+|the [a-z]+) (?:founded|started|established|get started|open|start)\b|\bhow old is (?:your|the) (?:company|business|firm|shop|practice|office)\b|\byears in business\b`)
+	reAskPayment   = regexp.MustCompile(`\b(?:take|accept|use)(?: [a-z]+){0,2} (?:cards?|credit|debit|checks?|cash|amex|visa|mastercard|discover|apple pay|google pay|zelle|venmo|paypal)\b|\b(?:forms?|methods?|ways?|kinds?|types?) (?:of|to) pay(?:ment|ing)?\b|\bhow (?:can|do|could|should) (?:i|we) pay\b|\bpayment (?:methods|options|types)\b`)
+	reAskFinancing = regexp.MustCompile(`\bmonthly payments?\b|\bpayment plans?\b|\bfinanc(?:e|ing)\b|\bpay (?:it |this |that )?(?:off )?(?:over time|in installments|monthly|in payments|a little at a time)\b|\binstallments?\b|\bmake payments\b|\bpayments? options?\b`)
+	reAskPerson    = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
+	reCapability   = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 )
 
 // kindOf is the kind of fact a normalised message asks for.
@@ -231,6 +236,8 @@ func kindOf(text string) kind {
 	switch {
 	case reAskSince.MatchString(text):
 		return kindSince
+	case reAskFinancing.MatchString(text):
+		return kindFinancing
 	case reAskPayment.MatchString(text):
 		return kindPayment
 	case reAskDuration.MatchString(text):

@@ -50,6 +50,8 @@ func TestKindOf(t *testing.T) {
 		"do you work on teslas":               kindAny,
 		"where are you located":               kindPlace,
 		"do you take amex":                    kindPayment,
+		"do yall do payment plans":            kindFinancing,
+		"can i pay it off over time":          kindFinancing,
 		"what forms of payment do you accept": kindPayment,
 		"can i pay with venmo":                kindAny,
 		"how long have you been in business":  kindSince,

@@ -55,7 +55,7 @@ type unit struct {
 
 // facts are the kinds of fact a text states.
 type facts struct {
-	price, duration, time, number, free, person, place, since, payment bool
+	price, duration, time, number, free, person, place, since, payment, financing bool
 }
 
 func (f facts) has(k kind) bool {
@@ -76,6 +76,8 @@ func (f facts) has(k kind) bool {
 		return f.since
 	case kindPayment:
 		return f.payment
+	case kindFinancing:
+		return f.financing
 	}
 	return true
 }
@@ -89,6 +91,9 @@ var (
 	// reSinceFact finds when the business began: "opened Desert Auto
 	// Care in 2003", "moving our neighbors since 2007".
 	reSinceFact = regexp.MustCompile(`(?i)\b(?:since|founded|opened|started|established|began|launched)\b[^.;]{0,80}?\b(?:1[89]\d\d|20[0-4]\d)\b`)
+	// reFinancingFact finds a way to pay over time: an APR, interest-free
+	// months, a payment plan, monthly payments.
+	reFinancingFact = regexp.MustCompile(`(?i)\b\d+(?:\.\d+)?\s?% APR\b|\binterest[- ]free\b|\bno interest\b|\bfinancing\b|\bpayment plans?\b|\bmonthly payments?\b|\bin installments\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is
 	// accepted ("We accept cash, checks, Visa and Mastercard").
 	rePaymentFact = regexp.MustCompile(`(?i)\b(?:visa|mastercard|master card|american express|amex|discover|apple pay|google pay|zelle|venmo|paypal|cash|(?:personal |business )?checks|debit cards?|credit cards?|ach|carecredit|financing)\b`)
@@ -106,21 +111,22 @@ var (
 func (f facts) or(g facts) facts {
 	return facts{price: f.price || g.price, free: f.free || g.free, duration: f.duration || g.duration,
 		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person, place: f.place || g.place,
-		since: f.since || g.since, payment: f.payment || g.payment}
+		since: f.since || g.since, payment: f.payment || g.payment, financing: f.financing || g.financing}
 }
 
 func factsOf(s string) facts {
 	s = foldFractions(s) // "33⅓%" is a percentage
 	return facts{
-		price:    rePriceFact.MatchString(s),
-		free:     reFreeFact.MatchString(s),
-		duration: reDurationFact.MatchString(s),
-		time:     reTimeFact.MatchString(s),
-		number:   reNumberFact.MatchString(s),
-		person:   rePersonFact.MatchString(s),
-		place:    rePlaceFact.MatchString(s),
-		since:    reSinceFact.MatchString(s),
-		payment:  len(rePaymentFact.FindAllString(s, 3)) >= 2,
+		price:     rePriceFact.MatchString(s),
+		free:      reFreeFact.MatchString(s),
+		duration:  reDurationFact.MatchString(s),
+		time:      reTimeFact.MatchString(s),
+		number:    reNumberFact.MatchString(s),
+		person:    rePersonFact.MatchString(s),
+		place:     rePlaceFact.MatchString(s),
+		since:     reSinceFact.MatchString(s),
+		payment:   len(rePaymentFact.FindAllString(s, 3)) >= 2,
+		financing: reFinancingFact.MatchString(s),
 	}
 }
 

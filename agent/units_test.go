@@ -98,6 +98,8 @@ func TestFactsOf(t *testing.T) {
 		{"Most roofs take one to two days.", kindSince, false},
 		{"We accept cash, checks, Visa and Mastercard.", kindPayment, true},
 		{"Card payments over $5,000 carry a 3% fee.", kindPayment, false},
+		{"0% APR for 12 months on projects of $3,000 or more.", kindFinancing, true},
+		{"Don't open new credit cards or finance a car before closing.", kindFinancing, false},
 		{"Crews of 2 movers start at $139 an hour.", kindPlace, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
