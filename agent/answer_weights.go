@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.6963,  // coverage
-	1.8366,  // own
-	-0.9037, // asked_text
-	1.4651,  // about
-	0.8706,  // focus
-	-3.7210, // kind_missing
-	0.0859,  // answers_faq
-	-0.7007, // leans
-	-0.3120, // quote
-	-0.0037, // said
-	0.6052,  // extra_sentences
+	5.3340,  // coverage
+	1.5184,  // own
+	-0.5719, // asked_text
+	1.3327,  // about
+	0.8874,  // focus
+	-3.7661, // kind_missing
+	-0.3293, // answers_faq
+	-0.5734, // leans
+	-0.3486, // quote
+	-0.0039, // said
+	0.6596,  // extra_sentences
 	-0.1000, // length
-	0.8805,  // rank
-	0.2816,  // retrieval
-	0.2530,  // item
-	1.5221,  // background
-	1.6710,  // similarity
-	1.5235,  // label
-	0.6106,  // rare_coverage
-	0.3700,  // precision
-	-0.7087, // idle
-	0.3994,  // whole
-	0.6402,  // fact_with_focus
-	2.0770,  // negative
+	1.0605,  // rank
+	-0.0982, // retrieval
+	0.1637,  // item
+	1.4617,  // background
+	1.6356,  // similarity
+	1.7037,  // label
+	0.6235,  // rare_coverage
+	0.6033,  // precision
+	-0.7998, // idle
+	0.4609,  // whole
+	0.6013,  // fact_with_focus
+	2.1511,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.5503, // bias
-	5.3180,  // own
-	1.0695,  // rare_coverage
-	-1.1277, // absent
-	3.1566,  // follow_up
-	1.9533,  // background
-	3.0789,  // label
-	-1.5912, // about
+	-1.5395, // bias
+	5.0119,  // own
+	1.7422,  // rare_coverage
+	-1.1162, // absent
+	3.1502,  // follow_up
+	1.9389,  // background
+	2.6584,  // label
+	-1.6292, // about
 }
