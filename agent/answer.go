@@ -67,7 +67,7 @@ func match(t term, u *unit) float64 {
 	case u.titleKeys[t.key]:
 		best = creditTitle
 	}
-	if _, ok := factQuestions[t.asks]; ok && t.cue && u.facts.has(t.asks) {
+	if t.asks != kindAny && u.facts.has(t.asks) {
 		// "located" is met by an address, "cost" by a price: the
 		// answer states the fact the word asks for.
 		best = max(best, creditCue)

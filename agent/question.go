@@ -34,13 +34,15 @@ const (
 // you been in business" is in "3150 S. Racine Ave." or "started in 2007".
 // cue stands for what is asked when no cue word of the kind says it, and
 // is met by a unit stating the fact; search is how knowledge writes such
-// facts, added to what the retriever is asked.
-// frame are the question's words that only say how it asks.
+// facts, added to what the retriever is asked; frame are the question's
+// words that only say how it asks ("located", "in business"): they weigh
+// as cue words and meet no synonym ("located" is not "placed").
 var factQuestions = map[kind]struct {
 	cue, search string
 	frame       map[string]bool
 }{
-	kindPlace: {cue: "where", search: "address located location street avenue suite office directions visit"},
+	kindPlace: {cue: "where", search: "address located location street avenue suite office directions visit",
+		frame: wordSet(`located location address directions`)},
 	kindPayment: {cue: "pay", search: "accept visa mastercard american express discover cash check debit credit card payment",
 		frame: wordSet(`take accept credit debit card cards form forms method methods payment payments pay way ways kind kinds type types`)},
 	kindFinancing: {cue: "financing", search: "financing payment plan monthly payments apr interest months",
@@ -74,8 +76,8 @@ type term struct {
 	aside bool
 	// cue: a word that says what kind of fact is asked ("cost").
 	cue bool
-	// asks is the kind of fact a cue word asks for ("cost" a price,
-	// "located" an address).
+	// asks is the fact question a cue frames ("located" an address, see
+	// factQuestions); kindAny for other words.
 	asks kind
 	// implied are the keys of what the word stands for ("weekday":
 	// Monday to Friday); they meet it in full.
@@ -183,32 +185,11 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
-// cost", "where are you located"): they frame the question, and the
-// answer states a price, a duration or an address rather than repeating
-// them. cueKinds says which kind each asks for.
-var cueKinds = func() map[string]kind {
-	m := map[string]kind{}
-	for k, list := range map[kind]string{
-		kindPrice: `cost costs price prices pricing priced charge charges charged fee fees rate rates ballpark
-	expensive cheap afford affordable run runs`,
-		kindDuration: `long soon quickly fast`,
-		kindPlace:    `located location address directions where`,
-		kindSince:    `since`,
-	} {
-		for _, w := range strings.Fields(list) {
-			m[w] = k
-		}
-	}
-	return m
-}()
-
-var cueWords = func() map[string]bool {
-	m := map[string]bool{}
-	for w := range cueKinds {
-		m[w] = true
-	}
-	return m
-}()
+// cost"): they frame the question, and the answer states a price rather
+// than repeating them. A fact question's own framing words are in
+// factQuestions.
+var cueWords = wordSet(`cost costs price prices pricing priced charge charges charged fee fees rate rates ballpark
+	expensive cheap afford affordable run runs long soon quickly fast`)
 
 // cueWeight scales a cue word's weight.
 const cueWeight = 0.3
@@ -309,7 +290,7 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 		if !hasCue(q.terms, q.kind) {
 			// "where is your office?": what is asked is an address,
 			// which no word of the question says.
-			q.terms = append(q.terms, term{word: fq.cue, key: fq.cue, base: factCueWeight, weight: factCueWeight * cueWeight,
+			q.terms = append(q.terms, term{word: fq.cue, key: "#" + fq.cue, base: factCueWeight, weight: factCueWeight * cueWeight,
 				cue: true, asks: q.kind, known: true})
 		}
 	}
@@ -323,7 +304,7 @@ const factCueWeight = 0.5
 // hasCue reports whether a cue word among ts asks for a fact of kind k.
 func hasCue(ts []term, k kind) bool {
 	for _, t := range ts {
-		if t.cue && t.asks == k {
+		if t.asks == k {
 			return true
 		}
 	}
@@ -460,13 +441,7 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		t := term{word: w, key: lex.Key(w), alts: append(der, syn...), derived: len(der), base: termWeight(lex, w),
 			weight: termWeight(lex, w) * scale, cue: cueWords[w]}
 		if t.cue {
-			t.asks = cueKinds[w]
 			t.weight *= cueWeight
-			if cueKinds[w] == kindPlace {
-				// "located" asks where; its synonyms ("placed", "set")
-				// are other senses.
-				t.alts, t.derived = nil, 0
-			}
 		}
 		t.known = lex.Known(w)
 		for _, x := range strings.Fields(implied[w]) {
@@ -619,8 +594,8 @@ func (q question) searchText() string {
 		}
 	}
 	if fq, ok := factQuestions[q.kind]; ok {
-		// Knowledge states where a business is with an address, not with
-		// the lead's "where": search for how addresses are written too.
+		// Knowledge states such a fact in other words than the lead's
+		// ("where" and an address): search for how it is written too.
 		bg = append(bg, fq.search)
 	}
 	return strings.TrimSpace(q.text + " " + strings.Join(bg, " "))
