@@ -253,7 +253,10 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	if len(results) > 0 {
 		topScore = results[0].Score
 	}
+	// What the question is, read once for all units.
 	namesThem := reNamesThem.MatchString(q.text)
+	asksWhether := reAsksYou.MatchString(q.text) && !reNegative.MatchString(q.text)
+	_, factQuestion := factQuestions[q.kind]
 	var out []rated
 	for ri, r := range results {
 		for k := range units[ri] {
@@ -263,7 +266,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 				// it does not.
 				continue
 			}
-			if _, ok := factQuestions[q.kind]; ok && !u.facts.has(q.kind) {
+			if factQuestion && !u.facts.has(q.kind) {
 				// "Do you take credit cards?" is answered by the ways to
 				// pay, or not at all ("Don't open new credit cards").
 				continue
@@ -346,7 +349,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			f[fPrecision] = precision(u, qkeys)
 			f[fIdle] = idle(u, qkeys)
 			f[fWhole] = b2f(u.whole)
-			f[fNegative] = b2f(u.negative && !reNegative.MatchString(q.text) && reAsksYou.MatchString(q.text))
+			f[fNegative] = b2f(u.negative && asksWhether)
 			if focus >= 0 && q.kind != kindAny {
 				f[fFactWithFocus] = b2f(factWith(u, q.terms[focus], q.kind))
 			}
@@ -359,16 +362,6 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	}
 	return out
 }
-
-// reAsksYou opens a question whether the business does something ("do
-// you work on motorcycles?"), which what it does not do may answer; "do
-// your repairs come with a warranty?" asks about a thing it does.
-var reAsksYou = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|r|is|have|any chance) (?:you|u|y'all|yall|ya)\b`)
-
-// reNamesThem opens a question that asks to be told which ("what areas do
-// you serve?", "which brands do you carry?"): what the business does not
-// do names none of them.
-var reNamesThem = regexp.MustCompile(`^(?:(?:so|and|ok|okay|hi|hey|hello|um)\W+)*(?:what|which)(?: [a-z]+)?s (?:do|does|can|will|would) (?:you|u|y'all|yall)\b`)
 
 // labelShare is the largest share, by weight, of one of a unit's labels
 // (its FAQ question, list intro or nearest heading) that the lead's words

@@ -209,8 +209,20 @@ var (
 	reAskPayment   = regexp.MustCompile(`\b(?:take|accept|use)(?: [a-z]+){0,2} (?:cards?|credit|debit|checks?|cash|amex|visa|mastercard|discover|apple pay|google pay|zelle|venmo|paypal)\b|\b(?:forms?|methods?|ways?|kinds?|types?) (?:of|to) pay(?:ment|ing)?\b|\bhow (?:can|do|could|should) (?:i|we) pay\b|\bpayment (?:methods|options|types)\b`)
 	reAskFinancing = regexp.MustCompile(`\bmonthly payments?\b|\bpayment plans?\b|\bfinanc(?:e|ing)\b|\bpay (?:it |this |that )?(?:off )?(?:over time|in installments|monthly|in payments|a little at a time)\b|\binstallments?\b|\bmake payments\b|\bpayments? options?\b`)
 	reAskPerson    = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
-	reCapability   = regexp.MustCompile(`^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
+	reCapability   = regexp.MustCompile(leadIn + `(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
+	// reAsksYou opens a question whether the business does something ("do
+	// you work on motorcycles?"), which what it does not do may answer;
+	// "do your repairs come with a warranty?" asks about a thing it does.
+	reAsksYou = regexp.MustCompile(leadIn + `(?:do|does|can|could|will|would|are|r|is|have|any chance) (?:you|u|y'all|yall|ya)\b`)
+	// reNamesThem opens a question that asks to be told which ("what areas
+	// do you serve?", "which brands do you carry?"): what the business
+	// does not do names none of them.
+	reNamesThem = regexp.MustCompile(leadIn + `(?:what|which)(?: [a-z]+)?s (?:do|does|can|will|would) (?:you|u|y'all|yall)\b`)
 )
+
+// leadIn is what may open a message before its question: a greeting, "ok",
+// "so".
+const leadIn = `^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*`
 
 // kindOf is the kind of fact a normalised message asks for.
 func kindOf(text string) kind {
