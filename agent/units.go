@@ -53,34 +53,15 @@ type unit struct {
 	leans bool
 }
 
-// facts are the kinds of fact a text states.
-type facts struct {
-	price, duration, time, number, free, person, place, since, payment, financing bool
+// facts are the kinds of fact a text states, a bit for each kind.
+type facts uint32
+
+// has reports whether a fact of kind k is stated; any text states kindAny.
+func (f facts) has(k kind) bool {
+	return k == kindAny || f&(1<<k) != 0
 }
 
-func (f facts) has(k kind) bool {
-	switch k {
-	case kindPrice:
-		return f.price || f.free
-	case kindDuration:
-		return f.duration
-	case kindTime:
-		return f.time
-	case kindNumber:
-		return f.number
-	case kindPerson:
-		return f.person
-	case kindPlace:
-		return f.place
-	case kindSince:
-		return f.since
-	case kindPayment:
-		return f.payment
-	case kindFinancing:
-		return f.financing
-	}
-	return true
-}
+func (f facts) or(g facts) facts { return f | g }
 
 var (
 	rePriceFact    = regexp.MustCompile(`(?i)[$€£]\s?\d|\d\s?(?:dollars|bucks|cents|usd)\b|\d(?:\.\d+)?\s?(?:%|percent)`)
@@ -108,26 +89,31 @@ var (
 	reLeans      = regexp.MustCompile(`^(?:It|Its|It's|He|He's|She|She's|His|Her|This|That|These|Those|They|Them|Their|Both|Each|Either|Neither|Also|However|But|And|Or|So|Otherwise|Instead|Then|There|Here|Which|If so|If not|Otherwise)\b`)
 )
 
-func (f facts) or(g facts) facts {
-	return facts{price: f.price || g.price, free: f.free || g.free, duration: f.duration || g.duration,
-		time: f.time || g.time, number: f.number || g.number, person: f.person || g.person, place: f.place || g.place,
-		since: f.since || g.since, payment: f.payment || g.payment, financing: f.financing || g.financing}
+// factTests say whether a text states a fact of each kind.
+var factTests = []struct {
+	k    kind
+	test func(string) bool
+}{
+	{kindPrice, func(s string) bool { return rePriceFact.MatchString(s) || reFreeFact.MatchString(s) }},
+	{kindDuration, reDurationFact.MatchString},
+	{kindTime, reTimeFact.MatchString},
+	{kindNumber, reNumberFact.MatchString},
+	{kindPerson, rePersonFact.MatchString},
+	{kindPlace, rePlaceFact.MatchString},
+	{kindSince, reSinceFact.MatchString},
+	{kindPayment, func(s string) bool { return len(rePaymentFact.FindAllString(s, 2)) == 2 }},
+	{kindFinancing, reFinancingFact.MatchString},
 }
 
 func factsOf(s string) facts {
 	s = foldFractions(s) // "33⅓%" is a percentage
-	return facts{
-		price:     rePriceFact.MatchString(s),
-		free:      reFreeFact.MatchString(s),
-		duration:  reDurationFact.MatchString(s),
-		time:      reTimeFact.MatchString(s),
-		number:    reNumberFact.MatchString(s),
-		person:    rePersonFact.MatchString(s),
-		place:     rePlaceFact.MatchString(s),
-		since:     reSinceFact.MatchString(s),
-		payment:   len(rePaymentFact.FindAllString(s, 3)) >= 2,
-		financing: reFinancingFact.MatchString(s),
+	var f facts
+	for _, t := range factTests {
+		if t.test(s) {
+			f |= 1 << t.k
+		}
 	}
+	return f
 }
 
 // maxUnitSentences bounds a window of sentences; a list under its intro
