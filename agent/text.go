@@ -351,8 +351,6 @@ func (b *passageBuilder) flushProse() {
 // "Usually, yes.", "No, we don't.").
 var reBareAnswer = regexp.MustCompile(`(?i)^(?:(?:yes|yep|no|nope|sure|absolutely|definitely|usually|generally|typically|often|sometimes|mostly|of course|correct|not usually|not always|we do|we don't|we do not|we can|we can't)\b[\s,]*){1,3}[.!]$`)
 
-// mergeShort joins a bare yes or no to the sentence after it: alone it
-// answers nothing.
 // dropBareAnswer drops the bare yes or no that opens a text when a
 // sentence of its own follows: "No. Estimates are free." is "Estimates
 // are free."; "No, we don't." stays.
@@ -373,6 +371,8 @@ func dropBareAnswer(text string) string {
 	return text
 }
 
+// mergeShort joins a bare yes or no to the sentence after it: alone it
+// answers nothing.
 func mergeShort(sentences []string) []string {
 	out := make([]string, 0, len(sentences))
 	carry := ""

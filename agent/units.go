@@ -435,8 +435,7 @@ const refersBackWords = 4
 func saysDoesNot(text string) bool {
 	ws := strings.Fields(strings.ToLower(text))
 	for i, w := range ws {
-		w = strings.Trim(w, ".,;:!?()\"")
-		if !(w == "not" || w == "never" || w == "cannot" || strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")) {
+		if !reNegative.MatchString(w) {
 			continue
 		}
 		for j := i; j >= max(0, i-saysDoesNotWords); j-- {
