@@ -42,10 +42,11 @@ func TestUnitsStandAlone(t *testing.T) {
 	if !has(intro, "Local moves: Cancelled 72 hours ahead: the deposit is refunded.") {
 		t.Errorf("intro units %q", intro)
 	}
-	units := buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Content: "We rent e-bikes. They cost $65 a day."})
-	for _, u := range units {
-		if strings.HasPrefix(u.text, "They") && !u.leans {
-			t.Errorf("%q does not lean on what it follows", u.text)
+	for _, content := range []string{"We rent e-bikes. They cost $65 a day.", "Nathan handles car cases. He is a graduate of Emory."} {
+		for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Content: content}) {
+			if (strings.HasPrefix(u.text, "They") || strings.HasPrefix(u.text, "He")) && !u.leans {
+				t.Errorf("%q does not lean on what it follows", u.text)
+			}
 		}
 	}
 	// A two-column row states what its value column is named: these are
