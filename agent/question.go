@@ -126,6 +126,11 @@ var textSpeak = map[string]string{
 	"dont": "do not", "cant": "cannot", "wont": "will not", "doesnt": "does not", "isnt": "is not", "didnt": "did not",
 	"ppl": "people", "abt": "about", "bday": "birthday", "chnge": "change", "ok": "ok", "ty": "thanks",
 	"gonna": "going to", "wanna": "want to", "gotta": "have to", "kinda": "kind of", "sorta": "sort of",
+	"youre": "you are", "youve": "you have", "youll": "you will", "ive": "i have", "hes": "he is", "shes": "she is",
+	"theyre": "they are", "theyve": "they have", "thats": "that is", "wheres": "where is", "whos": "who is",
+	"theres": "there is", "heres": "here is", "arent": "are not", "wasnt": "was not", "werent": "were not",
+	"couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not", "hasnt": "has not",
+	"havent": "have not", "hadnt": "had not", "aint": "is not",
 }
 
 // textMarks are spelt out before reading a message.
@@ -182,7 +187,8 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	also really actually maybe still kind sort thing things something stuff anybody someone somebody one ones
 	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
 	though even ever usually typically generally normally roughly approximately around able hoping hope
-	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea`)
+	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
+	anyway anyways else whatever`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
 // cost"): they frame the question, and the answer states a price rather
