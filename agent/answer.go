@@ -37,8 +37,8 @@ type rated struct {
 	coverage float64 // weighted share of the question's words met
 	own      float64 // the same, of the lead's own words only (-1: none)
 	focus    float64 // how far the heaviest own word is met (-1: none)
-	// absent is the weight of the heaviest word the lead asks about that
-	// no retrieved chunk has: the knowledge does not speak of it.
+	// absent is the share, by weight, of the words the lead asks about
+	// that no retrieved chunk has: the knowledge does not speak of them.
 	absent float64
 	score  float64
 }
@@ -218,19 +218,24 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	}
 	w := weights(q, idf)
 	focus := focusTerm(q, w, units)
-	absent := 0.0
+	absentSum, knownSum := 0.0, 0.0
 	for i, t := range q.terms {
 		if t.background || t.aside || t.cue || t.phrase || !t.known || t.comparative || isNumber(t.word) {
 			continue
 		}
+		knownSum += w[i]
 		// A synonym is not enough to say the knowledge speaks of it:
 		// WordNet's synonyms of a word cover all its senses ("fitting"
 		// is also "adjustment"); a derived word is the same word.
 		lit := t
 		lit.alts = t.alts[:t.derived]
 		if !anyMeets(units, lit) {
-			absent = max(absent, w[i])
+			absentSum += w[i]
 		}
+	}
+	absent := 0.0
+	if knownSum > 0 {
+		absent = absentSum / knownSum
 	}
 	said := agentSaid(history)
 	qkeys := map[string]bool{}

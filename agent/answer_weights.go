@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.3340,  // coverage
-	1.5184,  // own
-	-0.5719, // asked_text
-	1.3327,  // about
-	0.8874,  // focus
-	-3.7661, // kind_missing
-	-0.3293, // answers_faq
-	-0.5734, // leans
-	-0.3486, // quote
-	-0.0039, // said
-	0.6596,  // extra_sentences
+	5.2856,  // coverage
+	1.6851,  // own
+	-0.5134, // asked_text
+	1.0982,  // about
+	0.8540,  // focus
+	-3.7674, // kind_missing
+	-0.1769, // answers_faq
+	-0.5743, // leans
+	-0.3659, // quote
+	-0.0037, // said
+	0.4943,  // extra_sentences
 	-0.1000, // length
-	1.0605,  // rank
-	-0.0982, // retrieval
-	0.1637,  // item
-	1.4617,  // background
-	1.6356,  // similarity
-	1.7037,  // label
-	0.6235,  // rare_coverage
-	0.6033,  // precision
-	-0.7998, // idle
-	0.4609,  // whole
-	0.6013,  // fact_with_focus
-	2.1511,  // negative
+	1.3891,  // rank
+	0.0103,  // retrieval
+	0.1849,  // item
+	1.4803,  // background
+	1.2253,  // similarity
+	1.4357,  // label
+	0.5233,  // rare_coverage
+	0.3318,  // precision
+	-0.7360, // idle
+	0.4051,  // whole
+	0.5959,  // fact_with_focus
+	1.9867,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.5395, // bias
-	5.0119,  // own
-	1.7422,  // rare_coverage
-	-1.1162, // absent
-	3.1502,  // follow_up
-	1.9389,  // background
-	2.6584,  // label
-	-1.6292, // about
+	-1.5882, // bias
+	5.2849,  // own
+	1.0779,  // rare_coverage
+	-1.6678, // absent
+	3.4384,  // follow_up
+	2.1354,  // background
+	2.8024,  // label
+	-1.7666, // about
 }

@@ -67,7 +67,7 @@ const (
 	dBias       = iota
 	dOwn        // share of the lead's own words it meets
 	dRare       // the same, with the words weighted by rarity in the knowledge
-	dAbsent     // weight of the heaviest asked word no retrieved chunk has
+	dAbsent     // share, by weight, of the asked words no retrieved chunk has
 	dFollowUp   // the message leans on earlier turns
 	dBackground // share of the earlier turns' words it meets
 	dLabel      // how much of its FAQ question, list intro or heading the lead says
