@@ -107,6 +107,9 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 			return
 		}
 		for _, x := range options[i] {
+			if overlapsAny(x, pick[:i]) {
+				continue
+			}
 			pick[i] = x
 			walk(i+1, score+x.score)
 		}
@@ -293,6 +296,21 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 func missesPlace(q question, text string) bool {
 	for _, p := range placesAsked(q.text) {
 		if !mentions(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlapsAny reports whether x quotes part of what one of picks quotes
+// without being the same unit: two windows of one table would say its
+// shared rows twice.
+func overlapsAny(x rated, picks []rated) bool {
+	for _, p := range picks {
+		if p.result.ChunkID != x.result.ChunkID || p.u == x.u {
+			continue
+		}
+		if p.u.first < x.u.first+x.u.n && x.u.first < p.u.first+p.u.n {
 			return true
 		}
 	}
