@@ -27,6 +27,8 @@ const (
 	kindSince          // how long have you been in business
 	kindPayment        // do you take cards, how can I pay
 	kindFinancing      // payment plans, monthly payments, financing
+	kindPhone          // what's your number
+	kindEmail          // what's your email
 )
 
 // factQuestions are the kinds of question whose answer is a kind of fact
@@ -48,6 +50,10 @@ var factQuestions = map[kind]struct {
 	kindFinancing: {cue: "financing", search: "financing payment plan monthly payments apr interest months",
 		frame: wordSet(`monthly payment payments plan plans make over time installment installments finance financing pay
 	option options way ways`)},
+	kindPhone: {cue: "phone", search: "phone call text number",
+		frame: wordSet(`phone number call text reach contact cell office main line`)},
+	kindEmail: {cue: "email", search: "email address",
+		frame: wordSet(`email e-mail mail address contact`)},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }
@@ -188,7 +194,7 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
 	though even ever usually typically generally normally roughly approximately around able hoping hope
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
-	anyway anyways else whatever`)
+	anyway anyways else whatever per`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
 // cost"): they frame the question, and the answer states a price rather
@@ -214,6 +220,8 @@ var (
 	reAskSince     = regexp.MustCompile(`\bhow long (?:have|has|ve|'ve) (?:you|u|y'all|yall|ya|your [a-z]+|the [a-z]+)(?: guys| all)? been (?:in business|around|open|doing (?:this|it)|at it)\b|\bhow (?:long|many years) (?:in business|have you been in business)\b|\bwhen (?:was|were|did) (?:you|u|y'all|yall|your [a-z]+|the [a-z]+) (?:founded|started|established|get started|open|start)\b|\bhow old is (?:your|the) (?:company|business|firm|shop|practice|office)\b|\byears in business\b`)
 	reAskPayment   = regexp.MustCompile(`\b(?:take|accept|use)(?: [a-z]+){0,2} (?:cards?|credit|debit|checks?|cash|amex|visa|mastercard|discover|apple pay|google pay|zelle|venmo|paypal)\b|\b(?:forms?|methods?|ways?|kinds?|types?) (?:of|to) pay(?:ment|ing)?\b|\bhow (?:can|do|could|should) (?:i|we) pay\b|\bpayment (?:methods|options|types)\b`)
 	reAskFinancing = regexp.MustCompile(`\bmonthly payments?\b|\bpayment plans?\b|\bfinanc(?:e|ing)\b|\bpay (?:it |this |that )?(?:off )?(?:over time|in installments|monthly|in payments|a little at a time)\b|\binstallments?\b|\bmake payments\b|\bpayments? options?\b`)
+	reAskPhone     = regexp.MustCompile(`\bphone ?(?:number|#|no)\b|\b(?:your|ur|office|main|what) (?:phone|number|contact number|cell)\b|\b(?:the|a) (?:phone|contact|cell) number\b|\b(?:the|a) number (?:to|for|i can|we can)\b|\bnumber (?:to|i can|can i|i should|should i|do i) (?:call|text|reach)\b|\bcall (?:you|u|y'all|yall) (?:at|on)\b`)
+	reAskEmail     = regexp.MustCompile(`\b(?:your|ur|the|an|what|what's|whats) e-?mail(?: address)?\b|\be-?mail address\b|\bcan (?:i|we) e-?mail (?:you|u)\b`)
 	reAskPerson    = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
 	reCapability   = regexp.MustCompile(leadIn + `(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 	// reAsksYou opens a question whether the business does something ("do
@@ -235,6 +243,10 @@ func kindOf(text string) kind {
 	switch {
 	case reAskSince.MatchString(text):
 		return kindSince
+	case reAskPhone.MatchString(text):
+		return kindPhone
+	case reAskEmail.MatchString(text):
+		return kindEmail
 	case reAskFinancing.MatchString(text):
 		return kindFinancing
 	case reAskPayment.MatchString(text):

@@ -75,6 +75,11 @@ var (
 	// reFinancingFact finds a way to pay over time: an APR, interest-free
 	// months, a payment plan, monthly payments.
 	reFinancingFact = regexp.MustCompile(`(?i)\b\d+(?:\.\d+)?\s?% APR\b|\binterest[- ]free\b|\bno interest\b|\bfinancing\b|\bpayment plans?\b|\bmonthly payments?\b|\bin installments\b`)
+	// rePhoneFact finds a North American phone number: "(503) 555-0162",
+	// "602-555-0148", "1-800-555-0199".
+	rePhoneFact = regexp.MustCompile(`(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b`)
+	// reEmailFact finds an email address.
+	reEmailFact = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is
 	// accepted ("We accept cash, checks, Visa and Mastercard").
 	rePaymentFact = regexp.MustCompile(`(?i)\b(?:visa|mastercard|master card|american express|amex|discover|apple pay|google pay|zelle|venmo|paypal|cash|(?:personal |business )?checks|debit cards?|credit cards?|ach|carecredit|financing)\b`)
@@ -103,6 +108,8 @@ var factTests = []struct {
 	{kindSince, reSinceFact.MatchString},
 	{kindPayment, func(s string) bool { return len(rePaymentFact.FindAllString(s, 2)) == 2 }},
 	{kindFinancing, reFinancingFact.MatchString},
+	{kindPhone, rePhoneFact.MatchString},
+	{kindEmail, reEmailFact.MatchString},
 }
 
 func factsOf(s string) facts {

@@ -102,6 +102,11 @@ func TestFactsOf(t *testing.T) {
 		{"0% APR for 12 months on projects of $3,000 or more.", kindFinancing, true},
 		{"Don't open new credit cards or finance a car before closing.", kindFinancing, false},
 		{"Crews of 2 movers start at $139 an hour.", kindPlace, false},
+		{"Phone and text: (312) 555-0163.", kindPhone, true},
+		{"Call 602-555-0148 and press 1.", kindPhone, true},
+		{"Crews of 2 movers start at $139 an hour.", kindPhone, false},
+		{"Email: office@peakroofing.example.com.", kindEmail, true},
+		{"Email us any time.", kindEmail, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
 			t.Errorf("factsOf(%q).has(%d) = %v", tc.text, tc.k, got)
