@@ -25,7 +25,7 @@ const (
 	creditRelated     = 0.6
 	creditRelCtx      = 0.4
 	creditTypo        = 0.8
-	creditCue         = 0.8
+	creditCue         = 1.0
 )
 
 // rated is a unit with how well it answers a question.
@@ -247,7 +247,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	}
 	said1 := map[string]bool{}
 	for _, t := range q.terms {
-		if !t.background {
+		if !t.background && (t.asks == kindAny || factQuestions[t.asks].names) {
 			said1[t.key] = true
 			for _, k := range t.implied {
 				said1[k] = true
@@ -262,6 +262,10 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	namesThem := reNamesThem.MatchString(q.text)
 	asksWhether := reAsksYou.MatchString(q.text) && !reNegative.MatchString(q.text)
 	_, factQuestion := factQuestions[q.kind]
+	fact := kindAny
+	if factQuestion {
+		fact = q.kind
+	}
 	var out []rated
 	for ri, r := range results {
 		for k := range units[ri] {
@@ -352,7 +356,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 			f[fItem] = b2f(u.item)
 			f[fLabel] = labelShare(u, said1)
 			f[fPrecision] = precision(u, qkeys)
-			f[fIdle] = idle(u, qkeys)
+			f[fIdle] = idle(u, qkeys, fact)
 			f[fWhole] = b2f(u.whole)
 			f[fNegative] = b2f(u.negative && asksWhether)
 			if focus >= 0 && q.kind != kindAny {
@@ -437,14 +441,18 @@ func itemOfAsked(u *unit, qkeys map[string]bool) bool {
 	return u.item && (!sharesNone(u.ctxKeys, qkeys) || !sharesNone(u.headKeys, qkeys))
 }
 
-// idle counts a unit's sentences that share no word with the question:
-// what a window quotes besides the answer.
-func idle(u *unit, qkeys map[string]bool) float64 {
+// idle counts a unit's sentences that share no word with the question
+// nor state the fact it asks for: what a window quotes besides the
+// answer.
+func idle(u *unit, qkeys map[string]bool, fact kind) float64 {
 	if itemOfAsked(u, qkeys) {
 		return 0
 	}
 	n := 0
-	for _, ks := range u.sentKeys {
+	for i, ks := range u.sentKeys {
+		if fact != kindAny && u.sentFacts[i].has(fact) {
+			continue
+		}
 		hit := false
 		for k := range ks {
 			if qkeys[k] {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -165,8 +166,41 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	if err != nil {
 		return rated{}, false, err
 	}
-	x, ok := best(rs, o.unitFilter(in, fits))
-	return x, ok && decision(q, x, rs).probability() >= answerProbability, nil
+	keep := o.unitFilter(in, fits)
+	x, ok := best(rs, keep)
+	if !ok || decision(q, x, rs).probability() < answerProbability {
+		return x, false, nil
+	}
+	if q.kind == kindHours && !reDay.MatchString(q.text) {
+		x = wholeSchedule(x, rs, keep)
+	}
+	return x, true, nil
+}
+
+// reDay finds a day named in a question.
+var reDay = regexp.MustCompile(`\b(?:` + dayNames + `|today|tonight|tomorrow)\b`)
+
+// wholeSchedule widens x, a line of opening hours, to the most lines of
+// its schedule that fit: "when are you open?" names no day, and one day's
+// hours would answer it in part.
+func wholeSchedule(x rated, rs []rated, keep func(string) bool) rated {
+	out := x
+	for _, y := range rs {
+		if y.result.ChunkID != x.result.ChunkID || y.u.n <= out.u.n || !keep(y.u.text) {
+			continue
+		}
+		if y.u.first > x.u.first || y.u.first+y.u.n < x.u.first+x.u.n {
+			continue // does not hold x
+		}
+		all := true
+		for _, f := range y.u.sentFacts {
+			all = all && f.has(kindHours)
+		}
+		if all {
+			out = y
+		}
+	}
+	return out
 }
 
 // rarity returns how rare q's words are in the knowledge, when the

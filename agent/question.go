@@ -29,6 +29,7 @@ const (
 	kindFinancing      // payment plans, monthly payments, financing
 	kindPhone          // what's your number
 	kindEmail          // what's your email
+	kindHours          // what are your hours, are you open on Saturdays
 )
 
 // factQuestions are the kinds of question whose answer is a kind of fact
@@ -39,21 +40,29 @@ const (
 // facts, added to what the retriever is asked; frame are the question's
 // words that only say how it asks ("located", "in business"): they weigh
 // as cue words and meet no synonym ("located" is not "placed").
+//
+// names: the frame words also name what is asked ("financing"), so a
+// heading or FAQ question with them is about it; "open" in "when are you
+// open?" names no section "Open houses".
 var factQuestions = map[kind]struct {
 	cue, search string
 	frame       map[string]bool
+	names       bool
 }{
 	kindPlace: {cue: "where", search: "address located location street avenue suite office directions visit",
 		frame: wordSet(`located location address directions`)},
 	kindPayment: {cue: "pay", search: "accept visa mastercard american express discover cash check debit credit card payment",
-		frame: wordSet(`take accept credit debit card cards form forms method methods payment payments pay way ways kind kinds type types`)},
+		frame: wordSet(`take accept credit debit card cards form forms method methods payment payments pay way ways kind kinds type types`),
+		names: true},
 	kindFinancing: {cue: "financing", search: "financing payment plan monthly payments apr interest months",
 		frame: wordSet(`monthly payment payments plan plans make over time installment installments finance financing pay
-	option options way ways`)},
+	option options way ways`), names: true},
 	kindPhone: {cue: "phone", search: "phone call text number",
 		frame: wordSet(`phone number call text reach contact cell office main line`)},
 	kindEmail: {cue: "email", search: "email address",
 		frame: wordSet(`email e-mail mail address contact`)},
+	kindHours: {cue: "hours", search: "hours open monday friday saturday sunday a.m. p.m. closed",
+		frame: wordSet(`hours hour open opens opening close closes closing closed time times`)},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }
@@ -194,7 +203,7 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
 	though even ever usually typically generally normally roughly approximately around able hoping hope
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
-	anyway anyways else whatever per`)
+	anyway anyways else whatever per when`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
 // cost"): they frame the question, and the answer states a price rather
@@ -222,6 +231,7 @@ var (
 	reAskFinancing = regexp.MustCompile(`\bmonthly payments?\b|\bpayment plans?\b|\bfinanc(?:e|ing)\b|\bpay (?:it |this |that )?(?:off )?(?:over time|in installments|monthly|in payments|a little at a time)\b|\binstallments?\b|\bmake payments\b|\bpayments? options?\b`)
 	reAskPhone     = regexp.MustCompile(`\bphone ?(?:number|#|no)\b|\b(?:your|ur|office|main|what) (?:phone|number|contact number|cell)\b|\b(?:the|a) (?:phone|contact|cell) number\b|\b(?:the|a) number (?:to|for|i can|we can)\b|\bnumber (?:to|i can|can i|i should|should i|do i) (?:call|text|reach)\b|\bcall (?:you|u|y'all|yall) (?:at|on)\b`)
 	reAskEmail     = regexp.MustCompile(`\b(?:your|ur|the|an|what|what's|whats) e-?mail(?: address)?\b|\be-?mail address\b|\bcan (?:i|we) e-?mail (?:you|u)\b`)
+	reAskHours     = regexp.MustCompile(`\b(?:your|ur|the|office|business|opening|shop|store|clinic|operating) hours\b|\bhours of operation\b|\bwhen (?:are|r|do|does|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\bwhat time (?:do|does|are) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\b(?:are|r|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|closed)\b`)
 	reAskPerson    = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
 	reCapability   = regexp.MustCompile(leadIn + `(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 	// reAsksYou opens a question whether the business does something ("do
@@ -251,6 +261,8 @@ func kindOf(text string) kind {
 		return kindFinancing
 	case reAskPayment.MatchString(text):
 		return kindPayment
+	case reAskHours.MatchString(text):
+		return kindHours
 	case reAskDuration.MatchString(text):
 		return kindDuration
 	case reAskNumber.MatchString(text):

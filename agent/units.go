@@ -63,6 +63,9 @@ func (f facts) has(k kind) bool {
 
 func (f facts) or(g facts) facts { return f | g }
 
+// dayNames are the ways a schedule names days.
+const dayNames = `(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|weekdays?|weekends?|daily|every day`
+
 var (
 	rePriceFact    = regexp.MustCompile(`(?i)[$€£]\s?\d|\d\s?(?:dollars|bucks|cents|usd)\b|\d(?:\.\d+)?\s?(?:%|percent)`)
 	reFreeFact     = regexp.MustCompile(`(?i)\b(?:free|no charge|at no cost|no cost|no (?:extra |additional |upfront |up-front )?(?:charge|cost|fee)s?|complimentary|waived?|nothing (?:up ?front|to pay))\b`)
@@ -78,6 +81,10 @@ var (
 	// rePhoneFact finds a North American phone number: "(503) 555-0162",
 	// "602-555-0148", "1-800-555-0199".
 	rePhoneFact = regexp.MustCompile(`(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b`)
+	// reHoursFact finds opening hours: a day with a time of day or
+	// "closed" ("Saturday: 8:00 a.m. to 12:00 p.m.", "open Monday
+	// through Friday from 7 to 6", "Sunday: Closed"), or "24/7".
+	reHoursFact = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b[^;\n]{0,60}?(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b|-|–|to\b)|\bnoon\b|\bclosed\b)|(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)|\bclosed\b)\.?[^;\n]{0,40}?\b(?:` + dayNames + `)\b|\b24/7\b|\bopen 24 hours\b`)
 	// reEmailFact finds an email address.
 	reEmailFact = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is
@@ -110,6 +117,7 @@ var factTests = []struct {
 	{kindFinancing, reFinancingFact.MatchString},
 	{kindPhone, rePhoneFact.MatchString},
 	{kindEmail, reEmailFact.MatchString},
+	{kindHours, reHoursFact.MatchString},
 }
 
 func factsOf(s string) facts {

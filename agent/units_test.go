@@ -107,6 +107,11 @@ func TestFactsOf(t *testing.T) {
 		{"Crews of 2 movers start at $139 an hour.", kindPhone, false},
 		{"Email: office@peakroofing.example.com.", kindEmail, true},
 		{"Email us any time.", kindEmail, false},
+		{"Saturday: 8:00 a.m. to 12:00 p.m. (noon).", kindHours, true},
+		{"Our office is open Monday through Friday from 7:00 a.m. to 6:00 p.m.", kindHours, true},
+		{"Sunday: Closed.", kindHours, true},
+		{"Texts after hours are answered the next business morning.", kindHours, false},
+		{"$159 per hour (Saturday and peak dates).", kindHours, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
 			t.Errorf("factsOf(%q).has(%d) = %v", tc.text, tc.k, got)
@@ -129,7 +134,7 @@ func TestItemsOfAskedHeading(t *testing.T) {
 	lex := lexicon.Default()
 	q := map[string]bool{lex.Key("bring"): true, lex.Key("appointment"): true}
 	for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Heading: "What to bring", Content: "- A photo ID\n- Your insurance card"}) {
-		if !itemOfAsked(&u, q) || idle(&u, q) != 0 {
+		if !itemOfAsked(&u, q) || idle(&u, q, kindAny) != 0 {
 			t.Errorf("%q: not an item of what was asked", u.text)
 		}
 	}
@@ -195,6 +200,38 @@ func TestHoursAsAUnit(t *testing.T) {
 	} {
 		if got := keysOf(lex, text)[hour]; got != want {
 			t.Errorf("keysOf(%q) has hours: %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestWholeSchedule: "when are you open?" names no day, so a line of the
+// hours table widens to the whole table, and a sentence stating hours is
+// not idle though it has none of the question's words.
+func TestWholeSchedule(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	us := buildUnits(lex, nil, knowledge.Result{ChunkID: 7, Heading: "Office hours",
+		Content: "| Day | Hours |\n| --- | --- |\n| Monday to Friday | 9:00 a.m. to 6:00 p.m. |\n| Saturday | 10:00 a.m. to 4:00 p.m. |\n| Sunday | Closed |"})
+	var rs []rated
+	var line rated
+	for i := range us {
+		x := rated{u: &us[i], result: knowledge.Result{ChunkID: 7}}
+		rs = append(rs, x)
+		if strings.HasPrefix(us[i].text, "Saturday") && us[i].n == 1 {
+			line = x
+		}
+	}
+	if line.u == nil {
+		t.Fatalf("no unit of the Saturday row alone among %d", len(us))
+	}
+	q := map[string]bool{lex.Key("open"): true}
+	if idle(line.u, q, kindHours) != 0 || idle(line.u, q, kindAny) != 1 {
+		t.Errorf("idle(%q): stating hours should count as answering an hours question", line.u.text)
+	}
+	got := wholeSchedule(line, rs, func(string) bool { return true }).u.text
+	for _, want := range []string{"Monday", "Saturday", "Sunday"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("wholeSchedule = %q, want the whole table (%s)", got, want)
 		}
 	}
 }
