@@ -46,6 +46,7 @@ func TestKindOf(t *testing.T) {
 		"how many days will it take":           kindDuration,
 		"are you open on saturdays":            kindHours,
 		"what are your hours":                  kindHours,
+		"do you work weekends":                 kindHours,
 		"what time do you guys close":          kindHours,
 		"what time does the crew show up":      kindTime,
 		"when do the movers show up":           kindTime,
