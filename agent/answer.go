@@ -280,10 +280,12 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 				// pay, or not at all ("Don't open new credit cards").
 				continue
 			}
-			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) && !itemOfAsked(u, qkeys) {
+			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) && !itemOfAsked(u, qkeys) &&
+				!u.sentFacts[u.n-1].has(fact) {
 				// A window that ends on a sentence about something else
-				// quotes more than the answer; the window without it is
-				// among the units.
+				// (neither the question's words nor the fact it asks
+				// for) quotes more than the answer; the window without
+				// it is among the units.
 				continue
 			}
 			x := rated{u: u, result: r, rank: ri, own: -1, focus: -1, absent: absent}

@@ -4,41 +4,41 @@ package agent
 
 // rankWeights weigh a unit's features (ranker.go) into its score.
 var rankWeights = [nUnitFeatures]float64{
-	5.2856,  // coverage
-	1.6851,  // own
-	-0.5134, // asked_text
-	1.0982,  // about
-	0.8540,  // focus
-	-3.7674, // kind_missing
-	-0.1769, // answers_faq
-	-0.5743, // leans
-	-0.3659, // quote
-	-0.0037, // said
-	0.4943,  // extra_sentences
+	5.1790,  // coverage
+	1.6072,  // own
+	-0.5106, // asked_text
+	1.1606,  // about
+	0.9044,  // focus
+	-3.7760, // kind_missing
+	-0.1090, // answers_faq
+	-0.6488, // leans
+	-0.3674, // quote
+	-0.0034, // said
+	0.4747,  // extra_sentences
 	-0.1000, // length
-	1.3891,  // rank
-	0.0103,  // retrieval
-	0.1849,  // item
-	1.4803,  // background
-	1.2253,  // similarity
-	1.4357,  // label
-	0.5233,  // rare_coverage
-	0.3318,  // precision
-	-0.7360, // idle
-	0.4051,  // whole
-	0.5959,  // fact_with_focus
-	1.9867,  // negative
+	1.3987,  // rank
+	0.0164,  // retrieval
+	0.1737,  // item
+	1.3080,  // background
+	1.1831,  // similarity
+	1.3676,  // label
+	0.5411,  // rare_coverage
+	0.1522,  // precision
+	-0.8039, // idle
+	0.4223,  // whole
+	0.5165,  // fact_with_focus
+	1.9812,  // negative
 }
 
 // decisionWeights weigh the decision features into the log-odds that the
 // best unit answers.
 var decisionWeights = [nDecisionFeatures]float64{
-	-1.5882, // bias
-	5.2849,  // own
-	1.0779,  // rare_coverage
-	-1.6678, // absent
-	3.4384,  // follow_up
-	2.1354,  // background
-	2.8024,  // label
-	-1.7666, // about
+	-1.6975, // bias
+	5.3375,  // own
+	1.0077,  // rare_coverage
+	-1.4838, // absent
+	3.4889,  // follow_up
+	2.0641,  // background
+	2.7274,  // label
+	-1.5956, // about
 }

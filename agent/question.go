@@ -62,7 +62,7 @@ var factQuestions = map[kind]struct {
 	kindEmail: {cue: "email", search: "email address",
 		frame: wordSet(`email e-mail mail address contact`)},
 	kindHours: {cue: "hours", search: "hours open monday friday saturday sunday a.m. p.m. closed",
-		frame: wordSet(`hours hour open opens opening close closes closing closed time times`)},
+		frame: wordSet(`hours hour open opens opening close closes closing closed time times late early day days`)},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }

@@ -47,6 +47,7 @@ func TestKindOf(t *testing.T) {
 		"are you open on saturdays":            kindHours,
 		"what are your hours":                  kindHours,
 		"do you work weekends":                 kindHours,
+		"r u open late any day?":               kindHours,
 		"what time do you guys close":          kindHours,
 		"what time does the crew show up":      kindTime,
 		"when do the movers show up":           kindTime,
