@@ -100,7 +100,7 @@ func parse(data []byte) (*Lexicon, error) {
 // meets "warranty". w is one word as written.
 func (l *Lexicon) Key(w string) string {
 	w = strings.ToLower(strings.Trim(w, "'’"))
-	if base, ok := l.exc[w]; ok {
+	if base, ok := l.irregular(w); ok {
 		w = base
 	}
 	return english.Stem(w, false)
@@ -110,7 +110,7 @@ func (l *Lexicon) Key(w string) string {
 // → "gutter", "ran" → "run"), else the word lower-cased.
 func (l *Lexicon) Lemma(w string) string {
 	w = strings.ToLower(strings.Trim(w, "'’"))
-	if base, ok := l.exc[w]; ok {
+	if base, ok := l.irregular(w); ok {
 		return base
 	}
 	if _, ok := l.count[w]; ok && !strings.HasSuffix(w, "s") {
@@ -132,6 +132,23 @@ var detach = []struct{ from, to string }{
 	{"ies", "y"}, {"ches", "ch"}, {"shes", "sh"}, {"sses", "ss"}, {"xes", "x"}, {"zes", "z"}, {"men", "man"},
 	{"s", ""}, {"es", "e"}, {"es", ""}, {"ied", "y"}, {"ed", "e"}, {"ed", ""}, {"ing", "e"}, {"ing", ""},
 	{"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"},
+}
+
+// irregular returns the base form of w when w is an irregular form of it
+// ("teeth" of "tooth", "ran" of "run"). A form that is also a word of its
+// own at least half as common as the base is that word: WordNet lists
+// "offer" as a comparative of "off", "feed" as a plural of "fee" and
+// "data" of "datum", and a lead who asks "do you offer financing?" does
+// not ask about "10% off".
+func (l *Lexicon) irregular(w string) (string, bool) {
+	base, ok := l.exc[w]
+	if !ok {
+		return "", false
+	}
+	if n := l.count[w]; n > 0 && 2*n >= l.count[base] {
+		return "", false
+	}
+	return base, true
 }
 
 // Known reports whether w, or its dictionary form, is an English word.
