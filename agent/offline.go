@@ -138,11 +138,28 @@ func (o *Offline) reply(ctx context.Context, in TurnInput, text string, sig Sign
 	}
 
 	q := withHistory(o.lex, readQuestion(o.lex, text), in.History)
-	if len(q.terms) == 0 {
-		// "How much is it?" with nothing named before: ask what about.
+	if !namesTopic(q) {
+		// "How much is it?", "how much do you charge?" with nothing
+		// named before: ask what about.
 		return o.finish(clarify(q.kind), OutcomeAsked, nil), 1, nil
 	}
 	return o.answer(ctx, in, q)
+}
+
+// namesTopic reports whether q names what it asks about: a word that is
+// not only a cue for the kind of fact ("charge", "long"), or an earlier
+// turn's topic. A fact question ("what are your hours?") names its topic
+// by its kind.
+func namesTopic(q question) bool {
+	if _, ok := factQuestions[q.kind]; ok {
+		return true
+	}
+	for _, t := range q.terms {
+		if !t.cue {
+			return true
+		}
+	}
+	return false
 }
 
 // finish fits the text to the channel and fills in the reply.

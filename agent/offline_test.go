@@ -107,6 +107,8 @@ func TestOfflineAnswersFromAnyKnowledge(t *testing.T) {
 		// decline it, but what it quotes must be that policy.
 		{name: "a plain-text policy under a heading in capitals", text: "what happens if I leave my bike there for a month after it's fixed?",
 			outcome: OutcomeAnswered, orUnknown: true, contains: []string{"$5 a day"}},
+		{name: "hours asked with no day: the schedule", text: "when are you guys open?",
+			outcome: OutcomeAnswered, contains: []string{"Saturday", "Sunday"}},
 		{name: "where the business is, which no word of the question names", text: "where are you located?",
 			outcome: OutcomeAnswered, contains: []string{"418 Alder St."}},
 		{name: "an address by another word", text: "whats ur address",
@@ -131,6 +133,8 @@ func TestOfflineFollowUps(t *testing.T) {
 			ai("Yes. City bikes rent for $35 a day and e-bikes for $65 a day.")},
 			text: "and what about saturday, are you open?", outcome: OutcomeAnswered, contains: []string{"9:00"}},
 		{name: "a question without a topic asks what about", text: "how much is it?", outcome: OutcomeAsked,
+			contains: []string{"which service"}},
+		{name: "only the cue of a price is no topic", text: "how much do you charge?", outcome: OutcomeAsked,
 			contains: []string{"which service"}},
 	})
 }
