@@ -281,7 +281,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 				continue
 			}
 			if u.n > 1 && !u.whole && sharesNone(u.sentKeys[u.n-1], qkeys) && !itemOfAsked(u, qkeys) &&
-				!u.sentFacts[u.n-1].has(fact) {
+				(fact == kindAny || !u.sentFacts[u.n-1].has(fact)) {
 				// A window that ends on a sentence about something else
 				// (neither the question's words nor the fact it asks
 				// for) quotes more than the answer; the window without
