@@ -172,13 +172,52 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 		return x, false, nil
 	}
 	if q.kind == kindHours && !reDay.MatchString(q.text) {
-		x = wholeSchedule(x, rs, keep)
+		x = wholeSchedule(schedule(x, rs, keep), rs, keep)
 	}
 	return x, true, nil
 }
 
 // reDay finds a day named in a question.
 var reDay = regexp.MustCompile(`\b(?:` + dayNames + `|today|tonight|tomorrow)\b`)
+
+// schedule returns, for a question about opening hours that names no
+// day, the unit that states hours for the most days, all its sentences
+// stating hours, or x when none does: "what are your hours?" is answered
+// by the week's hours, not by the one evening the office stays open late.
+func schedule(x rated, rs []rated, keep func(string) bool) rated {
+	out, most := x, 0
+	for _, y := range rs {
+		if !keep(y.u.text) || !allState(y.u, kindHours) {
+			continue
+		}
+		if n := daysNamed(y.u.text); n > most || n == most && n > 0 && y.score > out.score {
+			out, most = y, n
+		}
+	}
+	return out
+}
+
+// allState reports whether every sentence of u states a fact of kind k.
+func allState(u *unit, k kind) bool {
+	for _, f := range u.sentFacts {
+		if !f.has(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// reDayName finds the names of days.
+var reDayName = regexp.MustCompile(`(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b`)
+
+// daysNamed counts the distinct days (or weekdays, weekends) text names.
+func daysNamed(text string) int {
+	seen := map[string]bool{}
+	for _, d := range reDayName.FindAllString(text, -1) {
+		seen[strings.TrimSuffix(strings.ToLower(d), "s")] = true
+	}
+	return len(seen)
+}
 
 // wholeSchedule widens x, a line of opening hours, to the most lines of
 // its schedule that fit: "when are you open?" names no day, and one day's
@@ -192,11 +231,7 @@ func wholeSchedule(x rated, rs []rated, keep func(string) bool) rated {
 		if y.u.first > x.u.first || y.u.first+y.u.n < x.u.first+x.u.n {
 			continue // does not hold x
 		}
-		all := true
-		for _, f := range y.u.sentFacts {
-			all = all && f.has(kindHours)
-		}
-		if all {
+		if allState(y.u, kindHours) {
 			out = y
 		}
 	}

@@ -228,6 +228,12 @@ func TestWholeSchedule(t *testing.T) {
 	if idle(line.u, q, kindHours) != 0 || idle(line.u, q, kindAny) != 1 {
 		t.Errorf("idle(%q): stating hours should count as answering an hours question", line.u.text)
 	}
+	// The week's hours, not one evening, answer a question naming no day.
+	evening := buildUnits(lex, nil, knowledge.Result{ChunkID: 8, Content: "Evening consultations (until 7:00 p.m.) are available on Thursdays."})
+	late := rated{u: &evening[0], result: knowledge.Result{ChunkID: 8}, score: 10}
+	if got := schedule(late, append(rs, late), func(string) bool { return true }); daysNamed(got.u.text) < 3 {
+		t.Errorf("schedule = %q, want the table's rows", got.u.text)
+	}
 	got := wholeSchedule(line, rs, func(string) bool { return true }).u.text
 	for _, want := range []string{"Monday", "Saturday", "Sunday"} {
 		if !strings.Contains(got, want) {
