@@ -232,8 +232,10 @@ var (
 	reAskPhone     = regexp.MustCompile(`\bphone ?(?:number|#|no)\b|\b(?:your|ur|office|main|what) (?:phone|number|contact number|cell)\b|\b(?:the|a) (?:phone|contact|cell) number\b|\b(?:the|a) number (?:to|for|i can|we can)\b|\bnumber (?:to|i can|can i|i should|should i|do i) (?:call|text|reach)\b|\bcall (?:you|u|y'all|yall) (?:at|on)\b`)
 	reAskEmail     = regexp.MustCompile(`\b(?:your|ur|the|an|what|what's|whats) e-?mail(?: address)?\b|\be-?mail address\b|\bcan (?:i|we) e-?mail (?:you|u)\b`)
 	reAskHours     = regexp.MustCompile(`\b(?:your|ur|the|office|business|opening|shop|store|clinic|operating) hours\b|\bhours of operation\b|\bwhen (?:are|r|do|does|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\bwhat time (?:do|does|are) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\b(?:are|r|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|closed)\b|\b(?:work|open)(?: on)? (?:weekends?|saturdays?|sundays?|evenings?)\b`)
-	reAskPerson    = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
-	reCapability   = regexp.MustCompile(leadIn + `(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
+	// reOpenTo is "open" as willing ("are you open to negotiating?").
+	reOpenTo     = regexp.MustCompile(`\bopen (?:to|for) (?:[a-z]+ing|offers?|suggestions?|ideas?|negotiation|discussion|that|it|this|them)\b`)
+	reAskPerson  = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
+	reCapability = regexp.MustCompile(leadIn + `(?:do|does|can|could|will|would|are|is|have|r|any chance) (?:you|u|y'all|yall|ya|your|there|anyone|any of|one of)\b`)
 	// reAsksYou opens a question whether the business does something ("do
 	// you work on motorcycles?"), which what it does not do may answer;
 	// "do your repairs come with a warranty?" asks about a thing it does.
@@ -261,7 +263,7 @@ func kindOf(text string) kind {
 		return kindFinancing
 	case reAskPayment.MatchString(text):
 		return kindPayment
-	case reAskHours.MatchString(text):
+	case reAskHours.MatchString(text) && !reOpenTo.MatchString(text):
 		return kindHours
 	case reAskDuration.MatchString(text):
 		return kindDuration
