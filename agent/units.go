@@ -83,8 +83,9 @@ var (
 	rePhoneFact = regexp.MustCompile(`(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b`)
 	// reHoursFact finds opening hours: a day with a time of day or
 	// "closed" ("Saturday: 8:00 a.m. to 12:00 p.m.", "open Monday
-	// through Friday from 7 to 6", "Sunday: Closed"), or "24/7".
-	reHoursFact = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b[^;\n]{0,60}?(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b|-|–|to\b)|\bnoon\b|\bclosed\b)|(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)|\bclosed\b)\.?[^;\n]{0,40}?\b(?:` + dayNames + `)\b|\b24/7\b|\bopen 24 hours\b`)
+	// through Friday from 7 to 6", "Sunday: Closed"), or every hour or
+	// day ("24/7", "seven days a week").
+	reHoursFact = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b[^;\n]{0,60}?(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b|-|–|to\b)|\bnoon\b|\bclosed\b)|(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)|\bclosed\b)\.?[^;\n]{0,40}?\b(?:` + dayNames + `)\b|\b24/7\b|\bopen 24 hours\b|\b(?:seven|7) days a week\b|\baround the clock\b`)
 	// reEmailFact finds an email address.
 	reEmailFact = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is

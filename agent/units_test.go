@@ -110,6 +110,7 @@ func TestFactsOf(t *testing.T) {
 		{"Saturday: 8:00 a.m. to 12:00 p.m. (noon).", kindHours, true},
 		{"Our office is open Monday through Friday from 7:00 a.m. to 6:00 p.m.", kindHours, true},
 		{"Sunday: Closed.", kindHours, true},
+		{"We're open seven days a week.", kindHours, true},
 		{"Texts after hours are answered the next business morning.", kindHours, false},
 		{"$159 per hour (Saturday and peak dates).", kindHours, false},
 	} {
