@@ -250,33 +250,33 @@ var (
 // "so".
 const leadIn = `^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*`
 
+// askTests say what kind of fact a message asks for, in order: the first
+// that matches wins ("how long have you been in business" asks when the
+// business began before it asks a duration).
+var askTests = []struct {
+	k    kind
+	test func(string) bool
+}{
+	{kindSince, reAskSince.MatchString},
+	{kindPhone, reAskPhone.MatchString},
+	{kindEmail, reAskEmail.MatchString},
+	{kindFinancing, reAskFinancing.MatchString},
+	{kindPayment, reAskPayment.MatchString},
+	{kindHours, func(s string) bool { return reAskHours.MatchString(s) && !reOpenTo.MatchString(s) }},
+	{kindDuration, reAskDuration.MatchString},
+	{kindNumber, reAskNumber.MatchString},
+	{kindPrice, reAskPrice.MatchString},
+	{kindTime, reAskTime.MatchString},
+	{kindPerson, reAskPerson.MatchString},
+	{kindPlace, reAskPlace.MatchString},
+}
+
 // kindOf is the kind of fact a normalised message asks for.
 func kindOf(text string) kind {
-	switch {
-	case reAskSince.MatchString(text):
-		return kindSince
-	case reAskPhone.MatchString(text):
-		return kindPhone
-	case reAskEmail.MatchString(text):
-		return kindEmail
-	case reAskFinancing.MatchString(text):
-		return kindFinancing
-	case reAskPayment.MatchString(text):
-		return kindPayment
-	case reAskHours.MatchString(text) && !reOpenTo.MatchString(text):
-		return kindHours
-	case reAskDuration.MatchString(text):
-		return kindDuration
-	case reAskNumber.MatchString(text):
-		return kindNumber
-	case reAskPrice.MatchString(text):
-		return kindPrice
-	case reAskTime.MatchString(text):
-		return kindTime
-	case reAskPerson.MatchString(text):
-		return kindPerson
-	case reAskPlace.MatchString(text):
-		return kindPlace
+	for _, t := range askTests {
+		if t.test(text) {
+			return t.k
+		}
 	}
 	return kindAny
 }
