@@ -261,11 +261,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	// What the question is, read once for all units.
 	namesThem := reNamesThem.MatchString(q.text)
 	asksWhether := reAsksYou.MatchString(q.text) && !reNegative.MatchString(q.text)
-	_, factQuestion := factQuestions[q.kind]
-	fact := kindAny
-	if factQuestion {
-		fact = q.kind
-	}
+	fact := q.fact()
 	var out []rated
 	for ri, r := range results {
 		for k := range units[ri] {
@@ -275,7 +271,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 				// it does not.
 				continue
 			}
-			if factQuestion && !u.facts.has(q.kind) {
+			if !u.facts.has(fact) {
 				// "Do you take credit cards?" is answered by the ways to
 				// pay, or not at all ("Don't open new credit cards").
 				continue

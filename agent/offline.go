@@ -151,7 +151,7 @@ func (o *Offline) reply(ctx context.Context, in TurnInput, text string, sig Sign
 // turn's topic. A fact question ("what are your hours?") names its topic
 // by its kind.
 func namesTopic(q question) bool {
-	if _, ok := factQuestions[q.kind]; ok {
+	if q.fact() != kindAny {
 		return true
 	}
 	for _, t := range q.terms {

@@ -207,14 +207,19 @@ func allState(u *unit, k kind) bool {
 	return true
 }
 
-// reDayName finds the names of days.
-var reDayName = regexp.MustCompile(`(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b`)
+// reDayName finds the names of days, as a schedule writes them.
+var reDayName = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b`)
 
-// daysNamed counts the distinct days (or weekdays, weekends) text names.
+// daysNamed counts the distinct days (or weekdays, weekends) text names;
+// "Sat" and "Saturdays" are one day.
 func daysNamed(text string) int {
 	seen := map[string]bool{}
 	for _, d := range reDayName.FindAllString(text, -1) {
-		seen[strings.TrimSuffix(strings.ToLower(d), "s")] = true
+		d = strings.ToLower(d)
+		if !strings.HasPrefix(d, "week") {
+			d = d[:3]
+		}
+		seen[strings.TrimSuffix(d, "s")] = true
 	}
 	return len(seen)
 }

@@ -341,6 +341,15 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 	return q
 }
 
+// fact is the kind of fact q asks for when its answer is that fact more
+// than a topic (see factQuestions), else kindAny, which any text states.
+func (q question) fact() kind {
+	if _, ok := factQuestions[q.kind]; ok {
+		return q.kind
+	}
+	return kindAny
+}
+
 // factCueWeight is how much a fact question's cue says ("where" asking
 // for an address).
 const factCueWeight = 0.5

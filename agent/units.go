@@ -61,8 +61,6 @@ func (f facts) has(k kind) bool {
 	return k == kindAny || f&(1<<k) != 0
 }
 
-func (f facts) or(g facts) facts { return f | g }
-
 // dayNames are the ways a schedule names days.
 const dayNames = `(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|weekdays?|weekends?|daily|every day`
 
@@ -286,7 +284,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 			if prefix != "" {
 				// The prefix states its fact for every sentence after it.
 				for k := range u.sentFacts {
-					u.sentFacts[k] = u.sentFacts[k].or(prefixes[prefix].facts)
+					u.sentFacts[k] |= prefixes[prefix].facts
 				}
 			}
 			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
@@ -335,7 +333,7 @@ func unionOf(ss []sentence) (keys, raw map[string]bool, f facts, vec []float32) 
 		for w := range s.raw {
 			raw[w] = true
 		}
-		f = f.or(s.facts)
+		f |= s.facts
 		if s.vec != nil {
 			if vec == nil {
 				vec = make([]float32, len(s.vec))
