@@ -15,6 +15,7 @@ func TestNormalize(t *testing.T) {
 		"how much do u charge 2 come out":         "how much do you charge to come out",
 		"whats the damage for 3 guys":             "how much for 3 guys",
 		"2 movers w/ a truck":                     "2 movers with a truck",
+		"thats fine, youre open sat?":             "that is fine, you are open sat?",
 	} {
 		if got := normalize(in); got != want {
 			t.Errorf("normalize(%q) = %q, want %q", in, got, want)

@@ -242,3 +242,68 @@ func TestWholeSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlapsAny: two windows of one table share rows, so one message's
+// two answers never pick both; a unit does not overlap itself, nor a
+// unit of another chunk.
+func TestOverlapsAny(t *testing.T) {
+	t.Parallel()
+	us := buildUnits(lexicon.Default(), nil, knowledge.Result{ChunkID: 1, Heading: "Services",
+		Content: "| Service | Full | Essentials |\n| --- | --- | --- |\n| Open houses | Yes | No |\n| Staging | Yes | No |\n| Drone photos | Yes | Yes |"})
+	var pair []rated
+	for i := range us {
+		if us[i].n == 2 {
+			pair = append(pair, rated{u: &us[i], result: knowledge.Result{ChunkID: 1}})
+		}
+	}
+	if len(pair) < 2 {
+		t.Fatalf("want two windows of two rows among %d units", len(us))
+	}
+	if !overlapsAny(pair[1], pair[:1]) {
+		t.Errorf("%q and %q share a row", pair[0].u.text, pair[1].u.text)
+	}
+	if overlapsAny(pair[0], pair[:1]) {
+		t.Error("a unit overlaps itself")
+	}
+	other := pair[1]
+	other.result.ChunkID = 2
+	if overlapsAny(other, pair[:1]) {
+		t.Error("units of two chunks overlap")
+	}
+}
+
+// TestRateQuestion: what rate reads of the question as a whole. The
+// share of the asked words no chunk has falls when the lead also asks
+// about what the knowledge has; the words framing a fact question
+// ("open") do not name a heading ("Open houses"), words naming a topic
+// do.
+func TestRateQuestion(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	cache := newUnitCache(lex, 16)
+	heaters := []knowledge.Result{{ChunkID: 1, Content: "We install water heaters and furnaces."}}
+	absent := func(text string) float64 {
+		rs := rate(readQuestion(lex, text), heaters, cache, nil, nil, nil)
+		if len(rs) == 0 {
+			t.Fatalf("%q: no unit rated", text)
+		}
+		return rs[0].absent
+	}
+	if some, more := absent("do you install solar panels"), absent("do you install solar panels and water heaters"); !(more < some && some < 1) {
+		t.Errorf("absent share: %.2f for solar panels alone, %.2f with water heaters too", some, more)
+	}
+	houses := []knowledge.Result{{ChunkID: 2, Heading: "Open houses", Content: "Open houses run Saturday and Sunday from 1:00 to 4:00 p.m."}}
+	label := func(text string) float64 {
+		rs := rate(readQuestion(lex, text), houses, cache, nil, nil, nil)
+		if len(rs) == 0 {
+			t.Fatalf("%q: no unit rated", text)
+		}
+		return rs[0].f[fLabel]
+	}
+	if l := label("when are you open?"); l != 0 {
+		t.Errorf("\"when are you open?\" names the heading Open houses: label %.2f", l)
+	}
+	if l := label("when are your open houses?"); l == 0 {
+		t.Error("\"when are your open houses?\" does not name the heading Open houses")
+	}
+}
