@@ -30,6 +30,7 @@ const (
 	kindPhone          // what's your number
 	kindEmail          // what's your email
 	kindHours          // what are your hours, are you open on Saturdays
+	kindDiscount       // do you have a military discount, any specials
 )
 
 // factQuestions are the kinds of question whose answer is a kind of fact
@@ -63,6 +64,9 @@ var factQuestions = map[kind]struct {
 		frame: wordSet(`email e-mail mail address contact`)},
 	kindHours: {cue: "hours", search: "hours open monday friday saturday sunday a.m. p.m. closed",
 		frame: wordSet(`hours hour open opens opening close closes closing closed time times late early day days`)},
+	kindDiscount: {cue: "discount", search: "discount off save coupon promotion special",
+		frame: wordSet(`discount discounts discounted coupon coupons promo promos promotion promotions promotional code codes
+	deal deals special specials off save saving savings`), names: true},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }
@@ -203,7 +207,9 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
 	though even ever usually typically generally normally roughly approximately around able hoping hope
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
-	anyways else whatever per when offer offers offered offering provide provides provided`)
+	anyways else whatever per when offer offers offered offering provide provides provided anymore already yet
+	currently recently lately definitely certainly exactly literally totally pretty super seriously suddenly
+	apparently obviously hopefully unfortunately fortunately luckily`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
 // cost"): they frame the question, and the answer states a price rather
@@ -230,6 +236,7 @@ var (
 	reAskPayment   = regexp.MustCompile(`\b(?:take|accept|use)(?: [a-z]+){0,2} (?:cards?|credit|debit|checks?|cash|amex|visa|mastercard|discover|apple pay|google pay|zelle|venmo|paypal)\b|\b(?:forms?|methods?|ways?|kinds?|types?) (?:of|to) pay(?:ment|ing)?\b|\bhow (?:can|do|could|should) (?:i|we) pay\b|\bpayment (?:methods|options|types)\b`)
 	reAskFinancing = regexp.MustCompile(`\bmonthly payments?\b|\bpayment plans?\b|\bfinanc(?:e|ing)\b|\bpay (?:it |this |that )?(?:off )?(?:over time|in installments|monthly|in payments|a little at a time)\b|\binstallments?\b|\bmake payments\b|\bpayments? options?\b`)
 	reAskPhone     = regexp.MustCompile(`\bphone ?(?:number|#|no)\b|\b(?:your|ur|office|main|what) (?:phone|number|contact number|cell)\b|\b(?:the|a) (?:phone|contact|cell) number\b|\b(?:the|a) number (?:to|for|i can|we can)\b|\bnumber (?:to|i can|can i|i should|should i|do i) (?:call|text|reach)\b|\bcall (?:you|u|y'all|yall) (?:at|on)\b`)
+	reAskDiscount  = regexp.MustCompile(`\bdiscount(?:s|ed)?\b|\bcoupons?\b|\bpromo(?:tion)?s?\b|\bpromo codes?\b|\bspecials\b|\bany special\b|\bspecial (?:offers?|deals?|pricing|prices|rates?)\b|\bany deals?\b|\b(?:%|percent) off\b`)
 	reAskEmail     = regexp.MustCompile(`\b(?:your|ur|the|an|what|what's|whats) e-?mail(?: address)?\b|\be-?mail address\b|\bcan (?:i|we) e-?mail (?:you|u)\b`)
 	reAskHours     = regexp.MustCompile(`\b(?:your|ur|the|office|business|opening|shop|store|clinic|operating) hours\b|\bhours of operation\b|\bwhen (?:are|r|do|does|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\bwhat time (?:do|does|are) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\b(?:are|r|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|closed)\b|\b(?:work|open)(?: on)? (?:weekends?|saturdays?|sundays?|evenings?)\b`)
 	// reOpenTo is "open" as willing ("are you open to negotiating?").
@@ -262,6 +269,7 @@ var askTests = []struct {
 	{kindEmail, reAskEmail.MatchString},
 	{kindFinancing, reAskFinancing.MatchString},
 	{kindPayment, reAskPayment.MatchString},
+	{kindDiscount, reAskDiscount.MatchString},
 	{kindHours, func(s string) bool { return reAskHours.MatchString(s) && !reOpenTo.MatchString(s) }},
 	{kindDuration, reAskDuration.MatchString},
 	{kindNumber, reAskNumber.MatchString},

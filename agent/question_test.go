@@ -74,6 +74,11 @@ func TestKindOf(t *testing.T) {
 		"whats the number of people on a crew":  kindAny,
 		"can i email you":                       kindEmail,
 		"what's your email address":             kindEmail,
+		"any senior discounts?":                 kindDiscount,
+		"got any coupons":                       kindDiscount,
+		"do you run specials in the winter":     kindDiscount,
+		"what's special about your crews":       kindAny,
+		"can you deal with my insurance":        kindAny,
 	} {
 		if got := kindOf(normalize(in)); got != want {
 			t.Errorf("kindOf(%q) = %d, want %d", in, got, want)

@@ -84,6 +84,9 @@ var (
 	// through Friday from 7 to 6", "Sunday: Closed"), or every hour or
 	// day ("24/7", "seven days a week").
 	reHoursFact = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b[^;\n]{0,60}?(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b|-|–|to\b)|\bnoon\b|\bclosed\b)|(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)|\bclosed\b)\.?[^;\n]{0,40}?\b(?:` + dayNames + `)\b|\b24/7\b|\bopen 24 hours\b|\b(?:seven|7) days a week\b|\baround the clock\b`)
+	// reDiscountFact finds a discount: "10% off any repair", "members
+	// save 15%", "$50 off", "for $199 (a $385 value)", or one named.
+	reDiscountFact = regexp.MustCompile(`(?i)\d(?:\.\d+)?\s?(?:%|percent)\s+(?:off|discount|less)\b|[$€£]\d[\d,]*(?:\.\d\d)?\s+off\b|\bsaves?\s+(?:up to\s+)?[$€£]?\d|\bdiscount(?:s|ed)?\b|\bcoupons?\b|\ban?\s+[$€£]\d[\d,]*\s+value\b|\bpromotion\b`)
 	// reEmailFact finds an email address.
 	reEmailFact = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is
@@ -117,6 +120,7 @@ var factTests = []struct {
 	{kindPhone, rePhoneFact.MatchString},
 	{kindEmail, reEmailFact.MatchString},
 	{kindHours, reHoursFact.MatchString},
+	{kindDiscount, reDiscountFact.MatchString},
 }
 
 func factsOf(s string) facts {

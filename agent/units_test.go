@@ -113,6 +113,11 @@ func TestFactsOf(t *testing.T) {
 		{"We're open seven days a week.", kindHours, true},
 		{"Texts after hours are answered the next business morning.", kindHours, false},
 		{"$159 per hour (Saturday and peak dates).", kindHours, false},
+		{"Teachers get 15% off labor.", kindDiscount, true},
+		{"Members save $40 on every visit.", kindDiscount, true},
+		{"A first visit for $79 (a $129 value).", kindDiscount, true},
+		{"Card payments over $5,000 carry a 3% fee.", kindDiscount, false},
+		{"Free parking behind the building.", kindDiscount, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
 			t.Errorf("factsOf(%q).has(%d) = %v", tc.text, tc.k, got)
