@@ -155,6 +155,11 @@ var textSpeak = map[string]string{
 // textMarks are spelt out before reading a message.
 var textMarks = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", " and ", "%", " percent ")
 
+// reReachingOut is a lead saying that they call or write ("I'm calling
+// about storage", "just texting to ask"): how the message reaches the
+// business, not what it is about. What follows it is kept.
+var reReachingOut = regexp.MustCompile(`\b(?:i'm|i am|im|i was|i'll be|just)\s+(?:just\s+)?(?:calling|texting|writing|messaging|emailing|e-mailing|reaching out|contacting you|getting in touch|inquiring|enquiring)\b(\s*(?:about|regarding|re|to|because|for|with|since|on)\b)?`)
+
 // reWhatsTheDamage is the idiom for a price.
 var reWhatsTheDamage = regexp.MustCompile(`\bwhat(?:'s| is|s) the damage\b`)
 
@@ -167,6 +172,7 @@ func normalize(text string) string {
 	text = strings.ToLower(FoldGSM(text))
 	text = textMarks.Replace(text)
 	text = reWhatsTheDamage.ReplaceAllString(text, "how much")
+	text = reReachingOut.ReplaceAllString(text, "$1")
 	ws := strings.Fields(text)
 	for i, f := range ws {
 		core := strings.Trim(f, ".,!?;:()\"")
@@ -207,7 +213,7 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
 	though even ever usually typically generally normally roughly approximately around able hoping hope
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
-	anyways else whatever per when offer offers offered offering provide provides provided anymore already yet
+	anyways else whatever per when offer offers offered offering provide provides provided give gives anymore already yet
 	currently recently lately definitely certainly exactly literally totally pretty super seriously suddenly
 	apparently obviously hopefully unfortunately fortunately luckily`)
 
@@ -216,7 +222,7 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 // than repeating them. A fact question's own framing words are in
 // factQuestions.
 var cueWords = wordSet(`cost costs price prices pricing priced charge charges charged fee fees rate rates ballpark
-	expensive cheap afford affordable run runs long soon quickly fast`)
+	expensive cheap afford affordable run runs long soon quickly fast quote quotes`)
 
 // cueWeight scales a cue word's weight.
 const cueWeight = 0.3

@@ -16,6 +16,9 @@ func TestNormalize(t *testing.T) {
 		"whats the damage for 3 guys":             "how much for 3 guys",
 		"2 movers w/ a truck":                     "2 movers with a truck",
 		"thats fine, youre open sat?":             "that is fine, you are open sat?",
+		"hi, i'm calling about storage":           "hi, about storage",
+		"just texting to ask if you rent kayaks":  "to ask if you rent kayaks",
+		"who is calling about my bike?":           "who is calling about my bike?",
 	} {
 		if got := normalize(in); got != want {
 			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
