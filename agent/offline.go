@@ -147,7 +147,8 @@ func (o *Offline) reply(ctx context.Context, in TurnInput, text string, sig Sign
 }
 
 // namesTopic reports whether q names what it asks about: a word that is
-// not only a cue for the kind of fact ("charge", "long"), or an earlier
+// not only a cue for the kind of fact ("charge", "long") or the verb a
+// duration is asked with ("how long does it take?"), or an earlier
 // turn's topic. A fact question ("what are your hours?") names its topic
 // by its kind.
 func namesTopic(q question) bool {
@@ -155,12 +156,17 @@ func namesTopic(q question) bool {
 		return true
 	}
 	for _, t := range q.terms {
-		if !t.cue {
+		if !t.cue && !(q.kind == kindDuration && takesTime[t.word]) {
 			return true
 		}
 	}
 	return false
 }
+
+// takesTime are the verbs a duration is asked with. They stay words of
+// the question ("the first consultation takes about 30 minutes" answers
+// "how long does the first visit take?"), but name nothing.
+var takesTime = wordSet(`take takes taking took last lasts`)
 
 // finish fits the text to the channel and fills in the reply.
 func (o *Offline) finish(text string, outcome Outcome, citations []int64) Reply {

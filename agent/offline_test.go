@@ -136,6 +136,8 @@ func TestOfflineFollowUps(t *testing.T) {
 			contains: []string{"which service"}},
 		{name: "only the cue of a price is no topic", text: "how much do you charge?", outcome: OutcomeAsked,
 			contains: []string{"which service"}},
+		{name: "nor is the verb of a duration", text: "how long does it usually take?", outcome: OutcomeAsked,
+			contains: []string{"which service"}},
 		{name: "saying one calls is no topic either", text: "hi, I'm calling for a quote, what do you charge?",
 			outcome: OutcomeAsked, contains: []string{"which service"}},
 	})
