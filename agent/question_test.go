@@ -82,6 +82,9 @@ func TestKindOf(t *testing.T) {
 		"do you run specials in the winter":     kindDiscount,
 		"what's special about your crews":       kindAny,
 		"can you deal with my insurance":        kindAny,
+		"do you guys have good reviews":         kindRating,
+		"how are you rated on yelp":             kindRating,
+		"can your lawyer review my contract":    kindAny,
 	} {
 		if got := kindOf(normalize(in)); got != want {
 			t.Errorf("kindOf(%q) = %d, want %d", in, got, want)

@@ -87,6 +87,9 @@ var (
 	// reDiscountFact finds a discount: "10% off any repair", "members
 	// save 15%", "$50 off", "for $199 (a $385 value)", or one named.
 	reDiscountFact = regexp.MustCompile(`(?i)\d(?:\.\d+)?\s?(?:%|percent)\s+(?:off|discount|less)\b|[$€£]\d[\d,]*(?:\.\d\d)?\s+off\b|\bsaves?\s+(?:up to\s+)?[$€£]?\d|\bdiscount(?:s|ed)?\b|\bcoupons?\b|\ban?\s+[$€£]\d[\d,]*\s+value\b|\bpromotion\b`)
+	// reRatingFact finds what customers make of the business: "4.9 out
+	// of 5 stars", "a 4.9-star rating", "1,100 Google reviews", "A+".
+	reRatingFact = regexp.MustCompile(`(?i)\b\d(?:\.\d)?(?:[- ]stars?\b| out of (?:5|five)\b)|\b\d[\d,]*\+? (?:google |yelp |online |customer |client |verified |five-star |5-star )?reviews\b|\bA\+ (?:rating|rated)\b|\bBBB\b`)
 	// reEmailFact finds an email address.
 	reEmailFact = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is
@@ -121,6 +124,7 @@ var factTests = []struct {
 	{kindEmail, reEmailFact.MatchString},
 	{kindHours, reHoursFact.MatchString},
 	{kindDiscount, reDiscountFact.MatchString},
+	{kindRating, reRatingFact.MatchString},
 }
 
 func factsOf(s string) facts {

@@ -118,6 +118,10 @@ func TestFactsOf(t *testing.T) {
 		{"A first visit for $79 (a $129 value).", kindDiscount, true},
 		{"Card payments over $5,000 carry a 3% fee.", kindDiscount, false},
 		{"Free parking behind the building.", kindDiscount, false},
+		{"Rated 4.7 out of 5 by our customers.", kindRating, true},
+		{"More than 600 Google reviews.", kindRating, true},
+		{"An attorney reviews every case.", kindRating, false},
+		{"A 5-year warranty on labor.", kindRating, false},
 	} {
 		if got := factsOf(tc.text).has(tc.k); got != tc.want {
 			t.Errorf("factsOf(%q).has(%d) = %v", tc.text, tc.k, got)
