@@ -645,7 +645,15 @@ func isFollowUp(q question) bool {
 	if own < 0.5 || followUpOpener.MatchString(q.text) {
 		return true
 	}
+	// The main clause points back: "do i get that back if i let you do
+	// the repair?" is about what came before, however long its "if".
 	ws := words(q.text)
+	for i, w := range ws {
+		if i > 0 && subordinators[w] {
+			ws = ws[:i]
+			break
+		}
+	}
 	if len(ws) > 12 {
 		return false
 	}
@@ -656,6 +664,9 @@ func isFollowUp(q question) bool {
 	}
 	return false
 }
+
+// subordinators open a clause that hangs on the main one.
+var subordinators = wordSet(`if when because since unless once while whether`)
 
 // searchText is what the retriever is asked for a question: the lead's
 // words, then the earlier turns' when it is a follow-up.

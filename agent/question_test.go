@@ -178,6 +178,15 @@ func TestFollowUps(t *testing.T) {
 	if standalone.followUp {
 		t.Error("a question that names its own topic is no follow-up")
 	}
+	// A long "if" does not hide that the main clause points back.
+	conditional := withHistory(lex, readQuestion(lex, "is that still good if we decide to go with you guys for the whole job"), history)
+	if !conditional.followUp {
+		t.Error("\"is that still good if ...\" is a follow-up")
+	}
+	long := withHistory(lex, readQuestion(lex, "can it be done with architectural shingles on a two story house with a steep pitch"), history)
+	if long.followUp {
+		t.Error("a long question that names its own topic is no follow-up, whatever its \"it\"")
+	}
 }
 
 func TestQuestionParts(t *testing.T) {
