@@ -266,7 +266,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 			}
 		}
 		prefixes := map[string]sentence{}
-		mk := func(i, j int) unit {
+		mkFrom := func(block []passage, sent []sentence, i, j int) unit {
 			u := unit{first: start + i, n: j - i, context: ctx, answers: answers && i == 0, whole: i == 0 && j == len(block)}
 			prefix := unitPrefix(block[i:j], head, ctx)
 			u.text = FoldGSM(prefix + joinPassages(block[i:j]))
@@ -301,6 +301,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
 			return u
 		}
+		mk := func(i, j int) unit { return mkFrom(block, sent, i, j) }
 		for i := range block {
 			for j := i + 1; j <= len(block) && j-i <= maxUnitSentences; j++ {
 				if j == i+1 && tooShort(block[i]) {
@@ -313,7 +314,49 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 		if len(block) > maxUnitSentences && (block[0].question || allItems(block) && len(block) <= maxListItems) {
 			out = append(out, mk(0, len(block)))
 		}
+		for i, p := range block {
+			// An item longer than a text can carry is also quoted by its
+			// first sentences: "Diagnostic: $139. This covers the first
+			// hour. If you approve the repair, the $139 is credited
+			// toward it." of an item that goes on.
+			for _, lead := range leadingSentences(p) {
+				q := p
+				q.text = lead
+				qs := sentence{keys: keysOf(lex, lead), facts: factsOf(lead), raw: rawWordsOf(lead)}
+				if p.header != "" {
+					for k := range keysOf(lex, p.header) {
+						qs.keys[k] = true // a row's columns, as above
+					}
+				}
+				if emb != nil {
+					if v, err := emb.Embed(context.Background(), []string{lead}); err == nil {
+						qs.vec = v[0]
+					}
+				}
+				u := mkFrom([]passage{q}, []sentence{qs}, 0, 1)
+				u.first, u.whole = start+i, false
+				out = append(out, u)
+			}
+		}
 		start = end
+	}
+	return out
+}
+
+// longItem is the length of a list item past which it is also read by
+// its first sentences: longer than a text's reply can carry.
+const longItem = 300
+
+// leadingSentences returns, for a list item too long to quote whole, its
+// first sentences, one, two, and so on, each shorter than the item.
+func leadingSentences(p passage) []string {
+	if !p.item || len(p.text) <= longItem {
+		return nil
+	}
+	ss := SplitSentences(p.text)
+	var out []string
+	for k := 1; k < len(ss); k++ {
+		out = append(out, strings.Join(ss[:k], " "))
 	}
 	return out
 }

@@ -42,6 +42,16 @@ func TestUnitsStandAlone(t *testing.T) {
 	if !has(intro, "Local moves: Cancelled 72 hours ahead: the deposit is refunded.") {
 		t.Errorf("intro units %q", intro)
 	}
+	// An item too long for a text is also quoted by its first sentences.
+	long := texts("- **Tune-up:** $120. It covers the first hour of work on one bike, brakes and gears included. "+
+		"If you approve the repair within 30 days, the $120 is credited toward it. Parts are billed at cost, and we "+
+		"always ask before going past the first hour, or before ordering any part that has to be shipped to the shop from a supplier.", "Prices")
+	if !has(long, "Tune-up: $120. It covers the first hour of work on one bike, brakes and gears included. If you approve the repair within 30 days, the $120 is credited toward it.") {
+		t.Errorf("long item units %q", long)
+	}
+	if short := texts("- **Tune-up:** $120. It covers the first hour.", "Prices"); len(short) != 1 {
+		t.Errorf("a short item is one unit, got %q", short)
+	}
 	for _, content := range []string{"We rent e-bikes. They cost $65 a day.", "Nathan handles car cases. He is a graduate of Emory."} {
 		for _, u := range buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Content: content}) {
 			if (strings.HasPrefix(u.text, "They") || strings.HasPrefix(u.text, "He")) && !u.leans {
