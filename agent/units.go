@@ -528,12 +528,18 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 				out[p] = true
 			}
 		}
-		if isStop(w) || unitOfMeasure(ws, i) {
+		if isStop(w) || unitOfMeasure(ws, i) || provided(ws, i) {
 			continue
 		}
 		out[lex.Key(w)] = true
 	}
 	return out
+}
+
+// provided reports whether ws[i] is the "long" of "as long as" or "so
+// long as", which sets a condition and says nothing of how long.
+func provided(ws []string, i int) bool {
+	return ws[i] == "long" && i > 0 && (ws[i-1] == "as" || ws[i-1] == "so") && i+1 < len(ws) && ws[i+1] == "as"
 }
 
 // unitOfMeasure reports whether ws[i] is "hour" or "hours" counting time

@@ -206,6 +206,23 @@ func TestSaysDoesNot(t *testing.T) {
 	}
 }
 
+// TestAsLongAs: "as long as" sets a condition; it is no length.
+func TestAsLongAs(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	long := lex.Key("long")
+	for text, want := range map[string]bool{
+		"The warranty transfers, as long as the new owner registers.": false,
+		"Free so long as you book by Friday.":                         false,
+		"A long driveway adds a carry fee.":                           true,
+		"How long the warranty lasts depends on the roof.":            true,
+	} {
+		if got := keysOf(lex, text)[long]; got != want {
+			t.Errorf("keysOf(%q) has %q: %v, want %v", text, long, got, want)
+		}
+	}
+}
+
 // TestHoursAsAUnit: "hours" counting time is not a business's hours.
 func TestHoursAsAUnit(t *testing.T) {
 	t.Parallel()
