@@ -510,6 +510,11 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		if isStop(w) {
 			continue
 		}
+		if w == "hourly" || hourlyRate(ws, i) {
+			add(term{word: "hourly", key: hourlyKey, base: termWeight(lex, "hourly"), weight: termWeight(lex, "hourly") * scale,
+				known: true})
+			continue
+		}
 		syn, der := altKeys(lex, w)
 		t := term{word: w, key: lex.Key(w), alts: append(der, syn...), derived: len(der), base: termWeight(lex, w),
 			weight: termWeight(lex, w) * scale, cue: cueWords[w]}

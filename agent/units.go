@@ -528,12 +528,37 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 				out[p] = true
 			}
 		}
-		if isStop(w) || unitOfMeasure(ws, i) || provided(ws, i) {
+		if hourlyRate(ws, i) {
+			out[hourlyKey] = true
+		}
+		if isStop(w) || unitOfMeasure(ws, i) || hourlyRate(ws, i) || provided(ws, i) {
 			continue
 		}
 		out[lex.Key(w)] = true
 	}
 	return out
+}
+
+// hourlyRate reports whether ws[i] is the "hour" of a rate: "$139 per
+// hour", "$150 an hour", "billed by the hour". It reads as "hourly", a
+// key of its own: the lexicon's "hourly" is "hour", which a business's
+// hours have too ("texts after hours").
+const hourlyKey = "#hourly"
+
+func hourlyRate(ws []string, i int) bool {
+	if ws[i] != "hour" || i == 0 {
+		return false
+	}
+	switch ws[i-1] {
+	case "per":
+		return true
+	case "an", "a":
+		// "$150 an hour", not "after an hour of pressure".
+		return i >= 2 && (isNumber(ws[i-2]) || ws[i-2] == "dollars" || ws[i-2] == "bucks")
+	case "the":
+		return i >= 2 && ws[i-2] == "by"
+	}
+	return false
 }
 
 // provided reports whether ws[i] is the "long" of "as long as" or "so

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,6 +221,29 @@ func TestAsLongAs(t *testing.T) {
 		if got := keysOf(lex, text)[long]; got != want {
 			t.Errorf("keysOf(%q) has %q: %v, want %v", text, long, got, want)
 		}
+	}
+}
+
+// TestHourlyRate: "$165 per hour" is an hourly rate, as the lead says it.
+func TestHourlyRate(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	hourly := hourlyKey
+	for text, want := range map[string]bool{
+		"Labor rate: $165 per hour.":               true,
+		"We bill by the hour after the first two.": true,
+		"Crews cost $150 an hour.":                 true,
+		"Turn it off for an hour if you see ice.":  false,
+		"Plan on 2 hours for the visit.":           false,
+		"Texts after hours are answered Monday.":   false,
+	} {
+		if got := keysOf(lex, text)[hourly]; got != want {
+			t.Errorf("keysOf(%q) has %q: %v, want %v", text, hourly, got, want)
+		}
+	}
+	q := readQuestion(lex, "how much do you charge per hour")
+	if !slices.ContainsFunc(q.terms, func(tm term) bool { return tm.key == hourly }) {
+		t.Errorf("\"per hour\" in a question is no hourly rate: %+v", q.terms)
 	}
 }
 
