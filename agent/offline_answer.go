@@ -28,6 +28,12 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 			return o.finish(text, OutcomeAnswered, cites), cov, nil
 		}
 	}
+	if reAskArea.MatchString(q.text) && len(placesAsked(q.text)) == 0 {
+		text, cites, ok, err := o.serviceArea(ctx, in, q, fitsAll)
+		if err != nil || ok {
+			return o.finish(text, OutcomeAnswered, cites), 1, err
+		}
+	}
 	x, ok, err := o.find(ctx, q, in, fitsAll)
 	if err != nil {
 		return Reply{}, 0, err
@@ -362,6 +368,70 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 		return text + " We serve " + ensureStop(o.business.ServiceArea), nil, true, nil
 	}
 	return text + " Someone from " + o.businessName() + " can confirm.", nil, true, nil
+}
+
+// reAskArea asks where the business works without naming a place: "what
+// areas do you serve?", "which towns do you cover", "how far do you go?".
+var reAskArea = regexp.MustCompile(`\b(?:what|which)(?: [a-z]+)? (?:areas?|towns?|cities|neighbou?rhoods|counties|suburbs|zip codes|zips|parts of [a-z]+)\b[^?.]{0,20}?\b(?:serve|service|cover|work in|work|go to|travel to|come to|go|deliver to)\b|\bservice areas?\b|\bwhere (?:all )?do (?:you|u|y'all|yall|ya)(?: guys| all)? (?:serve|service|cover|work|go|travel)\b|\bhow far (?:out )?(?:do|will|would) (?:you|u|y'all|yall|ya)(?: guys| all)? (?:go|travel|come)\b`)
+
+// serviceArea answers where the business works: the business's own
+// service-area line, which says just that, else the knowledge's best unit
+// that names the places it serves.
+func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fits func(string) bool) (string, []int64, bool, error) {
+	if text := serviceAreaText(o.business.ServiceArea, fits); text != "" {
+		return text, nil, true, nil
+	}
+	rs, _, err := o.rated(ctx, q, in)
+	if err != nil {
+		return "", nil, false, err
+	}
+	var areas []rated
+	for _, x := range rs {
+		if isAreaUnit(x.u, x.result.Heading) && properNames(x.u.text) >= minAreaNames && !x.u.negative &&
+			!reNegative.MatchString(x.u.context+" "+lastHeading(x.result.Heading)) {
+			areas = append(areas, x)
+		}
+	}
+	if x, ok := best(areas, o.unitFilter(in, fits)); ok {
+		return quote(x), []int64{x.result.ChunkID}, true, nil
+	}
+	return "", nil, false, nil
+}
+
+// minAreaNames is how many places a unit names to answer where the
+// business works.
+const minAreaNames = 3
+
+// serviceAreaText says the business's service-area line, or as much of
+// it as fits, cut after a sentence or a clause ("Denver metro: Denver,
+// Aurora, ...; also Castle Rock ..."), or "" when nothing does.
+func serviceAreaText(area string, fits func(string) bool) string {
+	area = strings.TrimSpace(area)
+	if area == "" {
+		return ""
+	}
+	cuts := []int{len(area)}
+	for i := len(area) - 1; i > 0; i-- {
+		if area[i] == ';' {
+			cuts = append(cuts, i)
+		}
+	}
+	off := 0
+	var ends []int
+	for _, sent := range SplitSentences(area) {
+		if j := strings.Index(area[off:], sent); j >= 0 {
+			off += j + len(sent)
+			ends = append(ends, off)
+		}
+	}
+	cuts = append(cuts, ends...)
+	sort.Sort(sort.Reverse(sort.IntSlice(cuts)))
+	for _, c := range cuts {
+		if text := "Our service area: " + ensureStop(strings.TrimRight(area[:c], ";. ")); fits(text) {
+			return text
+		}
+	}
+	return ""
 }
 
 // missesPlace reports whether a question asks about a place the answer

@@ -158,7 +158,40 @@ func TestOfflineArea(t *testing.T) {
 			outcome: OutcomeAnswered, orUnknown: true, not: []string{"service area"}},
 		{name: "which towns: those it serves, not those it does not", text: "what towns do you pick up bikes in?",
 			outcome: OutcomeAnswered, contains: []string{"Maplewood"}, not: []string{"don't"}},
+		{name: "where it works, from the knowledge", text: "what areas do you serve?", outcome: OutcomeAnswered,
+			contains: []string{"Maplewood", "Cedar Falls"}},
 	})
+	// A business that says where it works answers with its own words,
+	// which cite no chunk.
+	shop := bikeShop
+	shop.ServiceArea = "Maplewood, Harlan, Cedar Falls and Dunmore; pickups from Riverbend by arrangement"
+	o := NewOffline(loadKB(t, filepath.Join("testdata", "bikeshop"), byParagraph), shop)
+	r, err := o.Turn(context.Background(), TurnInput{Channel: ChannelSMS, Text: "which towns do you cover", Lead: Lead{Name: "Dana"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Our service area: Maplewood, Harlan, Cedar Falls and Dunmore; pickups from Riverbend by arrangement."; r.Outcome != OutcomeAnswered || !strings.Contains(r.Text, want) {
+		t.Errorf("%s %q, want the business's own area %q", r.Outcome, r.Text, want)
+	}
+}
+
+func TestServiceAreaText(t *testing.T) {
+	t.Parallel()
+	short := func(n int) func(string) bool { return func(s string) bool { return len(s) <= n } }
+	area := "Shop at 12 N. Main St, Maplewood. Pickups in Harlan and Cedar Falls; Dunmore by arrangement"
+	for _, tc := range []struct {
+		max  int
+		want string
+	}{
+		{200, "Our service area: " + area + "."},
+		{100, "Our service area: Shop at 12 N. Main St, Maplewood. Pickups in Harlan and Cedar Falls."},
+		{60, "Our service area: Shop at 12 N. Main St, Maplewood."},
+		{20, ""},
+	} {
+		if got := serviceAreaText(area, short(tc.max)); got != tc.want {
+			t.Errorf("serviceAreaText(%d) = %q, want %q", tc.max, got, tc.want)
+		}
+	}
 }
 
 // TestOfflineTwoQuestions: a message that asks two things gets both
