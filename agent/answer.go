@@ -266,6 +266,12 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	for ri, r := range results {
 		for k := range units[ri] {
 			u := &units[ri][k]
+			if u.leans {
+				// "He is a graduate of Emory" without the name, "We waive
+				// the fee" without which: never quoted out of the context
+				// it leans on; the window with it is among the units.
+				continue
+			}
 			if namesThem && u.negative {
 				// "What towns do you serve?" is not answered with those
 				// it does not.

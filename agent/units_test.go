@@ -366,4 +366,15 @@ func TestRateQuestion(t *testing.T) {
 	if l := label("when are your open houses?"); l == 0 {
 		t.Error("\"when are your open houses?\" does not name the heading Open houses")
 	}
+	// A sentence that leans on the one before is rated only with it.
+	lawyers := []knowledge.Result{{ChunkID: 3, Content: "Nathan Ruiz handles car cases. He is a graduate of Emory Law."}}
+	rs := rate(readQuestion(lex, "did your lawyer go to emory"), lawyers, cache, nil, nil, nil)
+	if len(rs) == 0 {
+		t.Fatal("no unit rated for the lawyer")
+	}
+	for _, x := range rs {
+		if strings.HasPrefix(x.u.text, "He ") {
+			t.Errorf("%q rated alone, without the name it leans on", x.u.text)
+		}
+	}
 }
