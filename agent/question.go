@@ -217,9 +217,9 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	lot lots much many well good great awesome right now going coming honestly basically probably lol haha
 	though even ever usually typically generally normally roughly approximately around able hoping hope
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
-	anyways else whatever per when offer offers offered offering provide provides provided give gives anymore already yet
-	currently recently lately definitely certainly exactly literally totally pretty super seriously suddenly
-	apparently obviously hopefully unfortunately fortunately luckily`)
+	anyways else whatever per when offer offers offered offering provide provides provided give gives anymore
+	already yet currently recently lately definitely certainly exactly literally totally pretty super seriously
+	suddenly apparently obviously hopefully unfortunately fortunately luckily`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
 // cost"): they frame the question, and the answer states a price rather

@@ -320,8 +320,8 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 			// hour. If you approve the repair, the $139 is credited
 			// toward it." of an item that goes on.
 			for _, lead := range leadingSentences(p) {
-				q := p
-				q.text = lead
+				part := p
+				part.text = lead
 				qs := sentence{keys: keysOf(lex, lead), facts: factsOf(lead), raw: rawWordsOf(lead)}
 				if p.header != "" {
 					for k := range keysOf(lex, p.header) {
@@ -333,7 +333,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 						qs.vec = v[0]
 					}
 				}
-				u := mkFrom([]passage{q}, []sentence{qs}, 0, 1)
+				u := mkFrom([]passage{part}, []sentence{qs}, 0, 1)
 				u.first, u.whole = start+i, false
 				out = append(out, u)
 			}
@@ -539,12 +539,13 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 	return out
 }
 
-// hourlyRate reports whether ws[i] is the "hour" of a rate: "$139 per
-// hour", "$150 an hour", "billed by the hour". It reads as "hourly", a
-// key of its own: the lexicon's "hourly" is "hour", which a business's
-// hours have too ("texts after hours").
+// hourlyKey is what an hourly rate is met by: a key of its own, as the
+// lexicon's key of "hourly" is "hour", which a business's hours have too
+// ("texts after hours").
 const hourlyKey = "#hourly"
 
+// hourlyRate reports whether ws[i] is the "hour" of a rate: "$139 per
+// hour", "$150 an hour", "billed by the hour". It reads as "hourly".
 func hourlyRate(ws []string, i int) bool {
 	if ws[i] != "hour" || i == 0 {
 		return false
