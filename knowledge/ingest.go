@@ -320,7 +320,7 @@ func (r *ingestRun) feed(ctx context.Context, files []string, jobs chan<- fileJo
 // parserVersion names how files are read into chunks: bump it whenever a
 // reader or the splitter changes what it makes of a file, so that the next
 // ingest reads every stored file again rather than keep its old chunks.
-const parserVersion = "html-table-lines-3"
+const parserVersion = "table-headers-4"
 
 // contentHash is what tells a stored file unchanged: its bytes and the
 // version of the readers that cut it into chunks.

@@ -136,6 +136,33 @@ func TestMarkdownHeadingsAndTitle(t *testing.T) {
 	}
 }
 
+// TestMarkdownTableKeepsItsHeader: a table after a sentence keeps its
+// header row in the chunk, or its rows no longer say what their columns
+// are.
+func TestMarkdownTableKeepsItsHeader(t *testing.T) {
+	t.Parallel()
+	sp := splitter{size: defaultChunkSize, overlap: defaultChunkOverlap}
+	src := "# Plans\n\nOur membership plan:\n\n| | Adults | Kids |\n|---|:---:|---|\n| Yearly | $359 | $259 |\n| Monthly | $32 | $23 |\n\n" +
+		"Supplies:\n\n|Item|Price|\n|--|--|\n|Box|$2|\n"
+	doc, err := loadMarkdown(context.Background(), "plans.md", []byte(src), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, c := range doc.chunks {
+		all = append(all, c.content)
+	}
+	got := strings.Join(all, "\n")
+	for _, want := range []string{"| | Adults | Kids |\n| --- | --- | --- |\n| Yearly | $359 | $259 |", "| Item | Price |\n| --- | --- |\n| Box | $2 |"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("chunks %q lack %q", got, want)
+		}
+	}
+	if strings.Count(got, "| Item | Price |") != 1 {
+		t.Errorf("a header written twice: %q", got)
+	}
+}
+
 func TestLongTextIsSplitWithOverlap(t *testing.T) {
 	t.Parallel()
 	sp := splitter{size: 200, overlap: 40}

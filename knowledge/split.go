@@ -72,10 +72,11 @@ func (sp splitter) markdown(title, text string) ([]chunk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("split markdown: %w", err)
 	}
+	headers := tableHeaders(text)
 	var out []chunk
 	for _, p := range parts {
 		headings, body := splitHeadingLines(p)
-		body = tidy(body)
+		body = tidy(withTableHeaders(body, headers))
 		if !hasWords(body) {
 			continue // a heading with nothing under it
 		}
@@ -134,4 +135,80 @@ func stripInlineMarkdown(s string) string {
 // punctuation or table rules answers nothing.
 func hasWords(s string) bool {
 	return len(words(s)) > 0
+}
+
+// tableHeaders maps each body row of the text's Markdown tables, written
+// as the Markdown splitter writes rows, to its table's header row and
+// rule. The splitter puts a table's header only before a row that opens a
+// chunk: a table after a sentence ("Our membership plan:") lost it, and
+// with it what its columns are ("Yearly fee: $359, $259" for adults and
+// children).
+func tableHeaders(text string) map[string]string {
+	out := map[string]string{}
+	lines := strings.Split(text, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if !isTableLine(lines[i]) || !isTableRule(lines[i+1]) {
+			continue
+		}
+		head := tableCells(lines[i])
+		rule := make([]string, len(head))
+		for k := range rule {
+			rule[k] = "---"
+		}
+		header := tableLine(head) + "\n" + tableLine(rule)
+		for j := i + 2; j < len(lines) && isTableLine(lines[j]); j++ {
+			out[tableLine(tableCells(lines[j]))] = header
+		}
+	}
+	return out
+}
+
+// withTableHeaders puts back, before the first row of a table a chunk
+// holds, the table's header row and rule when the chunk lacks them.
+func withTableHeaders(body string, headers map[string]string) string {
+	if len(headers) == 0 {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	out := make([]string, 0, len(lines)+2)
+	for i, l := range lines {
+		if h, ok := headers[l]; ok && (i == 0 || !isTableLine(lines[i-1])) {
+			out = append(out, h)
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+func isTableLine(l string) bool {
+	l = strings.TrimSpace(l)
+	return strings.HasPrefix(l, "|") && strings.Count(l, "|") >= 2
+}
+
+// isTableRule reports whether a line is the rule under a table's header
+// ("|---|:---:|").
+func isTableRule(l string) bool {
+	l = strings.TrimSpace(l)
+	return isTableLine(l) && strings.Trim(l, "|-: ") == ""
+}
+
+// tableCells returns a table line's cells, trimmed.
+func tableCells(l string) []string {
+	l = strings.TrimSpace(l)
+	l = strings.TrimSuffix(strings.TrimPrefix(l, "|"), "|")
+	cells := strings.Split(l, "|")
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(c)
+	}
+	return cells
+}
+
+// tableLine writes cells as the Markdown splitter writes a table row.
+func tableLine(cells []string) string {
+	var b strings.Builder
+	for _, c := range cells {
+		b.WriteString("| " + c + " ")
+	}
+	b.WriteString("|")
+	return b.String()
 }
