@@ -507,7 +507,7 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 				add(term{word: p, key: p, base: min(1, wt*phraseBonus), weight: min(1, wt*phraseBonus) * scale, phrase: true})
 			}
 		}
-		if isStop(w) {
+		if isStop(w) || frameVerb(ws, i) {
 			continue
 		}
 		if w == "hourly" || hourlyRate(ws, i) {
@@ -531,6 +531,17 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		add(t)
 	}
 	return out
+}
+
+// frameVerb reports whether ws[i] is a verb that only frames what a lead
+// asks about, as "do" and "offer" do: the "deal" of "do you deal with
+// insurance?".
+func frameVerb(ws []string, i int) bool {
+	switch ws[i] {
+	case "deal", "deals", "dealing":
+		return i+1 < len(ws) && ws[i+1] == "with"
+	}
+	return false
 }
 
 // altKeys are the keys of a word's synonyms and derived words, single

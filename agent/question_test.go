@@ -122,6 +122,12 @@ func TestReadQuestion(t *testing.T) {
 	if !byWord["hail"].aside || byWord["insurance"].aside || byWord["hail"].weight >= byWord["insurance"].weight {
 		t.Errorf("terms %+v: want hail an aside, lighter than insurance", q.terms)
 	}
+	if _, ok := byWord["deal"]; ok {
+		t.Error("the \"deal\" of \"deal with\" is a word of the question")
+	}
+	if q := readQuestion(lex, "is that a good deal"); len(q.terms) == 0 || q.terms[0].word != "deal" {
+		t.Errorf("a deal is no longer a word: %+v", q.terms)
+	}
 	q = readQuestion(lex, "my mom lives in milwaukie, do you do house calls out there?")
 	for _, tm := range q.terms {
 		if tm.aside {
