@@ -184,7 +184,7 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 }
 
 // reDay finds a day named in a question.
-var reDay = regexp.MustCompile(`\b(?:` + dayNames + `|today|tonight|tomorrow)\b`)
+var reDay = regexp.MustCompile(`\b(?:` + dayNames + `|today|tonight|tomorrow|holidays?)\b`)
 
 // schedule returns, for a question about opening hours that names no
 // day, the unit that states hours for the most days, all its sentences

@@ -64,7 +64,7 @@ var factQuestions = map[kind]struct {
 	kindEmail: {cue: "email", search: "email address",
 		frame: wordSet(`email e-mail mail address contact`)},
 	kindHours: {cue: "hours", search: "hours open monday friday saturday sunday a.m. p.m. closed",
-		frame: wordSet(`hours hour open opens opening close closes closing closed time times late early day days`)},
+		frame: wordSet(`hours hour open opens opening close closes closing closed time times late early day days work`)},
 	kindDiscount: {cue: "discount", search: "discount off save coupon promotion special",
 		frame: wordSet(`discount discounts discounted coupon coupons promo promos promotion promotions promotional code codes
 	deal deals special specials off save saving savings`), names: true},
@@ -249,7 +249,7 @@ var (
 	reAskDiscount  = regexp.MustCompile(`\bdiscount(?:s|ed)?\b|\bcoupons?\b|\bpromo(?:tion)?s?\b|\bpromo codes?\b|\bspecials\b|\bany special\b|\bspecial (?:offers?|deals?|pricing|prices|rates?)\b|\bany deals?\b|\b(?:%|percent) off\b`)
 	reAskRating    = regexp.MustCompile(`(?:^|\b(?:any|your|ur|some|good|bad|google|yelp|online|customer|client|the|see|read|have|got|check)\s+)reviews\b|\bratings?\b|\bhow (?:are|r) (?:you|u|y'all|yall) rated\b|\bstar rating\b|\bbbb\b|\btestimonials?\b`)
 	reAskEmail     = regexp.MustCompile(`\b(?:your|ur|the|an|what|what's|whats) e-?mail(?: address)?\b|\be-?mail address\b|\bcan (?:i|we) e-?mail (?:you|u)\b`)
-	reAskHours     = regexp.MustCompile(`\b(?:your|ur|the|office|business|opening|shop|store|clinic|operating) hours\b|\bhours of operation\b|\bwhen (?:are|r|do|does|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\bwhat time (?:do|does|are) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\b(?:are|r|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|closed)\b|\b(?:work|open)(?: on)? (?:weekends?|saturdays?|sundays?|evenings?)\b`)
+	reAskHours     = regexp.MustCompile(`\b(?:your|ur|the|office|business|opening|shop|store|clinic|operating) hours\b|\bhours of operation\b|\bwhen (?:are|r|do|does|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\bwhat time (?:do|does|are) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\b(?:are|r|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|closed)\b|\b(?:work|open)(?: on)? (?:weekends?|saturdays?|sundays?|evenings?|holidays?)\b`)
 	// reOpenTo is "open" as willing ("are you open to negotiating?").
 	reOpenTo     = regexp.MustCompile(`\bopen (?:to|for) (?:[a-z]+ing|offers?|suggestions?|ideas?|negotiation|discussion|that|it|this|them)\b`)
 	reAskPerson  = regexp.MustCompile(`(?:^|[.?!,]\s*)who(?:'s| is| are| will| would| does| do)\b`)
@@ -572,6 +572,7 @@ func altKeys(lex *lexicon.Lexicon, w string) (synonyms, derived []string) {
 var implied = map[string]string{
 	"weekday": "monday tuesday wednesday thursday friday", "weekdays": "monday tuesday wednesday thursday friday",
 	"weekend": "saturday sunday", "weekends": "saturday sunday",
+	"holiday": "thanksgiving christmas memorial easter", "holidays": "thanksgiving christmas memorial easter",
 	"new":  "install installation replace replacement",
 	"amex": "american express",
 }

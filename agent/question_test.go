@@ -77,6 +77,7 @@ func TestKindOf(t *testing.T) {
 		"whats the number of people on a crew":  kindAny,
 		"can i email you":                       kindEmail,
 		"what's your email address":             kindEmail,
+		"do you work on holidays":               kindHours,
 		"any senior discounts?":                 kindDiscount,
 		"got any coupons":                       kindDiscount,
 		"do you run specials in the winter":     kindDiscount,

@@ -61,6 +61,9 @@ func (f facts) has(k kind) bool {
 	return k == kindAny || f&(1<<k) != 0
 }
 
+// holidayNames are the public holidays a schedule names.
+const holidayNames = `new year.?s(?: day| eve)?|memorial day|independence day|fourth of july|july 4(?:th)?|labor day|thanksgiving|christmas(?: day| eve)?`
+
 // dayNames are the ways a schedule names days.
 const dayNames = `(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|weekdays?|weekends?|daily|every day`
 
@@ -83,7 +86,9 @@ var (
 	// "closed" ("Saturday: 8:00 a.m. to 12:00 p.m.", "open Monday
 	// through Friday from 7 to 6", "Sunday: Closed"), or every hour or
 	// day ("24/7", "seven days a week").
-	reHoursFact = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b[^;\n]{0,60}?(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b|-|–|to\b)|\bnoon\b|\bclosed\b)|(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)|\bclosed\b)\.?[^;\n]{0,40}?\b(?:` + dayNames + `)\b|\b24/7\b|\bopen 24 hours\b|\b(?:seven|7) days a week\b|\baround the clock\b`)
+	reHoursFact = regexp.MustCompile(`(?i)\b(?:` + dayNames + `)\b[^;\n]{0,60}?(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b|-|–|to\b)|\bnoon\b|\bclosed\b)|(?:\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)|\bclosed\b)\.?[^;\n]{0,40}?\b(?:` + dayNames + `)\b|\b24/7\b|\bopen 24 hours\b|\b(?:seven|7) days a week\b|\baround the clock\b|\b(?:close[ds]?|open)\b[^.;\n]{0,30}\b(?:holidays?|` + holidayNames + `)\b`)
+	// reHoliday finds a public holiday named.
+	reHoliday = regexp.MustCompile(`(?i)\b(?:` + holidayNames + `)\b`)
 	// reDiscountFact finds a discount: "10% off any repair", "members
 	// save 15%", "$50 off", "for $199 (a $385 value)", or one named.
 	reDiscountFact = regexp.MustCompile(`(?i)\d(?:\.\d+)?\s?(?:%|percent)\s+(?:off|discount|less)\b|[$€£]\d[\d,]*(?:\.\d\d)?\s+off\b|\bsaves?\s+(?:up to\s+)?[$€£]?\d|\bdiscount(?:s|ed)?\b|\bcoupons?\b|\ban?\s+[$€£]\d[\d,]*\s+value\b|\bpromotion\b`)
@@ -122,7 +127,11 @@ var factTests = []struct {
 	{kindFinancing, reFinancingFact.MatchString},
 	{kindPhone, rePhoneFact.MatchString},
 	{kindEmail, reEmailFact.MatchString},
-	{kindHours, reHoursFact.MatchString},
+	{kindHours, func(s string) bool {
+		// "We do not schedule moves on New Year's Day, Memorial Day, ...":
+		// holidays listed are when the business is closed or open.
+		return reHoursFact.MatchString(s) || len(reHoliday.FindAllString(s, 2)) == 2
+	}},
 	{kindDiscount, reDiscountFact.MatchString},
 	{kindRating, reRatingFact.MatchString},
 }
