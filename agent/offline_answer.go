@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -102,13 +103,7 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 	var walk func(i int, score float64)
 	walk = func(i int, score float64) {
 		if i == len(options) {
-			var texts []string
-			for _, x := range pick {
-				if t := quote(x); !containsText(texts, t) {
-					texts = append(texts, t)
-				}
-			}
-			if text := strings.Join(texts, " "); score > bestScore && fits(text) {
+			if text := joinAnswers(pick); score > bestScore && fits(text) {
 				bestText, bestScore, bestPick = text, score, append([]rated(nil), pick...)
 			}
 			return
@@ -132,6 +127,20 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 		cov = min(cov, x.coverage)
 	}
 	return bestText, cites, cov, true, nil
+}
+
+// joinAnswers is the reply to a message's parts: each part's unit quoted
+// once. One unit answering two parts is quoted once, however each part
+// would quote it ("No. Walk-ins are welcome." and "Walk-ins are
+// welcome.").
+func joinAnswers(pick []rated) string {
+	var texts []string
+	for k, x := range pick {
+		if t := quote(x); !containsText(texts, t) && !slices.ContainsFunc(pick[:k], func(p rated) bool { return p.u == x.u }) {
+			texts = append(texts, t)
+		}
+	}
+	return strings.Join(texts, " ")
 }
 
 // topUnits returns up to n of the best-scored units that pass keep, best

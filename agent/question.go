@@ -32,6 +32,7 @@ const (
 	kindHours          // what are your hours, are you open on Saturdays
 	kindDiscount       // do you have a military discount, any specials
 	kindRating         // do you have reviews, how are you rated
+	kindWalkIn         // do I need an appointment, do you take walk-ins
 )
 
 // factQuestions are the kinds of question whose answer is a kind of fact
@@ -71,6 +72,9 @@ var factQuestions = map[kind]struct {
 	kindRating: {cue: "reviews", search: "reviews stars rating rated google yelp bbb",
 		frame: wordSet(`review reviews rating ratings rated star stars google yelp bbb testimonial testimonials online
 	customer customers client clients good`), names: true},
+	kindWalkIn: {cue: "appointment", search: "walk-ins welcome by appointment only appointment required first come first served",
+		frame: wordSet(`need needed require required necessary appointment appointments walk walk-in walk-ins show stop drop come
+	make book schedule`), names: true},
 	kindSince: {cue: "since", search: "since founded opened started established years",
 		frame: wordSet(`when business around open opened founded started start established company firm long`)},
 }
@@ -248,6 +252,7 @@ var (
 	reAskPhone     = regexp.MustCompile(`\bphone ?(?:number|#|no)\b|\b(?:your|ur|office|main|what) (?:phone|number|contact number|cell)\b|\b(?:the|a) (?:phone|contact|cell) number\b|\b(?:the|a) number (?:to|for|i can|we can)\b|\bnumber (?:to|i can|can i|i should|should i|do i) (?:call|text|reach)\b|\bcall (?:you|u|y'all|yall) (?:at|on)\b`)
 	reAskDiscount  = regexp.MustCompile(`\bdiscount(?:s|ed)?\b|\bcoupons?\b|\bpromo(?:tion)?s?\b|\bpromo codes?\b|\bspecials\b|\bany special\b|\bspecial (?:offers?|deals?|pricing|prices|rates?)\b|\bany deals?\b|\b(?:%|percent) off\b`)
 	reAskRating    = regexp.MustCompile(`(?:^|\b(?:any|your|ur|some|good|bad|google|yelp|online|customer|client|the|see|read|have|got|check)\s+)reviews\b|\bratings?\b|\bhow (?:are|r) (?:you|u|y'all|yall) rated\b|\bstar rating\b|\bbbb\b|\btestimonials?\b`)
+	reAskWalkIn    = regexp.MustCompile(`\b(?:need|have|require|got) (?:to (?:make|book|schedule|have) )?an? appointment\b|\bappointments? (?:needed|required|necessary)\b|\bwalk[- ]?ins?\b|\bwalk in\b|\b(?:just|can i|can we) (?:show up|stop by|drop by|drop in|come in|come by)\b|\bwithout an appointment\b`)
 	reAskEmail     = regexp.MustCompile(`\b(?:your|ur|the|an|what|what's|whats) e-?mail(?: address)?\b|\be-?mail address\b|\bcan (?:i|we) e-?mail (?:you|u)\b`)
 	reAskHours     = regexp.MustCompile(`\b(?:your|ur|the|office|business|opening|shop|store|clinic|operating) hours\b|\bhours of operation\b|\bwhen (?:are|r|do|does|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\bwhat time (?:do|does|are) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|close)\b|\b(?:are|r|is) (?:you|u|y'all|yall|ya|the (?:office|shop|store|clinic))(?: guys| all)? (?:open|closed)\b|\b(?:work|open)(?: on)? (?:weekends?|saturdays?|sundays?|evenings?|holidays?)\b`)
 	// reOpenTo is "open" as willing ("are you open to negotiating?").
@@ -282,6 +287,7 @@ var askTests = []struct {
 	{kindPayment, reAskPayment.MatchString},
 	{kindDiscount, reAskDiscount.MatchString},
 	{kindRating, reAskRating.MatchString},
+	{kindWalkIn, reAskWalkIn.MatchString},
 	{kindHours, func(s string) bool { return reAskHours.MatchString(s) && !reOpenTo.MatchString(s) }},
 	{kindDuration, reAskDuration.MatchString},
 	{kindNumber, reAskNumber.MatchString},

@@ -78,6 +78,8 @@ func TestKindOf(t *testing.T) {
 		"can i email you":                       kindEmail,
 		"what's your email address":             kindEmail,
 		"do you work on holidays":               kindHours,
+		"do i need an appointment":              kindWalkIn,
+		"can i just walk in on saturday":        kindWalkIn,
 		"any senior discounts?":                 kindDiscount,
 		"got any coupons":                       kindDiscount,
 		"do you run specials in the winter":     kindDiscount,

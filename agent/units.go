@@ -95,6 +95,10 @@ var (
 	// reRatingFact finds what customers make of the business: "4.9 out
 	// of 5 stars", "a 4.9-star rating", "1,100 Google reviews", "A+".
 	reRatingFact = regexp.MustCompile(`(?i)\b\d(?:\.\d)?(?:[- ]stars?\b| out of (?:5|five)\b)|\b\d[\d,]*\+? (?:google |yelp |online |customer |client |verified |five-star |5-star )?reviews\b|\bA\+ (?:rating|rated)\b|\bBBB\b`)
+	// reWalkInFact finds whether a visit needs an appointment: "walk-ins
+	// are welcome", "visitors by appointment only", "first come, first
+	// served".
+	reWalkInFact = regexp.MustCompile(`(?i)\bwalk-?ins?\b|\bby appointment\b|\bappointments? (?:are|is) (?:not )?(?:required|needed|necessary|recommended)\b|\bno appointment\b|\bwithout an appointment\b|\bfirst come,? first served\b`)
 	// reEmailFact finds an email address.
 	reEmailFact = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	// rePaymentFact finds a way to pay; two in a sentence list what is
@@ -134,6 +138,7 @@ var factTests = []struct {
 	}},
 	{kindDiscount, reDiscountFact.MatchString},
 	{kindRating, reRatingFact.MatchString},
+	{kindWalkIn, reWalkInFact.MatchString},
 }
 
 func factsOf(s string) facts {

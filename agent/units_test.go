@@ -127,6 +127,9 @@ func TestFactsOf(t *testing.T) {
 		{"We do not schedule moves on New Year's Day, Memorial Day or Thanksgiving.", kindHours, true},
 		{"The office is closed on major holidays.", kindHours, true},
 		{"Our Memorial Day sale takes 10% off.", kindHours, false},
+		{"Walk-ins are welcome for oil changes before noon.", kindWalkIn, true},
+		{"Visitors by appointment only.", kindWalkIn, true},
+		{"A missed appointment carries a $50 fee.", kindWalkIn, false},
 		{"Teachers get 15% off labor.", kindDiscount, true},
 		{"Members save $40 on every visit.", kindDiscount, true},
 		{"A first visit for $79 (a $129 value).", kindDiscount, true},
@@ -309,6 +312,22 @@ func TestWholeSchedule(t *testing.T) {
 // TestOverlapsAny: two windows of one table share rows, so one message's
 // two answers never pick both; a unit does not overlap itself, nor a
 // unit of another chunk.
+// TestJoinAnswers: a unit that answers two parts of a message is quoted
+// once, though one part quotes its bare "No." and the other does not.
+func TestJoinAnswers(t *testing.T) {
+	t.Parallel()
+	u := &unit{text: "No. Walk-ins are welcome before noon."}
+	other := &unit{text: "Oil changes are $49."}
+	asked, unasked := rated{u: u}, rated{u: u}
+	asked.f[fLabel] = 1
+	if q1, q2 := quote(asked), quote(unasked); q1 == q2 {
+		t.Fatalf("both parts quote %q: the test needs two quotes", q1)
+	}
+	if got, want := joinAnswers([]rated{asked, {u: other}, unasked}), "No. Walk-ins are welcome before noon. Oil changes are $49."; got != want {
+		t.Errorf("joinAnswers = %q, want %q", got, want)
+	}
+}
+
 func TestOverlapsAny(t *testing.T) {
 	t.Parallel()
 	us := buildUnits(lexicon.Default(), nil, knowledge.Result{ChunkID: 1, Heading: "Services",
