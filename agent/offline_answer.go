@@ -381,7 +381,7 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 
 // reAskArea asks where the business works without naming a place: "what
 // areas do you serve?", "which towns do you cover", "how far do you go?".
-var reAskArea = regexp.MustCompile(`\b(?:what|which)(?: [a-z]+)? (?:areas?|towns?|cities|neighbou?rhoods|counties|suburbs|zip codes|zips|parts of [a-z]+)\b[^?.]{0,20}?\b(?:serve|service|cover|work in|work|go to|travel to|come to|go|deliver to)\b|\bservice areas?\b|\bwhere (?:all )?do (?:you|u|y'all|yall|ya)(?: guys| all)? (?:serve|service|cover|work|go|travel)\b|\bhow far (?:out )?(?:do|will|would) (?:you|u|y'all|yall|ya)(?: guys| all)? (?:go|travel|come)\b`)
+var reAskArea = regexp.MustCompile(`\b(?:what|which)(?: [a-z]+)? (?:areas?|towns?|cities|neighbou?rhoods|counties|suburbs|zip codes|zips|parts of [a-z]+)\b[^?.]{0,20}?\b(?:serve|service|cover|work in|work|go to|travel to|come to|go|deliver to)\b|\bservice areas?\b|\bwhere (?:all )?do (?:you|u|y'all|yall|ya)(?: guys| all)? (?:serve|service|cover|work|go|travel)\b|\bhow far (?:out )?(?:do|will|would) (?:you|u|y'all|yall|ya)(?: guys| all)? (?:go|travel|come)\b|\b(?:serve|service|cover|come to|come out to|go to|work in) (?:my|our|this|that) (?:area|neighbou?rhood|town|city|zip(?: code)?|part of town|county)\b`)
 
 // serviceArea answers where the business works: the business's own
 // service-area line, which says just that, else the knowledge's best unit
@@ -397,6 +397,7 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 	var areas []rated
 	for _, x := range rs {
 		if isAreaUnit(x.u, x.result.Heading) && properNames(x.u.text) >= minAreaNames && !x.u.negative &&
+			reServes.MatchString(x.u.text+" "+x.u.context+" "+x.result.Heading) &&
 			!reNegative.MatchString(x.u.context+" "+lastHeading(x.result.Heading)) {
 			areas = append(areas, x)
 		}
@@ -406,6 +407,10 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 	}
 	return "", nil, false, nil
 }
+
+// reServes says that a text is about where the business works, not only
+// that it names places ("licensed with the City of Fort Collins").
+var reServes = regexp.MustCompile(`(?i)\b(?:serve[sd]?|serving|service areas?|areas? we (?:serve|cover)|we (?:also )?(?:cover|work in|go to)|travel fees?|trip charges?|zones?)\b`)
 
 // minAreaNames is how many places a unit names to answer where the
 // business works.

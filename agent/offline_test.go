@@ -173,6 +173,13 @@ func TestOfflineArea(t *testing.T) {
 	if want := "Our service area: Maplewood, Harlan, Cedar Falls and Dunmore; pickups from Riverbend by arrangement."; r.Outcome != OutcomeAnswered || !strings.Contains(r.Text, want) {
 		t.Errorf("%s %q, want the business's own area %q", r.Outcome, r.Text, want)
 	}
+	r, err = o.Turn(context.Background(), TurnInput{Channel: ChannelSMS, Text: "do you guys come out to my neighborhood?", Lead: Lead{Name: "Dana"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, "Our service area: Maplewood") {
+		t.Errorf("%s %q, want the business's own area for \"my neighborhood\"", r.Outcome, r.Text)
+	}
 }
 
 func TestServiceAreaText(t *testing.T) {
