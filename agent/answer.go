@@ -595,10 +595,30 @@ func questionParts(norm string) []string {
 		// "do you do oil changes on saturdays and do i need an appointment"
 		if i := reSecondQuestion.FindStringIndex(parts[0]); i != nil && i[0] > 10 {
 			parts = []string{strings.TrimSpace(parts[0][:i[0]]), strings.TrimSpace(parts[0][i[0]:])}
+		} else if a, b, ok := twoFacts(parts[0]); ok {
+			parts = []string{a, b}
 		}
 	}
 	return parts
 }
+
+// twoFacts splits a question that asks for two kinds of fact joined by
+// "and" ("whats your address and phone number"), each a question of its
+// own.
+func twoFacts(s string) (string, string, bool) {
+	for _, loc := range reAnd.FindAllStringIndex(s, -1) {
+		a, b := strings.TrimSpace(s[:loc[0]]), strings.TrimSpace(s[loc[1]:])
+		ka, kb := kindOf(a), kindOf(b)
+		_, fa := factQuestions[ka]
+		_, fb := factQuestions[kb]
+		if fa && fb && ka != kb {
+			return a, b, true
+		}
+	}
+	return "", "", false
+}
+
+var reAnd = regexp.MustCompile(`\s(?:and|&|plus)\s`)
 
 // reSecondQuestion finds where a second question starts in a message
 // without question marks.

@@ -207,6 +207,8 @@ func TestQuestionParts(t *testing.T) {
 		// What follows a question and asks nothing is why the lead asks.
 		"can someone give me a ride home after i drop the car off? i live like 3 miles away": {"can someone give me a ride home after i drop the car off?"},
 		"do you take walk-ins? what about saturdays":                                         {"do you take walk-ins?", "what about saturdays"},
+		"whats your address and phone number":                                                {"what is your address", "phone number"},
+		"do you replace brake pads and rotors":                                               {"do you replace brake pads and rotors"},
 	} {
 		if got := questionParts(normalize(in)); !slices.Equal(got, want) {
 			t.Errorf("questionParts(%q) = %q, want %q", in, got, want)
