@@ -45,7 +45,7 @@ type rated struct {
 
 // match is how far u meets t, 0..1.
 func match(t term, u *unit) float64 {
-	if u.textKeys[t.key] {
+	if u.textKeys[t.key] && !otherCompound(t, u) {
 		return 1
 	}
 	for _, k := range t.implied {
@@ -91,6 +91,14 @@ func match(t term, u *unit) float64 {
 		}
 	}
 	return best
+}
+
+// otherCompound reports whether a unit has t's word only in compounds
+// that say another kind of it than the lead does: "pool pumps" are not
+// the "heat pumps" it repairs, "hot tub heaters" not its "water heaters".
+func otherCompound(t term, u *unit) bool {
+	mods, ok := u.heads[t.key]
+	return ok && t.mod != "" && !mods[t.mod]
 }
 
 // typo reports whether a and b differ by one edit, or share a long start

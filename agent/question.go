@@ -111,6 +111,9 @@ type term struct {
 	implied []string
 	// comparative: "longest", "cheaper".
 	comparative bool
+	// mod is the key of the word before it in the question, when that
+	// word may say which kind of it is meant ("pool" of "pool pumps").
+	mod string
 	// known: an English word the lexicon has (else a name, a typo or the
 	// business's own term).
 	known bool
@@ -528,6 +531,9 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 			t.weight *= cueWeight
 		}
 		t.known = lex.Known(w)
+		if modifies(ws, i) {
+			t.mod = lex.Key(ws[i-1])
+		}
 		for _, x := range strings.Fields(implied[w]) {
 			t.implied = append(t.implied, lex.Key(x))
 		}
@@ -548,6 +554,28 @@ func frameVerb(ws []string, i int) bool {
 		return i+1 < len(ws) && ws[i+1] == "with"
 	}
 	return false
+}
+
+// modifies reports whether the word before ws[i] may say which kind of
+// it is meant ("pool" of "pool pumps"), rather than be the verb that
+// takes it ("repair" of "do you repair pumps", "fixing pumps").
+func modifies(ws []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := ws[i-1]
+	if isStop(prev) || isNumber(prev) || strings.HasSuffix(prev, "ing") || strings.HasSuffix(prev, "ed") {
+		return false
+	}
+	if i >= 2 {
+		switch ws[i-2] {
+		case "you", "u", "i", "we", "they", "to", "ya", "yall", "y'all", "guys", "please", "can", "could", "will",
+			"come", "go", "help", "just", "also":
+			// "do you repair pumps", "can you come fix pumps": a verb.
+			return false
+		}
+	}
+	return true
 }
 
 // altKeys are the keys of a word's synonyms and derived words, single

@@ -46,6 +46,10 @@ type unit struct {
 
 	facts facts
 	vec   []float32 // its local embedding
+	// heads are the keys of its words that it has only as the last word
+	// of a compound the lexicon knows ("pump" of "heat pumps"), each with
+	// the keys of the words before it.
+	heads map[string]map[string]bool
 	// negative: it says what the business does not do.
 	negative bool
 	// leans: it opens with a pronoun or a connective ("It costs...",
@@ -310,6 +314,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				}
 			}
 			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
+			u.heads = compoundHeads(lex, u.text)
 			u.negative = saysDoesNot(block[i].text)
 			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
@@ -549,6 +554,39 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 			continue
 		}
 		out[lex.Key(w)] = true
+	}
+	return out
+}
+
+// compoundHeads returns the keys a text has only as the last word of a
+// two-word compound the lexicon knows, each with the keys of the words
+// before it: "pump" with "heat" in "heat pumps and furnaces", none in
+// "heat pumps and well pumps".
+func compoundHeads(lex *lexicon.Lexicon, text string) map[string]map[string]bool {
+	ws := words(normalize(text))
+	var out map[string]map[string]bool
+	loose := map[string]bool{}
+	for i, w := range ws {
+		if isStop(w) {
+			continue
+		}
+		k := lex.Key(w)
+		if i > 0 && !isStop(ws[i-1]) {
+			if _, ok := lex.Phrase(ws[i-1], w); ok {
+				if out == nil {
+					out = map[string]map[string]bool{}
+				}
+				if out[k] == nil {
+					out[k] = map[string]bool{}
+				}
+				out[k][lex.Key(ws[i-1])] = true
+				continue
+			}
+		}
+		loose[k] = true
+	}
+	for k := range loose {
+		delete(out, k)
 	}
 	return out
 }

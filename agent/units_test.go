@@ -230,6 +230,40 @@ func TestAsLongAs(t *testing.T) {
 	}
 }
 
+// TestOtherCompound: "pool pumps" are not the "heat pumps" a unit names,
+// and "pumps" alone, or "heat pumps", are.
+func TestOtherCompound(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: "We repair furnaces, heat pumps and water heaters."})
+	if len(us) == 0 {
+		t.Fatal("no unit")
+	}
+	u := &us[0]
+	for q, want := range map[string]float64{
+		"do you repair pool pumps":   0,
+		"do you repair heat pumps":   1,
+		"do you repair pumps":        1,
+		"can you come fix pumps":     1,
+		"how much is a water heater": 1,
+	} {
+		head := q[strings.LastIndex(q, " ")+1:]
+		var got float64 = -1
+		for _, tm := range readQuestion(lex, q).terms {
+			if tm.word == head {
+				got = match(tm, u)
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %q meets %q %.1f, want %.1f", q, head, u.text, got, want)
+		}
+	}
+	// A text that has the word outside a compound too meets any kind.
+	if hs := compoundHeads(lex, "We repair heat pumps and well pumps."); len(hs) != 0 {
+		t.Errorf("compoundHeads = %v, want none: \"pumps\" stands alone too", hs)
+	}
+}
+
 // TestHourlyRate: "$165 per hour" is an hourly rate, as the lead says it.
 func TestHourlyRate(t *testing.T) {
 	t.Parallel()
