@@ -14,7 +14,8 @@ import (
 
 // answer answers a question from the knowledge: the best unit of the
 // retrieved chunks when it answers well enough (each part of a message
-// that asks two things answered on its own), else, for a town the
+// that asks two things answered on its own, and a part the knowledge
+// does not answer said to be for the team), else, for a town the
 // knowledge does not name, that it is outside the service area, else
 // that the assistant does not know.
 func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, float64, error) {
@@ -74,10 +75,12 @@ const (
 )
 
 // answerParts answers each part of a message that asks several things,
-// when every part has an answer: of each part's best few units, the
-// combination with the highest total score that fits the reply together.
+// when at least one part has an answer: of each answered part's best few
+// units, the combination with the highest total score that fits the
+// reply together, and a word that the others are for the team.
 func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string, fits func(string) bool) (string, []int64, float64, bool, error) {
 	var options [][]rated
+	unanswered := 0
 	for _, p := range parts {
 		pq := withHistory(o.lex, readQuestion(o.lex, p), in.History)
 		if len(pq.terms) == 0 {
@@ -89,11 +92,49 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 		}
 		top := topUnits(rs, o.unitFilter(in, fits), partChoices)
 		if len(top) == 0 || decision(q, top[0], rs).probability() < answerProbability {
-			return "", nil, 0, false, nil
+			unanswered++
+			continue
 		}
 		options = append(options, top)
 	}
-	if len(options) < 2 {
+	if len(options)+unanswered < 2 || len(options) == 0 {
+		return "", nil, 0, false, nil
+	}
+	if unanswered > 0 {
+		// "do you take credit cards? and do you offer financing?" with
+		// nothing on financing: the answers there are, and a word that
+		// the rest is for a person.
+		rest := o.partlyUnknown(unanswered)
+		answered := fits
+		fits = func(text string) bool { return answered(text + " " + rest) }
+		text, cites, cov, ok, err := o.bestParts(options, fits)
+		if !ok || err != nil {
+			return "", nil, 0, false, err
+		}
+		return text + " " + rest, cites, cov, true, nil
+	}
+	return o.bestParts(options, fits)
+}
+
+// partlyUnknown says that n questions of a message have no answer in the
+// knowledge, and who will answer them.
+func (o *Offline) partlyUnknown(n int) string {
+	what := "your other question"
+	if n > 1 {
+		what = "your other questions"
+	}
+	return "I don't have an answer to " + what + ", so I've noted it for the team at " + o.businessName() + "."
+}
+
+// bestParts is, of each part's best few units, the combination with the
+// highest total score that fits the reply together.
+func (o *Offline) bestParts(options [][]rated, fits func(string) bool) (string, []int64, float64, bool, error) {
+	if len(options) == 1 {
+		for _, x := range options[0] {
+			if text := quote(x); fits(text) {
+				return text, []int64{x.result.ChunkID}, x.coverage, true, nil
+			}
+		}
 		return "", nil, 0, false, nil
 	}
 	var bestText string
