@@ -71,7 +71,7 @@ var factQuestions = map[kind]struct {
 	deal deals special specials off save saving savings`), names: true},
 	kindRating: {cue: "reviews", search: "reviews stars rating rated google yelp bbb",
 		frame: wordSet(`review reviews rating ratings rated star stars google yelp bbb testimonial testimonials online
-	customer customers client clients good`), names: true},
+	customer customers client clients good read see check look`), names: true},
 	kindWalkIn: {cue: "appointment", search: "walk-ins welcome by appointment only appointment required first come first served",
 		frame: wordSet(`need needed require required necessary appointment appointments walk walk-in walk-ins show stop drop come
 	make book schedule`), names: true},
