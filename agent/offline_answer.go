@@ -107,13 +107,14 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 		rest := o.partlyUnknown(unanswered)
 		answered := fits
 		fits = func(text string) bool { return answered(text + " " + rest) }
-		text, cites, cov, ok, err := o.bestParts(options, fits)
-		if !ok || err != nil {
-			return "", nil, 0, false, err
+		text, cites, cov, ok := bestParts(options, fits)
+		if !ok {
+			return "", nil, 0, false, nil
 		}
 		return text + " " + rest, cites, cov, true, nil
 	}
-	return o.bestParts(options, fits)
+	text, cites, cov, ok := bestParts(options, fits)
+	return text, cites, cov, ok, nil
 }
 
 // partlyUnknown says that n questions of a message have no answer in the
@@ -128,15 +129,7 @@ func (o *Offline) partlyUnknown(n int) string {
 
 // bestParts is, of each part's best few units, the combination with the
 // highest total score that fits the reply together.
-func (o *Offline) bestParts(options [][]rated, fits func(string) bool) (string, []int64, float64, bool, error) {
-	if len(options) == 1 {
-		for _, x := range options[0] {
-			if text := quote(x); fits(text) {
-				return text, []int64{x.result.ChunkID}, x.coverage, true, nil
-			}
-		}
-		return "", nil, 0, false, nil
-	}
+func bestParts(options [][]rated, fits func(string) bool) (string, []int64, float64, bool) {
 	var bestText string
 	var bestPick []rated
 	bestScore := math.Inf(-1)
@@ -159,7 +152,7 @@ func (o *Offline) bestParts(options [][]rated, fits func(string) bool) (string, 
 	}
 	walk(0, 0)
 	if bestPick == nil {
-		return "", nil, 0, false, nil
+		return "", nil, 0, false
 	}
 	var cites []int64
 	cov := 1.0
@@ -167,7 +160,7 @@ func (o *Offline) bestParts(options [][]rated, fits func(string) bool) (string, 
 		cites = appendCite(cites, x.result.ChunkID)
 		cov = min(cov, x.coverage)
 	}
-	return bestText, cites, cov, true, nil
+	return bestText, cites, cov, true
 }
 
 // joinAnswers is the reply to a message's parts: each part's unit quoted
