@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/lexicon"
 )
 
 // answer answers a question from the knowledge: the best unit of the
@@ -220,10 +221,60 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	if !ok || decision(q, x, rs).probability() < answerProbability {
 		return x, false, nil
 	}
+	for _, y := range listOf(o.lex, q, rs) {
+		if keep(y.u.text) {
+			x = y
+			break
+		}
+	}
 	if q.kind == kindHours && !reDay.MatchString(q.text) {
 		x = wholeSchedule(schedule(x, rs, keep), rs, keep)
 	}
 	return x, true, nil
+}
+
+// reWhatVerb is a question whose answer is a list of the things a verb
+// takes: "what do I need to bring", "what do members get", "what should
+// I expect".
+var reWhatVerb = regexp.MustCompile(leadIn + `what (?:else )?(?:do|does|should|can|will|would|must) (?:i|we|you|u|members?|they) (?:need to |have to |want to |got to )?([a-z]+)\b`)
+
+// listOf returns, for a question whose answer is a list of the things a
+// verb takes, the units that are items under a heading or intro with that
+// verb ("What to bring", "What members get"); none for another question.
+func listOf(lex *lexicon.Lexicon, q question, rs []rated) []rated {
+	m := reWhatVerb.FindStringSubmatch(q.text)
+	if m == nil || cueWords[m[1]] {
+		return nil
+	}
+	verb := lex.Lemma(m[1])
+	says := func(label string) bool {
+		for _, w := range words(normalize(label)) {
+			if lex.Lemma(w) == verb {
+				return true
+			}
+		}
+		return false
+	}
+	var out []rated
+	for _, x := range rs {
+		if x.u.item && (says(lastHeading(x.result.Heading)) || says(x.u.context)) {
+			out = append(out, x)
+		}
+	}
+	// The list from its first item: "A photo ID. Your insurance card."
+	// before the items further down.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.result.ChunkID != b.result.ChunkID {
+			// Chunks are numbered in the order of their document.
+			return a.result.ChunkID < b.result.ChunkID
+		}
+		if a.u.first != b.u.first {
+			return a.u.first < b.u.first
+		}
+		return a.u.n > b.u.n
+	})
+	return out
 }
 
 // reDay finds a day named in a question.

@@ -214,6 +214,8 @@ func TestOfflineTwoQuestions(t *testing.T) {
 			outcome: OutcomeAnswered, contains: []string{"$249"}},
 		{name: "five questions", text: "do you rent bikes? how much is a tune-up? do you take apple pay? are you open sunday? do you fix flats?",
 			outcome: OutcomeAnswered},
+		{name: "what to bring: the list under its heading", text: "what do i need to bring to rent a bike?",
+			outcome: OutcomeAnswered, contains: []string{"A photo ID", "Closed-toe shoes"}},
 		{name: "one answered, one the knowledge does not answer", text: "do you take apple pay? and do you repair lawn mowers?",
 			outcome: OutcomeAnswered, contains: []string{"Apple Pay", "I don't have an answer to your other question"}},
 	})
