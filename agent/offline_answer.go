@@ -238,12 +238,17 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 // I expect".
 var reWhatVerb = regexp.MustCompile(leadIn + `what (?:else )?(?:do|does|should|can|will|would|must) (?:i|we|you|u|members?|they) (?:need to |have to |want to |got to )?([a-z]+)\b`)
 
+// notListVerbs ask what to know or do about a topic the question names
+// ("what do I need to know about hail claims?"), not for a list a heading
+// with the verb would give.
+var notListVerbs = wordSet(`know do be have think say mean tell ask call`)
+
 // listOf returns, for a question whose answer is a list of the things a
 // verb takes, the units that are items under a heading or intro with that
 // verb ("What to bring", "What members get"); none for another question.
 func listOf(lex *lexicon.Lexicon, q question, rs []rated) []rated {
 	m := reWhatVerb.FindStringSubmatch(q.text)
-	if m == nil || cueWords[m[1]] {
+	if m == nil || cueWords[m[1]] || notListVerbs[m[1]] {
 		return nil
 	}
 	verb := lex.Lemma(m[1])
