@@ -221,9 +221,10 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	if !ok || decision(q, x, rs).probability() < answerProbability {
 		return x, false, nil
 	}
-	for _, y := range listOf(o.lex, q, rs) {
+	list := listOf(o.lex, q, rs)
+	for _, y := range list {
 		if keep(y.u.text) {
-			x = y
+			x = extendList(y, list, keep)
 			break
 		}
 	}
@@ -237,6 +238,36 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 // takes: "what do I need to bring", "what do members get", "what should
 // I expect".
 var reWhatVerb = regexp.MustCompile(leadIn + `what (?:else )?(?:do|does|should|can|will|would|must) (?:i|we|you|u|members?|they) (?:need to |have to |want to |got to )?([a-z]+)\b`)
+
+// extendList adds to a list's first items those that follow them, one
+// at a time, while the reply can carry them: a window of items may not be
+// among the units ("What members get" names nothing the lead said).
+func extendList(x rated, list []rated, keep func(string) bool) rated {
+	for {
+		var next *rated
+		for i := range list {
+			y := &list[i]
+			if y.result.ChunkID == x.result.ChunkID && y.u.n == 1 && y.u.first == x.u.first+x.u.n {
+				next = y
+				break
+			}
+		}
+		if next == nil {
+			return x
+		}
+		add := next.u.text
+		if head, _, ok := strings.Cut(x.u.text, ": "); ok && strings.HasPrefix(add, head+": ") {
+			add = strings.TrimPrefix(add, head+": ") // an intro said once
+		}
+		text := x.u.text + " " + add
+		if !keep(text) {
+			return x
+		}
+		u := *x.u
+		u.text, u.n = text, u.n+1
+		x.u = &u
+	}
+}
 
 // notListVerbs ask what to know or do about a topic the question names
 // ("what do I need to know about hail claims?"), not for a list a heading

@@ -216,6 +216,8 @@ func TestOfflineTwoQuestions(t *testing.T) {
 			outcome: OutcomeAnswered},
 		{name: "what to bring: the list under its heading", text: "what do i need to bring to rent a bike?",
 			outcome: OutcomeAnswered, contains: []string{"A photo ID", "Closed-toe shoes"}},
+		{name: "what you get: every item that fits", text: "what do i get when i rent a bike?",
+			outcome: OutcomeAnswered, contains: []string{"A helmet in your size", "A U-lock", "A printed map", "A phone mount"}},
 		{name: "one answered, one the knowledge does not answer", text: "do you take apple pay? and do you repair lawn mowers?",
 			outcome: OutcomeAnswered, contains: []string{"Apple Pay", "I don't have an answer to your other question"}},
 	})
