@@ -57,6 +57,8 @@ func TestKindOf(t *testing.T) {
 		"what time do you guys close":           kindHours,
 		"what time does the crew show up":       kindTime,
 		"when do the movers show up":            kindTime,
+		"ok so when can the crew come":          kindTime,
+		"what do i get when i rent a bike":      kindAny,
 		"how many movers do i need":             kindNumber,
 		"do you work on teslas":                 kindAny,
 		"where are you located":                 kindPlace,
