@@ -171,6 +171,10 @@ var textMarks = strings.NewReplacer("’", "'", "‘", "'", "w/", "with ", "&", 
 // business, not what it is about. What follows it is kept.
 var reReachingOut = regexp.MustCompile(`\b(?:i'm|i am|im|i was|i'll be|just)\s+(?:just\s+)?(?:calling|texting|writing|messaging|emailing|e-mailing|reaching out|contacting you|getting in touch|inquiring|enquiring)\b(\s*(?:about|regarding|re|to|because|for|with|since|on)\b)?`)
 
+// reInAdvance is the idiom for "ahead" ("book two weeks in advance"),
+// whose "advance" is not the one of "advanced engine performance".
+var reInAdvance = regexp.MustCompile(`\bin advance\b`)
+
 // reWhatsTheDamage is the idiom for a price.
 var reWhatsTheDamage = regexp.MustCompile(`\bwhat(?:'s| is|s) the damage\b`)
 
@@ -184,6 +188,7 @@ func normalize(text string) string {
 	text = textMarks.Replace(text)
 	text = reWhatsTheDamage.ReplaceAllString(text, "how much")
 	text = reReachingOut.ReplaceAllString(text, "$1")
+	text = reInAdvance.ReplaceAllString(text, "ahead")
 	ws := strings.Fields(text)
 	for i, f := range ws {
 		core := strings.Trim(f, ".,!?;:()\"")

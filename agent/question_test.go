@@ -19,6 +19,7 @@ func TestNormalize(t *testing.T) {
 		"hi, i'm calling about storage":           "hi, about storage",
 		"just texting to ask if you rent kayaks":  "to ask if you rent kayaks",
 		"who is calling about my bike?":           "who is calling about my bike?",
+		"how far in advance should i book":        "how far ahead should i book",
 	} {
 		if got := normalize(in); got != want {
 			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
