@@ -281,13 +281,16 @@ var (
 // "so".
 const leadIn = `^(?:(?:hi|hello|hey|hola|ok|okay|so|and|also|um|uh|yeah)\W+)*`
 
+// kindTest says whether a text asks for, or states, a kind of fact.
+type kindTest struct {
+	k    kind
+	test func(string) bool
+}
+
 // askTests say what kind of fact a message asks for, in order: the first
 // that matches wins ("how long have you been in business" asks when the
 // business began before it asks a duration).
-var askTests = []struct {
-	k    kind
-	test func(string) bool
-}{
+var askTests = []kindTest{
 	{kindSince, reAskSince.MatchString},
 	{kindPhone, reAskPhone.MatchString},
 	{kindEmail, reAskEmail.MatchString},

@@ -120,10 +120,7 @@ var (
 )
 
 // factTests say whether a text states a fact of each kind.
-var factTests = []struct {
-	k    kind
-	test func(string) bool
-}{
+var factTests = []kindTest{
 	{kindPrice, func(s string) bool { return rePriceFact.MatchString(s) || reFreeFact.MatchString(s) }},
 	{kindDuration, reDurationFact.MatchString},
 	{kindTime, reTimeFact.MatchString},
