@@ -213,20 +213,41 @@ func TestSaysDoesNot(t *testing.T) {
 	}
 }
 
-// TestAsLongAs: "as long as" sets a condition; it is no length.
-func TestAsLongAs(t *testing.T) {
+// TestKeysOf: the words a sentence is met by are what it says, not its
+// idioms: "as long as" sets a condition and is no length; "hours"
+// counting time ("24 hours' notice") is not a business's hours; "$165 per
+// hour" is an hourly rate, a key of its own that the hours never meet.
+func TestKeysOf(t *testing.T) {
 	t.Parallel()
 	lex := lexicon.Default()
-	long := lex.Key("long")
-	for text, want := range map[string]bool{
-		"The warranty transfers, as long as the new owner registers.": false,
-		"Free so long as you book by Friday.":                         false,
-		"A long driveway adds a carry fee.":                           true,
-		"How long the warranty lasts depends on the roof.":            true,
+	long, hours := lex.Key("long"), lex.Key("hours")
+	for _, tc := range []struct {
+		text, key string
+		want      bool
+	}{
+		{"The warranty transfers, as long as the new owner registers.", long, false},
+		{"Free so long as you book by Friday.", long, false},
+		{"A long driveway adds a carry fee.", long, true},
+		{"How long the warranty lasts depends on the roof.", long, true},
+		{"2 movers and a truck: $139 per hour.", hours, false},
+		{"Give us 24 hours' notice to cancel.", hours, false},
+		{"A 2-hour arrival window.", hours, false},
+		{"Office hours: Monday to Friday, 8 to 5.", hours, true},
+		{"Our hours change in summer.", hours, true},
+		{"Labor rate: $165 per hour.", hourlyKey, true},
+		{"We bill by the hour after the first two.", hourlyKey, true},
+		{"Crews cost $150 an hour.", hourlyKey, true},
+		{"Turn it off for an hour if you see ice.", hourlyKey, false},
+		{"Plan on 2 hours for the visit.", hourlyKey, false},
+		{"Texts after hours are answered Monday.", hourlyKey, false},
 	} {
-		if got := keysOf(lex, text)[long]; got != want {
-			t.Errorf("keysOf(%q) has %q: %v, want %v", text, long, got, want)
+		if got := keysOf(lex, tc.text)[tc.key]; got != tc.want {
+			t.Errorf("keysOf(%q) has %q: %v, want %v", tc.text, tc.key, got, tc.want)
 		}
+	}
+	q := readQuestion(lex, "how much do you charge per hour")
+	if !slices.ContainsFunc(q.terms, func(tm term) bool { return tm.key == hourlyKey }) {
+		t.Errorf("\"per hour\" in a question is no hourly rate: %+v", q.terms)
 	}
 }
 
@@ -261,47 +282,6 @@ func TestOtherCompound(t *testing.T) {
 	// A text that has the word outside a compound too meets any kind.
 	if hs := compoundHeads(lex, "We repair heat pumps and well pumps."); len(hs) != 0 {
 		t.Errorf("compoundHeads = %v, want none: \"pumps\" stands alone too", hs)
-	}
-}
-
-// TestHourlyRate: "$165 per hour" is an hourly rate, as the lead says it.
-func TestHourlyRate(t *testing.T) {
-	t.Parallel()
-	lex := lexicon.Default()
-	hourly := hourlyKey
-	for text, want := range map[string]bool{
-		"Labor rate: $165 per hour.":               true,
-		"We bill by the hour after the first two.": true,
-		"Crews cost $150 an hour.":                 true,
-		"Turn it off for an hour if you see ice.":  false,
-		"Plan on 2 hours for the visit.":           false,
-		"Texts after hours are answered Monday.":   false,
-	} {
-		if got := keysOf(lex, text)[hourly]; got != want {
-			t.Errorf("keysOf(%q) has %q: %v, want %v", text, hourly, got, want)
-		}
-	}
-	q := readQuestion(lex, "how much do you charge per hour")
-	if !slices.ContainsFunc(q.terms, func(tm term) bool { return tm.key == hourly }) {
-		t.Errorf("\"per hour\" in a question is no hourly rate: %+v", q.terms)
-	}
-}
-
-// TestHoursAsAUnit: "hours" counting time is not a business's hours.
-func TestHoursAsAUnit(t *testing.T) {
-	t.Parallel()
-	lex := lexicon.Default()
-	hour := lex.Key("hours")
-	for text, want := range map[string]bool{
-		"2 movers and a truck: $139 per hour.":    false,
-		"Give us 24 hours' notice to cancel.":     false,
-		"A 2-hour arrival window.":                false,
-		"Office hours: Monday to Friday, 8 to 5.": true,
-		"Our hours change in summer.":             true,
-	} {
-		if got := keysOf(lex, text)[hour]; got != want {
-			t.Errorf("keysOf(%q) has hours: %v, want %v", text, got, want)
-		}
 	}
 }
 
