@@ -265,14 +265,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 		ctxKeys := map[string]map[string]bool{}
 		sent := make([]sentence, len(block))
 		for i, p := range block {
-			sent[i] = sentence{keys: keysOf(lex, p.text), facts: factsOf(p.text), raw: rawWordsOf(p.text)}
-			if p.header != "" {
-				// A table row says what its columns are: "Monday to
-				// Friday: 8:30 to 5:30" under "Day | Hours" states hours.
-				for k := range keysOf(lex, p.header) {
-					sent[i].keys[k] = true
-				}
-			}
+			sent[i] = readSentence(lex, p.text, p.header)
 			if vecs != nil {
 				sent[i].vec = vecs[start+i]
 			}
@@ -294,7 +287,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 			if prefix != "" {
 				pre, ok := prefixes[prefix]
 				if !ok {
-					pre = sentence{keys: keysOf(lex, prefix), facts: factsOf(prefix), raw: rawWordsOf(prefix)}
+					pre = readSentence(lex, prefix, "")
 					prefixes[prefix] = pre
 				}
 				parts = append([]sentence{pre}, parts...)
@@ -310,8 +303,8 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 					u.sentFacts[k] |= prefixes[prefix].facts
 				}
 			}
-			u.textKeys, u.rawWords, u.facts, u.vec = unionOf(parts)
-			u.heads = compoundHeads(lex, u.text)
+			all := unionOf(parts)
+			u.textKeys, u.rawWords, u.facts, u.vec, u.heads = all.keys, all.raw, all.facts, all.vec, all.heads
 			u.negative = saysDoesNot(block[i].text)
 			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
@@ -338,12 +331,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 			for _, lead := range leadingSentences(p) {
 				part := p
 				part.text = lead
-				qs := sentence{keys: keysOf(lex, lead), facts: factsOf(lead), raw: rawWordsOf(lead)}
-				if p.header != "" {
-					for k := range keysOf(lex, p.header) {
-						qs.keys[k] = true // a row's columns, as above
-					}
-				}
+				qs := readSentence(lex, lead, p.header)
 				if emb != nil {
 					if v, err := emb.Embed(context.Background(), []string{lead}); err == nil {
 						qs.vec = v[0]
@@ -383,44 +371,78 @@ type sentence struct {
 	raw   map[string]bool
 	facts facts
 	vec   []float32
+	heads map[string]map[string]bool // see unit.heads
+}
+
+// readSentence reads a sentence: its keys, with those of a table row's
+// column names (header: "Monday to Friday: 8:30 to 5:30" under "Day |
+// Hours" states hours), the facts it states, its words, and the words it
+// has only at the end of a compound. Its embedding is the caller's.
+func readSentence(lex *lexicon.Lexicon, text, header string) sentence {
+	s := sentence{keys: keysOf(lex, text), facts: factsOf(text), raw: rawWordsOf(text), heads: compoundHeads(lex, text)}
+	if header != "" {
+		for k := range keysOf(lex, header) {
+			s.keys[k] = true
+		}
+	}
+	return s
 }
 
 // unionOf joins sentences: their keys and words, the facts any states,
-// and the normalised sum of their embeddings. A single sentence's maps
-// are shared, not copied.
-func unionOf(ss []sentence) (keys, raw map[string]bool, f facts, vec []float32) {
+// the words they have only at the end of a compound (none that one of
+// them has standing alone), and the normalised sum of their embeddings.
+// A single sentence's maps are shared, not copied.
+func unionOf(ss []sentence) sentence {
 	if len(ss) == 1 {
-		return ss[0].keys, ss[0].raw, ss[0].facts, ss[0].vec
+		return ss[0]
 	}
-	keys, raw = map[string]bool{}, map[string]bool{}
+	out := sentence{keys: map[string]bool{}, raw: map[string]bool{}}
+	loose := map[string]bool{}
 	for _, s := range ss {
 		for k := range s.keys {
-			keys[k] = true
+			out.keys[k] = true
+			if s.heads[k] == nil {
+				loose[k] = true
+			}
 		}
 		for w := range s.raw {
-			raw[w] = true
+			out.raw[w] = true
 		}
-		f |= s.facts
+		out.facts |= s.facts
+		for k, mods := range s.heads {
+			if out.heads == nil {
+				out.heads = map[string]map[string]bool{}
+			}
+			if out.heads[k] == nil {
+				out.heads[k] = map[string]bool{}
+			}
+			for m := range mods {
+				out.heads[k][m] = true
+			}
+		}
 		if s.vec != nil {
-			if vec == nil {
-				vec = make([]float32, len(s.vec))
+			if out.vec == nil {
+				out.vec = make([]float32, len(s.vec))
 			}
 			for i, x := range s.vec {
-				vec[i] += x
+				out.vec[i] += x
 			}
 		}
 	}
+	for k := range loose {
+		delete(out.heads, k) // a word standing alone in one sentence
+	}
 	var norm float64
-	for _, x := range vec {
+	for _, x := range out.vec {
 		norm += float64(x) * float64(x)
 	}
 	if norm > 0 {
 		inv := float32(1 / math.Sqrt(norm))
-		for i := range vec {
-			vec[i] *= inv
+		for i := range out.vec {
+			out.vec[i] *= inv
 		}
 	}
-	return keys, raw, f, vec
+	return out
 }
 
 // tooShort: a sentence of fewer than three words, unless it is a list
