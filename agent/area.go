@@ -154,6 +154,22 @@ func isAreaUnit(u *unit, head string) bool {
 	return reAreaWords.MatchString(u.text+" "+u.context+" "+head) && properNames(u.text) >= 2
 }
 
+// servesPlaces reports whether a unit answers where the business works:
+// it names at least minAreaNames places and says that it serves them,
+// not only names them ("licensed with the City of Fort Collins,
+// Loveland and Windsor") or lists those it does not go to.
+func servesPlaces(u *unit, head string) bool {
+	return isAreaUnit(u, head) && properNames(u.text) >= minAreaNames && !u.negative &&
+		reServes.MatchString(u.text+" "+u.context+" "+head) && !reNegative.MatchString(u.context+" "+lastHeading(head))
+}
+
+// minAreaNames is how many places a unit names to answer where the
+// business works.
+const minAreaNames = 3
+
+// reServes says that a text is about where the business works.
+var reServes = regexp.MustCompile(`(?i)\b(?:serve[sd]?|serving|service areas?|areas? we (?:serve|cover)|we (?:also )?(?:cover|work in|go to)|travel fees?|trip charges?|zones?)\b`)
+
 var reAreaWords = regexp.MustCompile(`(?i)\b(?:serve[sd]?|service|area|areas|towns?|cities|city|communities|counties|county|neighborhoods|suburbs|zones?|metro|cover|travel|pick ?ups?|deliver(?:y|ies)?|visits?|tows?|towing)\b`)
 
 // properNames counts the capitalised words of a text that do not open a

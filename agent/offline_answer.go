@@ -517,9 +517,7 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 	}
 	var areas []rated
 	for _, x := range rs {
-		if isAreaUnit(x.u, x.result.Heading) && properNames(x.u.text) >= minAreaNames && !x.u.negative &&
-			reServes.MatchString(x.u.text+" "+x.u.context+" "+x.result.Heading) &&
-			!reNegative.MatchString(x.u.context+" "+lastHeading(x.result.Heading)) {
+		if servesPlaces(x.u, x.result.Heading) {
 			areas = append(areas, x)
 		}
 	}
@@ -528,14 +526,6 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 	}
 	return "", nil, false, nil
 }
-
-// reServes says that a text is about where the business works, not only
-// that it names places ("licensed with the City of Fort Collins").
-var reServes = regexp.MustCompile(`(?i)\b(?:serve[sd]?|serving|service areas?|areas? we (?:serve|cover)|we (?:also )?(?:cover|work in|go to)|travel fees?|trip charges?|zones?)\b`)
-
-// minAreaNames is how many places a unit names to answer where the
-// business works.
-const minAreaNames = 3
 
 // serviceAreaText says the business's service-area line, or as much of
 // it as fits, cut after a sentence or a clause ("Denver metro: Denver,

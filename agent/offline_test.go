@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"github.com/leadagent/leadagent/knowledge"
+	"github.com/leadagent/leadagent/lexicon"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -179,6 +180,29 @@ func TestOfflineArea(t *testing.T) {
 	}
 	if !strings.Contains(r.Text, "Our service area: Maplewood") {
 		t.Errorf("%s %q, want the business's own area for \"my neighborhood\"", r.Outcome, r.Text)
+	}
+}
+
+// TestServesPlaces: a unit answers where the business works when it says
+// it serves the places it names, not when it only names places or lists
+// those it does not go to.
+func TestServesPlaces(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	for text, want := range map[string]bool{
+		"We serve Maplewood, Harlan, Cedar Falls and Dunmore.":                        true,
+		"Licensed with the City of Maplewood, Harlan, Cedar Falls and Dunmore.":       false,
+		"We do not serve Riverbend, Alder Creek, Pine Hollow or Eastgate.":            false,
+		"Zone 2 ($50 travel fee): Maplewood, Harlan, Cedar Falls and Dunmore.":        true,
+		"Our founders grew up in Maplewood and opened a shop in Harlan with friends.": false,
+	} {
+		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: text})
+		if len(us) == 0 {
+			t.Fatalf("%q: no unit", text)
+		}
+		if got := servesPlaces(&us[0], ""); got != want {
+			t.Errorf("servesPlaces(%q) = %v, want %v", text, got, want)
+		}
 	}
 }
 
