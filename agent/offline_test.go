@@ -110,6 +110,8 @@ func TestOfflineAnswersFromAnyKnowledge(t *testing.T) {
 			outcome: OutcomeAnswered, orUnknown: true, contains: []string{"$5 a day"}},
 		{name: "hours asked with no day: the schedule", text: "when are you guys open?",
 			outcome: OutcomeAnswered, contains: []string{"Saturday", "Sunday"}},
+		{name: "holidays are hours, and what is said of them", text: "are you open on holidays?",
+			outcome: OutcomeAnswered, contains: []string{"Thanksgiving"}, not: []string{"Tuesday to Friday"}},
 		{name: "where the business is, which no word of the question names", text: "where are you located?",
 			outcome: OutcomeAnswered, contains: []string{"418 Alder St."}},
 		{name: "an address by another word", text: "whats ur address",

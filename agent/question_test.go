@@ -128,6 +128,11 @@ func TestReadQuestion(t *testing.T) {
 	if !byWord["hail"].aside || byWord["insurance"].aside || byWord["hail"].weight >= byWord["insurance"].weight {
 		t.Errorf("terms %+v: want hail an aside, lighter than insurance", q.terms)
 	}
+	for _, tm := range readQuestion(lex, "is there a plan if you dont have insurance anymore, i definitely need one").terms {
+		if tm.word == "anymore" || tm.word == "definitely" {
+			t.Errorf("%q is a word of the question: adverbs of time and degree name no topic", tm.word)
+		}
+	}
 	if _, ok := byWord["deal"]; ok {
 		t.Error("the \"deal\" of \"deal with\" is a word of the question")
 	}
