@@ -224,6 +224,10 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	for i, r := range results {
 		units[i] = cache.of(r)
 	}
+	q, readable := weighForeign(q, idf, units)
+	if !readable {
+		return nil
+	}
 	w := weights(q, idf)
 	focus := focusTerm(q, w, units)
 	absentSum, knownSum := 0.0, 0.0

@@ -129,6 +129,8 @@ type question struct {
 	capability bool
 	// followUp: the message leans on earlier turns, whose words joined it.
 	followUp bool
+	// spanish: the message is written in Spanish, at least in part.
+	spanish bool
 }
 
 // Weights of a question's words. A word's weight falls with how common it
@@ -330,7 +332,11 @@ func termWeight(lex *lexicon.Lexicon, w string) float64 {
 // readQuestion reads a lead's message.
 func readQuestion(lex *lexicon.Lexicon, text string) question {
 	norm := normalize(text)
-	q := question{text: norm, kind: kindOf(norm), capability: reCapability.MatchString(norm)}
+	spanish := isSpanish(norm)
+	if spanish {
+		norm = englishFrames(norm)
+	}
+	q := question{text: norm, kind: kindOf(norm), capability: reCapability.MatchString(norm), spanish: spanish}
 	asked, aside := askedPart(norm)
 	q.terms = termsOf(lex, asked, 1)
 	if aside != "" && weightOf(q.terms) >= minAskedWeight && !pointsBack(asked) {
@@ -355,6 +361,10 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 		q.terms = append(q.terms, asides...)
 	} else {
 		q.terms = termsOf(lex, norm, 1)
+	}
+	if q.spanish {
+		q.terms = withoutSpanishStops(q.terms)
+		cognates(lex, q.terms)
 	}
 	if fq, ok := factQuestions[q.kind]; ok {
 		for i, t := range q.terms {
