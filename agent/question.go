@@ -537,9 +537,11 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		if isStop(w) || frameVerb(ws, i) {
 			continue
 		}
-		if w == "hourly" || hourlyRate(ws, i) {
-			add(term{word: "hourly", key: hourlyKey, base: termWeight(lex, "hourly"), weight: termWeight(lex, "hourly") * scale,
-				known: true})
+		if p := ratePeriod(ws, i); p != "" {
+			// "per month", "monthly": what a price is per.
+			adj := adjectiveOf[p]
+			wt := termWeight(lex, adj)
+			add(term{word: adj, key: rateKey(p), base: wt, weight: wt * scale, known: true})
 			continue
 		}
 		syn, der := altKeys(lex, w)

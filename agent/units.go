@@ -566,10 +566,11 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 				out[p] = true
 			}
 		}
-		if hourlyRate(ws, i) {
-			out[hourlyKey] = true
+		if p := ratePeriod(ws, i); p != "" {
+			out[rateKey(p)] = true
+			continue
 		}
-		if isStop(w) || unitOfMeasure(ws, i) || hourlyRate(ws, i) || provided(ws, i) {
+		if isStop(w) || unitOfMeasure(ws, i) || provided(ws, i) {
 			continue
 		}
 		out[lex.Key(w)] = true
@@ -610,28 +611,71 @@ func compoundHeads(lex *lexicon.Lexicon, text string) map[string]map[string]bool
 	return out
 }
 
-// hourlyKey is what an hourly rate is met by: a key of its own, as the
-// lexicon's key of "hourly" is "hour", which a business's hours have too
-// ("texts after hours").
-const hourlyKey = "#hourly"
+// A price per hour, day, week, month or year is met by a key of the
+// period's own (rateKey): the lexicon's key of "hourly" is "hour", which a
+// business's hours have too ("texts after hours"), and "monthly" is
+// "month", which "a one-month minimum" has.
+func rateKey(period string) string { return "#per-" + period }
 
-// hourlyRate reports whether ws[i] is the "hour" of a rate: "$139 per
-// hour", "$150 an hour", "billed by the hour". It reads as "hourly".
-func hourlyRate(ws []string, i int) bool {
-	if ws[i] != "hour" || i == 0 {
-		return false
+// hourlyKey is the key of a price per hour.
+var hourlyKey = rateKey("hour")
+
+// periods are the words for the periods a price may be per, and the
+// adjectives of a price per period ("hourly", "monthly").
+var (
+	periods = map[string]string{"hour": "hour", "hr": "hour", "day": "day", "night": "night", "week": "week",
+		"wk": "week", "month": "month", "mo": "month", "year": "year", "yr": "year"}
+	periodAdjectives = map[string]string{"hourly": "hour", "daily": "day", "nightly": "night", "weekly": "week",
+		"monthly": "month", "yearly": "year", "annually": "year", "annual": "year"}
+	adjectiveOf = map[string]string{"hour": "hourly", "day": "daily", "night": "nightly", "week": "weekly",
+		"month": "monthly", "year": "yearly"}
+)
+
+// ratePeriod returns the period ws[i] makes a rate of, or "": "$139 per
+// hour", "$69 per vault per month", "$150 an hour", "billed by the hour",
+// "monthly", "how much is it a month". It reads as the period's key.
+func ratePeriod(ws []string, i int) string {
+	if p, ok := periodAdjectives[ws[i]]; ok {
+		// "monthly fee", "billed monthly", "monthly: $32", "hourly"; not "our monthly
+		// workshop" or "daily cleanup", which say how often.
+		if p == "hour" || i+1 < len(ws) && (priceNouns[ws[i+1]] || isNumber(ws[i+1])) || i > 0 && payVerbs[ws[i-1]] {
+			return p
+		}
+		return ""
+	}
+	p, ok := periods[ws[i]]
+	if !ok || i == 0 {
+		return ""
 	}
 	switch ws[i-1] {
-	case "per":
-		return true
+	case "per", "each", "every":
+		if ws[i-1] == "per" || i >= 2 && isNumber(ws[i-2]) {
+			return p
+		}
 	case "an", "a":
-		// "$150 an hour", not "after an hour of pressure".
-		return i >= 2 && (isNumber(ws[i-2]) || ws[i-2] == "dollars" || ws[i-2] == "bucks")
+		// "$150 an hour", "how much is it a month", not "after an
+		// hour of pressure" or "takes a month".
+		if i >= 2 && (isNumber(ws[i-2]) || rateBefore[ws[i-2]]) {
+			return p
+		}
 	case "the":
-		return i >= 2 && ws[i-2] == "by"
+		if i >= 2 && ws[i-2] == "by" {
+			return p
+		}
 	}
-	return false
+	return ""
 }
+
+// priceNouns and payVerbs make a price of a period's adjective.
+var (
+	priceNouns = wordSet(`fee fees rate rates price prices cost costs charge charges payment payments installment
+		installments premium premiums dues rent subscription`)
+	payVerbs = wordSet(`billed billing bill charged charge charges paid pay payable invoiced`)
+)
+
+// rateBefore are the words after which "a month" or "an hour" is what a
+// price is per.
+var rateBefore = wordSet(`dollars bucks much it cost costs charge charges pay paying`)
 
 // provided reports whether ws[i] is the "long" of "as long as" or "so
 // long as", which sets a condition and says nothing of how long.

@@ -240,14 +240,24 @@ func TestKeysOf(t *testing.T) {
 		{"Turn it off for an hour if you see ice.", hourlyKey, false},
 		{"Plan on 2 hours for the visit.", hourlyKey, false},
 		{"Texts after hours are answered Monday.", hourlyKey, false},
+		{"Price: $69 per vault per month.", rateKey("month"), true},
+		{"Storage runs $40 a month.", rateKey("month"), true},
+		{"Billed monthly.", rateKey("month"), true},
+		{"Monthly payments of $120.", rateKey("month"), true},
+		{"She leads our monthly buyer workshop.", rateKey("month"), false},
+		{"Minimum stay: one month, then month to month.", rateKey("month"), false},
+		{"It takes a month to close.", rateKey("month"), false},
 	} {
 		if got := keysOf(lex, tc.text)[tc.key]; got != tc.want {
 			t.Errorf("keysOf(%q) has %q: %v, want %v", tc.text, tc.key, got, tc.want)
 		}
 	}
-	q := readQuestion(lex, "how much do you charge per hour")
-	if !slices.ContainsFunc(q.terms, func(tm term) bool { return tm.key == hourlyKey }) {
-		t.Errorf("\"per hour\" in a question is no hourly rate: %+v", q.terms)
+	for text, key := range map[string]string{"how much do you charge per hour": hourlyKey,
+		"how much is it a month": rateKey("month"), "whats the monthly fee": rateKey("month")} {
+		q := readQuestion(lex, text)
+		if !slices.ContainsFunc(q.terms, func(tm term) bool { return tm.key == key }) {
+			t.Errorf("%q asks no rate per period (%s): %+v", text, key, q.terms)
+		}
 	}
 }
 
