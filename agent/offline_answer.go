@@ -231,7 +231,31 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	if q.kind == kindHours && !reDay.MatchString(q.text) {
 		x = wholeSchedule(schedule(x, rs, keep), rs, keep)
 	}
-	return x, true, nil
+	return placePrefix(q, x, rs, keep), true, nil
+}
+
+// placePrefix returns, when q names places, the shortest unit that opens
+// x and names them all, unless the sentence after it points back at
+// them: "do home visits go as far as Gresham?" is answered by "We make
+// home visits in ... and Gresham.", not also by the towns it does not
+// visit in the sentence after; "We also work in Castle Rock, Brighton and
+// Erie." keeps "Repairs in these three towns carry a $125 trip charge."
+func placePrefix(q question, x rated, rs []rated, keep func(string) bool) rated {
+	if len(placesAsked(q.text)) == 0 {
+		return x
+	}
+	best := x
+	for _, y := range rs {
+		if y.result.ChunkID != x.result.ChunkID || len(y.u.text) >= len(best.u.text) ||
+			!strings.HasPrefix(x.u.text, y.u.text) || missesPlace(q, y.u.text) || !keep(y.u.text) {
+			continue
+		}
+		next, _, _ := strings.Cut(strings.TrimSpace(x.u.text[len(y.u.text):]), ". ")
+		if !pointsBack(normalize(next)) {
+			best = y
+		}
+	}
+	return best
 }
 
 // reWhatVerb is a question whose answer is a list of the things a verb

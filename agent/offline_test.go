@@ -185,6 +185,29 @@ func TestOfflineArea(t *testing.T) {
 	}
 }
 
+// TestPlacePrefix: a question naming a town is answered by the opening of
+// a unit that names it, and by more only when what follows points back at
+// what the opening names.
+func TestPlacePrefix(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	served := "We pick up in Maplewood, Harlan and Cedar Falls."
+	for _, tc := range []struct{ next, ask, want string }{
+		{"We don't pick up in Dunmore or Riverbend.", "do you pick up in harlan?", served},
+		{"We don't pick up in Dunmore or Riverbend.", "do you pick up in dunmore?", served + " We don't pick up in Dunmore or Riverbend."},
+		{"Pickups in those towns cost $25.", "do you pick up in harlan?", served + " Pickups in those towns cost $25."},
+	} {
+		whole := rated{u: &unit{text: served + " " + tc.next}, result: knowledge.Result{ChunkID: 1}}
+		first := rated{u: &unit{text: served}, result: knowledge.Result{ChunkID: 1}}
+		other := rated{u: &unit{text: "We pick up in Harlan."}, result: knowledge.Result{ChunkID: 2}}
+		q := readQuestion(lex, tc.ask)
+		got := placePrefix(q, whole, []rated{other, whole, first}, func(string) bool { return true })
+		if got.u.text != tc.want {
+			t.Errorf("%q after %q: quoted %q, want %q", tc.ask, tc.next, got.u.text, tc.want)
+		}
+	}
+}
+
 // TestServesPlaces: a unit answers where the business works when it says
 // it serves the places it names, not when it only names places or lists
 // those it does not go to.
