@@ -45,7 +45,7 @@ type rated struct {
 
 // match is how far u meets t, 0..1.
 func match(t term, u *unit) float64 {
-	if u.textKeys[t.key] && !otherCompound(t, u) {
+	if u.textKeys[t.key] && !otherCompound(t, u) && !partOfCompound(t, u) {
 		return 1
 	}
 	for _, k := range t.implied {
@@ -99,6 +99,13 @@ func match(t term, u *unit) float64 {
 func otherCompound(t term, u *unit) bool {
 	mods, ok := u.heads[t.key]
 	return ok && t.mod != "" && !mods[t.mod]
+}
+
+// partOfCompound reports whether the lead's word is the head of a
+// compound the unit says nothing of: "panels" of "solar panels" in a
+// unit on steel panels, which has neither the compound nor "solar".
+func partOfCompound(t term, u *unit) bool {
+	return t.compound != "" && !u.textKeys[t.compound] && !u.textKeys[t.mod]
 }
 
 // typo reports whether a and b differ by one edit, or share a long start

@@ -114,6 +114,9 @@ type term struct {
 	// mod is the key of the word before it in the question, when that
 	// word may say which kind of it is meant ("pool" of "pool pumps").
 	mod string
+	// compound is the lexicon's compound of the word before it and this
+	// one ("solar panel" of "solar panels"), when it knows one.
+	compound string
 	// known: an English word the lexicon has (else a name, a typo or the
 	// business's own term).
 	known bool
@@ -553,6 +556,9 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 		t.known = lex.Known(w)
 		if modifies(ws, i) {
 			t.mod = lex.Key(ws[i-1])
+			if p, ok := lex.Phrase(ws[i-1], w); ok {
+				t.compound = p
+			}
 		}
 		for _, x := range strings.Fields(implied[w]) {
 			t.implied = append(t.implied, lex.Key(x))

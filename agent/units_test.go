@@ -293,6 +293,24 @@ func TestOtherCompound(t *testing.T) {
 	if hs := compoundHeads(lex, "We repair heat pumps and well pumps."); len(hs) != 0 {
 		t.Errorf("compoundHeads = %v, want none: \"pumps\" stands alone too", hs)
 	}
+	// A compound the lead names is not met by its head alone, in a text
+	// that has neither the compound nor the word that makes it one.
+	for text, want := range map[string]float64{
+		"Standing seam: 24-gauge steel panels.":        0,
+		"We mount solar panels on new roofs.":          1,
+		"We leave room for solar on the south panels.": 1,
+	} {
+		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Content: text})
+		var got float64 = -1
+		for _, tm := range readQuestion(lex, "do you install solar panels?").terms {
+			if tm.word == "panels" {
+				got = match(tm, &us[0])
+			}
+		}
+		if got != want {
+			t.Errorf("\"panels\" of \"solar panels\" meets %q %.1f, want %.1f", text, got, want)
+		}
+	}
 }
 
 // TestWholeSchedule: "when are you open?" names no day, so a line of the
