@@ -39,6 +39,10 @@ import (
 // has many, apart from the jobs that think.
 const sendQueue = "send"
 
+// respondQueue holds the reply jobs: working out what to say is the
+// agent's work, bounded on its own (Config.RespondWorkers).
+const respondQueue = "respond"
+
 // Business is what the inbox says on the business's behalf without the
 // agent: the HELP answer and the note about pictures.
 type Business struct {
@@ -78,6 +82,12 @@ type Config struct {
 	// a send holds no connection while it waits for its moment or for the
 	// provider.
 	SendWorkers int
+	// RespondWorkers bounds the replies this process works out at once
+	// (default MaxWorkers). A responder that computes its answers (the
+	// offline agent) should take fewer than the cores, so that webhooks
+	// are acknowledged at once however many leads are waiting for a reply;
+	// one that waits on a model takes many.
+	RespondWorkers int
 	// Desk decides and records handoffs to reps; nil for one with the
 	// default business hours and no console link.
 	Desk     *handoff.Desk
@@ -235,8 +245,12 @@ func New(cfg Config) (*Inbox, error) {
 			cfg.MoreWorkers(workers)
 		}
 		rc.Workers = workers
+		respond := cfg.RespondWorkers
+		if respond <= 0 {
+			respond = max
+		}
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max}, firstTouchQueue: {MaxWorkers: 1},
-			sendQueue: {MaxWorkers: sends}}
+			sendQueue: {MaxWorkers: sends}, respondQueue: {MaxWorkers: respond}}
 	}
 	client, err := river.NewClient(riverpgxv5.New(jobsDB), rc)
 	if err != nil {

@@ -338,7 +338,7 @@ type RespondArgs struct {
 func (RespondArgs) Kind() string { return "respond" }
 
 func (RespondArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: respondQueue, MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // SendArgs is the job that delivers one outbound message.

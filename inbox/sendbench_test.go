@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -93,6 +94,9 @@ func BenchmarkWebhookWhileSendsWait(b *testing.B) {
 				c.DB, c.WorkerDB, c.Budget, c.Debounce, c.SendTimeout = web, workers, sendBudget(b, 1), 2*time.Second, 15*time.Second
 				if run == "instant" {
 					c.Agent = fixedReply{}
+				} else {
+					// As serve wires the offline agent: a core for the web.
+					c.RespondWorkers = max(1, runtime.GOMAXPROCS(0)-1)
 				}
 			})
 			bundle.swapReceiver(ib)

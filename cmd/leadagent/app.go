@@ -217,6 +217,7 @@ func buildApp(ctx context.Context, cfg Config, db, workerDB *pgxpool.Pool, logge
 			hubspotWorkers(a.hubspot)),
 		FirstTouchInWindow: cfg.FirstTouchInWindow,
 		Facebook:           facebookGraph(cfg),
+		RespondWorkers:     respondWorkers(cfg),
 	})
 	if err != nil {
 		return nil, err

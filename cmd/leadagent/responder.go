@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -65,6 +66,17 @@ func answering(cfg Config) web.Answering {
 
 // usesModel reports whether the configuration's agent is model-backed.
 func usesModel(cfg Config) bool { return cfg.LLMProvider == "openai" }
+
+// respondWorkers is how many replies a worker process works out at once:
+// the offline agent computes its answers, so it takes the cores but one,
+// leaving the web its own; a model's replies mostly wait, and take the
+// inbox's default.
+func respondWorkers(cfg Config) int {
+	if usesModel(cfg) {
+		return 0
+	}
+	return max(1, runtime.GOMAXPROCS(0)-1)
+}
 
 // agentBusiness is what the agent says about the business.
 func agentBusiness(cfg Config) agent.Business {
