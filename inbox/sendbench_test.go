@@ -132,7 +132,10 @@ func BenchmarkWebhookWhileSendsWait(b *testing.B) {
 func BenchmarkFloodedReplyLatency(b *testing.B) {
 	measure := func(flood bool) []time.Duration {
 		bundle := setup(b, options{workers: false})
-		ib := bundle.newInboxWith(b, func(c *inbox.Config) { c.Budget = sendBudget(b, 1) })
+		ib := bundle.newInboxWith(b, func(c *inbox.Config) {
+			c.Budget = sendBudget(b, 1)
+			c.RespondWorkers = max(1, runtime.GOMAXPROCS(0)-1) // as serve wires the offline agent
+		})
 		bundle.swapReceiver(ib)
 		var wg sync.WaitGroup
 		if flood {
