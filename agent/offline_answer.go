@@ -218,8 +218,13 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	}
 	keep := o.unitFilter(in, fits)
 	x, ok := best(rs, keep)
-	if !ok || decision(q, x, rs).probability() < answerProbability {
+	if !ok {
 		return x, false, nil
+	}
+	if decision(q, x, rs).probability() < answerProbability {
+		if x, ok = closeSecond(q, x, rs, keep); !ok {
+			return x, false, nil
+		}
 	}
 	list := listOf(o.lex, q, rs)
 	for _, y := range list {
@@ -257,6 +262,33 @@ func placePrefix(q question, x rated, rs []rated, keep func(string) bool) rated 
 	}
 	return best
 }
+
+// closeSecond returns, when the best unit x does not answer, the first of
+// the units scored close behind it, from another passage, that does.
+func closeSecond(q question, x rated, rs []rated, keep func(string) bool) (rated, bool) {
+	var near []rated
+	for _, y := range rs {
+		if y.u != x.u && y.score >= x.score-secondMargin && !strings.HasPrefix(y.u.text, x.u.text) &&
+			!strings.HasPrefix(x.u.text, y.u.text) && keep(y.u.text) {
+			near = append(near, y)
+		}
+	}
+	sort.SliceStable(near, func(i, j int) bool { return near[i].score > near[j].score })
+	for i, y := range near {
+		if i == maxSeconds {
+			break
+		}
+		if decision(q, y, rs).probability() >= answerProbability {
+			return y, true
+		}
+	}
+	return x, false
+}
+
+const (
+	secondMargin = 0.5
+	maxSeconds   = 3
+)
 
 // reWhatVerb is a question whose answer is a list of the things a verb
 // takes: "what do I need to bring", "what do members get", "what should

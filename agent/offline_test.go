@@ -335,3 +335,35 @@ func TestOfflineFactQuestionWithoutTheFact(t *testing.T) {
 		{name: "where", text: "where are you located?", outcome: OutcomeUnknown},
 	})
 }
+
+// TestCloseSecond: when the best unit does not answer, one scored close
+// behind it from another passage that does is quoted; one far behind, or
+// a window of the same sentences, is not.
+func TestCloseSecond(t *testing.T) {
+	t.Parallel()
+	q := readQuestion(lexicon.Default(), "is there a plan if you do not have insurance")
+	answers := func(text string, score float64) rated {
+		x := rated{u: &unit{text: text}, score: score}
+		x.f[fOwn], x.f[fRareCoverage], x.f[fLabel], x.f[fAbout] = 1, 1, 1, 1
+		return x
+	}
+	weak := rated{u: &unit{text: "Membership includes two exams a year."}, score: 5}
+	keep := func(string) bool { return true }
+	if p := decision(q, weak, nil).probability(); p >= answerProbability {
+		t.Fatalf("the weak unit answers (p %.2f): the test needs one that does not", p)
+	}
+	for _, tc := range []struct {
+		name   string
+		second rated
+		want   bool
+	}{
+		{"close behind", answers("Patients without insurance pay $199 for a first visit.", 4.8), true},
+		{"far behind", answers("Patients without insurance pay $199 for a first visit.", 3), false},
+		{"the same sentences", answers("Membership includes two exams a year. It costs $359.", 4.9), false},
+	} {
+		got, ok := closeSecond(q, weak, []rated{weak, tc.second}, keep)
+		if ok != tc.want || ok && got.u != tc.second.u {
+			t.Errorf("%s: closeSecond = %q, %v; want %v", tc.name, got.u.text, ok, tc.want)
+		}
+	}
+}
