@@ -341,8 +341,16 @@ func readQuestion(lex *lexicon.Lexicon, text string) question {
 	}
 	q := question{text: norm, kind: kindOf(norm), capability: reCapability.MatchString(norm), spanish: spanish}
 	asked, aside := askedPart(norm)
+	resolved := false
+	if aside != "" && pointsBack(asked) {
+		// "...to get anything out of these cases. how long do these
+		// usually take?": what it points at, named in the story.
+		if ref := referent(aside); ref != "" {
+			asked, resolved = asked+" "+ref, true
+		}
+	}
 	q.terms = termsOf(lex, asked, 1)
-	if aside != "" && weightOf(q.terms) >= minAskedWeight && !pointsBack(asked) {
+	if aside != "" && weightOf(q.terms) >= minAskedWeight && (resolved || !pointsBack(asked)) {
 		have := map[string]bool{}
 		for _, t := range q.terms {
 			have[t.key] = true
@@ -433,6 +441,23 @@ func pointsBack(text string) bool {
 		}
 	}
 	return false
+}
+
+// referent returns the thing a story last names with a demonstrative
+// ("these cases", "those panels", "this plan"), for a question that
+// points back at it, or "".
+func referent(story string) string {
+	ws := words(story)
+	ref := ""
+	for i := 0; i+1 < len(ws); i++ {
+		switch ws[i] {
+		case "this", "these", "those":
+			if n := ws[i+1]; !isStop(n) && !isNumber(n) {
+				ref = n
+			}
+		}
+	}
+	return ref
 }
 
 // existentialThere reports whether ws[i], "there", only says that

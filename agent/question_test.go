@@ -247,3 +247,26 @@ func TestPlacesAsked(t *testing.T) {
 		t.Errorf("austin tx: %+v", ps)
 	}
 }
+
+// TestReferent: a question pointing back ("how long do these take?") is
+// about what the story last named with a demonstrative, if anything.
+func TestReferent(t *testing.T) {
+	t.Parallel()
+	for story, want := range map[string]string{
+		"his brother says it takes years to get anything out of these cases which scares me": "cases",
+		"we saw this plan on your site, then those financing offers":                         "financing",
+		"he said that insurance would pay":                                                   "",
+		"we just moved here":                                                                 "",
+	} {
+		if got := referent(story); got != want {
+			t.Errorf("referent(%q) = %q, want %q", story, got, want)
+		}
+	}
+	// The question then weighs what it points at, not the story.
+	q := readQuestion(lexicon.Default(), "my brother keeps saying it takes years to settle these cases. how long do these usually take?")
+	for _, tm := range q.terms {
+		if tm.word == "cases" && tm.aside || tm.word == "brother" && !tm.aside {
+			t.Errorf("term %q aside=%v", tm.word, tm.aside)
+		}
+	}
+}
