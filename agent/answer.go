@@ -94,11 +94,16 @@ func match(t term, u *unit) float64 {
 }
 
 // otherCompound reports whether a unit has t's word only in compounds
-// that say another kind of it than the lead does: "pool pumps" are not
-// the "heat pumps" it repairs, "hot tub heaters" not its "water heaters".
+// that say another kind of it than the lead does, or another thing: "pool
+// pumps" are not the "heat pumps" it repairs, "hot tub heaters" not its
+// "water heaters", and an "emergency service" is not its "emergency
+// brake".
 func otherCompound(t term, u *unit) bool {
-	mods, ok := u.heads[t.key]
-	return ok && t.mod != "" && !mods[t.mod]
+	if mods, ok := u.heads[t.key]; ok && t.mod != "" && !mods[t.mod] {
+		return true
+	}
+	heads, ok := u.mods[t.key]
+	return ok && !heads[t.next]
 }
 
 // partOfCompound reports whether the lead's word is the head of a

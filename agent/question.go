@@ -117,6 +117,8 @@ type term struct {
 	// compound is the lexicon's compound of the word before it and this
 	// one ("solar panel" of "solar panels"), when it knows one.
 	compound string
+	// next is the key of the word after it, unless a stopword.
+	next string
 	// known: an English word the lexicon has (else a name, a typo or the
 	// business's own term).
 	known bool
@@ -579,6 +581,9 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 			t.weight *= cueWeight
 		}
 		t.known = lex.Known(w)
+		if i+1 < len(ws) && !isStop(ws[i+1]) {
+			t.next = lex.Key(ws[i+1])
+		}
 		if modifies(ws, i) {
 			t.mod = lex.Key(ws[i-1])
 			if p, ok := lex.Phrase(ws[i-1], w); ok {

@@ -50,6 +50,10 @@ type unit struct {
 	// of a compound the lexicon knows ("pump" of "heat pumps"), each with
 	// the keys of the words before it.
 	heads map[string]map[string]bool
+	// mods are the keys of its words that it has only as the first word
+	// of such a compound ("emergency" of "emergency brake"), each with the
+	// keys of the words after it.
+	mods map[string]map[string]bool
 	// negative: it says what the business does not do.
 	negative bool
 	// leans: it opens with a pronoun or a connective ("It costs...",
@@ -304,7 +308,7 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				}
 			}
 			all := unionOf(parts)
-			u.textKeys, u.rawWords, u.facts, u.vec, u.heads = all.keys, all.raw, all.facts, all.vec, all.heads
+			u.textKeys, u.rawWords, u.facts, u.vec, u.heads, u.mods = all.keys, all.raw, all.facts, all.vec, all.heads, all.mods
 			u.negative = saysDoesNot(block[i].text)
 			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
@@ -372,6 +376,7 @@ type sentence struct {
 	facts facts
 	vec   []float32
 	heads map[string]map[string]bool // see unit.heads
+	mods  map[string]map[string]bool // see unit.mods
 }
 
 // readSentence reads a sentence: its keys, with those of a table row's
@@ -379,7 +384,8 @@ type sentence struct {
 // Hours" states hours), the facts it states, its words, and the words it
 // has only at the end of a compound. Its embedding is the caller's.
 func readSentence(lex *lexicon.Lexicon, text, header string) sentence {
-	s := sentence{keys: keysOf(lex, text), facts: factsOf(text), raw: rawWordsOf(text), heads: compoundHeads(lex, text)}
+	heads, mods := compounds(lex, text)
+	s := sentence{keys: keysOf(lex, text), facts: factsOf(text), raw: rawWordsOf(text), heads: heads, mods: mods}
 	if header != "" {
 		for k := range keysOf(lex, header) {
 			s.keys[k] = true
@@ -397,29 +403,23 @@ func unionOf(ss []sentence) sentence {
 		return ss[0]
 	}
 	out := sentence{keys: map[string]bool{}, raw: map[string]bool{}}
-	loose := map[string]bool{}
+	looseHead, looseMod := map[string]bool{}, map[string]bool{}
 	for _, s := range ss {
 		for k := range s.keys {
 			out.keys[k] = true
 			if s.heads[k] == nil {
-				loose[k] = true
+				looseHead[k] = true
+			}
+			if s.mods[k] == nil {
+				looseMod[k] = true
 			}
 		}
 		for w := range s.raw {
 			out.raw[w] = true
 		}
 		out.facts |= s.facts
-		for k, mods := range s.heads {
-			if out.heads == nil {
-				out.heads = map[string]map[string]bool{}
-			}
-			if out.heads[k] == nil {
-				out.heads[k] = map[string]bool{}
-			}
-			for m := range mods {
-				out.heads[k][m] = true
-			}
-		}
+		out.heads = mergeCompounds(out.heads, s.heads)
+		out.mods = mergeCompounds(out.mods, s.mods)
 		if s.vec != nil {
 			if out.vec == nil {
 				out.vec = make([]float32, len(s.vec))
@@ -429,8 +429,11 @@ func unionOf(ss []sentence) sentence {
 			}
 		}
 	}
-	for k := range loose {
+	for k := range looseHead {
 		delete(out.heads, k) // a word standing alone in one sentence
+	}
+	for k := range looseMod {
+		delete(out.mods, k)
 	}
 	var norm float64
 	for _, x := range out.vec {
@@ -578,37 +581,66 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 	return out
 }
 
-// compoundHeads returns the keys a text has only as the last word of a
+// compounds returns the keys a text has only as the last word of a
 // two-word compound the lexicon knows, each with the keys of the words
-// before it: "pump" with "heat" in "heat pumps and furnaces", none in
-// "heat pumps and well pumps".
-func compoundHeads(lex *lexicon.Lexicon, text string) map[string]map[string]bool {
+// before it ("pump" with "heat" in "heat pumps and furnaces", none in
+// "heat pumps and well pumps"), and those it has only as the first word
+// of one, each with the keys of the words after it ("emergency" with
+// "brake" in "pull the emergency brake").
+func compounds(lex *lexicon.Lexicon, text string) (heads, mods map[string]map[string]bool) {
 	ws := words(normalize(text))
-	var out map[string]map[string]bool
-	loose := map[string]bool{}
+	looseHead, looseMod := map[string]bool{}, map[string]bool{}
+	add := func(m map[string]map[string]bool, k, other string) map[string]map[string]bool {
+		if m == nil {
+			m = map[string]map[string]bool{}
+		}
+		if m[k] == nil {
+			m[k] = map[string]bool{}
+		}
+		m[k][other] = true
+		return m
+	}
 	for i, w := range ws {
 		if isStop(w) {
 			continue
 		}
 		k := lex.Key(w)
-		if i > 0 && !isStop(ws[i-1]) {
-			if _, ok := lex.Phrase(ws[i-1], w); ok {
-				if out == nil {
-					out = map[string]map[string]bool{}
-				}
-				if out[k] == nil {
-					out[k] = map[string]bool{}
-				}
-				out[k][lex.Key(ws[i-1])] = true
+		if _, ok := lex.Phrase(ws[max(i-1, 0)], w); i > 0 && !isStop(ws[i-1]) && ok {
+			heads = add(heads, k, lex.Key(ws[i-1]))
+		} else {
+			looseHead[k] = true
+		}
+		if i+1 < len(ws) && !isStop(ws[i+1]) {
+			if _, ok := lex.Phrase(w, ws[i+1]); ok {
+				mods = add(mods, k, lex.Key(ws[i+1]))
 				continue
 			}
 		}
-		loose[k] = true
+		looseMod[k] = true
 	}
-	for k := range loose {
-		delete(out, k)
+	for k := range looseHead {
+		delete(heads, k)
 	}
-	return out
+	for k := range looseMod {
+		delete(mods, k)
+	}
+	return heads, mods
+}
+
+// mergeCompounds adds b's compounds to a's.
+func mergeCompounds(a, b map[string]map[string]bool) map[string]map[string]bool {
+	for k, others := range b {
+		if a == nil {
+			a = map[string]map[string]bool{}
+		}
+		if a[k] == nil {
+			a[k] = map[string]bool{}
+		}
+		for o := range others {
+			a[k][o] = true
+		}
+	}
+	return a
 }
 
 // A price per hour, day, week, month or year is met by a key of the

@@ -290,8 +290,29 @@ func TestOtherCompound(t *testing.T) {
 		}
 	}
 	// A text that has the word outside a compound too meets any kind.
-	if hs := compoundHeads(lex, "We repair heat pumps and well pumps."); len(hs) != 0 {
-		t.Errorf("compoundHeads = %v, want none: \"pumps\" stands alone too", hs)
+	if hs, _ := compounds(lex, "We repair heat pumps and well pumps."); len(hs) != 0 {
+		t.Errorf("compound heads = %v, want none: \"pumps\" stands alone too", hs)
+	}
+	// A word a text has only as the first word of a compound is another
+	// thing than the lead's, unless the lead names that compound.
+	for _, tc := range []struct {
+		text, ask, word string
+		want            float64
+	}{
+		{"Pull the parking brake (emergency brake) slowly.", "do you offer emergency service?", "emergency", 0},
+		{"We answer emergency calls all night.", "do you offer emergency service?", "emergency", 1},
+		{"We fix emergency brakes.", "can you fix my emergency brake?", "emergency", 1},
+	} {
+		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 3, Content: tc.text})
+		var got float64 = -1
+		for _, tm := range readQuestion(lex, tc.ask).terms {
+			if tm.word == tc.word {
+				got = match(tm, &us[0])
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q of %q meets %q %.1f, want %.1f", tc.word, tc.ask, tc.text, got, tc.want)
+		}
 	}
 	// A compound the lead names is not met by its head alone, in a text
 	// that has neither the compound nor the word that makes it one.
