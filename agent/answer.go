@@ -102,8 +102,14 @@ func otherCompound(t term, u *unit) bool {
 	if mods, ok := u.heads[t.key]; ok && t.mod != "" && !mods[t.mod] {
 		return true
 	}
-	heads, ok := u.mods[t.key]
-	return ok && !heads[t.next]
+	if heads, ok := u.mods[t.key]; ok && !heads[t.next] {
+		return true
+	}
+	// "do you have parking?" and a list of towns with "Oak Park": a word
+	// of everyday English is not the name it is part of ("Belmont",
+	// which WordNet knows only as a name, is).
+	names, ok := u.names[t.key]
+	return ok && t.common && !names[t.prev+" "+t.key] && !names[t.key+" "+t.next]
 }
 
 // partOfCompound reports whether the lead's word is the head of a

@@ -117,8 +117,12 @@ type term struct {
 	// compound is the lexicon's compound of the word before it and this
 	// one ("solar panel" of "solar panels"), when it knows one.
 	compound string
-	// next is the key of the word after it, unless a stopword.
-	next string
+	// prev and next are the keys of the words before and after it,
+	// unless stopwords.
+	prev, next string
+	// common: a word of everyday English (WordNet's sense-tagged corpus
+	// has it), not only a name WordNet knows.
+	common bool
 	// known: an English word the lexicon has (else a name, a typo or the
 	// business's own term).
 	known bool
@@ -581,8 +585,12 @@ func termsOf(lex *lexicon.Lexicon, norm string, scale float64) []term {
 			t.weight *= cueWeight
 		}
 		t.known = lex.Known(w)
+		t.common = lex.Count(w) > 0
 		if i+1 < len(ws) && !isStop(ws[i+1]) {
 			t.next = lex.Key(ws[i+1])
+		}
+		if i > 0 && !isStop(ws[i-1]) {
+			t.prev = lex.Key(ws[i-1])
 		}
 		if modifies(ws, i) {
 			t.mod = lex.Key(ws[i-1])

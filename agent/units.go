@@ -54,6 +54,9 @@ type unit struct {
 	// of such a compound ("emergency" of "emergency brake"), each with the
 	// keys of the words after it.
 	mods map[string]map[string]bool
+	// names are the keys of its words that it has only inside capitalised
+	// names, each with the names' keys (nameWords).
+	names map[string]map[string]bool
 	// negative: it says what the business does not do.
 	negative bool
 	// leans: it opens with a pronoun or a connective ("It costs...",
@@ -308,7 +311,8 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				}
 			}
 			all := unionOf(parts)
-			u.textKeys, u.rawWords, u.facts, u.vec, u.heads, u.mods = all.keys, all.raw, all.facts, all.vec, all.heads, all.mods
+			u.textKeys, u.rawWords, u.facts, u.vec, u.heads, u.mods, u.names = all.keys, all.raw, all.facts, all.vec, all.heads,
+				all.mods, all.names
 			u.negative = saysDoesNot(block[i].text)
 			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
 				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
@@ -377,6 +381,7 @@ type sentence struct {
 	vec   []float32
 	heads map[string]map[string]bool // see unit.heads
 	mods  map[string]map[string]bool // see unit.mods
+	names map[string]map[string]bool // see unit.names
 }
 
 // readSentence reads a sentence: its keys, with those of a table row's
@@ -385,7 +390,8 @@ type sentence struct {
 // has only at the end of a compound. Its embedding is the caller's.
 func readSentence(lex *lexicon.Lexicon, text, header string) sentence {
 	heads, mods := compounds(lex, text)
-	s := sentence{keys: keysOf(lex, text), facts: factsOf(text), raw: rawWordsOf(text), heads: heads, mods: mods}
+	s := sentence{keys: keysOf(lex, text), facts: factsOf(text), raw: rawWordsOf(text), heads: heads, mods: mods,
+		names: nameWords(lex, text)}
 	if header != "" {
 		for k := range keysOf(lex, header) {
 			s.keys[k] = true
@@ -403,7 +409,7 @@ func unionOf(ss []sentence) sentence {
 		return ss[0]
 	}
 	out := sentence{keys: map[string]bool{}, raw: map[string]bool{}}
-	looseHead, looseMod := map[string]bool{}, map[string]bool{}
+	looseHead, looseMod, looseName := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, s := range ss {
 		for k := range s.keys {
 			out.keys[k] = true
@@ -413,6 +419,9 @@ func unionOf(ss []sentence) sentence {
 			if s.mods[k] == nil {
 				looseMod[k] = true
 			}
+			if s.names[k] == nil {
+				looseName[k] = true
+			}
 		}
 		for w := range s.raw {
 			out.raw[w] = true
@@ -420,6 +429,7 @@ func unionOf(ss []sentence) sentence {
 		out.facts |= s.facts
 		out.heads = mergeCompounds(out.heads, s.heads)
 		out.mods = mergeCompounds(out.mods, s.mods)
+		out.names = mergeCompounds(out.names, s.names)
 		if s.vec != nil {
 			if out.vec == nil {
 				out.vec = make([]float32, len(s.vec))
@@ -434,6 +444,9 @@ func unionOf(ss []sentence) sentence {
 	}
 	for k := range looseMod {
 		delete(out.mods, k)
+	}
+	for k := range looseName {
+		delete(out.names, k)
 	}
 	var norm float64
 	for _, x := range out.vec {
@@ -589,6 +602,10 @@ func keysOf(lex *lexicon.Lexicon, text string) map[string]bool {
 // "brake" in "pull the emergency brake").
 func compounds(lex *lexicon.Lexicon, text string) (heads, mods map[string]map[string]bool) {
 	ws := words(normalize(text))
+	compound := func(a, b string) bool {
+		_, ok := lex.Phrase(a, b)
+		return ok
+	}
 	looseHead, looseMod := map[string]bool{}, map[string]bool{}
 	add := func(m map[string]map[string]bool, k, other string) map[string]map[string]bool {
 		if m == nil {
@@ -605,16 +622,14 @@ func compounds(lex *lexicon.Lexicon, text string) (heads, mods map[string]map[st
 			continue
 		}
 		k := lex.Key(w)
-		if _, ok := lex.Phrase(ws[max(i-1, 0)], w); i > 0 && !isStop(ws[i-1]) && ok {
+		if i > 0 && !isStop(ws[i-1]) && compound(ws[i-1], w) {
 			heads = add(heads, k, lex.Key(ws[i-1]))
 		} else {
 			looseHead[k] = true
 		}
-		if i+1 < len(ws) && !isStop(ws[i+1]) {
-			if _, ok := lex.Phrase(w, ws[i+1]); ok {
-				mods = add(mods, k, lex.Key(ws[i+1]))
-				continue
-			}
+		if i+1 < len(ws) && !isStop(ws[i+1]) && compound(w, ws[i+1]) {
+			mods = add(mods, k, lex.Key(ws[i+1]))
+			continue
 		}
 		looseMod[k] = true
 	}
@@ -625,6 +640,64 @@ func compounds(lex *lexicon.Lexicon, text string) (heads, mods map[string]map[st
 		delete(mods, k)
 	}
 	return heads, mods
+}
+
+// nameWords returns the keys a text has only inside names it writes with
+// capitals ("Oak Park", "Park Ridge", "Round Rock"), each with the keys of
+// those names, two words each, written "a b": a name is a thing of its
+// own, and "parking" does not meet the "Park" of "Oak Park".
+func nameWords(lex *lexicon.Lexicon, text string) map[string]map[string]bool {
+	fs := strings.Fields(FoldGSM(text))
+	inName := make([]bool, len(fs))
+	var out map[string]map[string]bool
+	for i := 1; i < len(fs); i++ {
+		// "Beaverton, Hillsboro": a list, not a name.
+		// "On Saturdays we open": a sentence's first word, or a
+		// stopword, is no part of a name.
+		a, b := fs[i-1], strings.TrimRight(fs[i], ".,;:!?)'\"")
+		first := i == 1 || strings.ContainsAny(fs[i-2][len(fs[i-2])-1:], ".!?:")
+		if first || !capitalised(a) || !capitalised(b) || !isWord(a) || !isWord(b) ||
+			isStop(strings.ToLower(a)) || isStop(strings.ToLower(b)) {
+			continue
+		}
+		pair := lex.Key(a) + " " + lex.Key(b)
+		for _, w := range []string{a, b} {
+			k := lex.Key(w)
+			if out == nil {
+				out = map[string]map[string]bool{}
+			}
+			if out[k] == nil {
+				out[k] = map[string]bool{}
+			}
+			out[k][pair] = true
+		}
+		inName[i-1], inName[i] = true, true
+	}
+	for i, f := range fs {
+		if !inName[i] {
+			for _, w := range words(f) {
+				delete(out, lex.Key(w)) // the word outside a name too
+			}
+		}
+	}
+	return out
+}
+
+// isWord reports whether w is letters only.
+func isWord(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// capitalised reports whether w is a word written with a capital and
+// then lower case ("Park", not "ASE" or "park").
+func capitalised(w string) bool {
+	r := []rune(w)
+	return len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1])
 }
 
 // mergeCompounds adds b's compounds to a's.

@@ -314,6 +314,31 @@ func TestOtherCompound(t *testing.T) {
 			t.Errorf("%q of %q meets %q %.1f, want %.1f", tc.word, tc.ask, tc.text, got, tc.want)
 		}
 	}
+	// An English word a text has only inside a capitalised name is not
+	// met by the word alone; the name, and a name English does not know,
+	// are.
+	for _, tc := range []struct {
+		text, ask, word string
+		want            float64
+	}{
+		{"Zone 2: Evanston, Park Ridge, Des Plaines and Oak Park.", "do you have parking?", "parking", 0},
+		{"Zone 2: Evanston, Park Ridge, Des Plaines and Oak Park.", "do you go to oak park?", "park", 1},
+		{"Zone 2: Evanston, Park Ridge, Des Plaines and Oak Park.", "do you go to park ridge?", "park", 1},
+		{"Our office is at 24 Belmont Street.", "are you on belmont?", "belmont", 1},
+		{"We are open weekdays. On Saturdays we open at 8.", "are you open on saturdays?", "saturdays", 1},
+		{"Free parking behind the building. Oak Park residents park free.", "do you have parking?", "parking", 1},
+	} {
+		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 4, Content: tc.text})
+		var got float64 = -1
+		for _, tm := range readQuestion(lex, tc.ask).terms {
+			if tm.word == tc.word {
+				got = max(got, match(tm, &us[len(us)-1]))
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q of %q meets %q %.1f, want %.1f", tc.word, tc.ask, tc.text, got, tc.want)
+		}
+	}
 	// A compound the lead names is not met by its head alone, in a text
 	// that has neither the compound nor the word that makes it one.
 	for text, want := range map[string]float64{
