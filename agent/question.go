@@ -242,7 +242,7 @@ var stopwords = wordSet(`a about above after again all also am an and any anyone
 	curious quick quickly just anyway uh um umm uhh hmm er erm ah oh huh ya yea everything nothing everyone
 	anyways else whatever per when offer offers offered offering provide provides provided give gives anymore
 	already yet currently recently lately definitely certainly exactly literally totally pretty super seriously
-	suddenly apparently obviously hopefully unfortunately fortunately luckily`)
+	suddenly apparently obviously hopefully unfortunately fortunately luckily every`)
 
 // cueWords ask what kind of fact is wanted ("how much", "what does it
 // cost"): they frame the question, and the answer states a price rather
@@ -441,6 +441,9 @@ func pointsBack(text string) bool {
 	for i, w := range ws {
 		if w == "there" && existentialThere(ws, i) {
 			continue // "is there a plan": no place
+		}
+		if w == "that" && i > 0 && !isStop(ws[i-1]) {
+			continue // "a shingle that holds up": what it says of the shingle
 		}
 		if anaphora[w] {
 			return true

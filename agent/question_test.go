@@ -270,3 +270,21 @@ func TestReferent(t *testing.T) {
 		}
 	}
 }
+
+// TestPointsBack: "that" after a noun says something of the noun; after
+// a verb it points at something said before.
+func TestPointsBack(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"is there a type of shingle that holds up better to hail?": false,
+		"is that something you do?":                                true,
+		"do you do that?":                                          true,
+		"how long do these usually take?":                          true,
+		"is there a plan for it?":                                  true,
+		"is there a payment plan?":                                 false,
+	} {
+		if got := pointsBack(text); got != want {
+			t.Errorf("pointsBack(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
