@@ -167,6 +167,14 @@ const idfShare = 0.5
 // frame it ("cost") and unknown words no retrieved chunk has (a typo, a
 // filler, a name), or -1.
 func focusTerm(q question, w []float64, units [][]unit) int {
+	// "what brand of AC do you install?": the noun "what" asks for.
+	if m := reWhatNoun.FindStringSubmatch(q.text); m != nil {
+		for i, t := range q.terms {
+			if t.word == m[1] && !t.cue && !t.background && !t.aside && !t.phrase && t.known {
+				return i
+			}
+		}
+	}
 	focus := -1
 	for i, t := range q.terms {
 		if t.background || t.aside || t.phrase || t.cue {
@@ -181,6 +189,10 @@ func focusTerm(q question, w []float64, units [][]unit) int {
 	}
 	return focus
 }
+
+// reWhatNoun finds the noun a question asks which of: "what brand of AC",
+// "which towns do you cover".
+var reWhatNoun = regexp.MustCompile(`(?:^|[^a-z'])(?:what|which)\s+([a-z]+)\s+(?:of|do|does|did|is|are|can|should|would|will)\b`)
 
 // anyMeets reports whether any unit meets t at all.
 func anyMeets(units [][]unit, t term) bool {

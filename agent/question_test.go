@@ -288,3 +288,20 @@ func TestPointsBack(t *testing.T) {
 		}
 	}
 }
+
+// TestFocusWhatNoun: "what brand of AC" is about brands, though "AC" is
+// the rarer word.
+func TestFocusWhatNoun(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	for text, want := range map[string]string{
+		"what brand of ac do you install": "brand",
+		"which towns do you cover":        "towns",
+	} {
+		q := readQuestion(lex, text)
+		w := weights(q, nil)
+		if i := focusTerm(q, w, nil); i < 0 || q.terms[i].word != want {
+			t.Errorf("focus of %q: %d, want %q (%+v)", text, i, want, q.terms)
+		}
+	}
+}
