@@ -171,9 +171,19 @@ func bestParts(options [][]rated, fits func(string) bool) (string, []int64, floa
 func joinAnswers(pick []rated) string {
 	var texts []string
 	for k, x := range pick {
-		if t := quote(x); !containsText(texts, t) && !slices.ContainsFunc(pick[:k], func(p rated) bool { return p.u == x.u }) {
-			texts = append(texts, t)
+		t := quote(x)
+		if containsText(texts, t) || slices.ContainsFunc(pick[:k], func(p rated) bool { return p.u == x.u }) {
+			continue
 		}
+		// Two items of one list: its intro is said once ("Every
+		// replacement includes: The permit. Every replacement
+		// includes: A dumpster.").
+		if head, rest, ok := strings.Cut(t, ": "); ok && slices.ContainsFunc(texts, func(s string) bool {
+			return strings.HasPrefix(s, head+": ")
+		}) {
+			t = rest
+		}
+		texts = append(texts, t)
 	}
 	return strings.Join(texts, " ")
 }

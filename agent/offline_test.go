@@ -367,3 +367,18 @@ func TestCloseSecond(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinAnswersSaysAnIntroOnce: two items of one list answering two
+// questions are quoted under their intro once.
+func TestJoinAnswersSaysAnIntroOnce(t *testing.T) {
+	t.Parallel()
+	pick := []rated{
+		{u: &unit{text: "Every replacement includes: The city permit and its fee."}},
+		{u: &unit{text: "Every replacement includes: A dumpster and daily cleanup."}},
+		{u: &unit{text: "Deposits: 10% when you sign."}},
+	}
+	want := "Every replacement includes: The city permit and its fee. A dumpster and daily cleanup. Deposits: 10% when you sign."
+	if got := joinAnswers(pick); got != want {
+		t.Errorf("joinAnswers = %q, want %q", got, want)
+	}
+}
