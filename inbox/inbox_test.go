@@ -536,8 +536,9 @@ func TestReplyGoesOutOnceAfterRestart(t *testing.T) {
 	phone := "+19705551113"
 	b.text(t, phone, "do you repair water heaters?")
 	var queued int
-	if err := b.db.QueryRow(b.ctx, `SELECT count(*) FROM river_job WHERE kind = 'respond' AND state = 'available'`).Scan(&queued); err != nil || queued != 1 {
-		t.Fatalf("respond jobs waiting = %d, %v", queued, err)
+	// Replies wait in a queue of their own, bounded apart from the others.
+	if err := b.db.QueryRow(b.ctx, `SELECT count(*) FROM river_job WHERE kind = 'respond' AND queue = 'respond' AND state = 'available'`).Scan(&queued); err != nil || queued != 1 {
+		t.Fatalf("respond jobs waiting in the respond queue = %d, %v", queued, err)
 	}
 	// A worker took the job and died before finishing: the job is left
 	// running. River's rescuer hands it to the next worker once it is stale.

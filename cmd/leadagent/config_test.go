@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -121,5 +122,16 @@ func TestSecretsNeverPrint(t *testing.T) {
 		if s := fmt.Sprintf(format, c); strings.Contains(s, "very-secret") {
 			t.Errorf("%s prints a secret: %s", format, s)
 		}
+	}
+}
+
+// TestRespondWorkers: the offline agent's replies leave the web a core;
+// a model's take the inbox's default.
+func TestRespondWorkers(t *testing.T) {
+	if got, want := respondWorkers(Config{LLMProvider: "offline"}), max(1, runtime.GOMAXPROCS(0)-1); got != want {
+		t.Errorf("offline: %d reply workers, want %d", got, want)
+	}
+	if got := respondWorkers(Config{LLMProvider: "openai"}); got != 0 {
+		t.Errorf("openai: %d reply workers, want 0 (the inbox's default)", got)
 	}
 }
