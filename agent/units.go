@@ -315,7 +315,8 @@ func buildUnits(lex *lexicon.Lexicon, emb *knowledge.LocalEmbedder, r knowledge.
 				all.mods, all.names
 			u.negative = saysDoesNot(block[i].text)
 			u.leans = i > 0 && (reLeans.MatchString(block[i].text) || refersBack(lex, block[i].text, sent[i-1].keys)) ||
-				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item
+				i == 0 && start > 0 && reLeans.MatchString(block[i].text) && !block[i].item ||
+				j == i+1 && saysNothingOwn(sent[i], block[i].text)
 			return u
 		}
 		mk := func(i, j int) unit { return mkFrom(block, sent, i, j) }
@@ -569,6 +570,13 @@ func saysDoesNot(text string) bool {
 // saysDoesNotWords is how many words before its negation a sentence's
 // "we" or "our" may be.
 const saysDoesNotWords = 4
+
+// saysNothingOwn reports whether a sentence only points at what was said
+// before it, naming at most one thing itself: "We can help you with
+// that.", opening the answer to an FAQ question, says nothing without it.
+func saysNothingOwn(s sentence, text string) bool {
+	return len(s.keys) <= 1 && pointsBack(normalize(text))
+}
 
 // keysOf returns the lexicon keys of a text's words that carry a topic,
 // and of the phrases the lexicon knows among them.

@@ -488,3 +488,29 @@ func TestRateQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestSaysNothingOwn: a sentence that only points back ("We can help you
+// with that.") is never quoted alone; with the sentence after it, it is.
+func TestSaysNothingOwn(t *testing.T) {
+	t.Parallel()
+	us := buildUnits(lexicon.Default(), nil, knowledge.Result{ChunkID: 5, Title: "What if I buy a home you listed?",
+		Content: "We can help you with that. Texas law makes us an intermediary, with written consent from both sides."})
+	found := 0
+	for _, u := range us {
+		switch u.text {
+		case "We can help you with that.":
+			found++
+			if !u.leans {
+				t.Errorf("%q stands alone", u.text)
+			}
+		case "We can help you with that. Texas law makes us an intermediary, with written consent from both sides.":
+			found++
+			if u.leans {
+				t.Errorf("%q leans", u.text)
+			}
+		}
+	}
+	if found != 2 {
+		t.Fatalf("units %v: want the first sentence alone and with the second", us)
+	}
+}
