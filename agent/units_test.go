@@ -261,102 +261,70 @@ func TestKeysOf(t *testing.T) {
 	}
 }
 
-// TestOtherCompound: "pool pumps" are not the "heat pumps" a unit names,
-// and "pumps" alone, or "heat pumps", are.
+// TestOtherCompound: a word a unit has only inside a compound or a name
+// meets the lead's only when the lead means that compound or name.
 func TestOtherCompound(t *testing.T) {
 	t.Parallel()
 	lex := lexicon.Default()
-	us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: "We repair furnaces, heat pumps and water heaters."})
-	if len(us) == 0 {
-		t.Fatal("no unit")
-	}
-	u := &us[0]
-	for q, want := range map[string]float64{
-		"do you repair pool pumps":   0,
-		"do you repair heat pumps":   1,
-		"do you repair pumps":        1,
-		"can you come fix pumps":     1,
-		"how much is a water heater": 1,
-	} {
-		head := q[strings.LastIndex(q, " ")+1:]
-		var got float64 = -1
-		for _, tm := range readQuestion(lex, q).terms {
-			if tm.word == head {
-				got = match(tm, u)
-			}
-		}
-		if got != want {
-			t.Errorf("%q: %q meets %q %.1f, want %.1f", q, head, u.text, got, want)
-		}
-	}
 	// A text that has the word outside a compound too meets any kind.
 	if hs, _ := compounds(lex, "We repair heat pumps and well pumps."); len(hs) != 0 {
 		t.Errorf("compound heads = %v, want none: \"pumps\" stands alone too", hs)
 	}
-	// A word a text has only as the first word of a compound is another
-	// thing than the lead's, unless the lead names that compound.
 	for _, tc := range []struct {
 		text, ask, word string
 		want            float64
 	}{
+		// "pool pumps" are not the "heat pumps" a text names; "pumps"
+		// alone, or "heat pumps", are.
+		{"We repair furnaces, heat pumps and water heaters.", "do you repair pool pumps", "pumps", 0},
+		{"We repair furnaces, heat pumps and water heaters.", "do you repair heat pumps", "pumps", 1},
+		{"We repair furnaces, heat pumps and water heaters.", "do you repair pumps", "pumps", 1},
+		{"We repair furnaces, heat pumps and water heaters.", "can you come fix pumps", "pumps", 1},
+		{"We repair furnaces, heat pumps and water heaters.", "how much is a water heater", "heater", 1},
+		// A word a text has only as the first word of a compound is
+		// another thing than the lead's, unless the lead names that
+		// compound.
 		{"Pull the parking brake (emergency brake) slowly.", "do you offer emergency service?", "emergency", 0},
 		{"We answer emergency calls all night.", "do you offer emergency service?", "emergency", 1},
 		{"We fix emergency brakes.", "can you fix my emergency brake?", "emergency", 1},
-	} {
-		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 3, Content: tc.text})
-		var got float64 = -1
-		for _, tm := range readQuestion(lex, tc.ask).terms {
-			if tm.word == tc.word {
-				got = match(tm, &us[0])
-			}
-		}
-		if got != tc.want {
-			t.Errorf("%q of %q meets %q %.1f, want %.1f", tc.word, tc.ask, tc.text, got, tc.want)
-		}
-	}
-	// An English word a text has only inside a capitalised name is not
-	// met by the word alone; the name, and a name English does not know,
-	// are.
-	for _, tc := range []struct {
-		text, ask, word string
-		want            float64
-	}{
+		// An English word a text has only inside a capitalised name is
+		// not met by the word alone; the name, and a name English does
+		// not know, are.
 		{"Zone 2: Evanston, Park Ridge, Des Plaines and Oak Park.", "do you have parking?", "parking", 0},
 		{"Zone 2: Evanston, Park Ridge, Des Plaines and Oak Park.", "do you go to oak park?", "park", 1},
 		{"Zone 2: Evanston, Park Ridge, Des Plaines and Oak Park.", "do you go to park ridge?", "park", 1},
 		{"Our office is at 24 Belmont Street.", "are you on belmont?", "belmont", 1},
 		{"We are open weekdays. On Saturdays we open at 8.", "are you open on saturdays?", "saturdays", 1},
 		{"Free parking behind the building. Oak Park residents park free.", "do you have parking?", "parking", 1},
+		// A compound the lead names is not met by its head alone, in a
+		// text that has neither the compound nor the word that makes it
+		// one.
+		{"Standing seam: 24-gauge steel panels.", "do you install solar panels?", "panels", 0},
+		{"We mount solar panels on new roofs.", "do you install solar panels?", "panels", 1},
+		{"We leave room for solar on the south panels.", "do you install solar panels?", "panels", 1},
 	} {
-		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 4, Content: tc.text})
-		var got float64 = -1
-		for _, tm := range readQuestion(lex, tc.ask).terms {
-			if tm.word == tc.word {
-				got = max(got, match(tm, &us[len(us)-1]))
-			}
-		}
-		if got != tc.want {
+		if got := wordMeets(lex, tc.text, tc.ask, tc.word); got != tc.want {
 			t.Errorf("%q of %q meets %q %.1f, want %.1f", tc.word, tc.ask, tc.text, got, tc.want)
 		}
 	}
-	// A compound the lead names is not met by its head alone, in a text
-	// that has neither the compound nor the word that makes it one.
-	for text, want := range map[string]float64{
-		"Standing seam: 24-gauge steel panels.":        0,
-		"We mount solar panels on new roofs.":          1,
-		"We leave room for solar on the south panels.": 1,
-	} {
-		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 2, Content: text})
-		var got float64 = -1
-		for _, tm := range readQuestion(lex, "do you install solar panels?").terms {
-			if tm.word == "panels" {
-				got = match(tm, &us[0])
-			}
-		}
-		if got != want {
-			t.Errorf("\"panels\" of \"solar panels\" meets %q %.1f, want %.1f", text, got, want)
+}
+
+// wordMeets is how far word, as ask reads it, meets the whole of text.
+func wordMeets(lex *lexicon.Lexicon, text, ask, word string) float64 {
+	us := buildUnits(lex, nil, knowledge.Result{ChunkID: 3, Content: text})
+	whole := &us[0]
+	for i := range us {
+		if len(us[i].text) > len(whole.text) {
+			whole = &us[i]
 		}
 	}
+	got := -1.0
+	for _, tm := range readQuestion(lex, ask).terms {
+		if tm.word == word {
+			got = max(got, match(tm, whole))
+		}
+	}
+	return got
 }
 
 // TestWholeSchedule: "when are you open?" names no day, so a line of the
