@@ -101,20 +101,7 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 	if len(options)+unanswered < 2 || len(options) == 0 {
 		return "", nil, 0, false, nil
 	}
-	if unanswered > 0 {
-		// "do you take credit cards? and do you offer financing?" with
-		// nothing on financing: the answers there are, and a word that
-		// the rest is for a person.
-		rest := o.partlyUnknown(unanswered)
-		answered := fits
-		fits = func(text string) bool { return answered(text + " " + rest) }
-		text, cites, cov, ok := bestParts(options, fits)
-		if !ok {
-			return "", nil, 0, false, nil
-		}
-		return text + " " + rest, cites, cov, true, nil
-	}
-	text, cites, cov, ok := bestParts(options, fits)
+	text, cites, cov, ok := bestParts(options, unanswered, fits, o.partlyUnknown)
 	return text, cites, cov, ok, nil
 }
 
@@ -129,29 +116,42 @@ func (o *Offline) partlyUnknown(n int) string {
 }
 
 // bestParts is, of each part's best few units, the combination with the
-// highest total score that fits the reply together.
-func bestParts(options [][]rated, fits func(string) bool) (string, []int64, float64, bool) {
+// highest total score that fits the reply, a part left unanswered scoring
+// nothing: "when are your open houses and where do I find the list?" is
+// better answered with the open-house times whole, and a word that the
+// list is for the team, than with a line of a table for each. unanswered
+// parts had no answer to begin with; rest says that n parts have none.
+func bestParts(options [][]rated, unanswered int, fits func(string) bool, rest func(n int) string) (string, []int64, float64, bool) {
 	var bestText string
 	var bestPick []rated
 	bestScore := math.Inf(-1)
-	pick := make([]rated, len(options))
-	var walk func(i int, score float64)
-	walk = func(i int, score float64) {
+	var pick []rated
+	var walk func(i, skipped int, score float64)
+	walk = func(i, skipped int, score float64) {
 		if i == len(options) {
-			if text := joinAnswers(pick); score > bestScore && fits(text) {
+			if len(pick) == 0 || score <= bestScore {
+				return
+			}
+			text := joinAnswers(pick)
+			if skipped > 0 {
+				text += " " + rest(skipped)
+			}
+			if fits(text) {
 				bestText, bestScore, bestPick = text, score, append([]rated(nil), pick...)
 			}
 			return
 		}
 		for _, x := range options[i] {
-			if overlapsAny(x, pick[:i]) {
+			if overlapsAny(x, pick) {
 				continue
 			}
-			pick[i] = x
-			walk(i+1, score+x.score)
+			pick = append(pick, x)
+			walk(i+1, skipped, score+x.score)
+			pick = pick[:len(pick)-1]
 		}
+		walk(i+1, skipped+1, score)
 	}
-	walk(0, 0)
+	walk(0, unanswered, 0)
 	if bestPick == nil {
 		return "", nil, 0, false
 	}

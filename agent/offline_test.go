@@ -382,3 +382,30 @@ func TestJoinAnswersSaysAnIntroOnce(t *testing.T) {
 		t.Errorf("joinAnswers = %q, want %q", got, want)
 	}
 }
+
+// TestBestPartsMayLeaveAPart: when the parts' best units do not fit
+// together, a weak part is left for the team rather than a strong one cut
+// down to a poor unit; a part that matters is kept.
+func TestBestPartsMayLeaveAPart(t *testing.T) {
+	t.Parallel()
+	unitOf := func(text string, score float64) rated {
+		return rated{u: &unit{text: text}, score: score, result: knowledge.Result{ChunkID: int64(len(text))}}
+	}
+	long := unitOf(strings.TrimSpace(strings.Repeat("Open houses run Saturday and Sunday from 1 to 4. ", 3)), 10)
+	short := unitOf("Open houses: yes.", 3)
+	rest := func(n int) string { return "The rest is for the team." }
+	fits := func(s string) bool { return len(s) <= 180 }
+	for _, tc := range []struct {
+		second float64
+		want   string
+	}{
+		{4, long.u.text + " The rest is for the team."},
+		{8, "Open houses: yes. Listings are posted on our website every Thursday morning."},
+	} {
+		list := unitOf("Listings are posted on our website every Thursday morning.", tc.second)
+		got, _, _, ok := bestParts([][]rated{{long, short}, {list}}, 0, fits, rest)
+		if !ok || got != tc.want {
+			t.Errorf("second part scoring %.0f: %q, want %q", tc.second, got, tc.want)
+		}
+	}
+}

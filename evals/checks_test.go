@@ -126,6 +126,7 @@ func TestGroundedLexical(t *testing.T) {
 		{"a question with a price is", "Would you like the $99 tune-up?", 1, []string{"Would you like the $99 tune-up?"}},
 		{"greeting and disclosure", "Hi Dana! I'm the AI assistant for Summit Home Services. How can I help you today?", 0, nil},
 		{"follow-up promise", "Someone from Summit Home Services will follow up with you.", 0, nil},
+		{"a part left for the team", "A tune-up costs $129. I don't have an answer to your other question, so I've noted it for the team at Summit Home Services.", 1, nil},
 		{"the business's phone", "If it's urgent, call (970) 555-0100.", 1, nil},
 		{"a wrong phone", "If it's urgent, call (970) 555-0199.", 1, []string{"If it's urgent, call (970) 555-0199."}},
 		{"the lead's own words echoed", "You mentioned the basement is flooding.", 1, nil},

@@ -255,6 +255,7 @@ var boilerplateMarkers = []string{
 	"how can i help", "can i help", "anything else", "happy to help", "glad to help", "here to help",
 	"let me know", "what do you need", "feel free",
 	"dont have that information", "dont want to guess", "dont know", "not sure", "wrong information",
+	"dont have an answer", "noted it for", "noted your question",
 	"cant confirm", "cant share", "unable to", "add any details", "in the meantime",
 	"sorry", "thank you", "thanks", "youre welcome", "of course", "reply stop", "good question",
 	"if its urgent", "if its an emergency", "if it cant wait", "if anyone is in danger", "to reach a person", "our team",
