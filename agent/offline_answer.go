@@ -23,7 +23,7 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 	fitsAll := o.budget(in, 1)
 	if parts := questionParts(q.text); len(parts) > 1 && !isFollowUpOnly(q) {
 		parts = parts[:min(len(parts), maxParts)]
-		text, cites, cov, ok, err := o.answerParts(ctx, in, parts, fitsAll)
+		text, cites, cov, ok, err := o.answerParts(ctx, in, parts, q.spanish, fitsAll)
 		if err != nil {
 			return Reply{}, 0, err
 		}
@@ -79,11 +79,11 @@ const (
 // when at least one part has an answer: of each answered part's best few
 // units, the combination with the highest total score that fits the
 // reply together, and a word that the others are for the team.
-func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string, fits func(string) bool) (string, []int64, float64, bool, error) {
+func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string, spanish bool, fits func(string) bool) (string, []int64, float64, bool, error) {
 	var options [][]rated
 	unanswered := 0
 	for _, p := range parts {
-		pq := withHistory(o.lex, readQuestion(o.lex, p), in.History)
+		pq := withHistory(o.lex, readQuestionIn(o.lex, p, spanish), in.History)
 		if len(pq.terms) == 0 {
 			continue
 		}

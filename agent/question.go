@@ -340,8 +340,15 @@ func termWeight(lex *lexicon.Lexicon, w string) float64 {
 
 // readQuestion reads a lead's message.
 func readQuestion(lex *lexicon.Lexicon, text string) question {
+	return readQuestionIn(lex, text, false)
+}
+
+// readQuestionIn reads a lead's message, or a part of one; spanish says
+// the whole message is written in Spanish, which one part alone may not
+// show ("donde esta la oficina? es en downtown?").
+func readQuestionIn(lex *lexicon.Lexicon, text string, spanish bool) question {
 	norm := normalize(text)
-	spanish := isSpanish(norm)
+	spanish = spanish || isSpanish(norm)
 	if spanish {
 		norm = englishFrames(norm)
 	}

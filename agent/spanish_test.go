@@ -97,3 +97,22 @@ func TestOfflineSpanish(t *testing.T) {
 			outcome: OutcomeUnknown},
 	})
 }
+
+// TestSpanishParts: each question of a Spanish message is read as
+// Spanish, though one alone may not look it once its question words are
+// English ("hola buenas noches, where are you located?").
+func TestSpanishParts(t *testing.T) {
+	t.Parallel()
+	lex := lexicon.Default()
+	q := readQuestion(lex, "hola buenas noches, donde esta la oficina? es en downtown atlanta?")
+	parts := questionParts(q.text)
+	if !q.spanish || len(parts) != 2 {
+		t.Fatalf("spanish %v, parts %q", q.spanish, parts)
+	}
+	if readQuestion(lex, parts[0]).spanish {
+		t.Fatalf("%q alone reads as Spanish: the test needs a part that does not", parts[0])
+	}
+	if !readQuestionIn(lex, parts[0], q.spanish).spanish {
+		t.Errorf("%q of a Spanish message is not read as Spanish", parts[0])
+	}
+}
