@@ -23,11 +23,24 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 	fitsAll := o.budget(in, 1)
 	if parts := questionParts(q.text); len(parts) > 1 && !isFollowUpOnly(q) {
 		parts = parts[:min(len(parts), maxParts)]
-		text, cites, cov, ok, err := o.answerParts(ctx, in, parts, q.spanish, fitsAll)
+		text, answered, cites, cov, ok, err := o.answerParts(ctx, in, parts, q.spanish, fitsAll)
 		if err != nil {
 			return Reply{}, 0, err
 		}
 		if ok && !missesPlace(q, text) {
+			if answered != text {
+				// A part is left for the team. One unit that says what
+				// the other parts' answers say, and more, may answer it.
+				x, whole, err := o.find(ctx, q, in, fitsAll)
+				if err != nil {
+					return Reply{}, 0, err
+				}
+				if whole {
+					if t := quote(x); len(t) > len(answered) && strings.Contains(t, answered) && !missesPlace(q, t) {
+						return o.finish(t, OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
+					}
+				}
+			}
 			return o.finish(text, OutcomeAnswered, cites), cov, nil
 		}
 	}
@@ -79,7 +92,7 @@ const (
 // when at least one part has an answer: of each answered part's best few
 // units, the combination with the highest total score that fits the
 // reply together, and a word that the others are for the team.
-func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string, spanish bool, fits func(string) bool) (string, []int64, float64, bool, error) {
+func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string, spanish bool, fits func(string) bool) (text, answered string, cites []int64, cov float64, ok bool, err error) {
 	var options [][]rated
 	unanswered := 0
 	for _, p := range parts {
@@ -89,7 +102,7 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 		}
 		rs, q, err := o.rated(ctx, pq, in)
 		if err != nil {
-			return "", nil, 0, false, err
+			return "", "", nil, 0, false, err
 		}
 		top := topUnits(rs, o.unitFilter(in, fits), partChoices)
 		if len(top) == 0 || decision(q, top[0], rs).probability() < answerProbability {
@@ -99,10 +112,10 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 		options = append(options, top)
 	}
 	if len(options)+unanswered < 2 || len(options) == 0 {
-		return "", nil, 0, false, nil
+		return "", "", nil, 0, false, nil
 	}
-	text, cites, cov, ok := bestParts(options, unanswered, fits, o.partlyUnknown)
-	return text, cites, cov, ok, nil
+	text, answered, cites, cov, ok = bestParts(options, unanswered, fits, o.partlyUnknown)
+	return text, answered, cites, cov, ok, nil
 }
 
 // partlyUnknown says that n questions of a message have no answer in the
@@ -121,8 +134,8 @@ func (o *Offline) partlyUnknown(n int) string {
 // better answered with the open-house times whole, and a word that the
 // list is for the team, than with a line of a table for each. unanswered
 // parts had no answer to begin with; rest says that n parts have none.
-func bestParts(options [][]rated, unanswered int, fits func(string) bool, rest func(n int) string) (string, []int64, float64, bool) {
-	var bestText string
+func bestParts(options [][]rated, unanswered int, fits func(string) bool, rest func(n int) string) (text, answered string, cites []int64, cov float64, ok bool) {
+	var bestText, bestAnswered string
 	var bestPick []rated
 	bestScore := math.Inf(-1)
 	var pick []rated
@@ -132,12 +145,13 @@ func bestParts(options [][]rated, unanswered int, fits func(string) bool, rest f
 			if len(pick) == 0 || score <= bestScore {
 				return
 			}
-			text := joinAnswers(pick)
+			answered := joinAnswers(pick)
+			text := answered
 			if skipped > 0 {
 				text += " " + rest(skipped)
 			}
 			if fits(text) {
-				bestText, bestScore, bestPick = text, score, append([]rated(nil), pick...)
+				bestText, bestAnswered, bestScore, bestPick = text, answered, score, append([]rated(nil), pick...)
 			}
 			return
 		}
@@ -153,15 +167,14 @@ func bestParts(options [][]rated, unanswered int, fits func(string) bool, rest f
 	}
 	walk(0, unanswered, 0)
 	if bestPick == nil {
-		return "", nil, 0, false
+		return "", "", nil, 0, false
 	}
-	var cites []int64
-	cov := 1.0
+	cov = 1.0
 	for _, x := range bestPick {
 		cites = appendCite(cites, x.result.ChunkID)
 		cov = min(cov, x.coverage)
 	}
-	return bestText, cites, cov, true
+	return bestText, bestAnswered, cites, cov, true
 }
 
 // joinAnswers is the reply to a message's parts: each part's unit quoted

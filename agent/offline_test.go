@@ -403,7 +403,7 @@ func TestBestPartsMayLeaveAPart(t *testing.T) {
 		{8, "Open houses: yes. Listings are posted on our website every Thursday morning."},
 	} {
 		list := unitOf("Listings are posted on our website every Thursday morning.", tc.second)
-		got, _, _, ok := bestParts([][]rated{{long, short}, {list}}, 0, fits, rest)
+		got, _, _, _, ok := bestParts([][]rated{{long, short}, {list}}, 0, fits, rest)
 		if !ok || got != tc.want {
 			t.Errorf("second part scoring %.0f: %q, want %q", tc.second, got, tc.want)
 		}
