@@ -41,6 +41,9 @@ type rated struct {
 	// that no retrieved chunk has: the knowledge does not speak of them.
 	absent float64
 	score  float64
+	// wh: the question it is weighed for asks what, which, how...,
+	// which a bare "Yes." does not answer (quote).
+	wh bool
 }
 
 // match is how far u meets t, 0..1.

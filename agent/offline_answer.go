@@ -69,10 +69,23 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 // are free." under "Do I pay for an estimate?"), where it could say the
 // opposite of what the rest does.
 func quote(x rated) string {
-	if x.f[fLabel] >= askedLabel {
+	if x.f[fLabel] >= askedLabel && !x.wh {
 		return x.u.text
 	}
 	return dropBareAnswer(x.u.text)
+}
+
+// reWhQuestion asks what, which, how, when, where or who: "Yes." or "No."
+// answers none of them ("what brand of AC do you install?" and "Yes. We
+// repair every major brand..." under "Do you work on all brands?").
+var reWhQuestion = regexp.MustCompile(leadIn + `(?:what|whats|what's|which|how|when|where|who|why)\b(?: (?:about|if)\b)?`)
+
+// asksWh reports whether a normalised question is a wh-question, not
+// "what about...", "how about..." or "what if...", which may be answered
+// yes or no.
+func asksWh(norm string) bool {
+	m := reWhQuestion.FindString(norm)
+	return m != "" && !strings.HasSuffix(m, " about") && !strings.HasSuffix(m, " if")
 }
 
 // askedLabel is the share of an FAQ question the lead's words must say
@@ -105,6 +118,9 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 			return "", "", nil, 0, false, err
 		}
 		top := topUnits(rs, o.unitFilter(in, fits), partChoices)
+		for i := range top {
+			top[i].wh = asksWh(q.text)
+		}
 		if len(top) == 0 || decision(q, top[0], rs).probability() < answerProbability {
 			unanswered++
 			continue
@@ -259,7 +275,9 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	if q.kind == kindHours && !reDay.MatchString(q.text) {
 		x = wholeSchedule(schedule(x, rs, keep), rs, keep)
 	}
-	return placePrefix(q, x, rs, keep), true, nil
+	x = placePrefix(q, x, rs, keep)
+	x.wh = asksWh(q.text)
+	return x, true, nil
 }
 
 // placePrefix returns, when q names places, the shortest unit that opens

@@ -239,3 +239,26 @@ func TestQuoteBareAnswer(t *testing.T) {
 		t.Errorf("to another question: %q", got)
 	}
 }
+
+// TestQuoteToAWhQuestion: a bare "Yes." answers no question of what,
+// which or how, whatever FAQ question the lead's words say.
+func TestQuoteToAWhQuestion(t *testing.T) {
+	t.Parallel()
+	x := rated{u: &unit{text: "Yes. We install Carrier and Lennox."}}
+	x.f[fLabel] = 1
+	if got := quote(x); got != x.u.text {
+		t.Errorf("to its own FAQ question: %q", got)
+	}
+	x.wh = true
+	if got := quote(x); got != "We install Carrier and Lennox." {
+		t.Errorf("to a wh-question: %q", got)
+	}
+	for q, want := range map[string]bool{
+		"what brand of ac do you install": true, "hi, which towns do you cover?": true, "how long does it take": true,
+		"do you install carrier?": false, "what about heat pumps?": false, "what if it rains": false,
+	} {
+		if got := asksWh(q); got != want {
+			t.Errorf("asksWh(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
