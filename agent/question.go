@@ -388,7 +388,7 @@ func readQuestionIn(lex *lexicon.Lexicon, text string, spanish bool) question {
 	}
 	if q.spanish {
 		q.terms = withoutSpanishStops(q.terms)
-		cognates(lex, q.terms)
+		cognates(q.terms)
 	}
 	if fq, ok := factQuestions[q.kind]; ok {
 		for i, t := range q.terms {

@@ -1,12 +1,12 @@
 package agent
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/kljensen/snowball/spanish"
-	"github.com/leadagent/leadagent/lexicon"
 )
 
 // A lead may write in Spanish, or mix it with English ("hola! cuanto
@@ -65,22 +65,7 @@ const foreignWeight = 0.05
 // withoutSpanishStops drops the Spanish function words of a Spanish
 // message's terms, and of any phrase they are part of.
 func withoutSpanishStops(ts []term) []term {
-	out := ts[:0]
-	for _, t := range ts {
-		if !anyWord(strings.Fields(t.word), spanishStop) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func anyWord(ws []string, f func(string) bool) bool {
-	for _, w := range ws {
-		if f(w) {
-			return true
-		}
-	}
-	return false
+	return slices.DeleteFunc(ts, func(t term) bool { return slices.ContainsFunc(strings.Fields(t.word), spanishStop) })
 }
 
 // weighForeign lowers, in a Spanish message, the weight of each word
@@ -111,7 +96,7 @@ func weighForeign(q question, idf []float64, units [][]unit) (question, bool) {
 // know the stem Snowball's Spanish stemmer finds, when it is long enough
 // to be the same word in English ("reservar" and "reserve", "dentista"
 // and "dentist"): it meets the English word's key in full.
-func cognates(lex *lexicon.Lexicon, ts []term) {
+func cognates(ts []term) {
 	for i, t := range ts {
 		if t.known || t.phrase || strings.Contains(t.word, " ") {
 			continue
@@ -148,21 +133,21 @@ var spanishFrames = []struct {
 	{regexp.MustCompile(`\b(?:a )?que hora\b|\bcuando\b`), "when"},
 	{regexp.MustCompile(`\bhorarios?\b`), "hours"},
 	{regexp.MustCompile(`\b(?:el |los )?fin(?:es)? de semana\b`), "weekends"},
-	{regexp.MustCompile(`\b(?:el |los )?lunes\b`), "monday"},
-	{regexp.MustCompile(`\b(?:el |los )?martes\b`), "tuesday"},
-	{regexp.MustCompile(`\b(?:el |los )?miercoles\b`), "wednesday"},
-	{regexp.MustCompile(`\b(?:el |los )?jueves\b`), "thursday"},
-	{regexp.MustCompile(`\b(?:el |los )?viernes\b`), "friday"},
-	{regexp.MustCompile(`\b(?:el |los )?sabados?\b`), "saturday"},
-	{regexp.MustCompile(`\b(?:el |los )?domingos?\b`), "sunday"},
 	{regexp.MustCompile(`\b(?:abren|abierto|abiertos)\b`), "open"},
 }
 
-// englishFrames writes a Spanish message's question frames in English.
+// reSpanishDay is a day of the week in Spanish, with its article ("el
+// sabado"), as the guardrails read it (spanishWeekdays).
+var reSpanishDay = regexp.MustCompile(`\b(?:(?:el|los) )?(` + strings.Join(slices.Sorted(maps.Keys(spanishWeekdays)), "|") + `)\b`)
+
+// englishFrames writes a Spanish message's question frames and days in
+// English.
 func englishFrames(norm string) string {
 	norm = claimFold(norm)
 	for _, f := range spanishFrames {
 		norm = f.re.ReplaceAllString(norm, f.en)
 	}
-	return norm
+	return reSpanishDay.ReplaceAllStringFunc(norm, func(m string) string {
+		return spanishWeekdays[reSpanishDay.FindStringSubmatch(m)[1]]
+	})
 }

@@ -50,6 +50,7 @@ func TestEnglishFrames(t *testing.T) {
 		{"con cuanto tiempo de anticipacion hay que reservar", "how far ahead hay que reservar"},
 		{"a que hora abren el sabado", "when open saturday"},
 		{"cual es su horario", "cual es su hours"},
+		{"abren los sabados o el domingo?", "open saturday o sunday?"},
 	} {
 		if got := englishFrames(tc.in); got != tc.want {
 			t.Errorf("englishFrames(%q) = %q, want %q", tc.in, got, tc.want)
