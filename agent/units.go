@@ -615,28 +615,18 @@ func compounds(lex *lexicon.Lexicon, text string) (heads, mods map[string]map[st
 		return ok
 	}
 	looseHead, looseMod := map[string]bool{}, map[string]bool{}
-	add := func(m map[string]map[string]bool, k, other string) map[string]map[string]bool {
-		if m == nil {
-			m = map[string]map[string]bool{}
-		}
-		if m[k] == nil {
-			m[k] = map[string]bool{}
-		}
-		m[k][other] = true
-		return m
-	}
 	for i, w := range ws {
 		if isStop(w) {
 			continue
 		}
 		k := lex.Key(w)
 		if i > 0 && !isStop(ws[i-1]) && compound(ws[i-1], w) {
-			heads = add(heads, k, lex.Key(ws[i-1]))
+			heads = addTo(heads, k, lex.Key(ws[i-1]))
 		} else {
 			looseHead[k] = true
 		}
 		if i+1 < len(ws) && !isStop(ws[i+1]) && compound(w, ws[i+1]) {
-			mods = add(mods, k, lex.Key(ws[i+1]))
+			mods = addTo(mods, k, lex.Key(ws[i+1]))
 			continue
 		}
 		looseMod[k] = true
@@ -669,16 +659,8 @@ func nameWords(lex *lexicon.Lexicon, text string) map[string]map[string]bool {
 			continue
 		}
 		pair := lex.Key(a) + " " + lex.Key(b)
-		for _, w := range []string{a, b} {
-			k := lex.Key(w)
-			if out == nil {
-				out = map[string]map[string]bool{}
-			}
-			if out[k] == nil {
-				out[k] = map[string]bool{}
-			}
-			out[k][pair] = true
-		}
+		out = addTo(out, lex.Key(a), pair)
+		out = addTo(out, lex.Key(b), pair)
 		inName[i-1], inName[i] = true, true
 	}
 	for i, f := range fs {
@@ -708,17 +690,24 @@ func capitalised(w string) bool {
 	return len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1])
 }
 
-// mergeCompounds adds b's compounds to a's.
+// addTo adds other to k's set in m, making what is missing, and returns
+// m: the key sets of compounds and names (unit.heads, mods, names).
+func addTo(m map[string]map[string]bool, k, other string) map[string]map[string]bool {
+	if m == nil {
+		m = map[string]map[string]bool{}
+	}
+	if m[k] == nil {
+		m[k] = map[string]bool{}
+	}
+	m[k][other] = true
+	return m
+}
+
+// mergeCompounds adds b's key sets to a's.
 func mergeCompounds(a, b map[string]map[string]bool) map[string]map[string]bool {
 	for k, others := range b {
-		if a == nil {
-			a = map[string]map[string]bool{}
-		}
-		if a[k] == nil {
-			a[k] = map[string]bool{}
-		}
 		for o := range others {
-			a[k][o] = true
+			a = addTo(a, k, o)
 		}
 	}
 	return a
