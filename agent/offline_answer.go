@@ -31,14 +31,12 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 			if answered != text {
 				// A part is left for the team. One unit that says what
 				// the other parts' answers say, and more, may answer it.
-				x, whole, err := o.find(ctx, q, in, fitsAll)
+				x, found, err := o.find(ctx, q, in, fitsAll)
 				if err != nil {
 					return Reply{}, 0, err
 				}
-				if whole {
-					if t := quote(x); len(t) > len(answered) && strings.Contains(t, answered) && !missesPlace(q, t) {
-						return o.finish(t, OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
-					}
+				if t, ok := saysMore(q, x, found, answered); ok {
+					return o.finish(t, OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 				}
 			}
 			return o.finish(text, OutcomeAnswered, cites), cov, nil
@@ -134,6 +132,17 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 	return text, answered, cites, cov, ok, nil
 }
 
+// saysMore returns the quote of x, the best unit for a whole message, when
+// it was found and says all that answered, the answers to some of the
+// message's parts, says, and more, which may answer the parts left.
+func saysMore(q question, x rated, found bool, answered string) (string, bool) {
+	if !found {
+		return "", false
+	}
+	t := quote(x)
+	return t, len(t) > len(answered) && strings.Contains(t, answered) && !missesPlace(q, t)
+}
+
 // partlyUnknown says that n questions of a message have no answer in the
 // knowledge, and who will answer them.
 func (o *Offline) partlyUnknown(n int) string {
@@ -207,10 +216,8 @@ func joinAnswers(pick []rated) string {
 		// Two items of one list: its intro is said once ("Every
 		// replacement includes: The permit. Every replacement
 		// includes: A dumpster.").
-		if head, rest, ok := strings.Cut(t, ": "); ok && slices.ContainsFunc(texts, func(s string) bool {
-			return strings.HasPrefix(s, head+": ")
-		}) {
-			t = rest
+		for _, prev := range texts {
+			t = afterIntro(prev, t)
 		}
 		texts = append(texts, t)
 	}
@@ -352,11 +359,7 @@ func extendList(x rated, list []rated, keep func(string) bool) rated {
 		if next == nil {
 			return x
 		}
-		add := next.u.text
-		if head, _, ok := strings.Cut(x.u.text, ": "); ok && strings.HasPrefix(add, head+": ") {
-			add = strings.TrimPrefix(add, head+": ") // an intro said once
-		}
-		text := x.u.text + " " + add
+		text := x.u.text + " " + afterIntro(x.u.text, next.u.text)
 		if !keep(text) {
 			return x
 		}
@@ -364,6 +367,16 @@ func extendList(x rated, list []rated, keep func(string) bool) rated {
 		u.text, u.n = text, u.n+1
 		x.u = &u
 	}
+}
+
+// afterIntro returns next without the intro it shares with prev ("Every
+// replacement includes: "), which prev has said: items of one list quoted
+// together say their intro once.
+func afterIntro(prev, next string) string {
+	if head, _, ok := strings.Cut(prev, ": "); ok {
+		return strings.TrimPrefix(next, head+": ")
+	}
+	return next
 }
 
 // notListVerbs ask what to know or do about a topic the question names

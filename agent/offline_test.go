@@ -409,3 +409,26 @@ func TestBestPartsMayLeaveAPart(t *testing.T) {
 		}
 	}
 }
+
+// TestSaysMore: when a part of a message is left for the team, the best
+// unit for the whole message replaces the parts' answers only when it says
+// all they say and more; a search that found nothing replaces nothing.
+func TestSaysMore(t *testing.T) {
+	t.Parallel()
+	q := readQuestion(lexicon.Default(), "when are your open houses and where do i find the list")
+	answered := "Open houses run Saturday and Sunday from 1 to 4."
+	whole := rated{u: &unit{text: answered + " Each week's list is posted on our website every Thursday."}}
+	if got, ok := saysMore(q, whole, true, answered); !ok || got != whole.u.text {
+		t.Errorf("a unit saying more: %q, %v", got, ok)
+	}
+	other := rated{u: &unit{text: "Listings are posted every Thursday, with open houses for the weekend."}}
+	if _, ok := saysMore(q, other, true, answered); ok {
+		t.Error("a unit that does not say the answers replaced them")
+	}
+	if _, ok := saysMore(q, rated{u: &unit{text: answered}}, true, answered); ok {
+		t.Error("a unit saying no more replaced the answers")
+	}
+	if _, ok := saysMore(q, rated{}, false, answered); ok {
+		t.Error("nothing found replaced the answers")
+	}
+}
