@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,6 +43,11 @@ const sendQueue = "send"
 // respondQueue holds the reply jobs: working out what to say is the
 // agent's work, bounded on its own (Config.RespondWorkers).
 const respondQueue = "respond"
+
+// CoresButOne is the RespondWorkers of a responder that computes its
+// answers (the offline agent): every core but one, which the webhooks
+// keep, and at least one.
+func CoresButOne() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 // Business is what the inbox says on the business's behalf without the
 // agent: the HELP answer and the note about pictures.

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -96,7 +95,7 @@ func BenchmarkWebhookWhileSendsWait(b *testing.B) {
 					c.Agent = fixedReply{}
 				} else {
 					// As serve wires the offline agent: a core for the web.
-					c.RespondWorkers = max(1, runtime.GOMAXPROCS(0)-1)
+					c.RespondWorkers = inbox.CoresButOne()
 				}
 			})
 			bundle.swapReceiver(ib)
@@ -134,7 +133,7 @@ func BenchmarkFloodedReplyLatency(b *testing.B) {
 		bundle := setup(b, options{workers: false})
 		ib := bundle.newInboxWith(b, func(c *inbox.Config) {
 			c.Budget = sendBudget(b, 1)
-			c.RespondWorkers = max(1, runtime.GOMAXPROCS(0)-1) // as serve wires the offline agent
+			c.RespondWorkers = inbox.CoresButOne() // as serve wires the offline agent
 		})
 		bundle.swapReceiver(ib)
 		var wg sync.WaitGroup

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/leadagent/leadagent/agent"
+	"github.com/leadagent/leadagent/inbox"
 	"github.com/leadagent/leadagent/prompts"
 	"github.com/leadagent/leadagent/web"
 )
@@ -75,7 +75,7 @@ func respondWorkers(cfg Config) int {
 	if usesModel(cfg) {
 		return 0
 	}
-	return max(1, runtime.GOMAXPROCS(0)-1)
+	return inbox.CoresButOne()
 }
 
 // agentBusiness is what the agent says about the business.
