@@ -350,7 +350,9 @@ func CompareReports(a, b *Report) Comparison {
 		}
 		if ok {
 			ch.ReplyA, ch.FailedA = x.Reply, failedChecks(x)
-			ch.ReplyChanged = strings.TrimSpace(x.Reply) != strings.TrimSpace(y.Reply)
+			// A slim baseline (--slim) keeps no replies: it cannot say
+			// that one changed.
+			ch.ReplyChanged = x.Reply != "" && strings.TrimSpace(x.Reply) != strings.TrimSpace(y.Reply)
 		}
 		c.add(ch)
 	}

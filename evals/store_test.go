@@ -183,3 +183,19 @@ func TestEndedRunsStayEnded(t *testing.T) {
 		t.Error("finished a run that does not exist")
 	}
 }
+
+// TestCompareSlimBaseline: a baseline written with --slim keeps no
+// replies, so no reply counts as changed against it; one that keeps them
+// still does.
+func TestCompareSlimBaseline(t *testing.T) {
+	t.Parallel()
+	slim := &evals.Report{Cases: []evals.CaseResult{caseResult("a", true, ""), caseResult("b", true, "")}}
+	kept := &evals.Report{Cases: []evals.CaseResult{caseResult("a", true, "A tune-up is $129."), caseResult("b", true, "Hi!")}}
+	now := &evals.Report{Cases: []evals.CaseResult{caseResult("a", true, "A tune-up is $129."), caseResult("b", true, "Hello!")}}
+	if c := evals.CompareReports(slim, now); c.ReplyChanged != 0 {
+		t.Errorf("against a slim baseline: %d replies changed, want 0", c.ReplyChanged)
+	}
+	if c := evals.CompareReports(kept, now); c.ReplyChanged != 1 {
+		t.Errorf("against a full baseline: %d replies changed, want 1", c.ReplyChanged)
+	}
+}
