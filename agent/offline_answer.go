@@ -55,8 +55,18 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 	if ok && !missesPlace(q, x.u.text) {
 		return o.finish(quote(x), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 	}
-	if text, cites, ok, err := o.area(ctx, in, q, fitsAll); err != nil || ok {
-		return o.finish(text, OutcomeAnswered, cites), 1, err
+	a, err := o.area(ctx, in, q, fitsAll)
+	if err != nil {
+		return Reply{}, 0, err
+	}
+	if ok && a.served && q.fact() == kindAny && q.kind != kindAny && q.kindMet(x.u) && x.score > a.score && namesOtherThanPlaces(q, x) {
+		// "need to move a piano from Berwyn to Pilsen, how much": the
+		// places are served, and the price of what is asked says more
+		// than the unit that names them.
+		return o.finish(quote(x), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
+	}
+	if a.ok {
+		return o.finish(a.text, OutcomeAnswered, a.cites), 1, nil
 	}
 	return o.finish(o.unknown(in.History), OutcomeUnknown, nil), 0, nil
 }
@@ -556,10 +566,10 @@ func (o *Offline) budget(in TurnInput, parts int) func(string) bool {
 // the unit that names it, else the business's own service-area line that
 // names it, else, when the business says where it works, that the town
 // is not among those places.
-func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(string) bool) (string, []int64, bool, error) {
+func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(string) bool) (areaAnswer, error) {
 	places := placesAsked(q.text)
 	if len(places) == 0 {
-		return "", nil, false, nil
+		return areaAnswer{}, nil
 	}
 	var areaUnit *rated
 	// The last place named is where the lead wants the business to go
@@ -569,7 +579,7 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 		query := p.name + " " + p.state + " service area"
 		results, err := o.search(ctx, query)
 		if err != nil {
-			return "", nil, false, err
+			return areaAnswer{}, err
 		}
 		pq := q
 		pq.terms = append(termsOf(o.lex, normalize(p.name+" "+p.state), 1), q.terms...)
@@ -585,29 +595,74 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 			}
 		}
 		if x, ok := best(named, o.unitFilter(in, fits)); ok {
-			return x.u.text, []int64{x.result.ChunkID}, true, nil
+			// How well it answers the question itself, place aside.
+			score := rate(q, []knowledge.Result{x.result}, o.units, in.History, nil, nil)
+			a := areaAnswer{text: x.u.text, cites: []int64{x.result.ChunkID}, ok: true, served: !x.u.negative}
+			for _, y := range score {
+				if y.u.text == x.u.text {
+					a.score = y.score
+				}
+			}
+			return a, nil
 		}
 		if c := areaClause(o.business.ServiceArea, p); c != "" && fits(c) {
-			return c, nil, true, nil
+			return areaAnswer{text: c, ok: true, served: true}, nil
 		}
 	}
 	if areaUnit == nil && o.business.ServiceArea == "" {
-		return "", nil, false, nil
+		return areaAnswer{}, nil
 	}
 	p := places[len(places)-1]
 	if !strings.Contains(p.name, " ") && o.lex.Count(p.name) > rareWord {
 		// Not the knowledge's, and a word of ordinary English: likely not
 		// a town at all ("in installments").
-		return "", nil, false, nil
+		return areaAnswer{}, nil
 	}
 	text := "Sorry, " + displayPlace(p) + " isn't in our service area."
 	switch {
 	case areaUnit != nil && fits(text+" "+areaUnit.u.text):
-		return text + " " + areaUnit.u.text, []int64{areaUnit.result.ChunkID}, true, nil
+		return areaAnswer{text: text + " " + areaUnit.u.text, cites: []int64{areaUnit.result.ChunkID}, ok: true}, nil
 	case o.business.ServiceArea != "" && fits(text+" We serve "+ensureStop(o.business.ServiceArea)):
-		return text + " We serve " + ensureStop(o.business.ServiceArea), nil, true, nil
+		return areaAnswer{text: text + " We serve " + ensureStop(o.business.ServiceArea), ok: true}, nil
 	}
-	return text + " Someone from " + o.businessName() + " can confirm.", nil, true, nil
+	return areaAnswer{text: text + " Someone from " + o.businessName() + " can confirm.", ok: true}, nil
+}
+
+// namesOtherThanPlaces reports whether x says a word the lead asks about
+// that is no place the lead names and says much ("piano", not "come" or
+// "charge").
+func namesOtherThanPlaces(q question, x rated) bool {
+	inPlaces := map[string]bool{}
+	for _, p := range placesAsked(q.text) {
+		for _, w := range words(p.name) {
+			inPlaces[w] = true
+		}
+	}
+	for _, t := range q.terms {
+		if t.cue || t.background || t.phrase || inPlaces[t.word] || t.weight < topicWeight {
+			continue
+		}
+		if match(t, x.u) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// topicWeight is how much a word must say to name what a message is
+// about.
+const topicWeight = 0.5
+
+// areaAnswer is what area says of the places a question names.
+type areaAnswer struct {
+	text  string
+	cites []int64
+	ok    bool // text answers
+	// served: the text names the place as one the business works in;
+	// score is how well that unit meets the question, place aside (0
+	// for the business's own service-area line).
+	served bool
+	score  float64
 }
 
 // reAskArea asks where the business works without naming a place: "what

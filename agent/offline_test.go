@@ -185,6 +185,23 @@ func TestOfflineArea(t *testing.T) {
 	}
 }
 
+// TestOfflineServedPlaceAsides: a town the business serves, named around
+// a question about something else, does not turn the answer into where
+// the business works; a town it does not serve still does.
+func TestOfflineServedPlaceAsides(t *testing.T) {
+	t.Parallel()
+	shop := bikeShop
+	shop.ServiceArea = "Maplewood, Harlan, Cedar Falls and Dunmore; pickups from Riverbend by arrangement"
+	runTurnCases(t, NewOffline(loadKB(t, filepath.Join("testdata", "bikeshop"), byParagraph), shop), []turnCase{
+		{name: "served", text: "can you pick up my e-bike in dunmore? how much for an e-bike tune-up", outcome: OutcomeAnswered,
+			contains: []string{"$129"}},
+		{name: "served, a run-on", text: "need you to pick up my e-bike in dunmore how much is an e-bike tune-up", outcome: OutcomeAnswered,
+			contains: []string{"$129"}},
+		{name: "not served", text: "need you to pick up my e-bike in riverton how much is an e-bike tune-up", outcome: OutcomeAnswered,
+			contains: []string{"Riverton isn't in our service area"}, not: []string{"$129"}},
+	})
+}
+
 // TestPlacePrefix: a question naming a town is answered by the opening of
 // a unit that names it, and by more only when what follows points back at
 // what the opening names.
