@@ -118,7 +118,7 @@ train: ## retrain the intent classifier and the offline answerer's weights, prin
 	$(GO) run ./agent/intent/train -data $(TRAIN_DATA) -businesses $(TRAIN_BUSINESSES) -out agent/intent/weights.bin
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
-	$(GO) run ./agent/internal/answerfit -businesses $(TRAIN_BUSINESSES) -out agent/answer_weights.go
+	$(GO) run ./agent/internal/answerfit -businesses $(TRAIN_BUSINESSES) -off-topic $(TRAIN_DATA)/clinc150-oos/utterances.jsonl -out agent/answer_weights.go
 
 lexicon: ## regenerate lexicon/wordnet.txt.gz from WordNet (apt-get install wordnet-base)
 	$(GO) run ./lexicon/internal/wngen -wordnet /usr/share/wordnet -out lexicon/wordnet.txt.gz

@@ -15,7 +15,9 @@
 // the same weights.
 //
 // It reports leave-one-business-out figures: each business's top-1
-// accuracy and decision accuracy with weights fit on the others.
+// accuracy and decision accuracy with weights fit on the others, and,
+// given CLINC150's out-of-scope queries (-off-topic), how often the
+// agent would answer one of them asked of the business (offtopic.go).
 //
 // It needs DATABASE_URL (PostgreSQL with pgvector): each suite's knowledge
 // is ingested into its eval namespace as `leadagent eval run` does.
@@ -45,6 +47,8 @@ func main() {
 	businesses := flag.String("businesses", "../shared/businesses", "folder of businesses, each with a suite.yaml")
 	out := flag.String("out", "agent/answer_weights.go", "Go file to write")
 	dry := flag.Bool("dry-run", false, "report only; write nothing")
+	flag.StringVar(&offTopicFile, "off-topic", "", "CLINC150's utterances.jsonl: its out-of-scope queries, asked of each business, teach the decision what no knowledge answers")
+	flag.Float64Var(&offTopicShare, "off-topic-weight", offTopicShare, "how much the off-topic queries asked of a business count, against its own unknown cases")
 	flag.Parse()
 	if err := run(context.Background(), *businesses, flag.Args(), *out, *dry); err != nil {
 		fmt.Fprintln(os.Stderr, "answerfit:", err)
@@ -57,8 +61,12 @@ type example struct {
 	business string
 	id       string
 	unknown  bool // the case expects "I don't know"
-	c        agent.Considered
-	good     []bool
+	// offTopic: a query of the off-topic set, not a suite's case;
+	// measuring: of its half kept out of fitting.
+	offTopic, measuring bool
+	weight              float64 // how much it counts in the decision's fit
+	c                   agent.Considered
+	good                []bool
 }
 
 func run(ctx context.Context, dir string, extra []string, out string, dry bool) error {
@@ -84,27 +92,34 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 		return fmt.Errorf("no suites under %s", dir)
 	}
 	started := time.Now()
+	offTrain, offMeasure, err := readOffTopic(offTopicFile)
+	if err != nil {
+		return err
+	}
 	var exs []example
 	for _, f := range files {
-		e, err := examples(ctx, kb, f)
+		e, err := examples(ctx, kb, f, offTrain, offMeasure)
 		if err != nil {
 			return err
 		}
 		exs = append(exs, e...)
 	}
-	reachable := 0
+	reachable, off := 0, 0
 	for _, e := range exs {
-		if !e.unknown && hasGoodFit(e) {
+		switch {
+		case e.offTopic:
+			off++
+		case !e.unknown && hasGoodFit(e):
 			reachable++
 		}
 	}
-	fmt.Printf("%d suites, %d cases (%d unknown; %d of the answerable have a good unit that fits), read in %s\n",
-		len(files), len(exs), countUnknown(exs), reachable, time.Since(started).Round(time.Millisecond))
+	fmt.Printf("%d suites, %d cases (%d unknown; %d of the answerable have a good unit that fits), %d off-topic queries, read in %s\n",
+		len(files), len(exs)-off, countUnknown(exs)-off, reachable, off, time.Since(started).Round(time.Millisecond))
 
 	names := businesses(exs)
 	fmt.Println("\nleave-one-business-out (fit on the others, measured on the business):")
-	fmt.Printf("  %-22s %10s %10s %10s\n", "business", "top-1", "decision", "cases")
-	var sumTop, sumDec, n float64
+	fmt.Printf("  %-22s %10s %10s %10s %10s\n", "business", "top-1", "decision", "off-topic", "cases")
+	var sumTop, sumDec, sumOff, n float64
 	for _, b := range names {
 		var train, test []example
 		for _, e := range exs {
@@ -116,11 +131,11 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 		}
 		rw := fitRanker(train)
 		dw := fitDecision(train, rw)
-		top, dec := measure(test, rw, dw)
+		top, dec, offYes := measure(test, rw, dw)
 		if os.Getenv("ANSWERFIT_VERBOSE") != "" {
 			for _, e := range test {
 				i, scores := best(e, rw)
-				if e.unknown || i >= 0 && e.good[i] {
+				if e.unknown || e.offTopic || i >= 0 && e.good[i] {
 					continue
 				}
 				g := -1
@@ -135,17 +150,18 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 				}
 			}
 		}
-		fmt.Printf("  %-22s %10.3f %10.3f %10d\n", b, top, dec, len(test))
+		fmt.Printf("  %-22s %10.3f %10.3f %10.3f %10d\n", b, top, dec, offYes, len(test)-countOffTopic(test))
 		sumTop += top
 		sumDec += dec
+		sumOff += offYes
 		n++
 	}
-	fmt.Printf("  %-22s %10.3f %10.3f\n", "mean", sumTop/n, sumDec/n)
+	fmt.Printf("  %-22s %10.3f %10.3f %10.3f\n", "mean", sumTop/n, sumDec/n, sumOff/n)
 
 	rw := fitRanker(exs)
 	dw := fitDecision(exs, rw)
-	top, dec := measure(exs, rw, dw)
-	fmt.Printf("\nall businesses: top-1 %.3f, decision %.3f (fit and measured on the same cases)\n", top, dec)
+	top, dec, offYes := measure(exs, rw, dw)
+	fmt.Printf("\nall businesses: top-1 %.3f, decision %.3f, off-topic answered %.3f (fit and measured on the same cases)\n", top, dec, offYes)
 	report(exs, rw, dw)
 	fmt.Println("\nunit weights:")
 	for i, name := range agent.UnitFeatureNames() {
@@ -159,6 +175,16 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 		return nil
 	}
 	return write(out, rw, dw)
+}
+
+func countOffTopic(exs []example) int {
+	n := 0
+	for _, e := range exs {
+		if e.offTopic {
+			n++
+		}
+	}
+	return n
 }
 
 func countUnknown(exs []example) int {
@@ -186,7 +212,7 @@ func businesses(exs []example) []string {
 
 // examples ingests a suite's knowledge and considers each of its
 // answered and unknown cases.
-func examples(ctx context.Context, kb *knowledge.Base, file string) ([]example, error) {
+func examples(ctx context.Context, kb *knowledge.Base, file string, offTrain, offMeasure []string) ([]example, error) {
 	s, err := evals.Load(file)
 	if err != nil {
 		return nil, err
@@ -225,7 +251,10 @@ func examples(ctx context.Context, kb *knowledge.Base, file string) ([]example, 
 		if err != nil {
 			return nil, fmt.Errorf("%s: case %s: %w", file, c.ID, err)
 		}
-		e := example{business: s.Name, id: c.ID, unknown: kind == "unknown", c: considered, good: make([]bool, len(considered.Units))}
+		e := example{business: s.Name, id: c.ID, unknown: kind == "unknown", c: considered, good: make([]bool, len(considered.Units)), weight: 1}
+		if e.unknown {
+			e.weight = unknownWeight
+		}
 		if !e.unknown {
 			for i, u := range considered.Units {
 				e.good[i] = passes(ctx, c, u.Text)
@@ -233,7 +262,11 @@ func examples(ctx context.Context, kb *knowledge.Base, file string) ([]example, 
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	off, err := offTopicExamples(ctx, o, s.Name, offTrain, offMeasure, countUnknown(out))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return append(out, off...), nil
 }
 
 // caseKind is "answered" or "unknown" for a case expecting exactly that
@@ -393,10 +426,10 @@ func best(e example, w []float64) (int, []float64) {
 
 // decisionData returns the decision features and labels of the cases the
 // decision learns from.
-func decisionData(exs []example, rw []float64) (xs [][]float64, ys []float64) {
+func decisionData(exs []example, rw []float64) (xs [][]float64, ys, ws []float64) {
 	for _, e := range exs {
 		top, scores := best(e, rw)
-		if top < 0 {
+		if top < 0 || e.weight == 0 {
 			continue
 		}
 		switch {
@@ -408,8 +441,9 @@ func decisionData(exs []example, rw []float64) (xs [][]float64, ys []float64) {
 			continue // answerable, but the best unit is not the answer: no lesson either way
 		}
 		xs = append(xs, e.c.Decision(top, scores))
+		ws = append(ws, e.weight)
 	}
-	return xs, ys
+	return xs, ys, ws
 }
 
 // unknownWeight is how much more a case the knowledge cannot answer
@@ -419,21 +453,24 @@ const unknownWeight = 2
 
 // fitDecision fits the logistic regression of the decision.
 func fitDecision(exs []example, rw []float64) []float64 {
-	xs, ys := decisionData(exs, rw)
+	xs, ys, ws := decisionData(exs, rw)
 	n := len(agent.DecisionFeatureNames())
 	w := make([]float64, n)
 	if len(xs) == 0 {
 		return w
+	}
+	suite := 0
+	for _, e := range exs {
+		if !e.offTopic {
+			suite++
+		}
 	}
 	adam := newAdam(n)
 	for it := 0; it < iterations; it++ {
 		grad := make([]float64, n)
 		for i, x := range xs {
 			p := 1 / (1 + math.Exp(-dot(w, x)))
-			cw := 1 / float64(len(ys))
-			if ys[i] == 0 {
-				cw *= unknownWeight
-			}
+			cw := ws[i] / float64(suite)
 			for k := range grad {
 				grad[k] += cw * (p - ys[i]) * x[k]
 			}
@@ -449,14 +486,24 @@ func fitDecision(exs []example, rw []float64) []float64 {
 // measure returns the share of answerable cases whose best unit is good,
 // and the share of cases the whole decision gets right: an answerable
 // case answered with a good unit, an unknown case not answered.
-func measure(exs []example, rw, dw []float64) (top1, decision float64) {
-	var answerable, goodTop, right float64
+func measure(exs []example, rw, dw []float64) (top1, decision, offAnswered float64) {
+	var answerable, goodTop, right, cases, off, offYes float64
 	for _, e := range exs {
 		top, scores := best(e, rw)
 		answer := false
 		if top >= 0 {
 			answer = agent.DecisionProbability(dw, e.c.Decision(top, scores)) >= 0.5
 		}
+		if e.offTopic {
+			if e.measuring {
+				off++
+				if answer {
+					offYes++
+				}
+			}
+			continue
+		}
+		cases++
 		if e.unknown {
 			if !answer {
 				right++
@@ -471,7 +518,7 @@ func measure(exs []example, rw, dw []float64) (top1, decision float64) {
 			}
 		}
 	}
-	return goodTop / math.Max(answerable, 1), right / math.Max(float64(len(exs)), 1)
+	return goodTop / math.Max(answerable, 1), right / math.Max(cases, 1), offYes / math.Max(off, 1)
 }
 
 // report prints how the decision splits the cases.
@@ -481,6 +528,7 @@ func report(exs []example, rw, dw []float64) {
 		top, scores := best(e, rw)
 		answer := top >= 0 && agent.DecisionProbability(dw, e.c.Decision(top, scores)) >= 0.5
 		switch {
+		case e.offTopic:
 		case e.unknown && answer:
 			unkAnswered++
 		case e.unknown:
