@@ -114,7 +114,7 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 		}
 	}
 	fmt.Printf("%d suites, %d cases (%d unknown; %d of the answerable have a good unit that fits), %d off-topic queries, read in %s\n",
-		len(files), len(exs)-off, countUnknown(exs)-off, reachable, off, time.Since(started).Round(time.Millisecond))
+		len(files), len(exs)-off, countWhere(exs, isUnknown)-off, reachable, off, time.Since(started).Round(time.Millisecond))
 
 	names := businesses(exs)
 	fmt.Println("\nleave-one-business-out (fit on the others, measured on the business):")
@@ -150,7 +150,7 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 				}
 			}
 		}
-		fmt.Printf("  %-22s %10.3f %10.3f %10.3f %10d\n", b, top, dec, offYes, len(test)-countOffTopic(test))
+		fmt.Printf("  %-22s %10.3f %10.3f %10.3f %10d\n", b, top, dec, offYes, len(test)-countWhere(test, isOffTopic))
 		sumTop += top
 		sumDec += dec
 		sumOff += offYes
@@ -177,25 +177,19 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 	return write(out, rw, dw)
 }
 
-func countOffTopic(exs []example) int {
+// countWhere counts the examples that are so.
+func countWhere(exs []example, so func(example) bool) int {
 	n := 0
 	for _, e := range exs {
-		if e.offTopic {
+		if so(e) {
 			n++
 		}
 	}
 	return n
 }
 
-func countUnknown(exs []example) int {
-	n := 0
-	for _, e := range exs {
-		if e.unknown {
-			n++
-		}
-	}
-	return n
-}
+func isUnknown(e example) bool  { return e.unknown }
+func isOffTopic(e example) bool { return e.offTopic }
 
 func businesses(exs []example) []string {
 	seen := map[string]bool{}
@@ -262,7 +256,7 @@ func examples(ctx context.Context, kb *knowledge.Base, file string, offTrain, of
 		}
 		out = append(out, e)
 	}
-	off, err := offTopicExamples(ctx, o, s.Name, offTrain, offMeasure, countUnknown(out))
+	off, err := offTopicExamples(ctx, o, s.Name, offTrain, offMeasure, countWhere(out, isUnknown))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
