@@ -306,6 +306,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 	// What the question is, read once for all units.
 	namesThem := reNamesThem.MatchString(q.text)
 	asksWhether := reAsksYou.MatchString(q.text) && !reNegative.MatchString(q.text)
+	wh := asksWh(q.text)
 	fact := q.fact()
 	var out []rated
 	for ri, r := range results {
@@ -335,7 +336,7 @@ func rate(q question, results []knowledge.Result, cache *unitCache, history []Me
 				// it is among the units.
 				continue
 			}
-			x := rated{u: u, result: r, rank: ri, own: -1, focus: -1, absent: absent}
+			x := rated{u: u, result: r, rank: ri, own: -1, focus: -1, absent: absent, wh: wh}
 			var sum, total, ownSum, ownTotal, about, asked, askedText, faqCtx, bgSum, bgTotal, rareSum, rareTotal float64
 			for i, t := range q.terms {
 				m := match(t, u)

@@ -59,13 +59,10 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 	if err != nil {
 		return Reply{}, 0, err
 	}
-	if ok && a.served && q.fact() == kindAny && q.kind != kindAny && q.kindMet(x.u) && x.score > a.score && namesOtherThanPlaces(q, x) {
-		// "need to move a piano from Berwyn to Pilsen, how much": the
-		// places are served, and the price of what is asked says more
-		// than the unit that names them.
+	if ok && answersBesidePlaces(q, x, a) {
 		return o.finish(quote(x), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 	}
-	if a.ok {
+	if a.text != "" {
 		return o.finish(a.text, OutcomeAnswered, a.cites), 1, nil
 	}
 	return o.finish(o.unknown(in.History), OutcomeUnknown, nil), 0, nil
@@ -126,9 +123,6 @@ func (o *Offline) answerParts(ctx context.Context, in TurnInput, parts []string,
 			return "", "", nil, 0, false, err
 		}
 		top := topUnits(rs, o.unitFilter(in, fits), partChoices)
-		for i := range top {
-			top[i].wh = asksWh(q.text)
-		}
 		if len(top) == 0 || decision(q, top[0], rs).probability() < answerProbability {
 			unanswered++
 			continue
@@ -292,9 +286,7 @@ func (o *Offline) find(ctx context.Context, q question, in TurnInput, fits func(
 	if q.kind == kindHours && !reDay.MatchString(q.text) {
 		x = wholeSchedule(schedule(x, rs, keep), rs, keep)
 	}
-	x = placePrefix(q, x, rs, keep)
-	x.wh = asksWh(q.text)
-	return x, true, nil
+	return placePrefix(q, x, rs, keep), true, nil
 }
 
 // placePrefix returns, when q names places, the shortest unit that opens
@@ -595,18 +587,17 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 			}
 		}
 		if x, ok := best(named, o.unitFilter(in, fits)); ok {
+			a := areaAnswer{text: x.u.text, cites: []int64{x.result.ChunkID}, served: !x.u.negative}
 			// How well it answers the question itself, place aside.
-			score := rate(q, []knowledge.Result{x.result}, o.units, in.History, nil, nil)
-			a := areaAnswer{text: x.u.text, cites: []int64{x.result.ChunkID}, ok: true, served: !x.u.negative}
-			for _, y := range score {
-				if y.u.text == x.u.text {
+			for _, y := range rate(q, []knowledge.Result{x.result}, o.units, in.History, nil, nil) {
+				if y.u == x.u {
 					a.score = y.score
 				}
 			}
 			return a, nil
 		}
 		if c := areaClause(o.business.ServiceArea, p); c != "" && fits(c) {
-			return areaAnswer{text: c, ok: true, served: true}, nil
+			return areaAnswer{text: c, served: true}, nil
 		}
 	}
 	if areaUnit == nil && o.business.ServiceArea == "" {
@@ -621,11 +612,22 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 	text := "Sorry, " + displayPlace(p) + " isn't in our service area."
 	switch {
 	case areaUnit != nil && fits(text+" "+areaUnit.u.text):
-		return areaAnswer{text: text + " " + areaUnit.u.text, cites: []int64{areaUnit.result.ChunkID}, ok: true}, nil
+		return areaAnswer{text: text + " " + areaUnit.u.text, cites: []int64{areaUnit.result.ChunkID}}, nil
 	case o.business.ServiceArea != "" && fits(text+" We serve "+ensureStop(o.business.ServiceArea)):
-		return areaAnswer{text: text + " We serve " + ensureStop(o.business.ServiceArea), ok: true}, nil
+		return areaAnswer{text: text + " We serve " + ensureStop(o.business.ServiceArea)}, nil
 	}
-	return areaAnswer{text: text + " Someone from " + o.businessName() + " can confirm.", ok: true}, nil
+	return areaAnswer{text: text + " Someone from " + o.businessName() + " can confirm."}, nil
+}
+
+// answersBesidePlaces reports whether x, the best answer found, stands
+// although it does not name the places q names: they are served (a), q
+// asks a price, a time or a duration that x states, x says a weighty word
+// of q that is no place, and it meets q better than the unit naming them
+// ("need to move a piano from Berwyn to Pilsen, how much": the
+// piano-only price, not the zone list naming Berwyn).
+func answersBesidePlaces(q question, x rated, a areaAnswer) bool {
+	return a.served && q.fact() == kindAny && q.kind != kindAny && q.kindMet(x.u) && x.score > a.score &&
+		namesOtherThanPlaces(q, x)
 }
 
 // namesOtherThanPlaces reports whether x says a word the lead asks about
@@ -653,11 +655,11 @@ func namesOtherThanPlaces(q question, x rated) bool {
 // about.
 const topicWeight = 0.5
 
-// areaAnswer is what area says of the places a question names.
+// areaAnswer is what area says of the places a question names, if
+// anything ("" text).
 type areaAnswer struct {
 	text  string
 	cites []int64
-	ok    bool // text answers
 	// served: the text names the place as one the business works in;
 	// score is how well that unit meets the question, place aside (0
 	// for the business's own service-area line).

@@ -185,6 +185,20 @@ func TestOfflineArea(t *testing.T) {
 	}
 }
 
+// TestOfflineWhQuestionWithoutBareYes: an FAQ answer opening "Yes." is
+// quoted whole to its own yes-or-no question, and without the "Yes." to
+// a question of how long or how much, which "Yes." does not answer.
+func TestOfflineWhQuestionWithoutBareYes(t *testing.T) {
+	t.Parallel()
+	runTurnCases(t, bikeShopResponder(t), []turnCase{
+		{name: "yes or no", text: "can i rent a bike?", outcome: OutcomeAnswered, contains: []string{"Yes.", "$35"}},
+		{name: "how much", text: "how much does it cost to rent a bike?", outcome: OutcomeAnswered,
+			contains: []string{"$35"}, not: []string{"Yes."}},
+		{name: "how long", text: "how long is the warranty on repairs?", outcome: OutcomeAnswered,
+			contains: []string{"90-day"}, not: []string{"Yes."}},
+	})
+}
+
 // TestOfflineServedPlaceAsides: a town the business serves, named around
 // a question about something else, does not turn the answer into where
 // the business works; a town it does not serve still does.
