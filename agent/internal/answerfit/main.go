@@ -47,10 +47,15 @@ func main() {
 	businesses := flag.String("businesses", "../shared/businesses", "folder of businesses, each with a suite.yaml")
 	out := flag.String("out", "agent/answer_weights.go", "Go file to write")
 	dry := flag.Bool("dry-run", false, "report only; write nothing")
-	flag.StringVar(&offTopicFile, "off-topic", "", "CLINC150's utterances.jsonl: its out-of-scope queries, asked of each business, teach the decision what no knowledge answers")
-	flag.Float64Var(&offTopicShare, "off-topic-weight", offTopicShare, "how much the off-topic queries asked of a business count, against its own unknown cases")
+	offTopicFile := flag.String("off-topic", "", "CLINC150's utterances.jsonl: its out-of-scope queries, asked of each business, measure (and may teach) what no knowledge answers")
+	offTopicShare := flag.Float64("off-topic-weight", 0, "how much the off-topic queries asked of a business count in training, against its own unknown cases (0: measure only)")
 	flag.Parse()
-	if err := run(context.Background(), *businesses, flag.Args(), *out, *dry); err != nil {
+	off, err := readOffTopic(*offTopicFile)
+	if err == nil {
+		off.share = *offTopicShare
+		err = run(context.Background(), *businesses, flag.Args(), off, *out, *dry)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "answerfit:", err)
 		os.Exit(1)
 	}
@@ -69,7 +74,7 @@ type example struct {
 	good                []bool
 }
 
-func run(ctx context.Context, dir string, extra []string, out string, dry bool) error {
+func run(ctx context.Context, dir string, extra []string, off offTopic, out string, dry bool) error {
 	url := os.Getenv("DATABASE_URL")
 	if url == "" {
 		return fmt.Errorf("DATABASE_URL is not set")
@@ -92,29 +97,23 @@ func run(ctx context.Context, dir string, extra []string, out string, dry bool) 
 		return fmt.Errorf("no suites under %s", dir)
 	}
 	started := time.Now()
-	offTrain, offMeasure, err := readOffTopic(offTopicFile)
-	if err != nil {
-		return err
-	}
 	var exs []example
 	for _, f := range files {
-		e, err := examples(ctx, kb, f, offTrain, offMeasure)
+		e, err := examples(ctx, kb, f, off)
 		if err != nil {
 			return err
 		}
 		exs = append(exs, e...)
 	}
-	reachable, off := 0, 0
+	reachable := 0
 	for _, e := range exs {
-		switch {
-		case e.offTopic:
-			off++
-		case !e.unknown && hasGoodFit(e):
+		if !e.unknown && hasGoodFit(e) {
 			reachable++
 		}
 	}
+	queries := countWhere(exs, isOffTopic)
 	fmt.Printf("%d suites, %d cases (%d unknown; %d of the answerable have a good unit that fits), %d off-topic queries, read in %s\n",
-		len(files), len(exs)-off, countWhere(exs, isUnknown)-off, reachable, off, time.Since(started).Round(time.Millisecond))
+		len(files), len(exs)-queries, countWhere(exs, isUnknown)-queries, reachable, queries, time.Since(started).Round(time.Millisecond))
 
 	names := businesses(exs)
 	fmt.Println("\nleave-one-business-out (fit on the others, measured on the business):")
@@ -206,7 +205,7 @@ func businesses(exs []example) []string {
 
 // examples ingests a suite's knowledge and considers each of its
 // answered and unknown cases.
-func examples(ctx context.Context, kb *knowledge.Base, file string, offTrain, offMeasure []string) ([]example, error) {
+func examples(ctx context.Context, kb *knowledge.Base, file string, off offTopic) ([]example, error) {
 	s, err := evals.Load(file)
 	if err != nil {
 		return nil, err
@@ -248,19 +247,18 @@ func examples(ctx context.Context, kb *knowledge.Base, file string, offTrain, of
 		e := example{business: s.Name, id: c.ID, unknown: kind == "unknown", c: considered, good: make([]bool, len(considered.Units)), weight: 1}
 		if e.unknown {
 			e.weight = unknownWeight
-		}
-		if !e.unknown {
+		} else {
 			for i, u := range considered.Units {
 				e.good[i] = passes(ctx, c, u.Text)
 			}
 		}
 		out = append(out, e)
 	}
-	off, err := offTopicExamples(ctx, o, s.Name, offTrain, offMeasure, countWhere(out, isUnknown))
+	queries, err := off.examples(ctx, o, s.Name, countWhere(out, isUnknown))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return append(out, off...), nil
+	return append(out, queries...), nil
 }
 
 // caseKind is "answered" or "unknown" for a case expecting exactly that
@@ -420,7 +418,7 @@ func best(e example, w []float64) (int, []float64) {
 
 // decisionData returns the decision features and labels of the cases the
 // decision learns from.
-func decisionData(exs []example, rw []float64) (xs [][]float64, ys, ws []float64) {
+func decisionData(exs []example, rw []float64) (xs [][]float64, ys, ws []float64, suite int) {
 	for _, e := range exs {
 		top, scores := best(e, rw)
 		if top < 0 || e.weight == 0 {
@@ -436,8 +434,11 @@ func decisionData(exs []example, rw []float64) (xs [][]float64, ys, ws []float64
 		}
 		xs = append(xs, e.c.Decision(top, scores))
 		ws = append(ws, e.weight)
+		if !e.offTopic {
+			suite++
+		}
 	}
-	return xs, ys, ws
+	return xs, ys, ws, suite
 }
 
 // unknownWeight is how much more a case the knowledge cannot answer
@@ -447,17 +448,14 @@ const unknownWeight = 2
 
 // fitDecision fits the logistic regression of the decision.
 func fitDecision(exs []example, rw []float64) []float64 {
-	xs, ys, ws := decisionData(exs, rw)
+	// Each row weighs its weight over the suites' rows: with no off-topic
+	// query in training, 1 for a case answered, unknownWeight for one
+	// that is not, over the cases.
+	xs, ys, ws, suite := decisionData(exs, rw)
 	n := len(agent.DecisionFeatureNames())
 	w := make([]float64, n)
-	if len(xs) == 0 {
+	if suite == 0 {
 		return w
-	}
-	suite := 0
-	for _, e := range exs {
-		if !e.offTopic {
-			suite++
-		}
 	}
 	adam := newAdam(n)
 	for it := 0; it < iterations; it++ {

@@ -21,10 +21,11 @@ func TestReadOffTopic(t *testing.T) {
 		lines = append(lines, `{"id":"oos-`+string(rune('a'+i%26))+strings.Repeat("x", i/26)+`","text":"q`+string(rune('a'+i%26))+`","out_of_scope":true}`)
 	}
 	lines = append(lines, `{"id":"in-1","text":"book a flight","out_of_scope":false}`)
-	train, measure, err := readOffTopic(write("ok.jsonl", strings.Join(lines, "\n")+"\n"))
+	set, err := readOffTopic(write("ok.jsonl", strings.Join(lines, "\n")+"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	train, measure := set.train, set.measure
 	if len(train)+len(measure) != 40 || len(train) == 0 || len(measure) == 0 {
 		t.Fatalf("train %d, measure %d: want the 40 out-of-scope queries split in two", len(train), len(measure))
 	}
@@ -33,21 +34,21 @@ func TestReadOffTopic(t *testing.T) {
 			t.Error("an in-scope query was read as off-topic")
 		}
 	}
-	again, _, _ := readOffTopic(write("again.jsonl", strings.Join(lines, "\n")))
-	if strings.Join(again, "|") != strings.Join(train, "|") {
+	again, _ := readOffTopic(write("again.jsonl", strings.Join(lines, "\n")))
+	if strings.Join(again.train, "|") != strings.Join(train, "|") {
 		t.Error("the halves differ between two reads of the same queries")
 	}
 
-	if _, _, err := readOffTopic(write("bad.jsonl", lines[0]+"\n{not json\n")); err == nil || !strings.Contains(err.Error(), ":2:") {
+	if _, err := readOffTopic(write("bad.jsonl", lines[0]+"\n{not json\n")); err == nil || !strings.Contains(err.Error(), ":2:") {
 		t.Errorf("bad line: err %v, want one naming line 2", err)
 	}
-	if _, _, err := readOffTopic(write("none.jsonl", `{"id":"in-1","text":"hi","out_of_scope":false}`)); err == nil {
+	if _, err := readOffTopic(write("none.jsonl", `{"id":"in-1","text":"hi","out_of_scope":false}`)); err == nil {
 		t.Error("a file without out-of-scope queries: no error")
 	}
-	if _, _, err := readOffTopic(filepath.Join(dir, "missing.jsonl")); err == nil {
+	if _, err := readOffTopic(filepath.Join(dir, "missing.jsonl")); err == nil {
 		t.Error("a missing file: no error")
 	}
-	if tr, me, err := readOffTopic(""); err != nil || tr != nil || me != nil {
-		t.Errorf("no file: %v %v %v, want nothing", tr, me, err)
+	if set, err := readOffTopic(""); err != nil || set.train != nil || set.measure != nil {
+		t.Errorf("no file: %+v %v, want nothing", set, err)
 	}
 }
