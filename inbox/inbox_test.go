@@ -568,3 +568,46 @@ func TestReplyGoesOutOnceAfterRestart(t *testing.T) {
 		t.Fatalf("%d messages at Twilio, want 1", n)
 	}
 }
+
+// busyAgent answers after a pause, counting how many turns it works on at
+// once.
+type busyAgent struct {
+	mu        sync.Mutex
+	now, most int
+	pause     time.Duration
+}
+
+func (a *busyAgent) Turn(ctx context.Context, in agent.TurnInput) (agent.Reply, error) {
+	a.mu.Lock()
+	a.now++
+	a.most = max(a.most, a.now)
+	a.mu.Unlock()
+	time.Sleep(a.pause)
+	a.mu.Lock()
+	a.now--
+	a.mu.Unlock()
+	return agent.Reply{Text: "Thanks, we'll be in touch.", Outcome: agent.OutcomeAnswered}, nil
+}
+
+// TestRespondWorkersBoundReplies: however many leads wait for a reply, a
+// process works out at most RespondWorkers of them at once, so that a
+// responder that computes its answers leaves the webhooks a core.
+func TestRespondWorkersBoundReplies(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{})
+	busy := &busyAgent{pause: 200 * time.Millisecond}
+	ib := b.newInboxWith(t, func(c *inbox.Config) { c.Agent, c.RespondWorkers = busy, 1 })
+	b.swapReceiver(ib)
+	phones := []string{"+19705551181", "+19705551182", "+19705551183"}
+	for _, p := range phones {
+		b.text(t, p, "do you repair water heaters?")
+	}
+	for _, p := range phones {
+		b.replies(t, p, 1)
+	}
+	busy.mu.Lock()
+	defer busy.mu.Unlock()
+	if busy.most != 1 {
+		t.Errorf("%d replies worked out at once, want at most 1", busy.most)
+	}
+}
