@@ -80,8 +80,8 @@ func TestDecideRules(t *testing.T) {
 		turn  handoff.Turn
 		want  string
 	}{
-		{"below every threshold", def, handoff.Turn{Text: "ok", Signals: handoff.Signals{BuyingIntent: 0.49, HumanRequest: 0.49, Complaint: 0.49, Sensitive: 0.29}}, ""},
-		{"buying at its threshold", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.5}}, handoff.ReasonBuyingIntent},
+		{"below every threshold", def, handoff.Turn{Text: "ok", Signals: handoff.Signals{BuyingIntent: 0.44, HumanRequest: 0.49, Complaint: 0.49, Sensitive: 0.29}}, ""},
+		{"buying at its threshold", def, handoff.Turn{Signals: handoff.Signals{BuyingIntent: 0.45}}, handoff.ReasonBuyingIntent},
 		{"sensitive at its threshold", def, handoff.Turn{Signals: handoff.Signals{Sensitive: 0.3}}, handoff.ReasonSensitive},
 		{"sensitive and complaint: sensitive wins", def, handoff.Turn{Signals: handoff.Signals{Sensitive: 0.5, Complaint: 0.9}}, handoff.ReasonSensitive},
 		{"sensitive score off", off(func(r *handoff.Rules) { r.Sensitive.Enabled = false }), handoff.Turn{Signals: handoff.Signals{Sensitive: 1}}, ""},
