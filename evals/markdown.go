@@ -36,6 +36,7 @@ func WriteMarkdown(w io.Writer, r *Report, baseline *Comparison) error {
 		writeBaseline(b, baseline)
 	}
 	writeHandoff(b, s.Handoff)
+	writeAnswers(b, s.Answers)
 	writeFailures(b, r)
 
 	b.WriteString("### Latency and cost\n\n")
@@ -238,4 +239,21 @@ func money(x float64) string {
 		return fmt.Sprintf("%.4f", x)
 	}
 	return fmt.Sprintf("%.2f", x)
+}
+
+// writeAnswers says how often the agent said "I don't know" where the
+// case expects an answer, and answered where it expects "I don't know".
+func writeAnswers(b *strings.Builder, a AnswerStats) {
+	if a.Answerable+a.Unanswerable == 0 {
+		return
+	}
+	b.WriteString("### Answers\n\n")
+	var parts []string
+	if a.Answerable > 0 {
+		parts = append(parts, fmt.Sprintf("\"I don't know\" on %d of %d cases that expect an answer (%s)", a.SaidUnknown, a.Answerable, percent(a.UnknownRate)))
+	}
+	if a.Unanswerable > 0 {
+		parts = append(parts, fmt.Sprintf("answered %d of %d that expect \"I don't know\" (%s)", a.Answered, a.Unanswerable, percent(a.AnsweredRate)))
+	}
+	b.WriteString(strings.Join(parts, " · ") + "\n\n")
 }

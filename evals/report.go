@@ -53,7 +53,11 @@ type CaseResult struct {
 	// matrix: "" when the case has none, "none" for handoff: false, the
 	// reason when one is expected, "handoff" for handoff: true without one.
 	Expected string `json:"expected_handoff,omitempty"`
-	Segments int    `json:"segments"`
+	// ExpectedOutcome is "answered" when the case expects an answer and
+	// nothing else, "unknown" when it expects "I don't know" and nothing
+	// else, "" otherwise: what the answer figures count.
+	ExpectedOutcome agent.Outcome `json:"expected_outcome,omitempty"`
+	Segments        int           `json:"segments"`
 	// Path says who answered (llm, offline, fallback); "" when nobody
 	// did (an opt-out keyword).
 	Path string `json:"path,omitempty"`
@@ -85,6 +89,7 @@ type Summary struct {
 	SkippedChecks int          `json:"skipped_checks"`
 	PassRate      float64      `json:"pass_rate"`
 	Handoff       HandoffStats `json:"handoff"`
+	Answers       AnswerStats  `json:"answers"`
 	LatencyMS     Latency      `json:"latency_ms"`
 
 	// Tokens are the agent's; JudgeTokens the judge model's.
@@ -95,6 +100,41 @@ type Summary struct {
 	// unknown.
 	CostUSD    *float64 `json:"cost_usd"`
 	DurationMS float64  `json:"duration_ms"`
+}
+
+// AnswerStats say how often the agent declined what it should answer, and
+// answered what it should decline: over the cases that expect an answer
+// and nothing else, those it said "I don't know" to; over the cases that
+// expect "I don't know", those it answered (a fact given where the
+// knowledge has none).
+type AnswerStats struct {
+	Answerable   int     `json:"answerable"`
+	SaidUnknown  int     `json:"said_unknown"`
+	UnknownRate  float64 `json:"unknown_rate"`
+	Unanswerable int     `json:"unanswerable"`
+	Answered     int     `json:"answered"`
+	AnsweredRate float64 `json:"answered_rate"`
+}
+
+func answerStats(cases []CaseResult) AnswerStats {
+	var a AnswerStats
+	for _, c := range cases {
+		switch c.ExpectedOutcome {
+		case agent.OutcomeAnswered:
+			a.Answerable++
+			if c.Outcome == agent.OutcomeUnknown {
+				a.SaidUnknown++
+			}
+		case agent.OutcomeUnknown:
+			a.Unanswerable++
+			if c.Outcome == agent.OutcomeAnswered {
+				a.Answered++
+			}
+		}
+	}
+	a.UnknownRate = ratio(a.SaidUnknown, a.Answerable)
+	a.AnsweredRate = ratio(a.Answered, a.Unanswerable)
+	return a
 }
 
 // HandoffStats score the handoff decision over the cases that expect one
@@ -164,6 +204,7 @@ func Summarize(cases []CaseResult, duration time.Duration) Summary {
 		s.PassRate = roundTo(float64(s.Passed)/float64(s.Cases), 4)
 	}
 	s.Handoff = handoffStats(cases)
+	s.Answers = answerStats(cases)
 	s.LatencyMS = Latency{P50: percentile(latencies, 50), P95: percentile(latencies, 95)}
 	return s
 }

@@ -274,7 +274,7 @@ feed:
 
 // playCase answers one case as production would and checks it.
 func (r *Runner) playCase(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules, b agent.Business) CaseResult {
-	res := CaseResult{ID: c.ID, Expected: expectedClass(c.Expect), Checks: []CheckResult{}}
+	res := CaseResult{ID: c.ID, Expected: expectedClass(c.Expect), ExpectedOutcome: expectedOutcome(c.Expect), Checks: []CheckResult{}}
 	o, reply, err := r.turn(ctx, c, responder, rules, b)
 	if err != nil {
 		res.Error = err.Error()
@@ -310,6 +310,15 @@ func expectedClass(e Expect) string {
 		return e.HandoffReason
 	}
 	return AnyReason
+}
+
+// expectedOutcome is the one outcome a case expects, when it expects an
+// answer or "I don't know" and nothing else.
+func expectedOutcome(e Expect) agent.Outcome {
+	if len(e.Outcome) == 1 && (e.Outcome[0] == agent.OutcomeAnswered || e.Outcome[0] == agent.OutcomeUnknown) {
+		return e.Outcome[0]
+	}
+	return ""
 }
 
 // turn plays one case's turn as production does, through package turn:

@@ -521,3 +521,24 @@ cases:
 		t.Errorf("stop-in-words: reply %q in %d segments, want the one-segment confirmation", c.Reply, c.Segments)
 	}
 }
+
+// TestRunAnswerFigures: the report counts "I don't know" on the cases that
+// expect only an answer, and answers on those that expect only "I don't
+// know"; a case that allows either counts in neither.
+func TestRunAnswerFigures(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rep := run(t, b.runner, mustLoad(t, "testdata/answers.yaml"))
+	want := evals.AnswerStats{Answerable: 2, SaidUnknown: 1, UnknownRate: 0.5, Unanswerable: 1}
+	if rep.Summary.Answers != want {
+		t.Errorf("answers %+v, want %+v (cases %+v)", rep.Summary.Answers, want, rep.Cases)
+	}
+	var md bytes.Buffer
+	if err := evals.WriteMarkdown(&md, rep, nil); err != nil {
+		t.Fatal(err)
+	}
+	line := `"I don't know" on 1 of 2 cases that expect an answer (50.0%) · answered 0 of 1 that expect "I don't know" (0.0%)`
+	if !strings.Contains(md.String(), line) {
+		t.Errorf("markdown lacks %q:\n%s", line, md.String())
+	}
+}

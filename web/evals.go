@@ -322,6 +322,10 @@ func reportFigures(r *evals.Report) []evalFigure {
 		figs = append(figs, evalFigure{"Handoff precision · recall", fmt.Sprintf("%.2f · %.2f", h.Precision, h.Recall),
 			fmt.Sprintf("tp %d · fp %d · fn %d · tn %d", h.TP, h.FP, h.FN, h.TN)})
 	}
+	if a := s.Answers; a.Answerable > 0 {
+		figs = append(figs, evalFigure{"No answer where one was due", percentOf(a.UnknownRate),
+			fmt.Sprintf("%d of %d cases; answered %d of %d that expect none", a.SaidUnknown, a.Answerable, a.Answered, a.Unanswerable)})
+	}
 	figs = append(figs,
 		evalFigure{"Latency p50", fmt.Sprintf("%.0f ms", s.LatencyMS.P50), fmt.Sprintf("p95 %.0f ms", s.LatencyMS.P95)},
 		evalFigure{"Tokens", strconv.Itoa(s.Tokens.Prompt + s.Tokens.Completion),

@@ -187,16 +187,18 @@ func TestConsoleEvals(t *testing.T) {
 	}
 
 	// Done: the fragment stops polling and carries the report.
-	e.finish(t, first,
-		evalCase("keeps-passing", true, "Hi Dana!", "none", "none", ""),
-		evalCase("regresses", true, "We offer financing through GreenSky.", "", "", ""),
-		evalCase("gets-fixed", false, "Sure, what day works?", "buying_intent", "none", "handoff: want buying_intent, got none"))
+	answered := evalCase("regresses", true, "We offer financing through GreenSky.", "", "", "")
+	answered.ExpectedOutcome = "answered"
+	declined := evalCase("gets-fixed", false, "Sure, what day works?", "buying_intent", "none", "handoff: want buying_intent, got none")
+	declined.Outcome, declined.ExpectedOutcome = "unknown", "answered"
+	e.finish(t, first, evalCase("keeps-passing", true, "Hi Dana!", "none", "none", ""), answered, declined)
 	frag = admin.get(t, page+"/progress")
 	if strings.Contains(frag.body, "hx-trigger") || !strings.Contains(frag.body, "Summary") {
 		t.Fatalf("finished fragment still polls:\n%s", frag.body)
 	}
 	p = admin.get(t, page)
 	wantIn(t, "the report", p.body, "done", "Pass rate", "66.7%", "2 of 3 cases", "Handoff precision · recall",
+		"No answer where one was due", "1 of 2 cases; answered 0 of 0 that expect none",
 		`expected \ got`, `<th scope="row">buying intent</th>`, "Failures <span class=\"count\">1</span>",
 		"Sure, what day works?", "handoff: want buying_intent, got none", "All cases <span class=\"count\">3</span>", "<details>")
 	if strings.Contains(p.body, "hx-trigger") {
