@@ -2,6 +2,8 @@ package agent
 
 import (
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -176,6 +178,13 @@ var reAreaWords = regexp.MustCompile(`(?i)\b(?:serve[sd]?|service|area|areas|tow
 // sentence: the names in "We serve Maplewood, Harlan and Cedar Falls."
 func properNames(text string) int {
 	n := 0
+	eachProperName(text, func(string) { n++ })
+	return n
+}
+
+// eachProperName calls fn with each capitalised word of a text that does
+// not open a sentence, without its punctuation.
+func eachProperName(text string, fn func(string)) {
 	for _, s := range SplitSentences(text) {
 		ws := strings.Fields(s)
 		for i, w := range ws {
@@ -184,9 +193,59 @@ func properNames(text string) int {
 			}
 			r, _ := utf8.DecodeRuneInString(w)
 			if unicode.IsUpper(r) {
-				n++
+				fn(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 			}
 		}
 	}
-	return n
+}
+
+// wholeArea returns the units that together say where the business
+// works: the best of areas, then each other of the same document (where
+// the knowledge says where it works, not a perk that names towns) that
+// names at least minAreaNames places the ones before did not, while the
+// reply passes keep ("We serve Fort Collins, Loveland and Windsor with no travel fee." and
+// "We also serve Greeley, Berthoud and Johnstown. Visits to these towns
+// carry a $39 travel fee."), in the order the knowledge says them.
+func wholeArea(areas []rated, keep func(string) bool) []rated {
+	sorted := append([]rated(nil), areas...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].score > sorted[j].score })
+	var pick []rated
+	named := map[string]bool{}
+	for _, x := range sorted {
+		if !keep(x.u.text) || overlapsAny(x, pick) || slices.ContainsFunc(pick, func(p rated) bool {
+			return strings.Contains(p.u.text, x.u.text) || strings.Contains(x.u.text, p.u.text)
+		}) {
+			continue
+		}
+		var fresh []string
+		eachProperName(x.u.text, func(w string) {
+			if !named[w] && !slices.Contains(fresh, w) {
+				fresh = append(fresh, w)
+			}
+		})
+		if len(pick) > 0 && (len(fresh) < minAreaNames || x.result.DocumentPath != pick[0].result.DocumentPath) {
+			continue
+		}
+		if !keep(joinAnswers(inKnowledgeOrder(append(slices.Clone(pick), x)))) {
+			continue
+		}
+		pick = append(pick, x)
+		for _, w := range fresh {
+			named[w] = true
+		}
+	}
+	return inKnowledgeOrder(pick)
+}
+
+// inKnowledgeOrder sorts units as the knowledge says them: by chunk, then
+// by where in the chunk each starts.
+func inKnowledgeOrder(xs []rated) []rated {
+	sort.SliceStable(xs, func(i, j int) bool {
+		a, b := xs[i], xs[j]
+		if a.result.ChunkID != b.result.ChunkID {
+			return a.result.ChunkID < b.result.ChunkID
+		}
+		return strings.Index(a.result.Content, a.u.text) < strings.Index(b.result.Content, b.u.text)
+	})
+	return xs
 }

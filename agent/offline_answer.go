@@ -688,10 +688,15 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 			areas = append(areas, x)
 		}
 	}
-	if x, ok := best(areas, o.unitFilter(in, fits)); ok {
-		return quote(x), []int64{x.result.ChunkID}, true, nil
+	pick := wholeArea(areas, o.unitFilter(in, fits))
+	if len(pick) == 0 {
+		return "", nil, false, nil
 	}
-	return "", nil, false, nil
+	var cites []int64
+	for _, x := range pick {
+		cites = appendCite(cites, x.result.ChunkID)
+	}
+	return joinAnswers(pick), cites, true, nil
 }
 
 // serviceAreaText says the business's service-area line, or as much of

@@ -239,6 +239,36 @@ func TestPlacePrefix(t *testing.T) {
 	}
 }
 
+// TestWholeArea: where the business works is answered with every part of
+// the document that says it, each naming towns the others do not, in the
+// knowledge's order, not with a perk elsewhere that names the same towns,
+// and only as much as the reply can carry.
+func TestWholeArea(t *testing.T) {
+	t.Parallel()
+	unitAt := func(text, doc string, chunk int64, score float64) rated {
+		content := map[int64]string{
+			1: "We mow lawns in Maplewood, Harlan and Cedar Falls at no trip charge.",
+			2: "We also mow in Dunmore, Riverbend and Eastgate. These visits carry a $15 trip charge.",
+			3: "Members pay no trip charge in Dunmore, Riverbend and Eastgate.",
+		}[chunk]
+		return rated{u: &unit{text: text}, score: score, result: knowledge.Result{ChunkID: chunk, DocumentPath: doc, Content: content}}
+	}
+	free := unitAt("We mow lawns in Maplewood, Harlan and Cedar Falls at no trip charge.", "area.md", 1, 5)
+	part := unitAt("We mow lawns in Maplewood, Harlan and Cedar Falls.", "area.md", 1, 4.8)
+	fee := unitAt("We also mow in Dunmore, Riverbend and Eastgate. These visits carry a $15 trip charge.", "area.md", 2, 4)
+	perk := unitAt("Members pay no trip charge in Dunmore, Riverbend and Eastgate.", "club.md", 3, 4.5)
+	areas := []rated{fee, perk, part, free}
+	join := func(xs []rated) string { return joinAnswers(xs) }
+
+	if got, want := join(wholeArea(areas, func(string) bool { return true })), free.u.text+" "+fee.u.text; got != want {
+		t.Errorf("whole area %q, want %q", got, want)
+	}
+	short := func(s string) bool { return len(s) <= len(free.u.text) }
+	if got := join(wholeArea(areas, short)); got != free.u.text {
+		t.Errorf("with room for one unit: %q, want %q", got, free.u.text)
+	}
+}
+
 // TestServesPlaces: a unit answers where the business works when it says
 // it serves the places it names, not when it only names places or lists
 // those it does not go to.
