@@ -162,8 +162,13 @@ func isAreaUnit(u *unit, head string) bool {
 // Loveland and Windsor") or lists those it does not go to.
 func servesPlaces(u *unit, head string) bool {
 	return isAreaUnit(u, head) && properNames(u.text) >= minAreaNames && !u.negative &&
-		reServes.MatchString(u.text+" "+u.context+" "+head) && !reNegative.MatchString(u.context+" "+lastHeading(head))
+		reServes.MatchString(reFirstServed.ReplaceAllString(u.text+" "+u.context+" "+head, "")) &&
+		!reNegative.MatchString(u.context+" "+lastHeading(head))
 }
+
+// reFirstServed is the idiom that serves no place: "appointments go first
+// come, first served".
+var reFirstServed = regexp.MustCompile(`(?i)\bfirst[- ]come,? first[- ]served\b`)
 
 // minAreaNames is how many places a unit names to answer where the
 // business works.
@@ -183,7 +188,8 @@ func properNames(text string) int {
 }
 
 // eachProperName calls fn with each capitalised word of a text that does
-// not open a sentence, without its punctuation.
+// not open a sentence, without its punctuation; months and days are no
+// names of places ("From June 1 through September 30").
 func eachProperName(text string, fn func(string)) {
 	for _, s := range SplitSentences(text) {
 		ws := strings.Fields(s)
@@ -192,8 +198,9 @@ func eachProperName(text string, fn func(string)) {
 				continue
 			}
 			r, _ := utf8.DecodeRuneInString(w)
-			if unicode.IsUpper(r) {
-				fn(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+			w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			if unicode.IsUpper(r) && !notPlaces[strings.ToLower(w)] {
+				fn(w)
 			}
 		}
 	}

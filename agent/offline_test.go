@@ -276,11 +276,13 @@ func TestServesPlaces(t *testing.T) {
 	t.Parallel()
 	lex := lexicon.Default()
 	for text, want := range map[string]bool{
-		"We serve Maplewood, Harlan, Cedar Falls and Dunmore.":                        true,
-		"Licensed with the City of Maplewood, Harlan, Cedar Falls and Dunmore.":       false,
-		"We do not serve Riverbend, Alder Creek, Pine Hollow or Eastgate.":            false,
-		"Zone 2 ($50 travel fee): Maplewood, Harlan, Cedar Falls and Dunmore.":        true,
-		"Our founders grew up in Maplewood and opened a shop in Harlan with friends.": false,
+		"We serve Maplewood, Harlan, Cedar Falls and Dunmore.":                                           true,
+		"Licensed with the City of Maplewood, Harlan, Cedar Falls and Dunmore.":                          false,
+		"We do not serve Riverbend, Alder Creek, Pine Hollow or Eastgate.":                               false,
+		"Zone 2 ($50 travel fee): Maplewood, Harlan, Cedar Falls and Dunmore.":                           true,
+		"Our founders grew up in Maplewood and opened a shop in Harlan with friends.":                    false,
+		"From June 1 through September 30 we hold four Tune-Up Express slots a day in our service area.": false,
+		"Pickup slots in Maplewood, Harlan and Cedar Falls go first come, first served.":                 false,
 	} {
 		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: text})
 		if len(us) == 0 {
