@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/lexicon"
@@ -74,10 +76,56 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 // are free." under "Do I pay for an estimate?"), where it could say the
 // opposite of what the rest does.
 func quote(x rated) string {
-	if x.f[fLabel] >= askedLabel && !x.wh {
-		return x.u.text
+	t := x.u.text
+	if x.f[fLabel] < askedLabel || x.wh {
+		t = dropBareAnswer(t)
 	}
-	return dropBareAnswer(x.u.text)
+	return withTopic(t, lastHeading(x.result.Heading))
+}
+
+// withTopic names what a list item is for when its label names only what
+// it states: "Price: $69 per vault per month." under the heading
+// "Storage" is quoted "Price for storage: $69 per vault per month.", as a
+// price alone in a text says nothing of what it buys.
+func withTopic(text, heading string) string {
+	label, rest, ok := strings.Cut(text, ": ")
+	if !ok || !attributeLabel(label) || heading == "" || len(strings.Fields(heading)) > maxTopicWords ||
+		strings.ContainsAny(heading, ":?") || strings.Contains(strings.ToLower(text), strings.ToLower(heading)) {
+		return text
+	}
+	return label + " for " + lowerHeading(heading) + ": " + rest
+}
+
+// maxTopicWords is the longest heading withTopic names a list item by.
+const maxTopicWords = 6
+
+// attributeWords name what a fact is, not what it is about: a label made
+// of them alone ("Price", "Minimum stay") needs its heading.
+var attributeWords = wordSet(`price prices pricing cost costs fee fees rate rates charge charges deposit discount
+	promotion promotions minimum maximum stay access availability duration length term terms schedule`)
+
+func attributeLabel(label string) bool {
+	ws := strings.Fields(strings.ToLower(label))
+	if len(ws) == 0 || len(ws) > 2 {
+		return false
+	}
+	for _, w := range ws {
+		if !attributeWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerHeading lowers a heading's first letter when its first word is an
+// ordinary capitalised word ("Storage", not "GAF" or "iPhone").
+func lowerHeading(s string) string {
+	first, _, _ := strings.Cut(s, " ")
+	r, n := utf8.DecodeRuneInString(first)
+	if n == len(first) || !unicode.IsUpper(r) || strings.ToLower(first[n:]) != first[n:] {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // reWhQuestion asks what, which, how, when, where or who: "Yes." or "No."

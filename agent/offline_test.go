@@ -269,6 +269,27 @@ func TestWholeArea(t *testing.T) {
 	}
 }
 
+// TestWithTopic: a list item labelled only by what it states says what it
+// is for, from its heading; one that names its topic, or whose heading
+// cannot be said in a few words, is quoted as it is.
+func TestWithTopic(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ text, heading, want string }{
+		{"Price: $69 per vault per month.", "Storage", "Price for storage: $69 per vault per month."},
+		{"Minimum stay: one month.", "Storage vaults", "Minimum stay for storage vaults: one month."},
+		{"Price: $575 per square.", "GAF shingles", "Price for GAF shingles: $575 per square."},
+		{"Tune-up: $89.", "Services", "Tune-up: $89."},
+		{"Price: $69 a month for storage.", "Storage", "Price: $69 a month for storage."},
+		{"Price: $69 per vault per month.", "", "Price: $69 per vault per month."},
+		{"Price: $69.", "What it costs to keep your things with us for a while", "Price: $69."},
+		{"We charge $69 a month.", "Storage", "We charge $69 a month."},
+	} {
+		if got := withTopic(tc.text, tc.heading); got != tc.want {
+			t.Errorf("withTopic(%q, %q) = %q, want %q", tc.text, tc.heading, got, tc.want)
+		}
+	}
+}
+
 // TestServesPlaces: a unit answers where the business works when it says
 // it serves the places it names, not when it only names places or lists
 // those it does not go to.
