@@ -732,7 +732,7 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 	}
 	var areas []rated
 	for _, x := range rs {
-		if servesPlaces(x.u, x.result.Heading) {
+		if servesPlaces(x.u, sectionOf(x.result)) {
 			areas = append(areas, x)
 		}
 	}
@@ -745,6 +745,15 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 		cites = appendCite(cites, x.result.ChunkID)
 	}
 	return joinAnswers(pick), cites, true, nil
+}
+
+// sectionOf is what a chunk is under: its headings, or the document's
+// title for the text before the first heading ("Areas We Serve").
+func sectionOf(r knowledge.Result) string {
+	if r.Heading != "" {
+		return r.Heading
+	}
+	return r.Title
 }
 
 // serviceAreaText says the business's service-area line, or as much of

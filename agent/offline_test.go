@@ -313,6 +313,18 @@ func TestServesPlaces(t *testing.T) {
 			t.Errorf("servesPlaces(%q) = %v, want %v", text, got, want)
 		}
 	}
+
+	// Text before a document's first heading is under its title.
+	intro := "We help buyers and sellers across Maplewood, Harlan and Dunmore counties."
+	us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: intro})
+	for _, r := range []knowledge.Result{{Title: "Areas We Serve"}, {Title: "About us", Heading: "Areas we serve"}} {
+		if !servesPlaces(&us[0], sectionOf(r)) {
+			t.Errorf("servesPlaces(%q) under %+v = false, want true", intro, r)
+		}
+	}
+	if servesPlaces(&us[0], sectionOf(knowledge.Result{Title: "About us"})) {
+		t.Errorf("servesPlaces(%q) under \"About us\" = true, want false", intro)
+	}
 }
 
 func TestServiceAreaText(t *testing.T) {
