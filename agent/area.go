@@ -174,8 +174,10 @@ var reFirstServed = regexp.MustCompile(`(?i)\bfirst[- ]come,? first[- ]served\b`
 // business works.
 const minAreaNames = 3
 
-// reServes says that a text is about where the business works.
-var reServes = regexp.MustCompile(`(?i)\b(?:serve[sd]?|serving|service areas?|areas? we (?:serve|cover)|we (?:also )?(?:cover|work in|go to)|travel fees?|trip charges?|zones?)\b`)
+// reServes says that a text is about where the business works: it
+// serves, covers or works in places, or visits, picks up, delivers or
+// tows in them.
+var reServes = regexp.MustCompile(`(?i)\b(?:serve[sd]?|serving|service areas?|areas? we (?:serve|cover)|we (?:also )?(?:cover|work in|go to)|travel fees?|trip charges?|zones?|visits? (?:in|to)|pick ?ups? (?:in|from)|deliver(?:y|ies)? (?:in|to)|tow(?:s|ing)? (?:in|from))\b`)
 
 var reAreaWords = regexp.MustCompile(`(?i)\b(?:serve[sd]?|service|area|areas|towns?|cities|city|communities|counties|county|neighborhoods|suburbs|zones?|metro|cover|travel|pick ?ups?|deliver(?:y|ies)?|visits?|tows?|towing)\b`)
 

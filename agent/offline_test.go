@@ -304,6 +304,7 @@ func TestServesPlaces(t *testing.T) {
 		"Our founders grew up in Maplewood and opened a shop in Harlan with friends.":                    false,
 		"From June 1 through September 30 we hold four Tune-Up Express slots a day in our service area.": false,
 		"Pickup slots in Maplewood, Harlan and Cedar Falls go first come, first served.":                 false,
+		"We make home visits in Maplewood, Harlan, Cedar Falls and Dunmore.":                             true,
 	} {
 		us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: text})
 		if len(us) == 0 {
