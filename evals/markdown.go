@@ -32,6 +32,13 @@ func WriteMarkdown(w io.Writer, r *Report, baseline *Comparison) error {
 	}
 	b.WriteString("\n\n")
 
+	if n := len(r.KnowledgeErrors); n > 0 {
+		fmt.Fprintf(b, "**Knowledge: %d file(s) not loaded**; the run answered from the others:\n\n", n)
+		for _, e := range r.KnowledgeErrors {
+			fmt.Fprintf(b, "- %s\n", e)
+		}
+		b.WriteString("\n")
+	}
 	if baseline != nil {
 		writeBaseline(b, baseline)
 	}

@@ -27,13 +27,17 @@ type Report struct {
 	Cases         []CaseResult `json:"cases"`
 	Summary       Summary      `json:"summary"`
 
-	File         string    `json:"file"`
-	RulesVersion int       `json:"rules_version"`
-	Namespace    string    `json:"namespace"`
-	JudgeModel   string    `json:"judge_model"`
-	RunID        int64     `json:"run_id,omitempty"`
-	StartedAt    time.Time `json:"started_at"`
-	FinishedAt   time.Time `json:"finished_at"`
+	File         string `json:"file"`
+	RulesVersion int    `json:"rules_version"`
+	Namespace    string `json:"namespace"`
+	// KnowledgeErrors are the suite's knowledge files that could not be
+	// read, each naming its path and why; the run answered from the
+	// others.
+	KnowledgeErrors []string  `json:"knowledge_errors,omitempty"`
+	JudgeModel      string    `json:"judge_model"`
+	RunID           int64     `json:"run_id,omitempty"`
+	StartedAt       time.Time `json:"started_at"`
+	FinishedAt      time.Time `json:"finished_at"`
 }
 
 // CaseResult is one case as its turn went.

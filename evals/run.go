@@ -197,8 +197,14 @@ func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, e
 		return nil, err
 	}
 	if len(paths) > 0 {
-		if _, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns}); err != nil {
+		loaded, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns})
+		if err != nil && (!onlyFileErrors(err, loaded) || len(loaded.Failed) == loaded.Files) {
 			return nil, fmt.Errorf("suite %s: knowledge: %w", s.Name, err)
+		}
+		// One file in a shape the reader does not take must not cost
+		// the whole run: the others answer, and the report names it.
+		for _, fe := range loaded.Failed {
+			report.KnowledgeErrors = append(report.KnowledgeErrors, fe.Error())
 		}
 	}
 	business := r.business(s)
@@ -310,6 +316,16 @@ func expectedClass(e Expect) string {
 		return e.HandoffReason
 	}
 	return AnyReason
+}
+
+// onlyFileErrors reports whether err, from Ingest, is only the files it
+// lists as failed: no error stopped the run (a database that is down).
+func onlyFileErrors(err error, rep knowledge.IngestReport) bool {
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return len(rep.Failed) == 1 && errors.Is(err, rep.Failed[0])
+	}
+	return len(joined.Unwrap()) == len(rep.Failed)
 }
 
 // expectedOutcome is the one outcome a case expects, when it expects an

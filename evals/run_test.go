@@ -542,3 +542,29 @@ func TestRunAnswerFigures(t *testing.T) {
 		t.Errorf("markdown lacks %q:\n%s", line, md.String())
 	}
 }
+
+// TestRunWithAnUnreadableFile: a knowledge file the reader does not take
+// costs the run nothing but that file, and the report names it; a suite
+// none of whose files can be read does not run.
+func TestRunWithAnUnreadableFile(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rep := run(t, b.runner, mustLoad(t, "testdata/partial.yaml"))
+	if rep.Summary.Passed != 1 || len(rep.KnowledgeErrors) != 1 || !strings.Contains(rep.KnowledgeErrors[0], "faq.csv") {
+		t.Fatalf("passed %d, knowledge errors %q", rep.Summary.Passed, rep.KnowledgeErrors)
+	}
+	var md bytes.Buffer
+	if err := evals.WriteMarkdown(&md, rep, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "**Knowledge: 1 file(s) not loaded**") || !strings.Contains(md.String(), "faq.csv") {
+		t.Errorf("markdown does not name the file:\n%s", md.String())
+	}
+
+	s := mustLoad(t, "testdata/partial.yaml")
+	s.Name = "only-broken"
+	s.Knowledge = []string{"broken/"}
+	if _, err := b.runner.Run(context.Background(), s); err == nil || !strings.Contains(err.Error(), "faq.csv") {
+		t.Errorf("a suite with no readable knowledge ran: %v", err)
+	}
+}

@@ -31,9 +31,10 @@ func loadFAQCSV(_ context.Context, name string, data []byte, sp splitter) (parse
 	return doc, nil
 }
 
-// parseFAQ parses FAQ CSV: a header row with "question" and "answer"
-// columns (any case and order; other columns are ignored), then one row
-// per entry. Comma, semicolon and tab separators are recognised from the
+// parseFAQ parses FAQ CSV: a header row with question and answer columns
+// (see faqColumn; any case and order; other columns are ignored), then one
+// row per entry; a file without a header, whose first row asks a
+// question, is read as question then answer. Comma, semicolon and tab separators are recognised from the
 // header. Blank rows are skipped; a row with a question and no answer, or
 // the other way round, is an error that names its line.
 func parseFAQ(data []byte) ([]faqEntry, error) {
@@ -51,7 +52,7 @@ func parseFAQ(data []byte) ([]faqEntry, error) {
 	}
 	q, a := -1, -1
 	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(h)) {
+		switch faqColumn(h) {
 		case "question":
 			if q < 0 {
 				q = i
@@ -62,10 +63,16 @@ func parseFAQ(data []byte) ([]faqEntry, error) {
 			}
 		}
 	}
-	if q < 0 || a < 0 {
-		return nil, fmt.Errorf("faq csv: header %q has no question and answer columns", strings.Join(header, string(r.Comma)))
-	}
 	var out []faqEntry
+	if q < 0 || a < 0 {
+		// No header: a first row that asks a question is an entry
+		// ("Do you work weekends?,Yes, on Saturdays.").
+		if len(header) < 2 || !strings.HasSuffix(strings.TrimSpace(header[0]), "?") || strings.TrimSpace(header[1]) == "" {
+			return nil, fmt.Errorf("faq csv: header %q has no question and answer columns", strings.Join(header, string(r.Comma)))
+		}
+		q, a = 0, 1
+		out = append(out, faqEntry{question: collapseSpace(strings.TrimSpace(header[0])), answer: strings.TrimSpace(header[1])})
+	}
 	for {
 		row, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -96,6 +103,21 @@ func parseFAQ(data []byte) ([]faqEntry, error) {
 		return nil, errors.New("faq csv: no rows under the header")
 	}
 	return out, nil
+}
+
+// faqColumn says which column a header cell names: "question" for
+// Question, Questions, Q, FAQ, Query or Prompt (or a name with "question"
+// in it), "answer" for Answer, Answers, A, Response or Reply (or one with
+// "answer" in it), else "".
+func faqColumn(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	switch {
+	case strings.Contains(h, "question"), h == "q", h == "faq", h == "query", h == "prompt":
+		return "question"
+	case strings.Contains(h, "answer"), h == "a", h == "response", h == "responses", h == "reply":
+		return "answer"
+	}
+	return ""
 }
 
 // sniffComma picks the separator that the header line uses most: a comma

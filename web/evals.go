@@ -318,6 +318,9 @@ func reportFigures(r *evals.Report) []evalFigure {
 		{"Pass rate", percentOf(s.PassRate), fmt.Sprintf("%d of %d cases", s.Passed, s.Cases)},
 		{"Failed", strconv.Itoa(s.Failed), fmt.Sprintf("%d check(s) skipped", s.SkippedChecks)},
 	}
+	if n := len(r.KnowledgeErrors); n > 0 {
+		figs = append(figs, evalFigure{"Knowledge not loaded", fmt.Sprintf("%d file(s)", n), strings.Join(r.KnowledgeErrors, "; ")})
+	}
 	if h := s.Handoff; h.TP+h.FP+h.FN+h.TN > 0 {
 		figs = append(figs, evalFigure{"Handoff precision · recall", fmt.Sprintf("%.2f · %.2f", h.Precision, h.Recall),
 			fmt.Sprintf("tp %d · fp %d · fn %d · tn %d", h.TP, h.FP, h.FN, h.TN)})

@@ -30,6 +30,8 @@ type evalsBundle struct {
 	dir, suite, invalid string
 	started             []string // "path prompt" of each StartEval call
 	startErr            error
+	// knowledgeErrors are the files the next finished run could not read.
+	knowledgeErrors []string
 }
 
 func setupEvals(t *testing.T) *evalsBundle {
@@ -123,6 +125,7 @@ func (e *evalsBundle) finish(t *testing.T, id int64, cases ...evals.CaseResult) 
 	rep := &evals.Report{Suite: run.Suite, File: run.File, Provider: run.Provider, Model: run.Model, PromptVersion: run.PromptVersion,
 		RulesVersion: run.RulesVersion, RunID: id, Cases: cases, StartedAt: run.StartedAt, FinishedAt: run.StartedAt.Add(2 * time.Second)}
 	rep.Summary = evals.Summarize(cases, 2*time.Second)
+	rep.KnowledgeErrors, e.knowledgeErrors = e.knowledgeErrors, nil
 	if err := evals.FinishRun(e.ctx, e.db, id, rep); err != nil {
 		t.Fatal(err)
 	}
@@ -191,6 +194,7 @@ func TestConsoleEvals(t *testing.T) {
 	answered.ExpectedOutcome = "answered"
 	declined := evalCase("gets-fixed", false, "Sure, what day works?", "buying_intent", "none", "handoff: want buying_intent, got none")
 	declined.Outcome, declined.ExpectedOutcome = "unknown", "answered"
+	e.knowledgeErrors = []string{"ingest kb/faq.csv: faq csv: header \"Frage,Antwort\" has no question and answer columns"}
 	e.finish(t, first, evalCase("keeps-passing", true, "Hi Dana!", "none", "none", ""), answered, declined)
 	frag = admin.get(t, page+"/progress")
 	if strings.Contains(frag.body, "hx-trigger") || !strings.Contains(frag.body, "Summary") {
@@ -198,7 +202,7 @@ func TestConsoleEvals(t *testing.T) {
 	}
 	p = admin.get(t, page)
 	wantIn(t, "the report", p.body, "done", "Pass rate", "66.7%", "2 of 3 cases", "Handoff precision · recall",
-		"No answer where one was due", "1 of 2 cases; answered 0 of 0 that expect none",
+		"No answer where one was due", "1 of 2 cases; answered 0 of 0 that expect none", "Knowledge not loaded", "kb/faq.csv",
 		`expected \ got`, `<th scope="row">buying intent</th>`, "Failures <span class=\"count\">1</span>",
 		"Sure, what day works?", "handoff: want buying_intent, got none", "All cases <span class=\"count\">3</span>", "<details>")
 	if strings.Contains(p.body, "hx-trigger") {
