@@ -726,15 +726,15 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 	if text := serviceAreaText(o.business.ServiceArea, fits); text != "" {
 		return text, nil, true, nil
 	}
-	rs, _, err := o.rated(ctx, q, in)
+	areas, err := o.areaUnits(ctx, q, in)
+	if err == nil && len(areas) == 0 {
+		// "where all do you guys work?" finds the pages about work; the
+		// knowledge says where in its own words, which a plain question
+		// of where it serves finds.
+		areas, err = o.areaUnits(ctx, readQuestion(o.lex, areaQuestion), in)
+	}
 	if err != nil {
 		return "", nil, false, err
-	}
-	var areas []rated
-	for _, x := range rs {
-		if servesPlaces(x.u, sectionOf(x.result)) {
-			areas = append(areas, x)
-		}
 	}
 	pick := wholeArea(areas, o.unitFilter(in, fits))
 	if len(pick) == 0 {
@@ -745,6 +745,26 @@ func (o *Offline) serviceArea(ctx context.Context, in TurnInput, q question, fit
 		cites = appendCite(cites, x.result.ChunkID)
 	}
 	return joinAnswers(pick), cites, true, nil
+}
+
+// areaQuestion asks where a business works in the words knowledge says
+// it in.
+const areaQuestion = "what areas, towns and cities do you serve?"
+
+// areaUnits searches the knowledge for q and returns the units that say
+// where the business works.
+func (o *Offline) areaUnits(ctx context.Context, q question, in TurnInput) ([]rated, error) {
+	rs, _, err := o.rated(ctx, q, in)
+	if err != nil {
+		return nil, err
+	}
+	var areas []rated
+	for _, x := range rs {
+		if servesPlaces(x.u, sectionOf(x.result)) {
+			areas = append(areas, x)
+		}
+	}
+	return areas, nil
 }
 
 // sectionOf is what a chunk is under: its headings, or the document's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/lexicon"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -237,6 +238,24 @@ func TestPlacePrefix(t *testing.T) {
 			t.Errorf("%q after %q: quoted %q, want %q", tc.ask, tc.next, got.u.text, tc.want)
 		}
 	}
+}
+
+// TestOfflineAreaInOtherWords: asked where it works in words its
+// knowledge does not use, the agent still finds where it says it.
+func TestOfflineAreaInOtherWords(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"services.md": "# Services\n\n" + strings.Repeat("We work on road bikes, e-bikes and kids' bikes, and our work is guaranteed.\n\n", 12),
+		"area.md":     "# Where we ride out to\n\nWe serve Maplewood, Harlan and Cedar Falls with no trip fee.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runTurnCases(t, NewOffline(loadKB(t, dir, byParagraph), bikeShop), []turnCase{
+		{name: "where all", text: "where all do you guys work?", outcome: OutcomeAnswered, contains: []string{"Maplewood, Harlan and Cedar Falls"}},
+	})
 }
 
 // TestWholeArea: where the business works is answered with every part of
