@@ -55,14 +55,14 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 		return Reply{}, 0, err
 	}
 	if ok && !missesPlace(q, x.u.text) {
-		return o.finish(quote(x), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
+		return o.finish(quoteWithin(x, fitsAll), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 	}
 	a, err := o.area(ctx, in, q, fitsAll)
 	if err != nil {
 		return Reply{}, 0, err
 	}
 	if ok && answersBesidePlaces(q, x, a) {
-		return o.finish(quote(x), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
+		return o.finish(quoteWithin(x, fitsAll), OutcomeAnswered, []int64{x.result.ChunkID}), x.coverage, nil
 	}
 	if a.text != "" {
 		return o.finish(a.text, OutcomeAnswered, a.cites), 1, nil
@@ -76,11 +76,24 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 // are free." under "Do I pay for an estimate?"), where it could say the
 // opposite of what the rest does.
 func quote(x rated) string {
-	t := x.u.text
+	return withTopic(bareQuote(x), lastHeading(x.result.Heading))
+}
+
+// bareQuote is quote without the topic withTopic adds.
+func bareQuote(x rated) string {
 	if x.f[fLabel] < askedLabel || x.wh {
-		t = dropBareAnswer(t)
+		return dropBareAnswer(x.u.text)
 	}
-	return withTopic(t, lastHeading(x.result.Heading))
+	return x.u.text
+}
+
+// quoteWithin is quote when the reply can carry it, else bareQuote, which
+// the unit was chosen to fit.
+func quoteWithin(x rated, fits func(string) bool) string {
+	if t := quote(x); fits(t) {
+		return t
+	}
+	return bareQuote(x)
 }
 
 // withTopic names what a list item is for when its label names only what

@@ -307,6 +307,16 @@ func TestWithTopic(t *testing.T) {
 			t.Errorf("withTopic(%q, %q) = %q, want %q", tc.text, tc.heading, got, tc.want)
 		}
 	}
+
+	// The topic goes in only when the reply can carry it.
+	plain := "Price: $69 per vault per month."
+	x := rated{u: &unit{text: plain}, result: knowledge.Result{Heading: "Storage"}}
+	if got := quoteWithin(x, func(s string) bool { return len(s) <= len(plain) }); got != plain {
+		t.Errorf("with no room: %q, want %q", got, plain)
+	}
+	if got, want := quoteWithin(x, func(string) bool { return true }), "Price for storage: $69 per vault per month."; got != want {
+		t.Errorf("with room: %q, want %q", got, want)
+	}
 }
 
 // TestServesPlaces: a unit answers where the business works when it says
