@@ -39,6 +39,9 @@ func WriteMarkdown(w io.Writer, r *Report, baseline *Comparison) error {
 		}
 		b.WriteString("\n")
 	}
+	if n := len(r.KnowledgeSkipped); n > 0 {
+		fmt.Fprintf(b, "**Knowledge: %d file(s) of a type not read left out:** %s\n\n", n, strings.Join(r.KnowledgeSkipped, ", "))
+	}
 	if baseline != nil {
 		writeBaseline(b, baseline)
 	}

@@ -33,11 +33,14 @@ type Report struct {
 	// KnowledgeErrors are the suite's knowledge files that could not be
 	// read, each naming its path and why; the run answered from the
 	// others.
-	KnowledgeErrors []string  `json:"knowledge_errors,omitempty"`
-	JudgeModel      string    `json:"judge_model"`
-	RunID           int64     `json:"run_id,omitempty"`
-	StartedAt       time.Time `json:"started_at"`
-	FinishedAt      time.Time `json:"finished_at"`
+	KnowledgeErrors []string `json:"knowledge_errors,omitempty"`
+	// KnowledgeSkipped are the files in the suite's knowledge folders of
+	// a type the reader does not take.
+	KnowledgeSkipped []string  `json:"knowledge_skipped,omitempty"`
+	JudgeModel       string    `json:"judge_model"`
+	RunID            int64     `json:"run_id,omitempty"`
+	StartedAt        time.Time `json:"started_at"`
+	FinishedAt       time.Time `json:"finished_at"`
 }
 
 // CaseResult is one case as its turn went.

@@ -543,9 +543,9 @@ func TestRunAnswerFigures(t *testing.T) {
 	}
 }
 
-// TestRunWithAnUnreadableFile: a knowledge file the reader does not take
-// costs the run nothing but that file, and the report names it; a suite
-// none of whose files can be read does not run.
+// TestRunWithAnUnreadableFile: a knowledge file the reader cannot read, or
+// of a type it does not take, costs the run nothing but that file, and the
+// report names it; a suite none of whose files can be read does not run.
 func TestRunWithAnUnreadableFile(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -559,6 +559,11 @@ func TestRunWithAnUnreadableFile(t *testing.T) {
 	}
 	if !strings.Contains(md.String(), "**Knowledge: 1 file(s) not loaded**") || !strings.Contains(md.String(), "faq.csv") {
 		t.Errorf("markdown does not name the file:\n%s", md.String())
+	}
+	// A file of a type the reader does not take is left out, and said.
+	if len(rep.KnowledgeSkipped) != 1 || !strings.HasSuffix(rep.KnowledgeSkipped[0], "notes.docx") ||
+		!strings.Contains(md.String(), "1 file(s) of a type not read left out:** ") {
+		t.Errorf("skipped %q\n%s", rep.KnowledgeSkipped, md.String())
 	}
 
 	s := mustLoad(t, "testdata/partial.yaml")

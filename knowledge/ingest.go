@@ -35,7 +35,9 @@ type IngestReport struct {
 	Ingested  int // new or changed files written
 	Unchanged int // files already stored with the same content and embedder
 	Skipped   int // files in folders whose type Ingest does not read
-	Chunks    int // chunks written
+	// SkippedFiles are those files' paths.
+	SkippedFiles []string
+	Chunks       int // chunks written
 	// Failed lists the files that could not be ingested, each error naming
 	// its path; the other files were ingested all the same.
 	Failed   []*FileError
@@ -73,7 +75,7 @@ func (b *Base) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		progress: opts.Progress,
 	}
 	files, skipped, failed := expand(paths)
-	run.report.Skipped = skipped
+	run.report.Skipped, run.report.SkippedFiles = len(skipped), skipped
 	run.report.Files = len(files) + len(failed)
 	run.total = run.report.Files
 	for _, fe := range failed {
@@ -110,7 +112,7 @@ func (b *Base) analyze(ctx context.Context) error {
 
 // expand turns the paths given into the files to ingest, each once, in a
 // stable order. A path that cannot be read at all is a failure.
-func expand(paths []string) (files []string, skipped int, failed []*FileError) {
+func expand(paths []string) (files, skipped []string, failed []*FileError) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
@@ -147,7 +149,7 @@ func expand(paths []string) (files []string, skipped int, failed []*FileError) {
 				return nil
 			}
 			if !Supported(p) {
-				skipped++
+				skipped = append(skipped, p)
 				return nil
 			}
 			add(p)

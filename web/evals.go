@@ -318,8 +318,12 @@ func reportFigures(r *evals.Report) []evalFigure {
 		{"Pass rate", percentOf(s.PassRate), fmt.Sprintf("%d of %d cases", s.Passed, s.Cases)},
 		{"Failed", strconv.Itoa(s.Failed), fmt.Sprintf("%d check(s) skipped", s.SkippedChecks)},
 	}
-	if n := len(r.KnowledgeErrors); n > 0 {
-		figs = append(figs, evalFigure{"Knowledge not loaded", fmt.Sprintf("%d file(s)", n), strings.Join(r.KnowledgeErrors, "; ")})
+	if n := len(r.KnowledgeErrors) + len(r.KnowledgeSkipped); n > 0 {
+		why := slices.Clone(r.KnowledgeErrors)
+		for _, p := range r.KnowledgeSkipped {
+			why = append(why, p+": a type the reader does not take")
+		}
+		figs = append(figs, evalFigure{"Knowledge not loaded", fmt.Sprintf("%d file(s)", n), strings.Join(why, "; ")})
 	}
 	if h := s.Handoff; h.TP+h.FP+h.FN+h.TN > 0 {
 		figs = append(figs, evalFigure{"Handoff precision · recall", fmt.Sprintf("%.2f · %.2f", h.Precision, h.Recall),
