@@ -236,7 +236,18 @@ func wholeArea(areas []rated, keep func(string) bool) []rated {
 			continue
 		}
 		if !keep(joinAnswers(inKnowledgeOrder(append(slices.Clone(pick), x)))) {
-			continue
+			// The towns before the words around them: the units cut to
+			// their openings that name the same places ("We also serve
+			// Greeley, Berthoud and Johnstown." without the fee sentence
+			// after it) may make room.
+			short := []rated{shortestNaming(x, sorted, keep)}
+			for _, p := range pick {
+				short = append(short, shortestNaming(p, sorted, keep))
+			}
+			if !keep(joinAnswers(inKnowledgeOrder(slices.Clone(short)))) {
+				continue
+			}
+			pick, x = short[1:], short[0]
 		}
 		pick = append(pick, x)
 		for _, w := range fresh {
@@ -244,6 +255,20 @@ func wholeArea(areas []rated, keep func(string) bool) []rated {
 		}
 	}
 	return inKnowledgeOrder(pick)
+}
+
+// shortestNaming returns the shortest unit of units that opens x and
+// still names places (minAreaNames of them), x itself when none is
+// shorter.
+func shortestNaming(x rated, units []rated, keep func(string) bool) rated {
+	best := x
+	for _, y := range units {
+		if y.result.ChunkID == x.result.ChunkID && len(y.u.text) < len(best.u.text) &&
+			strings.HasPrefix(x.u.text, y.u.text) && keep(y.u.text) && properNames(y.u.text) >= minAreaNames {
+			best = y
+		}
+	}
+	return best
 }
 
 // inKnowledgeOrder sorts units as the knowledge says them: by chunk, then

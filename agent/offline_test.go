@@ -286,6 +286,16 @@ func TestWholeArea(t *testing.T) {
 	if got := join(wholeArea(areas, short)); got != free.u.text {
 		t.Errorf("with room for one unit: %q, want %q", got, free.u.text)
 	}
+
+	// The towns before the words around them: with room for both lists
+	// but not for the fee sentence, the fee unit is cut to its opening.
+	feeShort := unitAt("We also mow in Dunmore, Riverbend and Eastgate.", "area.md", 2, 3.9)
+	both := free.u.text + " " + feeShort.u.text
+	fee.score = 6 // the fee unit first: the cut must reach the units picked before
+	areas = []rated{fee, feeShort, perk, part, free}
+	if got := join(wholeArea(areas, func(s string) bool { return len(s) <= len(both) })); got != both {
+		t.Errorf("with room for both lists: %q, want %q", got, both)
+	}
 }
 
 // TestWithTopic: a list item labelled only by what it states says what it
