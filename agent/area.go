@@ -209,12 +209,13 @@ func eachProperName(text string, fn func(string)) {
 }
 
 // wholeArea returns the units that together say where the business
-// works: the best of areas, then each other of the same document (where
-// the knowledge says where it works, not a perk that names towns) that
-// names at least minAreaNames places the ones before did not, while the
-// reply passes keep ("We serve Fort Collins, Loveland and Windsor with no travel fee." and
-// "We also serve Greeley, Berthoud and Johnstown. Visits to these towns
-// carry a $39 travel fee."), in the order the knowledge says them.
+// works, in the order the knowledge says them: the best of areas, then
+// each other of the same document (where the knowledge says where it
+// works, not a perk that names towns) that names at least minAreaNames
+// places the ones before did not, while the reply passes keep: "We serve
+// Fort Collins, Loveland and Windsor with no travel fee." and "We also
+// serve Greeley, Berthoud and Johnstown. Visits to these towns carry a
+// $39 travel fee."
 func wholeArea(areas []rated, keep func(string) bool) []rated {
 	sorted := append([]rated(nil), areas...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].score > sorted[j].score })
@@ -237,7 +238,7 @@ func wholeArea(areas []rated, keep func(string) bool) []rated {
 		}
 		if !keep(joinAnswers(inKnowledgeOrder(append(slices.Clone(pick), x)))) {
 			// The towns before the words around them: the units cut to
-			// their openings that name the same places ("We also serve
+			// their openings that still name places ("We also serve
 			// Greeley, Berthoud and Johnstown." without the fee sentence
 			// after it) may make room.
 			short := []rated{shortestNaming(x, sorted, keep)}

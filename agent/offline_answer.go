@@ -74,12 +74,13 @@ func (o *Offline) answer(ctx context.Context, in TurnInput, q question) (Reply, 
 // "Yes." or "No." that opens an FAQ answer when the lead asked another
 // question than the FAQ's ("is the estimate free?" and "No. Estimates
 // are free." under "Do I pay for an estimate?"), where it could say the
-// opposite of what the rest does.
+// opposite of what the rest does, and with what a list item labelled
+// only "Price:" is for (withTopic).
 func quote(x rated) string {
 	return withTopic(bareQuote(x), lastHeading(x.result.Heading))
 }
 
-// bareQuote is quote without the topic withTopic adds.
+// bareQuote is quote without the topic.
 func bareQuote(x rated) string {
 	if x.f[fLabel] < askedLabel || x.wh {
 		return dropBareAnswer(x.u.text)
