@@ -70,11 +70,18 @@ eval: build ## run the eval suites offline (demo, and each business in ../shared
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
 	export $(EVAL_ENV); \
 	$(BIN) eval run evals/suites/demo.yaml --baseline evals/baseline/demo.json; \
+	ran=""; \
 	for s in $(wildcard $(BUSINESSES)/*/suite.yaml); do \
 	  b=$$(basename $$(dirname $$s)); \
 	  $(BIN) eval run $$s --baseline evals/baseline/$$b.json > .data/eval-$$b.md || { cat .data/eval-$$b.md; exit 1; }; \
+	  ran="$$ran .data/eval-$$b.md"; \
 	  sed -n '/^## /,/^### Failures/p' .data/eval-$$b.md | sed '$$d'; \
 	done; \
+	if [ -n "$$ran" ]; then \
+	  cat $$ran | awk '/^\*\*Pass rate: /{split($$3,a,"/"); p+=a[1]; n+=a[2]+0; s++} \
+	    /^"I don.t know" on /{d+=$$5; e+=$$7; if (match($$0, /answered [0-9]+ of [0-9]+/)) {split(substr($$0, RSTART, RLENGTH), b, " "); u+=b[2]; v+=b[4]}} \
+	    END {printf "\n%d business suites: %d/%d passed; \"I don'"'"'t know\" on %d of %d cases that expect an answer; answered %d of %d that expect \"I don'"'"'t know\"\n\n", s, p, n, d, e, u, v}'; \
+	fi; \
 	if [ -d "$(EVAL_DATA)" ]; then \
 	  $(BIN) eval intents --data $(EVAL_DATA) --out $(EVAL_INTENTS); \
 	  $(BIN) eval run $(EVAL_INTENTS) --json $(EVAL_INTENTS:.yaml=.json) > $(EVAL_INTENTS:.yaml=.md) || [ $$? -eq 1 ]; \
@@ -84,7 +91,7 @@ eval: build ## run the eval suites offline (demo, and each business in ../shared
 	  echo "intent suite skipped: $(EVAL_DATA) is not there"; \
 	fi
 
-eval-held-out: ## each business's suite with the answer weights and classifier fit without it (about 8 minutes)
+eval-held-out: ## each business's suite with the answer weights and classifier fit without it (about 5 minutes)
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL=$$(scripts/dev-postgres.sh); fi; \
 	BUSINESSES=$(BUSINESSES) TRAIN_DATA=$(TRAIN_DATA) GO=$(GO) scripts/eval-held-out.sh
@@ -104,6 +111,11 @@ eval-baseline: build ## refresh the baselines in evals/baseline/ from the offlin
 	  $(BIN) eval run $$s --json evals/baseline/$$b.json --slim > .data/eval-$$b.md || [ $$? -eq 1 ]; \
 	  sed -n '/^## /,/^### Failures/p' .data/eval-$$b.md | sed '$$d'; \
 	done; \
+	if ls .data/eval-*.md >/dev/null 2>&1; then \
+	  cat .data/eval-*.md | awk '/^\*\*Pass rate: /{split($$3,a,"/"); p+=a[1]; n+=a[2]+0; s++} \
+	    /^"I don.t know" on /{d+=$$4; e+=$$6; if (match($$0, /answered [0-9]+ of [0-9]+/)) {split(substr($$0, RSTART, RLENGTH), b, " "); u+=b[2]; v+=b[4]}} \
+	    END {printf "\n%d business suites: %d/%d passed; \"I don'"'"'t know\" on %d of %d cases that expect an answer; answered %d of %d that expect \"I don'"'"'t know\"\n", s, p, n, d, e, u, v}'; \
+	fi; \
 	echo "evals/baseline/ rewritten: review its diff before committing it"
 
 fmt: ## format the code

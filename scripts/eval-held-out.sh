@@ -8,7 +8,7 @@
 # question the knowledge answers.
 #
 # It works in a copy of the working tree under a temporary directory, so
-# the weights in the checkout are never touched; about 8 minutes on two
+# the weights in the checkout are never touched; about 5 minutes on two
 # cores. Needs DATABASE_URL (make eval-held-out starts the private
 # PostgreSQL when it is not set), the businesses and the public intent
 # sets (TRAIN_DATA).
