@@ -206,7 +206,7 @@ func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, e
 		for _, fe := range loaded.Failed {
 			report.KnowledgeErrors = append(report.KnowledgeErrors, fe.Error())
 		}
-		report.KnowledgeSkipped = loaded.SkippedFiles
+		report.KnowledgeSkipped = loaded.Skipped
 	}
 	business := r.business(s)
 	responder, err := r.Agent(ctx, capturingRetriever{base: r.Knowledge, ns: ns}, business)

@@ -34,10 +34,9 @@ type IngestReport struct {
 	Files     int // files to ingest: found in folders or named, readable or not
 	Ingested  int // new or changed files written
 	Unchanged int // files already stored with the same content and embedder
-	Skipped   int // files in folders whose type Ingest does not read
-	// SkippedFiles are those files' paths.
-	SkippedFiles []string
-	Chunks       int // chunks written
+	Chunks    int // chunks written
+	// Skipped are the files in folders whose type Ingest does not read.
+	Skipped []string
 	// Failed lists the files that could not be ingested, each error naming
 	// its path; the other files were ingested all the same.
 	Failed   []*FileError
@@ -75,7 +74,7 @@ func (b *Base) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		progress: opts.Progress,
 	}
 	files, skipped, failed := expand(paths)
-	run.report.Skipped, run.report.SkippedFiles = len(skipped), skipped
+	run.report.Skipped = skipped
 	run.report.Files = len(files) + len(failed)
 	run.total = run.report.Files
 	for _, fe := range failed {

@@ -181,7 +181,7 @@ func TestIngestExplicitUnsupportedFileFails(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"notes.docx": "binary", "ok.md": "# Fine\n\nText.", ".hidden/secret.md": "# Secret\n\nNo."})
 	// In a folder, unsupported and hidden files are skipped quietly.
 	rep := tb.ingest(t, "", dir)
-	if rep.Ingested != 1 || rep.Skipped != 1 {
+	if rep.Ingested != 1 || len(rep.Skipped) != 1 {
 		t.Errorf("folder report %+v, want 1 ingested and 1 skipped", rep)
 	}
 	// Named explicitly, an unsupported file is an error.

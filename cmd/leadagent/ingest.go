@@ -71,8 +71,8 @@ func ingestProgress(w io.Writer) func(done, total int) {
 func printIngestReport(w io.Writer, rep knowledge.IngestReport, embedder string) {
 	fmt.Fprintf(w, "%d ingested, %d unchanged, %d failed (%d chunks written with %s in %s)\n",
 		rep.Ingested, rep.Unchanged, len(rep.Failed), rep.Chunks, embedder, rep.Duration.Round(time.Millisecond))
-	if rep.Skipped > 0 {
-		fmt.Fprintf(w, "%d files of other types skipped\n", rep.Skipped)
+	if n := len(rep.Skipped); n > 0 {
+		fmt.Fprintf(w, "%d files of other types skipped\n", n)
 	}
 	for _, fe := range rep.Failed {
 		fmt.Fprintf(w, "  %v\n", fe)
