@@ -198,7 +198,7 @@ func (r *Runner) runInto(ctx context.Context, s *Suite, runID int64) (*Report, e
 	}
 	if len(paths) > 0 {
 		loaded, err := r.Knowledge.Ingest(ctx, paths, knowledge.IngestOptions{Namespace: ns})
-		if err != nil && (!onlyFileErrors(err, loaded) || len(loaded.Failed) == loaded.Files) {
+		if err != nil && (!onlyFileErrors(err) || len(loaded.Failed) == loaded.Files) {
 			return nil, fmt.Errorf("suite %s: knowledge: %w", s.Name, err)
 		}
 		// One file in a shape the reader does not take must not cost
@@ -319,14 +319,20 @@ func expectedClass(e Expect) string {
 	return AnyReason
 }
 
-// onlyFileErrors reports whether err, from Ingest, is only the files it
-// lists as failed: no error stopped the run (a database that is down).
-func onlyFileErrors(err error, rep knowledge.IngestReport) bool {
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return len(rep.Failed) == 1 && errors.Is(err, rep.Failed[0])
+// onlyFileErrors reports whether err, from Ingest, is only files that
+// could not be read: nothing stopped the run (a database that is down).
+func onlyFileErrors(err error) bool {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
 	}
-	return len(joined.Unwrap()) == len(rep.Failed)
+	for _, e := range errs {
+		var fe *knowledge.FileError
+		if !errors.As(e, &fe) {
+			return false
+		}
+	}
+	return true
 }
 
 // expectedOutcome is the one outcome a case expects, when it expects an
