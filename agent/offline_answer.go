@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/lexicon"
@@ -107,7 +105,7 @@ func withTopic(text, heading string) string {
 		strings.ContainsAny(heading, ":?") || strings.Contains(strings.ToLower(text), strings.ToLower(heading)) {
 		return text
 	}
-	return label + " for " + lowerHeading(heading) + ": " + rest
+	return label + " for " + lowerFirst(heading) + ": " + rest
 }
 
 // maxTopicWords is the longest heading withTopic names a list item by.
@@ -129,17 +127,6 @@ func attributeLabel(label string) bool {
 		}
 	}
 	return true
-}
-
-// lowerHeading lowers a heading's first letter when its first word is an
-// ordinary capitalised word ("Storage", not "GAF" or "iPhone").
-func lowerHeading(s string) string {
-	first, _, _ := strings.Cut(s, " ")
-	r, n := utf8.DecodeRuneInString(first)
-	if n == len(first) || !unicode.IsUpper(r) || strings.ToLower(first[n:]) != first[n:] {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // reWhQuestion asks what, which, how, when, where or who: "Yes." or "No."

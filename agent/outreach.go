@@ -81,10 +81,3 @@ func (o *Offline) followUp(in TurnInput) Reply {
 // defaultQualifyingQuestion moves a first touch towards a person without
 // assuming what the business sells.
 const defaultQualifyingQuestion = "When is a good time for someone from our team to reach you?"
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}

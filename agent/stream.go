@@ -535,20 +535,11 @@ func (sg *streamGuard) replace(rules ...string) {
 	sg.replaced = rules
 	sentence, _, _ := sg.rails.replacement(rules, sg.handoff())
 	if sg.begun() {
-		sentence = "— actually, " + continueSentence(sentence)
+		sentence = "— actually, " + lowerFirst(sentence)
 	}
 	sg.intro = ""
 	sg.emit(sentence, false)
 	sg.cut = true
-}
-
-// continueSentence lower-cases a sentence's first letter to continue
-// another with it, except the pronoun "I".
-func continueSentence(s string) string {
-	if s == "I" || strings.HasPrefix(s, "I ") || strings.HasPrefix(s, "I'") {
-		return s
-	}
-	return lowerFirst(s)
 }
 
 // release says words that need no check.

@@ -595,3 +595,15 @@ func startsSentence(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r) || unicode.IsDigit(r) || r == '$' || r == '€' || r == '£'
 }
+
+// lowerFirst lowers the first letter of a text to go on a sentence with
+// it, when its first word is an ordinary capitalised one: "When is a good
+// time" and "Storage", not "I", "I'll", "GAF" or "iPhone".
+func lowerFirst(s string) string {
+	first, _, _ := strings.Cut(s, " ")
+	r, n := utf8.DecodeRuneInString(first)
+	if !unicode.IsUpper(r) || first == "I" || strings.HasPrefix(first, "I'") || strings.ToLower(first[n:]) != first[n:] {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}

@@ -262,3 +262,23 @@ func TestQuoteToAWhQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerFirst: a text goes on a sentence in lower case, unless its
+// first word is "I" or not an ordinary capitalised word.
+func TestLowerFirst(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"When is a good time to reach you?": "when is a good time to reach you?",
+		"Storage":                           "storage",
+		"A furnace tune-up":                 "a furnace tune-up",
+		"I don't want to guess.":            "I don't want to guess.",
+		"I'll pass this on.":                "I'll pass this on.",
+		"GAF shingles":                      "GAF shingles",
+		"iPhone repairs":                    "iPhone repairs",
+		"":                                  "",
+	} {
+		if got := lowerFirst(in); got != want {
+			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
