@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/leadagent/leadagent/knowledge"
 	"github.com/leadagent/leadagent/lexicon"
 )
 
@@ -150,20 +151,31 @@ func areaClause(area string, p place) string {
 	return ""
 }
 
-// isAreaUnit reports whether a unit describes where the business works:
-// words of serving somewhere in it or around it, and places named in it.
-func isAreaUnit(u *unit, head string) bool {
-	return reAreaWords.MatchString(u.text+" "+u.context+" "+head) && properNames(u.text) >= 2
+// isAreaUnit reports whether a unit of the chunk r describes where the
+// business works: words of serving somewhere in it or around it, and
+// places named in it.
+func isAreaUnit(u *unit, r knowledge.Result) bool {
+	return reAreaWords.MatchString(u.text+" "+u.context+" "+sectionOf(r)) && properNames(u.text) >= 2
 }
 
-// servesPlaces reports whether a unit answers where the business works:
-// it names at least minAreaNames places and says that it serves them,
-// not only names them ("licensed with the City of Fort Collins,
-// Loveland and Windsor") or lists those it does not go to.
-func servesPlaces(u *unit, head string) bool {
-	return isAreaUnit(u, head) && properNames(u.text) >= minAreaNames && !u.negative &&
+// servesPlaces reports whether a unit of the chunk r answers where the
+// business works: it names at least minAreaNames places and says that it
+// serves them, not only names them ("licensed with the City of Fort
+// Collins, Loveland and Windsor") or lists those it does not go to.
+func servesPlaces(u *unit, r knowledge.Result) bool {
+	head := sectionOf(r)
+	return isAreaUnit(u, r) && properNames(u.text) >= minAreaNames && !u.negative &&
 		reServes.MatchString(reFirstServed.ReplaceAllString(u.text+" "+u.context+" "+head, "")) &&
 		!reNegative.MatchString(u.context+" "+lastHeading(head))
+}
+
+// sectionOf is what a chunk is under: its headings, or the document's
+// title for the text before the first heading ("Areas We Serve").
+func sectionOf(r knowledge.Result) string {
+	if r.Heading != "" {
+		return r.Heading
+	}
+	return r.Title
 }
 
 // reFirstServed is the idiom that serves no place: "appointments go first

@@ -630,7 +630,7 @@ func (o *Offline) area(ctx context.Context, in TurnInput, q question, fits func(
 			if mentions(x.u.text, p) {
 				named = append(named, x)
 			}
-			if isAreaUnit(x.u, x.result.Heading) && (areaUnit == nil || x.score > areaUnit.score) {
+			if isAreaUnit(x.u, x.result) && (areaUnit == nil || x.score > areaUnit.score) {
 				x := x
 				areaUnit = &x
 			}
@@ -761,20 +761,11 @@ func (o *Offline) areaUnits(ctx context.Context, q question, in TurnInput) ([]ra
 	}
 	var areas []rated
 	for _, x := range rs {
-		if servesPlaces(x.u, sectionOf(x.result)) {
+		if servesPlaces(x.u, x.result) {
 			areas = append(areas, x)
 		}
 	}
 	return areas, nil
-}
-
-// sectionOf is what a chunk is under: its headings, or the document's
-// title for the text before the first heading ("Areas We Serve").
-func sectionOf(r knowledge.Result) string {
-	if r.Heading != "" {
-		return r.Heading
-	}
-	return r.Title
 }
 
 // serviceAreaText says the business's service-area line, or as much of

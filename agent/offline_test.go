@@ -349,7 +349,7 @@ func TestServesPlaces(t *testing.T) {
 		if len(us) == 0 {
 			t.Fatalf("%q: no unit", text)
 		}
-		if got := servesPlaces(&us[0], ""); got != want {
+		if got := servesPlaces(&us[0], knowledge.Result{}); got != want {
 			t.Errorf("servesPlaces(%q) = %v, want %v", text, got, want)
 		}
 	}
@@ -358,11 +358,11 @@ func TestServesPlaces(t *testing.T) {
 	intro := "We help buyers and sellers across Maplewood, Harlan and Dunmore counties."
 	us := buildUnits(lex, nil, knowledge.Result{ChunkID: 1, Content: intro})
 	for _, r := range []knowledge.Result{{Title: "Areas We Serve"}, {Title: "About us", Heading: "Areas we serve"}} {
-		if !servesPlaces(&us[0], sectionOf(r)) {
+		if !servesPlaces(&us[0], r) {
 			t.Errorf("servesPlaces(%q) under %+v = false, want true", intro, r)
 		}
 	}
-	if servesPlaces(&us[0], sectionOf(knowledge.Result{Title: "About us"})) {
+	if servesPlaces(&us[0], knowledge.Result{Title: "About us"}) {
 		t.Errorf("servesPlaces(%q) under \"About us\" = true, want false", intro)
 	}
 }
