@@ -73,15 +73,11 @@ eval: build ## run the eval suites offline (demo, and each business in ../shared
 	ran=""; \
 	for s in $(wildcard $(BUSINESSES)/*/suite.yaml); do \
 	  b=$$(basename $$(dirname $$s)); \
-	  $(BIN) eval run $$s --baseline evals/baseline/$$b.json > .data/eval-$$b.md || { cat .data/eval-$$b.md; exit 1; }; \
-	  ran="$$ran .data/eval-$$b.md"; \
+	  $(BIN) eval run $$s --baseline evals/baseline/$$b.json --json .data/eval-$$b.json > .data/eval-$$b.md || { cat .data/eval-$$b.md; exit 1; }; \
+	  ran="$$ran .data/eval-$$b.json"; \
 	  sed -n '/^## /,/^### Failures/p' .data/eval-$$b.md | sed '$$d'; \
 	done; \
-	if [ -n "$$ran" ]; then \
-	  cat $$ran | awk '/^\*\*Pass rate: /{split($$3,a,"/"); p+=a[1]; n+=a[2]+0; s++} \
-	    /^"I don.t know" on /{d+=$$5; e+=$$7; if (match($$0, /answered [0-9]+ of [0-9]+/)) {split(substr($$0, RSTART, RLENGTH), b, " "); u+=b[2]; v+=b[4]}} \
-	    END {printf "\n%d business suites: %d/%d passed; \"I don'"'"'t know\" on %d of %d cases that expect an answer; answered %d of %d that expect \"I don'"'"'t know\"\n\n", s, p, n, d, e, u, v}'; \
-	fi; \
+	if [ -n "$$ran" ]; then echo; $(BIN) eval totals $$ran; echo; fi; \
 	if [ -d "$(EVAL_DATA)" ]; then \
 	  $(BIN) eval intents --data $(EVAL_DATA) --out $(EVAL_INTENTS); \
 	  $(BIN) eval run $(EVAL_INTENTS) --json $(EVAL_INTENTS:.yaml=.json) > $(EVAL_INTENTS:.yaml=.md) || [ $$? -eq 1 ]; \

@@ -40,7 +40,12 @@ Every run is recorded in the database (eval_runs).
 
 Exit status: 0 when every case passes, or with --baseline when the pass rate did not
 drop below the baseline's and no case that passed there fails now; 1 otherwise;
-2 when a suite (or the baseline) is invalid.`
+2 when a suite (or the baseline) is invalid.
+
+       leadagent eval totals REPORT.json...
+
+Prints each report's pass rate, how often it said "I don't know" where a case
+expects an answer, and answered where one expects "I don't know", and their sum.`
 
 // evalCommand is runEval with its terminal, for tests.
 type evalCommand struct {
@@ -64,6 +69,8 @@ func (c evalCommand) run(ctx context.Context, cfg Config, args []string, stdout 
 	case "run":
 	case "intents":
 		return runEvalIntents(ctx, cfg, args[1:], stdout)
+	case "totals":
+		return runEvalTotals(args[1:], stdout)
 	default:
 		return usageError{msg: fmt.Sprintf("unknown eval command %q\n%s", args[0], evalUsage)}
 	}
