@@ -34,9 +34,10 @@ func loadFAQCSV(_ context.Context, name string, data []byte, sp splitter) (parse
 // parseFAQ parses FAQ CSV: a header row with question and answer columns
 // (see faqColumn; any case and order; other columns are ignored), then one
 // row per entry; a file without a header, whose first row asks a
-// question, is read as question then answer. Comma, semicolon and tab separators are recognised from the
-// header. Blank rows are skipped; a row with a question and no answer, or
-// the other way round, is an error that names its line.
+// question, is read as question then answer. Comma, semicolon and tab
+// separators are recognised from the header. Blank rows are skipped; a
+// row with a question and no answer, or the other way round, is an error
+// that names its line.
 func parseFAQ(data []byte) ([]faqEntry, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(data))
