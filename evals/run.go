@@ -281,7 +281,7 @@ feed:
 
 // playCase answers one case as production would and checks it.
 func (r *Runner) playCase(ctx context.Context, c Case, responder agent.Responder, rules handoff.Rules, b agent.Business) CaseResult {
-	res := CaseResult{ID: c.ID, Expected: expectedClass(c.Expect), ExpectedOutcome: expectedOutcome(c.Expect), Checks: []CheckResult{}}
+	res := CaseResult{ID: c.ID, Expected: expectedClass(c.Expect), ExpectedOutcome: ExpectedOutcome(c.Expect), Checks: []CheckResult{}}
 	o, reply, err := r.turn(ctx, c, responder, rules, b)
 	if err != nil {
 		res.Error = err.Error()
@@ -335,9 +335,10 @@ func onlyFileErrors(err error) bool {
 	return true
 }
 
-// expectedOutcome is the one outcome a case expects, when it expects an
-// answer or "I don't know" and nothing else.
-func expectedOutcome(e Expect) agent.Outcome {
+// ExpectedOutcome is the one outcome a case expects when it expects an
+// answer or "I don't know" and nothing else, else "": the cases the answer
+// figures count, and those the offline answerer's weights learn from.
+func ExpectedOutcome(e Expect) agent.Outcome {
 	if len(e.Outcome) == 1 && (e.Outcome[0] == agent.OutcomeAnswered || e.Outcome[0] == agent.OutcomeUnknown) {
 		return e.Outcome[0]
 	}

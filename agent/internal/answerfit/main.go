@@ -244,7 +244,7 @@ func examples(ctx context.Context, kb *knowledge.Base, file string, off offTopic
 		if err != nil {
 			return nil, fmt.Errorf("%s: case %s: %w", file, c.ID, err)
 		}
-		e := example{business: s.Name, id: c.ID, unknown: kind == "unknown", c: considered, good: make([]bool, len(considered.Units)), weight: 1}
+		e := example{business: s.Name, id: c.ID, unknown: kind == agent.OutcomeUnknown, c: considered, good: make([]bool, len(considered.Units)), weight: 1}
 		if e.unknown {
 			e.weight = unknownWeight
 		} else {
@@ -261,23 +261,18 @@ func examples(ctx context.Context, kb *knowledge.Base, file string, off offTopic
 	return append(out, queries...), nil
 }
 
-// caseKind is "answered" or "unknown" for a case expecting exactly that
-// outcome without a handoff, else "".
-func caseKind(c evals.Case) string {
+// caseKind is the outcome a case expects (evals.ExpectedOutcome) when it
+// expects no handoff and, for an answer, says which text answers; else "".
+func caseKind(c evals.Case) agent.Outcome {
 	e := c.Expect
-	if len(e.Outcome) != 1 || e.Handoff != nil && *e.Handoff {
+	if e.Handoff != nil && *e.Handoff {
 		return ""
 	}
-	switch e.Outcome[0] {
-	case agent.OutcomeAnswered:
-		if len(e.Contains)+len(e.ContainsAny) == 0 && e.Matches == nil {
-			return "" // nothing says which text answers
-		}
-		return "answered"
-	case agent.OutcomeUnknown:
-		return "unknown"
+	kind := evals.ExpectedOutcome(e)
+	if kind == agent.OutcomeAnswered && len(e.Contains)+len(e.ContainsAny) == 0 && e.Matches == nil {
+		return "" // nothing says which text answers
 	}
-	return ""
+	return kind
 }
 
 // passes reports whether text passes the case's text checks.
